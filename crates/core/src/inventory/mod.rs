@@ -1,0 +1,250 @@
+//! Inventory: one extractor per dependency-file format, registered in one table.
+//!
+//! An extractor turns the text of one file into packages. It never runs anything and never
+//! touches the network; a few formats (a Maven parent POM) read a neighbouring file.
+//! Adding a format is adding a module and one line to [`EXTRACTORS`].
+
+use std::path::Path;
+
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Ecosystem, Package};
+
+pub mod graph;
+pub mod lines;
+#[cfg(test)]
+pub(crate) mod testing;
+
+// Modules, one per format, grouped by ecosystem family.
+// -- Rust
+mod cargo_lock;
+
+// -- JavaScript
+
+// -- Python
+
+// -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+
+// -- JVM and .NET
+
+// -- C/C++, R, Haskell, Julia, Swift, OCaml
+
+/// Whether a format pins exact versions or declares ranges.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A lockfile: exact versions of the whole resolved tree.
+    Lockfile,
+    /// A manifest: declared requirements; its packages count only where no lockfile pins them.
+    Manifest,
+}
+
+/// One file handed to an extractor.
+#[derive(Debug, Clone, Copy)]
+pub struct Input<'a> {
+    /// The path shown to users and recorded in locations (relative to the scan root).
+    pub display: &'a str,
+    /// The path on disk, for formats that read a neighbouring file.
+    pub path: &'a Path,
+    /// The whole text of the file.
+    pub text: &'a str,
+}
+
+/// Why a file could not be parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct ParseError {
+    /// What is wrong, in one lowercase sentence.
+    pub message: String,
+    /// The 1-based line, where known.
+    pub line: Option<u32>,
+}
+
+impl ParseError {
+    /// An error at a line (or nowhere in particular).
+    pub fn new(message: impl Into<String>, line: Option<u32>) -> Self {
+        ParseError {
+            message: message.into(),
+            line,
+        }
+    }
+
+    /// From a JSON syntax or type error.
+    pub fn json(err: &serde_json::Error) -> Self {
+        let line = u32::try_from(err.line()).ok().filter(|l| *l > 0);
+        Self::new(
+            format!("invalid JSON: {}", strip_position(&err.to_string())),
+            line,
+        )
+    }
+
+    /// From a TOML syntax or type error.
+    pub fn toml(err: &toml::de::Error, text: &str) -> Self {
+        let line = err.span().map(|s| lines::line_of_offset(text, s.start));
+        Self::new(format!("invalid TOML: {}", err.message().trim()), line)
+    }
+
+    /// From a YAML syntax or type error.
+    pub fn yaml(err: &serde_yaml_ng::Error) -> Self {
+        let line = err.location().and_then(|l| u32::try_from(l.line()).ok());
+        Self::new(
+            format!("invalid YAML: {}", strip_position(&err.to_string())),
+            line,
+        )
+    }
+
+    /// From an XML syntax error at a byte offset.
+    pub fn xml(err: &quick_xml::Error, text: &str, offset: u64) -> Self {
+        let offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(text.len());
+        Self::new(
+            format!("invalid XML: {err}"),
+            Some(lines::line_of_offset(text, offset)),
+        )
+    }
+}
+
+/// Drops serde's trailing " at line N column M": the line is reported separately.
+fn strip_position(msg: &str) -> &str {
+    msg.find(" at line ").map_or(msg, |i| &msg[..i])
+}
+
+/// What an extractor found in one file.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// The packages, in file order.
+    pub packages: Vec<Package>,
+    /// Problems that did not stop extraction (an unpinned requirement, a skipped entry).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Vec<Package>> for Extracted {
+    fn from(packages: Vec<Package>) -> Self {
+        Extracted {
+            packages,
+            diagnostics: Vec::new(),
+        }
+    }
+}
+
+/// The signature every extractor implements.
+pub type ExtractFn = fn(&Input<'_>) -> Result<Extracted, ParseError>;
+
+/// A registered dependency-file format.
+#[derive(Debug, Clone, Copy)]
+pub struct Extractor {
+    /// The canonical file name, also the name for `--lockfile FORMAT:PATH` (`Cargo.lock`).
+    pub format: &'static str,
+    /// A kebab-case alias for the format (`cargo-lock`).
+    pub slug: &'static str,
+    /// The ecosystem of every package it reports.
+    pub ecosystem: Ecosystem,
+    /// Lockfile or manifest.
+    pub kind: Kind,
+    /// Whether a file (by its path relative to the scan root) is of this format.
+    pub matches: fn(&Path) -> bool,
+    /// Turns the file into packages.
+    pub extract: ExtractFn,
+}
+
+impl Extractor {
+    /// Runs the extractor, then completes what every format shares (paths from direct dependencies).
+    pub fn run(&self, input: &Input<'_>) -> Result<Extracted, ParseError> {
+        let mut out = (self.extract)(input)?;
+        graph::annotate_paths(&mut out.packages);
+        Ok(out)
+    }
+}
+
+/// Every format trusca reads. Order matters only where two formats claim the same file name.
+pub static EXTRACTORS: &[Extractor] = &[
+    // -- Rust
+    cargo_lock::EXTRACTOR,
+    // -- JavaScript
+
+    // -- Python
+
+    // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+
+    // -- JVM and .NET
+
+    // -- C/C++, R, Haskell, Julia, Swift, OCaml
+];
+
+/// The extractor for a file, chosen by its name.
+pub fn for_path(path: &Path) -> Option<&'static Extractor> {
+    EXTRACTORS.iter().find(|e| (e.matches)(path))
+}
+
+/// The extractor named by `--lockfile FORMAT:PATH` (the file name or the slug, case-insensitive).
+pub fn by_format(name: &str) -> Option<&'static Extractor> {
+    EXTRACTORS
+        .iter()
+        .find(|e| e.format.eq_ignore_ascii_case(name) || e.slug.eq_ignore_ascii_case(name))
+}
+
+/// True when the path's file name equals `name`.
+pub fn file_name_is(path: &Path, name: &str) -> bool {
+    path.file_name().and_then(|n| n.to_str()) == Some(name)
+}
+
+/// The largest dependency file trusca reads; anything bigger is reported, not parsed.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Decodes file bytes as UTF-8 (a leading BOM is dropped), or says where the first bad byte is.
+pub fn decode(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Ok(s.to_owned()),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            Err(Diagnostic::error(
+                Code::InvalidUtf8,
+                format!(
+                    "file is not valid UTF-8 (bad byte at offset {})",
+                    e.valid_up_to()
+                ),
+            )
+            .in_file(display, u32::try_from(line).ok()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_and_slugs_are_unique() {
+        let mut names: Vec<String> = EXTRACTORS
+            .iter()
+            .flat_map(|e| [e.format.to_ascii_lowercase(), e.slug.to_owned()])
+            .collect();
+        let n = names.len();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), n, "two extractors share a format name or slug");
+    }
+
+    #[test]
+    fn every_extractor_claims_its_canonical_name() {
+        for e in EXTRACTORS {
+            if !e.format.contains('*') && !e.format.starts_with('<') {
+                let p = Path::new("some/dir").join(e.format);
+                assert!((e.matches)(&p), "{} does not match {}", e.slug, p.display());
+            }
+            assert!(by_format(e.slug).is_some());
+        }
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let err = decode("a.lock", b"ok\nok\n\xff\xfe").expect_err("bad utf8");
+        assert_eq!(err.line, Some(3));
+        assert_eq!(err.code, Code::InvalidUtf8);
+        assert_eq!(decode("a", b"\xEF\xBB\xBFx").ok().as_deref(), Some("x"));
+    }
+}

@@ -1,0 +1,419 @@
+//! Plain data types shared by every stage: ecosystems, packages and where they were found.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// A package ecosystem, named as OSV names it (`affected[].package.ecosystem`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Ecosystem {
+    /// Rust crates.
+    #[serde(rename = "crates.io")]
+    Cargo,
+    /// JavaScript packages (npm, yarn, pnpm, bun).
+    #[serde(rename = "npm")]
+    Npm,
+    /// Python packages.
+    #[serde(rename = "PyPI")]
+    PyPI,
+    /// Go modules.
+    #[serde(rename = "Go")]
+    Go,
+    /// Java and other JVM artifacts.
+    #[serde(rename = "Maven")]
+    Maven,
+    /// .NET packages.
+    #[serde(rename = "NuGet")]
+    NuGet,
+    /// Ruby gems.
+    #[serde(rename = "RubyGems")]
+    RubyGems,
+    /// PHP packages (Composer).
+    #[serde(rename = "Packagist")]
+    Packagist,
+    /// Dart and Flutter packages.
+    #[serde(rename = "Pub")]
+    Pub,
+    /// Erlang, Elixir and Gleam packages.
+    #[serde(rename = "Hex")]
+    Hex,
+    /// C and C++ packages (Conan).
+    #[serde(rename = "ConanCenter")]
+    ConanCenter,
+    /// R packages.
+    #[serde(rename = "CRAN")]
+    Cran,
+    /// Haskell packages.
+    #[serde(rename = "Hackage")]
+    Hackage,
+    /// Julia packages.
+    #[serde(rename = "Julia")]
+    Julia,
+    /// Swift packages, named by their repository URL.
+    #[serde(rename = "SwiftURL")]
+    SwiftUrl,
+    /// Objective-C and Swift pods.
+    #[serde(rename = "CocoaPods")]
+    CocoaPods,
+    /// OCaml packages.
+    #[serde(rename = "opam")]
+    Opam,
+}
+
+impl Ecosystem {
+    /// Every ecosystem, in a stable order.
+    pub const ALL: [Ecosystem; 17] = [
+        Ecosystem::Cargo,
+        Ecosystem::Npm,
+        Ecosystem::PyPI,
+        Ecosystem::Go,
+        Ecosystem::Maven,
+        Ecosystem::NuGet,
+        Ecosystem::RubyGems,
+        Ecosystem::Packagist,
+        Ecosystem::Pub,
+        Ecosystem::Hex,
+        Ecosystem::ConanCenter,
+        Ecosystem::Cran,
+        Ecosystem::Hackage,
+        Ecosystem::Julia,
+        Ecosystem::SwiftUrl,
+        Ecosystem::CocoaPods,
+        Ecosystem::Opam,
+    ];
+
+    /// The OSV name of the ecosystem.
+    pub fn osv_name(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "crates.io",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "PyPI",
+            Ecosystem::Go => "Go",
+            Ecosystem::Maven => "Maven",
+            Ecosystem::NuGet => "NuGet",
+            Ecosystem::RubyGems => "RubyGems",
+            Ecosystem::Packagist => "Packagist",
+            Ecosystem::Pub => "Pub",
+            Ecosystem::Hex => "Hex",
+            Ecosystem::ConanCenter => "ConanCenter",
+            Ecosystem::Cran => "CRAN",
+            Ecosystem::Hackage => "Hackage",
+            Ecosystem::Julia => "Julia",
+            Ecosystem::SwiftUrl => "SwiftURL",
+            Ecosystem::CocoaPods => "CocoaPods",
+            Ecosystem::Opam => "opam",
+        }
+    }
+
+    /// The package-url type of the ecosystem (`pkg:<type>/…`).
+    pub fn purl_type(self) -> &'static str {
+        match self {
+            Ecosystem::Cargo => "cargo",
+            Ecosystem::Npm => "npm",
+            Ecosystem::PyPI => "pypi",
+            Ecosystem::Go => "golang",
+            Ecosystem::Maven => "maven",
+            Ecosystem::NuGet => "nuget",
+            Ecosystem::RubyGems => "gem",
+            Ecosystem::Packagist => "composer",
+            Ecosystem::Pub => "pub",
+            Ecosystem::Hex => "hex",
+            Ecosystem::ConanCenter => "conan",
+            Ecosystem::Cran => "cran",
+            Ecosystem::Hackage => "hackage",
+            Ecosystem::Julia => "julia",
+            Ecosystem::SwiftUrl => "swift",
+            Ecosystem::CocoaPods => "cocoapods",
+            Ecosystem::Opam => "opam",
+        }
+    }
+}
+
+impl fmt::Display for Ecosystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.osv_name())
+    }
+}
+
+/// The error for an ecosystem name that trusca does not know.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown ecosystem `{0}`")]
+pub struct UnknownEcosystem(pub String);
+
+impl FromStr for Ecosystem {
+    type Err = UnknownEcosystem;
+
+    /// Accepts the OSV name (case-insensitive) or the purl type.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ecosystem::ALL
+            .into_iter()
+            .find(|e| e.osv_name().eq_ignore_ascii_case(s) || e.purl_type() == s)
+            .ok_or_else(|| UnknownEcosystem(s.to_owned()))
+    }
+}
+
+/// How a package is used by the project, as far as the format tells.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Scope {
+    /// Needed at run time (the default when the format does not say).
+    #[default]
+    Runtime,
+    /// Only for development, building or testing.
+    Dev,
+    /// Optional at run time (an extra, a feature, an optional dependency).
+    Optional,
+}
+
+/// Where a package was declared: a file relative to the scan root, and a 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// The file, relative to the scan root, with `/` separators.
+    pub file: String,
+    /// The 1-based line of the package's entry, where it could be found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.file),
+            None => f.write_str(&self.file),
+        }
+    }
+}
+
+/// A content digest the format records for a package.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Hash {
+    /// The algorithm, lowercase without dashes: `sha1`, `sha256`, `sha512`, `md5`.
+    pub alg: String,
+    /// The digest as lowercase hex.
+    pub value: String,
+}
+
+impl Hash {
+    /// A hash from an algorithm name in any common spelling (`SHA-256`, `sha256`) and a hex digest.
+    pub fn new(alg: &str, value: &str) -> Self {
+        Hash {
+            alg: alg.to_ascii_lowercase().replace('-', ""),
+            value: value.to_ascii_lowercase(),
+        }
+    }
+
+    /// Parses a Subresource-Integrity string (`sha512-<base64>`), as npm lockfiles write.
+    pub fn from_sri(sri: &str) -> Option<Self> {
+        let (alg, b64) = sri.split_once('-')?;
+        if !matches!(alg, "sha1" | "sha256" | "sha384" | "sha512") {
+            return None;
+        }
+        let bytes = decode_base64(b64)?;
+        let value = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        Some(Hash {
+            alg: alg.to_owned(),
+            value,
+        })
+    }
+}
+
+/// Standard base64 with optional padding; the only decoder trusca needs is this one-liner's worth,
+/// so it is not worth a dependency.
+fn decode_base64(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let mut acc = 0u32;
+    let mut bits = 0;
+    for c in s.trim_end_matches('=').bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Where a package's code comes from when it is not the ecosystem's registry.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum PackageSource {
+    /// A version-control checkout.
+    Git {
+        /// The repository URL.
+        url: String,
+        /// The pinned commit, where the format records one.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        commit: Option<String>,
+    },
+    /// A local path (a workspace member or a path dependency).
+    Path {
+        /// The path as written in the file.
+        path: String,
+    },
+    /// A registry other than the ecosystem's default, or a direct URL.
+    Url {
+        /// The URL as written in the file.
+        url: String,
+    },
+}
+
+/// One third-party component found in one file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    /// The ecosystem it belongs to.
+    pub ecosystem: Ecosystem,
+    /// The name as the ecosystem spells it (`@scope/name`, `group:artifact`, a Go module path).
+    pub name: String,
+    /// The exact version; `None` when the file does not pin one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The declared requirement (a range) where the file gives one instead of, or besides, a version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    /// The package URL (`pkg:type/namespace/name@version`).
+    pub purl: String,
+    /// How the project uses it.
+    pub scope: Scope,
+    /// The dependency groups the format names (`dev`, `optional`, `test`, a Poetry group, …).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+    /// Whether the project depends on it directly; `None` when the format does not tell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bool>,
+    /// The purls of the packages it depends on, within the same file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependencies: Vec<String>,
+    /// For a transitive package: the chain of purls from a direct dependency down to its parent.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub introduced_by: Vec<String>,
+    /// Where its code comes from, when not the ecosystem's registry.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<PackageSource>,
+    /// Digests recorded by the format.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hashes: Vec<Hash>,
+    /// The file and line that declare it.
+    pub location: Location,
+}
+
+impl Package {
+    /// A runtime package with the purl computed from ecosystem, name and version.
+    pub fn new(
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+        location: Location,
+    ) -> Self {
+        let version = version.map(str::trim).filter(|v| !v.is_empty());
+        Package {
+            ecosystem,
+            name: name.to_owned(),
+            version: version.map(str::to_owned),
+            requirement: None,
+            purl: crate::purl::for_package(ecosystem, name, version),
+            scope: Scope::Runtime,
+            groups: Vec::new(),
+            direct: None,
+            dependencies: Vec::new(),
+            introduced_by: Vec::new(),
+            source: None,
+            hashes: Vec::new(),
+            location,
+        }
+    }
+
+    /// Sets the scope and returns the package.
+    pub fn with_scope(mut self, scope: Scope) -> Self {
+        self.scope = scope;
+        self
+    }
+
+    /// Sets whether it is a direct dependency and returns the package.
+    pub fn with_direct(mut self, direct: bool) -> Self {
+        self.direct = Some(direct);
+        self
+    }
+
+    /// Sets the declared requirement and returns the package.
+    pub fn with_requirement(mut self, requirement: impl Into<String>) -> Self {
+        let requirement = requirement.into();
+        self.requirement = (!requirement.trim().is_empty()).then_some(requirement);
+        self
+    }
+
+    /// Sets the source and returns the package.
+    pub fn with_source(mut self, source: PackageSource) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// Adds a dependency group (kept sorted and unique) and returns the package.
+    pub fn with_group(mut self, group: &str) -> Self {
+        self.add_group(group);
+        self
+    }
+
+    /// Adds a dependency group, keeping the list sorted and unique.
+    pub fn add_group(&mut self, group: &str) {
+        if let Err(at) = self.groups.binary_search_by(|g| g.as_str().cmp(group)) {
+            self.groups.insert(at, group.to_owned());
+        }
+    }
+
+    /// `name@version`, or the name alone when unpinned: how people write a package in prose.
+    pub fn display_name(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}@{v}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ecosystem_parses_osv_names_and_purl_types() {
+        for eco in Ecosystem::ALL {
+            assert_eq!(eco.osv_name().parse::<Ecosystem>().ok(), Some(eco));
+            assert_eq!(eco.purl_type().parse::<Ecosystem>().ok(), Some(eco));
+        }
+        assert!("nope".parse::<Ecosystem>().is_err());
+    }
+
+    #[test]
+    fn sri_hash_decodes_to_hex() {
+        let h = Hash::from_sri("sha1-r/FRbGu/EsyaOBlXI2pG9nVaJTU=").expect("valid sri");
+        assert_eq!(h.alg, "sha1");
+        assert_eq!(h.value, "aff1516c6bbf12cc9a381957236a46f6755a2535");
+        assert!(Hash::from_sri("md5-abc").is_none());
+        assert!(Hash::from_sri("sha1-!!!").is_none());
+    }
+
+    #[test]
+    fn groups_stay_sorted_and_unique() {
+        let loc = Location {
+            file: "f".into(),
+            line: None,
+        };
+        let p = Package::new(Ecosystem::Npm, "a", Some("1"), loc)
+            .with_group("optional")
+            .with_group("dev")
+            .with_group("dev");
+        assert_eq!(p.groups, ["dev", "optional"]);
+    }
+}
