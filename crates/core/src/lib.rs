@@ -10,4 +10,7 @@ pub mod diag;
 pub mod inventory;
 pub mod model;
 pub mod purl;
+pub mod report;
 pub mod scan;
+pub mod source;
+pub mod walk;

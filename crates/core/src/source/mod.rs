@@ -1,0 +1,121 @@
+//! Source: turns a scan target (a directory or a git URL) into a directory on disk to walk.
+
+use std::path::{Path, PathBuf};
+
+use crate::scan::{Target, TargetKind};
+
+pub mod git;
+
+/// A target made ready for scanning. A cloned repository lives in a temporary directory that is
+/// removed when this value is dropped.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The directory to walk.
+    pub root: PathBuf,
+    /// What was scanned, for the result.
+    pub target: Target,
+    /// Keeps a clone's temporary directory alive.
+    _workspace: Option<tempfile::TempDir>,
+}
+
+/// Why a target cannot be scanned.
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The path does not exist or is not a directory.
+    #[error("`{0}` is not a directory")]
+    NotADirectory(String),
+    /// A temporary workspace could not be made.
+    #[error("cannot create a temporary directory for the clone: {0}")]
+    Workspace(#[source] std::io::Error),
+    /// Cloning or checking out failed.
+    #[error("cannot clone `{url}`: {message}")]
+    Clone {
+        /// The URL, without credentials.
+        url: String,
+        /// What git said, with a hint where one helps.
+        message: String,
+    },
+}
+
+/// True when the target names a remote repository rather than a local path.
+pub fn is_git_url(target: &str) -> bool {
+    ["https://", "http://", "ssh://", "git://", "file://"]
+        .iter()
+        .any(|p| target.starts_with(p))
+        || is_scp_like(target)
+}
+
+/// `user@host:path` (what `git clone` accepts as ssh), but not a Windows drive path.
+fn is_scp_like(target: &str) -> bool {
+    match target.split_once(':') {
+        Some((before, after)) => before.contains('@') && !before.contains('/') && !after.is_empty(),
+        None => false,
+    }
+}
+
+/// Prepares a target: a local directory is used as it is, a git URL is cloned.
+pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, SourceError> {
+    if is_git_url(target) {
+        let workspace = tempfile::Builder::new()
+            .prefix("trusca-clone-")
+            .tempdir()
+            .map_err(SourceError::Workspace)?;
+        let commit = git::clone(target, reference, workspace.path())?;
+        return Ok(Prepared {
+            root: workspace.path().to_path_buf(),
+            target: Target {
+                name: git::repository_name(target),
+                location: git::redact(target),
+                kind: TargetKind::Git,
+                reference: reference.map(str::to_owned),
+                commit: Some(commit),
+            },
+            _workspace: Some(workspace),
+        });
+    }
+    let root = Path::new(target);
+    if !root.is_dir() {
+        return Err(SourceError::NotADirectory(target.to_owned()));
+    }
+    let name = std::fs::canonicalize(root)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| target.to_owned());
+    Ok(Prepared {
+        root: root.to_path_buf(),
+        target: Target {
+            name,
+            location: target.to_owned(),
+            kind: TargetKind::Directory,
+            reference: None,
+            commit: git::head_commit(root),
+        },
+        _workspace: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_git_urls() {
+        for url in [
+            "https://git.example/org/repo.git",
+            "ssh://git@git.example/org/repo",
+            "git@git.example:org/repo.git",
+            "file:///tmp/repo.git",
+        ] {
+            assert!(is_git_url(url), "{url}");
+        }
+        for path in [".", "some/dir", "/abs/path", "C:/x", "dir:with:colons"] {
+            assert!(!is_git_url(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn missing_directory_is_an_error() {
+        let err = prepare("/definitely/not/here", None).expect_err("missing");
+        assert!(matches!(err, SourceError::NotADirectory(_)));
+    }
+}
