@@ -220,7 +220,12 @@ impl Scan {
 
 /// The current time as RFC 3339 UTC, to the second.
 pub fn now_rfc3339() -> String {
-    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+    format_rfc3339(std::time::SystemTime::now())
+}
+
+/// An instant as RFC 3339 UTC, to the second (`2024-01-31T12:00:00Z`).
+pub fn format_rfc3339(t: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(t).to_string()
 }
 
 struct FileResult {

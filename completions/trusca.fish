@@ -1,0 +1,67 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_trusca_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_trusca_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_trusca_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_trusca_using_subcommand
+    set -l cmd (__fish_trusca_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c trusca -n "__fish_trusca_needs_command" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_needs_command" -s V -l version -d 'Print version'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "completions" -d 'Print shell completions'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -s f -l format -d 'Output format [default: `table` on a terminal, `json` otherwise]' -r -f -a "table\t'Tables grouped by ecosystem, for people'
+json\t'The trusca JSON result (documented in docs/json-format.md)'
+cyclonedx\t'CycloneDX JSON'
+cyclonedx-xml\t'CycloneDX XML'
+spdx\t'SPDX 2.3 JSON'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l spec-version -d 'CycloneDX specification version' -r -f -a "1.5\t'CycloneDX 1.5'
+1.6\t'CycloneDX 1.6'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s f -l format -d 'SBOM format' -r -f -a "cyclonedx\t'CycloneDX JSON'
+cyclonedx-xml\t'CycloneDX XML'
+spdx\t'SPDX 2.3 JSON'"
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l spec-version -d 'CycloneDX specification version' -r -f -a "1.5\t'CycloneDX 1.5'
+1.6\t'CycloneDX 1.6'"
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l no-progress -d 'No progress bar'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c trusca -n "__fish_trusca_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom completions help" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom completions help" -f -a "completions" -d 'Print shell completions'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

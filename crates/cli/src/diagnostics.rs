@@ -1,0 +1,118 @@
+//! Renders core diagnostics with miette: the file, a snippet around the line, and a hint.
+
+use std::fmt;
+use std::path::Path;
+
+use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan};
+use trusca_core::diag::{Diagnostic, Severity};
+
+/// Files larger than this are named but not quoted.
+const MAX_SNIPPET_SOURCE: u64 = 8 * 1024 * 1024;
+
+/// How many warnings are listed one by one before the rest are only counted.
+const MAX_LISTED_WARNINGS: usize = 20;
+
+/// A core diagnostic with its file loaded for a snippet.
+#[derive(Debug)]
+struct Rendered<'a> {
+    diag: &'a Diagnostic,
+    severity: miette::Severity,
+    source: Option<NamedSource<String>>,
+    span: Option<SourceSpan>,
+}
+
+impl fmt::Display for Rendered<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (&self.diag.file, self.diag.line, &self.source) {
+            (Some(file), Some(line), None) => write!(f, "{file}:{line}: {}", self.diag.message),
+            (Some(file), None, _) => write!(f, "{file}: {}", self.diag.message),
+            _ => f.write_str(&self.diag.message),
+        }
+    }
+}
+
+impl std::error::Error for Rendered<'_> {}
+
+impl MietteDiagnostic for Rendered<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(self.diag.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let label = format!("line {}", self.diag.line.unwrap_or(0));
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), span))))
+    }
+}
+
+/// Loads the file a diagnostic names (relative to `root`) and finds the span of its line.
+fn with_snippet<'a>(diag: &'a Diagnostic, root: &Path, severity: miette::Severity) -> Rendered<'a> {
+    let mut rendered = Rendered { diag, severity, source: None, span: None };
+    let (Some(file), Some(line)) = (&diag.file, diag.line) else { return rendered };
+    let path = root.join(file);
+    if std::fs::metadata(&path).map_or(true, |m| m.len() > MAX_SNIPPET_SOURCE) {
+        return rendered;
+    }
+    let Ok(bytes) = std::fs::read(&path) else { return rendered };
+    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let mut start = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line as usize {
+            let len = l.trim_end_matches(['\n', '\r']).len();
+            rendered.span = Some(SourceSpan::from((start, len)));
+            break;
+        }
+        start += l.len();
+    }
+    if rendered.span.is_some() {
+        rendered.source = Some(NamedSource::new(file, text));
+    }
+    rendered
+}
+
+/// Writes the diagnostics to standard error: errors about files as warnings with a snippet
+/// (the scan went on without that file), other warnings one line each, capped.
+pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
+    let handler = GraphicalReportHandler::new();
+    let mut out = String::new();
+    for d in diags.iter().filter(|d| d.severity == Severity::Error) {
+        let r = with_snippet(d, root, miette::Severity::Warning);
+        let _ = handler.render_report(&mut out, &r);
+    }
+    if !quiet {
+        let warnings: Vec<_> = diags.iter().filter(|d| d.severity != Severity::Error).collect();
+        for d in warnings.iter().take(MAX_LISTED_WARNINGS) {
+            out.push_str(&format!("warning: {d}\n"));
+        }
+        if warnings.len() > MAX_LISTED_WARNINGS {
+            out.push_str(&format!(
+                "warning: {} more warnings (all are in `--format json`)\n",
+                warnings.len() - MAX_LISTED_WARNINGS
+            ));
+        }
+    }
+    eprint!("{out}");
+}
+
+/// Prints one error that stops the command.
+pub fn fatal(message: &str, help: Option<&str>) {
+    let mut d = miette::MietteDiagnostic::new(message);
+    if let Some(h) = help {
+        d = d.with_help(h);
+    }
+    let mut out = String::new();
+    let _ = GraphicalReportHandler::new().render_report(&mut out, &d);
+    eprint!("{out}");
+}

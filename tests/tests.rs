@@ -1,0 +1,7 @@
+//! End-to-end tests of the `trusca` binary.
+
+mod support;
+
+mod cli;
+mod completions;
+mod git;
