@@ -7,8 +7,15 @@ use crate::support::trusca;
 fn committed_completions_are_up_to_date() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("TRUSCA_UPDATE_COMPLETIONS").is_some();
-    for (shell, file) in [("bash", "trusca.bash"), ("zsh", "_trusca"), ("fish", "trusca.fish")] {
-        let out = trusca().args(["completions", shell]).output().expect("runs");
+    for (shell, file) in [
+        ("bash", "trusca.bash"),
+        ("zsh", "_trusca"),
+        ("fish", "trusca.fish"),
+    ] {
+        let out = trusca()
+            .args(["completions", shell])
+            .output()
+            .expect("runs");
         assert!(out.status.success());
         let path = dir.join(file);
         if update {

@@ -7,13 +7,17 @@ use assert_cmd::Command;
 /// The `trusca` binary under test, with a clean environment for reproducible output.
 pub fn trusca() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_trusca"));
-    cmd.env_remove("TRUSCA_GIT_TOKEN").env_remove("SOURCE_DATE_EPOCH").env("NO_COLOR", "1");
+    cmd.env_remove("TRUSCA_GIT_TOKEN")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env("NO_COLOR", "1");
     cmd
 }
 
 /// A directory under `fixtures/`.
 pub fn fixture(rel: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
 }
 
 /// Output text with machine-specific parts (the fixture root, commit ids) replaced.

@@ -3,7 +3,9 @@
 use std::fmt;
 use std::path::Path;
 
-use miette::{Diagnostic as MietteDiagnostic, GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan};
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan,
+};
 use trusca_core::diag::{Diagnostic, Severity};
 
 /// Files larger than this are named but not quoted.
@@ -43,7 +45,10 @@ impl MietteDiagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diag.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -53,19 +58,31 @@ impl MietteDiagnostic for Rendered<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let span = self.span?;
         let label = format!("line {}", self.diag.line.unwrap_or(0));
-        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(Some(label), span))))
+        Some(Box::new(std::iter::once(LabeledSpan::new_with_span(
+            Some(label),
+            span,
+        ))))
     }
 }
 
 /// Loads the file a diagnostic names (relative to `root`) and finds the span of its line.
 fn with_snippet<'a>(diag: &'a Diagnostic, root: &Path, severity: miette::Severity) -> Rendered<'a> {
-    let mut rendered = Rendered { diag, severity, source: None, span: None };
-    let (Some(file), Some(line)) = (&diag.file, diag.line) else { return rendered };
+    let mut rendered = Rendered {
+        diag,
+        severity,
+        source: None,
+        span: None,
+    };
+    let (Some(file), Some(line)) = (&diag.file, diag.line) else {
+        return rendered;
+    };
     let path = root.join(file);
     if std::fs::metadata(&path).map_or(true, |m| m.len() > MAX_SNIPPET_SOURCE) {
         return rendered;
     }
-    let Ok(bytes) = std::fs::read(&path) else { return rendered };
+    let Ok(bytes) = std::fs::read(&path) else {
+        return rendered;
+    };
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let mut start = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
@@ -92,7 +109,10 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
         let _ = handler.render_report(&mut out, &r);
     }
     if !quiet {
-        let warnings: Vec<_> = diags.iter().filter(|d| d.severity != Severity::Error).collect();
+        let warnings: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity != Severity::Error)
+            .collect();
         for d in warnings.iter().take(MAX_LISTED_WARNINGS) {
             out.push_str(&format!("warning: {d}\n"));
         }

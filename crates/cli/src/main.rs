@@ -39,12 +39,18 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // Help and version are not errors; usage mistakes are.
-            return if e.use_stderr() { Outcome::Error.into() } else { Outcome::Pass.into() };
+            return if e.use_stderr() {
+                Outcome::Error.into()
+            } else {
+                Outcome::Pass.into()
+            };
         }
     };
     let outcome = match cli.command {
         Command::Scan(args) => commands::scan::run(&args.target, args.format, args.spec_version),
-        Command::Sbom(args) => commands::scan::run(&args.target, Some(args.format.into()), args.spec_version),
+        Command::Sbom(args) => {
+            commands::scan::run(&args.target, Some(args.format.into()), args.spec_version)
+        }
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

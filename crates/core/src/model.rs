@@ -6,7 +6,19 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 /// A package ecosystem, named as OSV names it (`affected[].package.ecosystem`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Ecosystem {
     /// Rust crates.
     #[serde(rename = "crates.io")]
@@ -155,7 +167,18 @@ impl FromStr for Ecosystem {
 
 /// How a package is used by the project, as far as the format tells.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
@@ -169,7 +192,9 @@ pub enum Scope {
 }
 
 /// Where a package was declared: a file relative to the scan root, and a 1-based line.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Location {
     /// The file, relative to the scan root, with `/` separators.
     pub file: String,
@@ -188,7 +213,9 @@ impl fmt::Display for Location {
 }
 
 /// A content digest the format records for a package.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Hash {
     /// The algorithm, lowercase without dashes: `sha1`, `sha256`, `sha512`, `md5`.
     pub alg: String,
@@ -247,7 +274,9 @@ fn decode_base64(s: &str) -> Option<Vec<u8>> {
 }
 
 /// Where a package's code comes from when it is not the ecosystem's registry.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum PackageSource {
     /// A version-control checkout.
@@ -271,7 +300,7 @@ pub enum PackageSource {
 }
 
 /// One third-party component found in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Package {
     /// The ecosystem it belongs to.
     pub ecosystem: Ecosystem,

@@ -19,7 +19,7 @@ use crate::walk::{self, Candidate, GlobError, WalkOptions};
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything one scan found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scan {
     /// The version of this format ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
@@ -38,7 +38,7 @@ pub struct Scan {
 }
 
 /// The tool that produced a scan.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     /// Always `trusca`.
     pub name: String,
@@ -56,7 +56,7 @@ impl Default for Tool {
 }
 
 /// What was scanned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Target {
     /// A short name for the project: the directory or repository name.
     pub name: String,
@@ -73,7 +73,7 @@ pub struct Target {
 }
 
 /// Local directory or remote repository.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum TargetKind {
     /// A directory on this machine.
@@ -83,7 +83,7 @@ pub enum TargetKind {
 }
 
 /// One dependency file that was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ScannedFile {
     /// The path relative to the scan root, with `/` separators.
     pub path: String,
@@ -146,7 +146,11 @@ pub enum ScanError {
 
 /// Scans a prepared target: walks it, reads every dependency file in parallel, and assembles the
 /// sorted result. Files that cannot be read become diagnostics; the rest of the scan goes on.
-pub fn run(prepared: &Prepared, options: &ScanOptions, progress: &dyn Progress) -> Result<Scan, ScanError> {
+pub fn run(
+    prepared: &Prepared,
+    options: &ScanOptions,
+    progress: &dyn Progress,
+) -> Result<Scan, ScanError> {
     let mut candidates = if options.walk {
         walk::find(&prepared.root, &options.walk_options)?
     } else {
@@ -177,7 +181,11 @@ pub fn run(prepared: &Prepared, options: &ScanOptions, progress: &dyn Progress) 
     for r in results {
         diagnostics.extend(r.diagnostics);
         let superseded = r.candidate.extractor.kind == Kind::Manifest
-            && is_pinned_elsewhere(&lockfile_dirs, r.candidate.extractor.ecosystem, &r.candidate.display);
+            && is_pinned_elsewhere(
+                &lockfile_dirs,
+                r.candidate.extractor.ecosystem,
+                &r.candidate.display,
+            );
         files.push(ScannedFile {
             path: r.candidate.display.clone(),
             format: r.candidate.extractor.format.to_owned(),
@@ -192,7 +200,12 @@ pub fn run(prepared: &Prepared, options: &ScanOptions, progress: &dyn Progress) 
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     packages.sort_by(|a, b| {
-        (a.ecosystem, &a.name, &a.version, &a.location).cmp(&(b.ecosystem, &b.name, &b.version, &b.location))
+        (a.ecosystem, &a.name, &a.version, &a.location).cmp(&(
+            b.ecosystem,
+            &b.name,
+            &b.version,
+            &b.location,
+        ))
     });
     diagnostics.sort();
     Ok(Scan {
@@ -211,9 +224,9 @@ impl Scan {
     pub fn nothing_scanned(&self) -> bool {
         !self.files.is_empty()
             && self.files.iter().all(|f| {
-                self.diagnostics
-                    .iter()
-                    .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(f.path.as_str()))
+                self.diagnostics.iter().any(|d| {
+                    d.severity == Severity::Error && d.file.as_deref() == Some(f.path.as_str())
+                })
             })
     }
 }
@@ -240,18 +253,24 @@ fn read_one(c: &Candidate) -> FileResult {
         packages: Vec::new(),
         diagnostics: Vec::new(),
     };
-    let fail = |code: Code, message: String| Diagnostic::error(code, message).in_file(&c.display, None);
+    let fail =
+        |code: Code, message: String| Diagnostic::error(code, message).in_file(&c.display, None);
     match std::fs::metadata(&c.path) {
         Ok(m) if m.len() > MAX_FILE_BYTES => {
             out.diagnostics.push(fail(
                 Code::FileTooLarge,
-                format!("file is {} MiB, more than the {} MiB trusca reads", m.len() >> 20, MAX_FILE_BYTES >> 20),
+                format!(
+                    "file is {} MiB, more than the {} MiB trusca reads",
+                    m.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
             ));
             return out;
         }
         Ok(_) => {}
         Err(e) => {
-            out.diagnostics.push(fail(Code::ReadError, format!("cannot read file: {e}")));
+            out.diagnostics
+                .push(fail(Code::ReadError, format!("cannot read file: {e}")));
             return out;
         }
     }
@@ -264,7 +283,8 @@ fn read_one(c: &Candidate) -> FileResult {
             }
         },
         Err(e) => {
-            out.diagnostics.push(fail(Code::ReadError, format!("cannot read file: {e}")));
+            out.diagnostics
+                .push(fail(Code::ReadError, format!("cannot read file: {e}")));
             return out;
         }
     };
@@ -279,8 +299,11 @@ fn read_one(c: &Candidate) -> FileResult {
             out.diagnostics = extracted.diagnostics;
         }
         Err(e) => out.diagnostics.push(
-            Diagnostic::error(Code::ParseError, format!("cannot parse as `{}`: {}", c.extractor.format, e.message))
-                .in_file(&c.display, e.line),
+            Diagnostic::error(
+                Code::ParseError,
+                format!("cannot parse as `{}`: {}", c.extractor.format, e.message),
+            )
+            .in_file(&c.display, e.line),
         ),
     }
     out
@@ -291,13 +314,22 @@ fn lockfile_dirs(results: &[FileResult]) -> HashSet<(Ecosystem, String)> {
     results
         .iter()
         .filter(|r| r.candidate.extractor.kind == Kind::Lockfile && !r.packages.is_empty())
-        .map(|r| (r.candidate.extractor.ecosystem, parent_dir(&r.candidate.display).to_owned()))
+        .map(|r| {
+            (
+                r.candidate.extractor.ecosystem,
+                parent_dir(&r.candidate.display).to_owned(),
+            )
+        })
         .collect()
 }
 
 /// Whether a lockfile of the same ecosystem sits in the manifest's directory or above it (a
 /// workspace root), so the manifest's ranges are already pinned there.
-fn is_pinned_elsewhere(dirs: &HashSet<(Ecosystem, String)>, ecosystem: Ecosystem, manifest: &str) -> bool {
+fn is_pinned_elsewhere(
+    dirs: &HashSet<(Ecosystem, String)>,
+    ecosystem: Ecosystem,
+    manifest: &str,
+) -> bool {
     let mut dir = parent_dir(manifest);
     loop {
         if dirs.contains(&(ecosystem, dir.to_owned())) {

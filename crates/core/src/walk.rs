@@ -85,7 +85,10 @@ fn globset(patterns: &[String]) -> Result<GlobSet, GlobError> {
 /// The path relative to the root, with `/` separators.
 pub fn relative(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
-    let parts: Vec<_> = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
     parts.join("/")
 }
 
@@ -135,7 +138,9 @@ pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobEr
     builder.build_parallel().run(|| {
         let found = &found;
         Box::new(move |entry| {
-            let Ok(entry) = entry else { return WalkState::Continue };
+            let Ok(entry) = entry else {
+                return WalkState::Continue;
+            };
             if !entry.file_type().is_some_and(|t| t.is_file()) {
                 return WalkState::Continue;
             }
@@ -146,7 +151,11 @@ pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobEr
             }
             if let Some(extractor) = inventory::for_path(Path::new(&rel)) {
                 if let Ok(mut v) = found.lock() {
-                    v.push(Candidate { path: path.to_path_buf(), display: rel, extractor });
+                    v.push(Candidate {
+                        path: path.to_path_buf(),
+                        display: rel,
+                        extractor,
+                    });
                 }
             }
             WalkState::Continue
@@ -170,7 +179,12 @@ fn inside_vendor(rel: &str) -> bool {
 }
 
 /// A second, unfiltered walk for files matching `--include` (only `.git` stays closed).
-fn find_included(root: &Path, include: &GlobSet, exclude: &GlobSet, already: &[Candidate]) -> Vec<Candidate> {
+fn find_included(
+    root: &Path,
+    include: &GlobSet,
+    exclude: &GlobSet,
+    already: &[Candidate],
+) -> Vec<Candidate> {
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
@@ -181,11 +195,18 @@ fn find_included(root: &Path, include: &GlobSet, exclude: &GlobSet, already: &[C
             continue;
         }
         let rel = relative(root, entry.path());
-        if !include.is_match(&rel) || exclude.is_match(&rel) || already.iter().any(|c| c.display == rel) {
+        if !include.is_match(&rel)
+            || exclude.is_match(&rel)
+            || already.iter().any(|c| c.display == rel)
+        {
             continue;
         }
         if let Some(extractor) = inventory::for_path(Path::new(&rel)) {
-            out.push(Candidate { path: entry.path().to_path_buf(), display: rel, extractor });
+            out.push(Candidate {
+                path: entry.path().to_path_buf(),
+                display: rel,
+                extractor,
+            });
         }
     }
     out
@@ -224,17 +245,29 @@ mod tests {
         std::fs::write(root.join(".gitignore"), "ignored/\n").expect("write");
 
         let all = find(root, &WalkOptions::default()).expect("walk");
-        assert_eq!(names(&all), ["Cargo.lock", "app/Cargo.lock", "examples/demo/Cargo.lock"]);
+        assert_eq!(
+            names(&all),
+            ["Cargo.lock", "app/Cargo.lock", "examples/demo/Cargo.lock"]
+        );
 
-        let opts = WalkOptions { exclude: vec!["examples".into()], include: vec!["ignored/**".into()] };
+        let opts = WalkOptions {
+            exclude: vec!["examples".into()],
+            include: vec!["ignored/**".into()],
+        };
         let some = find(root, &opts).expect("walk");
-        assert_eq!(names(&some), ["Cargo.lock", "app/Cargo.lock", "ignored/Cargo.lock"]);
+        assert_eq!(
+            names(&some),
+            ["Cargo.lock", "app/Cargo.lock", "ignored/Cargo.lock"]
+        );
     }
 
     #[test]
     fn bad_glob_is_reported() {
         let tmp = tempfile::tempdir().expect("tmp");
-        let opts = WalkOptions { exclude: vec!["a[".into()], include: vec![] };
+        let opts = WalkOptions {
+            exclude: vec!["a[".into()],
+            include: vec![],
+        };
         let err = find(tmp.path(), &opts).expect_err("bad glob");
         assert_eq!(err.pattern, "a[");
     }

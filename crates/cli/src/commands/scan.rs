@@ -52,7 +52,11 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
             return Outcome::Error;
         }
     };
-    let diag_root = if walk { prepared.root.clone() } else { PathBuf::from(".") };
+    let diag_root = if walk {
+        prepared.root.clone()
+    } else {
+        PathBuf::from(".")
+    };
     diagnostics::report(&scan.diagnostics, &diag_root, args.quiet);
 
     let format = format.unwrap_or(if args.output.is_none() && io::stdout().is_terminal() {
@@ -72,7 +76,10 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
         eprintln!("warning: no dependency files found in `{target}`");
     }
     if scan.nothing_scanned() {
-        diagnostics::fatal("no dependency file could be read", Some("see the warnings above"));
+        diagnostics::fatal(
+            "no dependency file could be read",
+            Some("see the warnings above"),
+        );
         return Outcome::Error;
     }
     Outcome::Pass
@@ -80,7 +87,10 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
 
 /// `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else the Unix epoch.
 fn reproducible_time() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(0);
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<u64>().ok())
+        .unwrap_or(0);
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
     scan::format_rfc3339(t)
 }
@@ -92,13 +102,22 @@ fn parse_lockfile_args(args: &[String]) -> Result<Vec<ExplicitFile>, String> {
             let (format, path) = a
                 .split_once(':')
                 .ok_or_else(|| format!("`--lockfile {a}` needs the form `FORMAT:PATH`"))?;
-            let extractor = inventory::by_format(format).ok_or_else(|| format!("unknown lockfile format `{format}`"))?;
-            Ok(ExplicitFile { extractor, path: PathBuf::from(path) })
+            let extractor = inventory::by_format(format)
+                .ok_or_else(|| format!("unknown lockfile format `{format}`"))?;
+            Ok(ExplicitFile {
+                extractor,
+                path: PathBuf::from(path),
+            })
         })
         .collect()
 }
 
-fn write_output(scan: &scan::Scan, format: Format, spec: CdxVersion, output: Option<&Path>) -> io::Result<()> {
+fn write_output(
+    scan: &scan::Scan,
+    format: Format,
+    spec: CdxVersion,
+    output: Option<&Path>,
+) -> io::Result<()> {
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
@@ -113,7 +132,9 @@ fn write_output(scan: &scan::Scan, format: Format, spec: CdxVersion, output: Opt
         Format::Json => json::write(scan, &mut out)?,
         Format::Cyclonedx | Format::CyclonedxXml | Format::Spdx => {
             let _ = spec;
-            return Err(io::Error::other("SBOM formats are not available in this build"));
+            return Err(io::Error::other(
+                "SBOM formats are not available in this build",
+            ));
         }
     }
     out.flush()

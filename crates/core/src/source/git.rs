@@ -6,7 +6,9 @@
 
 use std::path::Path;
 
-use git2::{build::CheckoutBuilder, Cred, CredentialType, FetchOptions, Oid, RemoteCallbacks, Repository};
+use git2::{
+    build::CheckoutBuilder, Cred, CredentialType, FetchOptions, Oid, RemoteCallbacks, Repository,
+};
 
 use super::SourceError;
 
@@ -41,7 +43,11 @@ pub fn redact(url: &str) -> String {
         return url.to_owned();
     };
     let user = userinfo.split(':').next().unwrap_or("");
-    let sep = if path.is_empty() && !rest.contains('/') { "" } else { "/" };
+    let sep = if path.is_empty() && !rest.contains('/') {
+        ""
+    } else {
+        "/"
+    };
     if userinfo.contains(':') || !user.is_empty() && scheme.starts_with("http") {
         format!("{scheme}://***@{host}{sep}{path}")
     } else {
@@ -57,16 +63,29 @@ pub fn clone(url: &str, reference: Option<&str>, dest: &Path) -> Result<String, 
         url: redact(url),
         message,
     };
-    let repo = Repository::init_bare(dest.join(".git")).map_err(|e| fail(e.message().to_owned()))?;
+    let repo =
+        Repository::init_bare(dest.join(".git")).map_err(|e| fail(e.message().to_owned()))?;
     let mut remote = repo.remote_anonymous(url).map_err(|e| fail(explain(&e)))?;
 
     let (refspecs, want) = match reference {
-        Some(r) if looks_like_commit(r) => (vec!["+refs/heads/*:refs/remotes/origin/*".to_owned(), "+refs/tags/*:refs/tags/*".to_owned()], Want::Commit(r.to_owned())),
+        Some(r) if looks_like_commit(r) => (
+            vec![
+                "+refs/heads/*:refs/remotes/origin/*".to_owned(),
+                "+refs/tags/*:refs/tags/*".to_owned(),
+            ],
+            Want::Commit(r.to_owned()),
+        ),
         Some(r) => (
-            vec![format!("+refs/heads/{r}:refs/remotes/origin/{r}"), format!("+refs/tags/{r}:refs/tags/{r}")],
+            vec![
+                format!("+refs/heads/{r}:refs/remotes/origin/{r}"),
+                format!("+refs/tags/{r}:refs/tags/{r}"),
+            ],
             Want::Named(r.to_owned()),
         ),
-        None => (vec!["+HEAD:refs/remotes/origin/HEAD".to_owned()], Want::Named("HEAD".to_owned())),
+        None => (
+            vec!["+HEAD:refs/remotes/origin/HEAD".to_owned()],
+            Want::Named("HEAD".to_owned()),
+        ),
     };
 
     // Shallow first; local and some dumb transports cannot do shallow fetches, so fall back.
@@ -83,12 +102,16 @@ pub fn clone(url: &str, reference: Option<&str>, dest: &Path) -> Result<String, 
             Want::Named(r) => format!("no branch or tag named `{r}`"),
         })
     })?;
-    let commit = repo.find_commit(oid).map_err(|e| fail(e.message().to_owned()))?;
+    let commit = repo
+        .find_commit(oid)
+        .map_err(|e| fail(e.message().to_owned()))?;
     // Check out into the parent of the bare `.git` directory.
-    repo.set_workdir(dest, false).map_err(|e| fail(e.message().to_owned()))?;
+    repo.set_workdir(dest, false)
+        .map_err(|e| fail(e.message().to_owned()))?;
     repo.checkout_tree(commit.as_object(), Some(CheckoutBuilder::new().force()))
         .map_err(|e| fail(e.message().to_owned()))?;
-    repo.set_head_detached(oid).map_err(|e| fail(e.message().to_owned()))?;
+    repo.set_head_detached(oid)
+        .map_err(|e| fail(e.message().to_owned()))?;
     Ok(oid.to_string())
 }
 
@@ -101,7 +124,11 @@ fn looks_like_commit(r: &str) -> bool {
     (7..=40).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-fn fetch(remote: &mut git2::Remote<'_>, refspecs: &[String], depth: Option<i32>) -> Result<(), git2::Error> {
+fn fetch(
+    remote: &mut git2::Remote<'_>,
+    refspecs: &[String],
+    depth: Option<i32>,
+) -> Result<(), git2::Error> {
     let mut callbacks = RemoteCallbacks::new();
     let mut attempts = 0;
     callbacks.credentials(move |_url, username, allowed| {
@@ -129,10 +156,24 @@ fn fetch(remote: &mut git2::Remote<'_>, refspecs: &[String], depth: Option<i32>)
 
 fn resolve(repo: &Repository, want: &Want) -> Option<Oid> {
     match want {
-        Want::Commit(prefix) => repo.revparse_single(prefix).ok()?.peel_to_commit().ok().map(|c| c.id()),
-        Want::Named(name) => [format!("refs/remotes/origin/{name}"), format!("refs/tags/{name}")]
-            .iter()
-            .find_map(|r| repo.find_reference(r).ok()?.peel_to_commit().ok().map(|c| c.id())),
+        Want::Commit(prefix) => repo
+            .revparse_single(prefix)
+            .ok()?
+            .peel_to_commit()
+            .ok()
+            .map(|c| c.id()),
+        Want::Named(name) => [
+            format!("refs/remotes/origin/{name}"),
+            format!("refs/tags/{name}"),
+        ]
+        .iter()
+        .find_map(|r| {
+            repo.find_reference(r)
+                .ok()?
+                .peel_to_commit()
+                .ok()
+                .map(|c| c.id())
+        }),
     }
 }
 
@@ -143,7 +184,9 @@ fn explain(err: &git2::Error) -> String {
             "; check the URL and the network"
         }
         git2::ErrorClass::Ssh => "; check that an ssh agent holds a key for this remote",
-        _ if err.code() == git2::ErrorCode::Auth => "; for a private https remote set `TRUSCA_GIT_TOKEN`",
+        _ if err.code() == git2::ErrorCode::Auth => {
+            "; for a private https remote set `TRUSCA_GIT_TOKEN`"
+        }
         _ => "",
     };
     format!("{}{hint}", err.message())
@@ -158,9 +201,18 @@ mod tests {
         assert_eq!(repository_name("https://git.example/org/app.git"), "app");
         assert_eq!(repository_name("git@git.example:org/app.git"), "app");
         assert_eq!(repository_name("file:///srv/repos/lib/"), "lib");
-        assert_eq!(redact("https://user:s3cret@git.example/o/r.git"), "https://***@git.example/o/r.git");
-        assert_eq!(redact("https://tok@git.example/o/r"), "https://***@git.example/o/r");
-        assert_eq!(redact("ssh://git@git.example/o/r"), "ssh://git@git.example/o/r");
+        assert_eq!(
+            redact("https://user:s3cret@git.example/o/r.git"),
+            "https://***@git.example/o/r.git"
+        );
+        assert_eq!(
+            redact("https://tok@git.example/o/r"),
+            "https://***@git.example/o/r"
+        );
+        assert_eq!(
+            redact("ssh://git@git.example/o/r"),
+            "ssh://git@git.example/o/r"
+        );
         assert_eq!(redact("https://git.example/o/r"), "https://git.example/o/r");
     }
 
@@ -170,11 +222,14 @@ mod tests {
         let mut index = repo.index().expect("index");
         index.add_path(Path::new(name)).expect("add");
         index.write().expect("write index");
-        let tree = repo.find_tree(index.write_tree().expect("tree")).expect("find tree");
+        let tree = repo
+            .find_tree(index.write_tree().expect("tree"))
+            .expect("find tree");
         let sig = git2::Signature::now("t", "t@example.com").expect("sig");
         let parent = repo.head().ok().and_then(|h| h.peel_to_commit().ok());
         let parents: Vec<_> = parent.iter().collect();
-        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents).expect("commit")
+        repo.commit(Some("HEAD"), &sig, &sig, msg, &tree, &parents)
+            .expect("commit")
     }
 
     #[test]
@@ -182,25 +237,45 @@ mod tests {
         let src = tempfile::tempdir().expect("tmp");
         let repo = Repository::init(src.path()).expect("init");
         let first = commit_file(&repo, "a.txt", "one", "first");
-        repo.tag_lightweight("v1", &repo.find_object(first, None).expect("obj"), false).expect("tag");
+        repo.tag_lightweight("v1", &repo.find_object(first, None).expect("obj"), false)
+            .expect("tag");
         let second = commit_file(&repo, "a.txt", "two", "second");
         let url = format!("file://{}", src.path().display());
 
         let dest = tempfile::tempdir().expect("tmp");
-        assert_eq!(clone(&url, None, dest.path()).expect("clone"), second.to_string());
-        assert_eq!(std::fs::read_to_string(dest.path().join("a.txt")).expect("read"), "two");
+        assert_eq!(
+            clone(&url, None, dest.path()).expect("clone"),
+            second.to_string()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.path().join("a.txt")).expect("read"),
+            "two"
+        );
 
         let dest = tempfile::tempdir().expect("tmp");
-        assert_eq!(clone(&url, Some("v1"), dest.path()).expect("clone tag"), first.to_string());
-        assert_eq!(std::fs::read_to_string(dest.path().join("a.txt")).expect("read"), "one");
+        assert_eq!(
+            clone(&url, Some("v1"), dest.path()).expect("clone tag"),
+            first.to_string()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dest.path().join("a.txt")).expect("read"),
+            "one"
+        );
 
         let dest = tempfile::tempdir().expect("tmp");
         let short = &first.to_string()[..10];
-        assert_eq!(clone(&url, Some(short), dest.path()).expect("clone commit"), first.to_string());
+        assert_eq!(
+            clone(&url, Some(short), dest.path()).expect("clone commit"),
+            first.to_string()
+        );
 
         let dest = tempfile::tempdir().expect("tmp");
         let err = clone(&url, Some("no-such-branch"), dest.path()).expect_err("missing ref");
-        assert!(err.to_string().contains("no branch or tag named `no-such-branch`"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("no branch or tag named `no-such-branch`"),
+            "{err}"
+        );
         assert_eq!(head_commit(src.path()), Some(second.to_string()));
     }
 
@@ -208,6 +283,10 @@ mod tests {
     fn unreachable_remote_is_explained() {
         let dest = tempfile::tempdir().expect("tmp");
         let err = clone("file:///definitely/not/a/repo.git", None, dest.path()).expect_err("fails");
-        assert!(err.to_string().starts_with("cannot clone `file:///definitely/not/a/repo.git`"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot clone `file:///definitely/not/a/repo.git`"),
+            "{err}"
+        );
     }
 }
