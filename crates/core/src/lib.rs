@@ -10,4 +10,5 @@ pub mod diag;
 pub mod inventory;
 pub mod model;
 pub mod purl;
+pub mod sbom;
 pub mod scan;
