@@ -11,6 +11,7 @@ pub mod inventory;
 pub mod model;
 pub mod purl;
 pub mod report;
+pub mod sbom;
 pub mod scan;
 pub mod source;
 pub mod walk;

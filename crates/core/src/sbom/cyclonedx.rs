@@ -1,0 +1,535 @@
+//! CycloneDX 1.5 and 1.6 documents, as JSON and as XML, from one model.
+//!
+//! The document is built once as plain serde types ([`Bom`]); JSON is that model serialised,
+//! XML is the same model walked in the XSD's element order. Both versions share the emitter:
+//! they differ only in the namespace/`specVersion` and in evidence occurrences, where 1.6 has a
+//! `line` field and 1.5 gets `file:line` in `location`.
+//!
+//! Components: one per distinct purl (`bom-ref` = purl), with trusca data that has no field of
+//! its own in `trusca:*` properties. `dependencies` is the graph, the project root depending on
+//! the direct packages (or every package no file marks as transitive).
+
+use std::fmt;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+use quick_xml::events::{BytesDecl, BytesText, Event};
+use quick_xml::Writer;
+use serde::Serialize;
+
+use super::{uri_reference, Component as Merged, Inventory};
+use crate::model::{PackageSource, Scope};
+use crate::scan::{Scan, TargetKind};
+
+/// A CycloneDX specification version trusca writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub enum SpecVersion {
+    /// CycloneDX 1.5.
+    V1_5,
+    /// CycloneDX 1.6 (the default).
+    #[default]
+    V1_6,
+}
+
+impl SpecVersion {
+    /// The version as written in documents (`1.6`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SpecVersion::V1_5 => "1.5",
+            SpecVersion::V1_6 => "1.6",
+        }
+    }
+
+    /// The XML namespace of the version.
+    pub fn xml_namespace(self) -> &'static str {
+        match self {
+            SpecVersion::V1_5 => "http://cyclonedx.org/schema/bom/1.5",
+            SpecVersion::V1_6 => "http://cyclonedx.org/schema/bom/1.6",
+        }
+    }
+}
+
+impl fmt::Display for SpecVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The error for a CycloneDX version trusca does not write.
+#[derive(Debug, thiserror::Error)]
+#[error("unsupported CycloneDX version `{0}` (supported: `1.5`, `1.6`)")]
+pub struct UnsupportedSpecVersion(pub String);
+
+impl FromStr for SpecVersion {
+    type Err = UnsupportedSpecVersion;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "1.5" => Ok(SpecVersion::V1_5),
+            "1.6" => Ok(SpecVersion::V1_6),
+            other => Err(UnsupportedSpecVersion(other.to_owned())),
+        }
+    }
+}
+
+/// Writes the scan as a CycloneDX JSON document (2-space indented, newline-terminated).
+pub fn write_json(scan: &Scan, version: SpecVersion, out: &mut impl Write) -> io::Result<()> {
+    let bom = Bom::new(&Inventory::new(scan), version);
+    serde_json::to_writer_pretty(&mut *out, &bom)?;
+    out.write_all(b"\n")
+}
+
+/// Writes the scan as a CycloneDX XML document (2-space indented, newline-terminated).
+pub fn write_xml(scan: &Scan, version: SpecVersion, out: &mut impl Write) -> io::Result<()> {
+    let bom = Bom::new(&Inventory::new(scan), version);
+    let mut w = Writer::new_with_indent(&mut *out, b' ', 2);
+    w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;
+    bom.write_xml(&mut w, version)?;
+    out.write_all(b"\n")
+}
+
+// ---- the model ----
+
+/// A CycloneDX document, in the JSON field order.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom {
+    bom_format: &'static str,
+    spec_version: &'static str,
+    serial_number: String,
+    version: u32,
+    metadata: Metadata,
+    components: Vec<Component>,
+    dependencies: Vec<Dependency>,
+}
+
+#[derive(Debug, Serialize)]
+struct Metadata {
+    timestamp: String,
+    tools: Tools,
+    component: Component,
+}
+
+#[derive(Debug, Serialize)]
+struct Tools {
+    components: Vec<Component>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Component {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref", skip_serializing_if = "Option::is_none")]
+    bom_ref: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    hashes: Vec<HashEntry>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    external_references: Vec<ExternalReference>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence>,
+}
+
+impl Component {
+    fn new(kind: &'static str, name: String) -> Self {
+        Component {
+            kind,
+            bom_ref: None,
+            group: None,
+            name,
+            version: None,
+            scope: None,
+            hashes: Vec::new(),
+            purl: None,
+            external_references: Vec::new(),
+            properties: Vec::new(),
+            evidence: None,
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+struct HashEntry {
+    alg: &'static str,
+    content: String,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+struct ExternalReference {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    comment: Option<String>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+struct Property {
+    name: &'static str,
+    value: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Evidence {
+    occurrences: Vec<Occurrence>,
+}
+
+#[derive(Debug, Serialize)]
+struct Occurrence {
+    location: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    #[serde(rename = "ref")]
+    reference: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    depends_on: Vec<String>,
+}
+
+// ---- building ----
+
+impl Bom {
+    fn new(inv: &Inventory<'_>, version: SpecVersion) -> Self {
+        let scan = inv.scan;
+        let root_ref = format!("project:{}", scan.target.name);
+
+        let mut root = Component::new("application", scan.target.name.clone());
+        root.bom_ref = Some(root_ref.clone());
+        root.version = scan.target.commit.clone();
+        if let Some(reference) = &scan.target.reference {
+            root.properties.push(Property {
+                name: "trusca:git-ref",
+                value: reference.clone(),
+            });
+        }
+        if scan.target.kind == TargetKind::Git {
+            if let Some(url) = uri_reference(&scan.target.location) {
+                root.external_references.push(ExternalReference {
+                    kind: "vcs",
+                    url,
+                    comment: None,
+                });
+            }
+        }
+
+        let mut tool = Component::new("application", scan.tool.name.clone());
+        tool.version = Some(scan.tool.version.clone());
+
+        let mut dependencies = vec![Dependency {
+            reference: root_ref,
+            depends_on: inv
+                .root_depends_on()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+        }];
+        dependencies.extend(inv.components.iter().map(|c| Dependency {
+            reference: c.purl.to_owned(),
+            depends_on: c.depends_on.iter().map(|d| (*d).to_owned()).collect(),
+        }));
+
+        Bom {
+            bom_format: "CycloneDX",
+            spec_version: version.as_str(),
+            serial_number: format!("urn:uuid:{}", inv.uuid.hyphenated()),
+            version: 1,
+            metadata: Metadata {
+                timestamp: scan.generated_at.clone(),
+                tools: Tools {
+                    components: vec![tool],
+                },
+                component: root,
+            },
+            components: inv.components.iter().map(|c| library(c, version)).collect(),
+            dependencies,
+        }
+    }
+}
+
+fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
+    let mut out = Component::new("library", c.short_name.clone());
+    out.bom_ref = Some(c.purl.to_owned());
+    out.group = c.namespace.clone();
+    out.version = c.version.map(str::to_owned);
+    out.scope = Some(match c.scope {
+        Scope::Runtime => "required",
+        Scope::Optional => "optional",
+        Scope::Dev => "excluded",
+    });
+    out.hashes = c
+        .hashes
+        .iter()
+        .map(|h| HashEntry {
+            alg: h.alg.cyclonedx(),
+            content: h.value.clone(),
+        })
+        .collect();
+    out.purl = Some(c.purl.to_owned());
+
+    let mut refs = Vec::new();
+    let mut props = vec![Property {
+        name: "trusca:ecosystem",
+        value: c.ecosystem.osv_name().to_owned(),
+    }];
+    if let Some(direct) = c.direct {
+        props.push(Property {
+            name: "trusca:direct",
+            value: direct.to_string(),
+        });
+    }
+    if !c.groups.is_empty() {
+        let groups: Vec<&str> = c.groups.iter().copied().collect();
+        props.push(Property {
+            name: "trusca:groups",
+            value: groups.join(","),
+        });
+    }
+    for r in &c.requirements {
+        props.push(Property {
+            name: "trusca:requirement",
+            value: (*r).to_owned(),
+        });
+    }
+    for loc in &c.locations {
+        props.push(Property {
+            name: "trusca:location",
+            value: loc.to_string(),
+        });
+    }
+    for source in &c.sources {
+        match source {
+            PackageSource::Git { url, commit } => match uri_reference(url) {
+                Some(url) => refs.push(ExternalReference {
+                    kind: "vcs",
+                    url,
+                    comment: commit.as_ref().map(|c| format!("commit {c}")),
+                }),
+                None => props.push(Property {
+                    name: "trusca:source-git",
+                    value: url.clone(),
+                }),
+            },
+            PackageSource::Url { url } => match uri_reference(url) {
+                Some(url) => refs.push(ExternalReference {
+                    kind: "distribution",
+                    url,
+                    comment: None,
+                }),
+                None => props.push(Property {
+                    name: "trusca:source-url",
+                    value: url.clone(),
+                }),
+            },
+            PackageSource::Path { path } => props.push(Property {
+                name: "trusca:source-path",
+                value: path.clone(),
+            }),
+        }
+    }
+    refs.sort();
+    refs.dedup();
+    props.sort();
+    props.dedup();
+    out.external_references = refs;
+    out.properties = props;
+
+    let occurrences = c
+        .locations
+        .iter()
+        .map(|loc| match version {
+            SpecVersion::V1_6 => Occurrence {
+                location: loc.file.clone(),
+                line: loc.line,
+            },
+            SpecVersion::V1_5 => Occurrence {
+                location: loc.to_string(),
+                line: None,
+            },
+        })
+        .collect::<Vec<_>>();
+    if !occurrences.is_empty() {
+        out.evidence = Some(Evidence { occurrences });
+    }
+    out
+}
+
+// ---- XML ----
+
+type XmlWriter<'w, W> = Writer<&'w mut W>;
+
+/// Text fit for XML 1.0: characters the format cannot hold at all (most C0 controls, U+FFFE,
+/// U+FFFF) become U+FFFD; quick-xml escapes the markup characters.
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\t' | '\n' | '\r' => c,
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => '\u{FFFD}',
+            c => c,
+        })
+        .collect()
+}
+
+fn text_element<W: Write>(w: &mut XmlWriter<'_, W>, name: &str, text: &str) -> io::Result<()> {
+    w.create_element(name)
+        .write_text_content(BytesText::new(&xml_text(text)))?;
+    Ok(())
+}
+
+impl Bom {
+    fn write_xml<W: Write>(
+        &self,
+        w: &mut XmlWriter<'_, W>,
+        version: SpecVersion,
+    ) -> io::Result<()> {
+        w.create_element("bom")
+            .with_attribute(("xmlns", version.xml_namespace()))
+            .with_attribute(("serialNumber", self.serial_number.as_str()))
+            .with_attribute(("version", self.version.to_string().as_str()))
+            .write_inner_content(|w| {
+                w.create_element("metadata").write_inner_content(|w| {
+                    text_element(w, "timestamp", &self.metadata.timestamp)?;
+                    w.create_element("tools").write_inner_content(|w| {
+                        write_components(w, &self.metadata.tools.components)
+                    })?;
+                    write_component(w, "component", &self.metadata.component)
+                })?;
+                write_components(w, &self.components)?;
+                w.create_element("dependencies").write_inner_content(|w| {
+                    for d in &self.dependencies {
+                        let el = w
+                            .create_element("dependency")
+                            .with_attribute(("ref", xml_text(&d.reference).as_str()));
+                        if d.depends_on.is_empty() {
+                            el.write_empty()?;
+                        } else {
+                            el.write_inner_content(|w| {
+                                for on in &d.depends_on {
+                                    w.create_element("dependency")
+                                        .with_attribute(("ref", xml_text(on).as_str()))
+                                        .write_empty()?;
+                                }
+                                Ok(())
+                            })?;
+                        }
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+        Ok(())
+    }
+}
+
+fn write_components<W: Write>(
+    w: &mut XmlWriter<'_, W>,
+    components: &[Component],
+) -> io::Result<()> {
+    if components.is_empty() {
+        return Ok(());
+    }
+    w.create_element("components").write_inner_content(|w| {
+        components
+            .iter()
+            .try_for_each(|c| write_component(w, "component", c))
+    })?;
+    Ok(())
+}
+
+/// One component, children in the order of the XSD's `component` sequence.
+fn write_component<W: Write>(
+    w: &mut XmlWriter<'_, W>,
+    element: &str,
+    c: &Component,
+) -> io::Result<()> {
+    let mut el = w.create_element(element).with_attribute(("type", c.kind));
+    let bom_ref = c.bom_ref.as_deref().map(xml_text);
+    if let Some(r) = &bom_ref {
+        el = el.with_attribute(("bom-ref", r.as_str()));
+    }
+    el.write_inner_content(|w| {
+        if let Some(group) = &c.group {
+            text_element(w, "group", group)?;
+        }
+        text_element(w, "name", &c.name)?;
+        if let Some(version) = &c.version {
+            text_element(w, "version", version)?;
+        }
+        if let Some(scope) = c.scope {
+            text_element(w, "scope", scope)?;
+        }
+        if !c.hashes.is_empty() {
+            w.create_element("hashes").write_inner_content(|w| {
+                for h in &c.hashes {
+                    w.create_element("hash")
+                        .with_attribute(("alg", h.alg))
+                        .write_text_content(BytesText::new(&h.content))?;
+                }
+                Ok(())
+            })?;
+        }
+        if let Some(purl) = &c.purl {
+            text_element(w, "purl", purl)?;
+        }
+        if !c.external_references.is_empty() {
+            w.create_element("externalReferences")
+                .write_inner_content(|w| {
+                    for r in &c.external_references {
+                        w.create_element("reference")
+                            .with_attribute(("type", r.kind))
+                            .write_inner_content(|w| {
+                                text_element(w, "url", &r.url)?;
+                                if let Some(comment) = &r.comment {
+                                    text_element(w, "comment", comment)?;
+                                }
+                                Ok(())
+                            })?;
+                    }
+                    Ok(())
+                })?;
+        }
+        if !c.properties.is_empty() {
+            w.create_element("properties").write_inner_content(|w| {
+                for p in &c.properties {
+                    w.create_element("property")
+                        .with_attribute(("name", p.name))
+                        .write_text_content(BytesText::new(&xml_text(&p.value)))?;
+                }
+                Ok(())
+            })?;
+        }
+        if let Some(evidence) = &c.evidence {
+            w.create_element("evidence").write_inner_content(|w| {
+                w.create_element("occurrences").write_inner_content(|w| {
+                    for o in &evidence.occurrences {
+                        w.create_element("occurrence").write_inner_content(|w| {
+                            text_element(w, "location", &o.location)?;
+                            if let Some(line) = o.line {
+                                text_element(w, "line", &line.to_string())?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+                Ok(())
+            })?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
