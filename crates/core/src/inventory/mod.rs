@@ -27,6 +27,7 @@ mod cargo_lock;
 // -- JVM and .NET
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
+mod conan_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -171,6 +172,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- JVM and .NET
 
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
+    conan_lock::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
