@@ -28,6 +28,7 @@ mod cargo_lock;
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
 mod conan_lock;
+mod renv_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -173,6 +174,7 @@ pub static EXTRACTORS: &[Extractor] = &[
 
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
     conan_lock::EXTRACTOR,
+    renv_lock::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
