@@ -29,6 +29,8 @@ mod cargo_lock;
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
 mod conan_lock;
 mod renv_lock;
+mod cabal_freeze;
+mod stack_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -175,6 +177,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
     conan_lock::EXTRACTOR,
     renv_lock::EXTRACTOR,
+    cabal_freeze::EXTRACTOR,
+    stack_lock::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
