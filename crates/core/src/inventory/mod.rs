@@ -31,6 +31,8 @@ mod conan_lock;
 mod renv_lock;
 mod cabal_freeze;
 mod stack_lock;
+mod julia_manifest;
+mod julia_project;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -179,6 +181,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     renv_lock::EXTRACTOR,
     cabal_freeze::EXTRACTOR,
     stack_lock::EXTRACTOR,
+    julia_manifest::EXTRACTOR,
+    julia_project::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
