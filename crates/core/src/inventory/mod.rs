@@ -33,6 +33,8 @@ mod cabal_freeze;
 mod stack_lock;
 mod julia_manifest;
 mod julia_project;
+mod package_resolved;
+mod podfile_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -183,6 +185,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     stack_lock::EXTRACTOR,
     julia_manifest::EXTRACTOR,
     julia_project::EXTRACTOR,
+    package_resolved::EXTRACTOR,
+    podfile_lock::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
