@@ -35,6 +35,7 @@ mod julia_manifest;
 mod julia_project;
 mod package_resolved;
 mod podfile_lock;
+mod opam;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -187,6 +188,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     julia_project::EXTRACTOR,
     package_resolved::EXTRACTOR,
     podfile_lock::EXTRACTOR,
+    opam::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
