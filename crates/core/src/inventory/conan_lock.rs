@@ -104,7 +104,8 @@ fn parse_reference(reference: &str) -> Option<Reference<'_>> {
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
-    let lock: Option<Lockfile> = serde_json::from_str(input.text).map_err(|e| ParseError::json(&e))?;
+    let lock: Option<Lockfile> =
+        serde_json::from_str(input.text).map_err(|e| ParseError::json(&e))?;
     let Some(lock) = lock else {
         return Err(ParseError::new("the lockfile is `null`", Some(1)));
     };
@@ -223,7 +224,11 @@ fn from_graph(input: &Input<'_>, finder: &LineFinder<'_>, graph: &GraphLock) -> 
         }
     }
     let has_graph = graph.nodes.values().any(is_root);
-    for (i, node) in graph.nodes.iter().filter_map(|(id, n)| Some((*index.get(id.as_str())?, n))) {
+    for (i, node) in graph
+        .nodes
+        .iter()
+        .filter_map(|(id, n)| Some((*index.get(id.as_str())?, n)))
+    {
         let deps: Vec<String> = edges[i]
             .iter()
             .chain(&build_edges[i])
@@ -267,7 +272,9 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         for fixture in ["nested-dependencies.v1.json", "nested-dependencies.v2.json"] {
             let sample = std::fs::read_to_string(
-                testing::repo_fixtures().join("lockfiles/ConanCenter/conan-lock").join(fixture),
+                testing::repo_fixtures()
+                    .join("lockfiles/ConanCenter/conan-lock")
+                    .join(fixture),
             )
             .expect("fixture");
             testing::check_hostile(&EXTRACTOR, &sample);
@@ -332,7 +339,14 @@ mod tests {
         let got: Vec<_> = out
             .packages
             .iter()
-            .map(|p| (p.name.as_str(), p.scope, p.groups.join(","), p.location.line))
+            .map(|p| {
+                (
+                    p.name.as_str(),
+                    p.scope,
+                    p.groups.join(","),
+                    p.location.line,
+                )
+            })
             .collect();
         assert_eq!(
             got,
@@ -347,7 +361,8 @@ mod tests {
 
     #[test]
     fn type_errors_name_the_line() {
-        let err = run("{\n \"version\": \"0.5\",\n \"requires\": [3]\n}").expect_err("not a string");
+        let err =
+            run("{\n \"version\": \"0.5\",\n \"requires\": [3]\n}").expect_err("not a string");
         assert_eq!(err.line, Some(3), "{err}");
     }
 }

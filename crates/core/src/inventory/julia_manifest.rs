@@ -23,9 +23,7 @@ pub const EXTRACTOR: Extractor = Extractor {
     slug: "manifest-toml",
     ecosystem: Ecosystem::Julia,
     kind: Kind::Lockfile,
-    matches: |p: &Path| {
-        file_name_is(p, "Manifest.toml") || file_name_is(p, "JuliaManifest.toml")
-    },
+    matches: |p: &Path| file_name_is(p, "Manifest.toml") || file_name_is(p, "JuliaManifest.toml"),
     extract,
 };
 
@@ -244,7 +242,10 @@ path = "../PrecompileTools"
         assert_eq!(json.dependencies, ["pkg:julia/Parsers@2.8.1"]);
         assert_eq!(
             json.hashes,
-            [Hash::new("sha1", "31e996f0a15c7b280ba9f76636b3ff9e2ae58c9a")]
+            [Hash::new(
+                "sha1",
+                "31e996f0a15c7b280ba9f76636b3ff9e2ae58c9a"
+            )]
         );
         assert_eq!(json.direct, None);
         assert_eq!(

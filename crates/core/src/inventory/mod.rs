@@ -27,15 +27,15 @@ mod cargo_lock;
 // -- JVM and .NET
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
-mod conan_lock;
-mod renv_lock;
 mod cabal_freeze;
-mod stack_lock;
+mod conan_lock;
 mod julia_manifest;
 mod julia_project;
+mod opam;
 mod package_resolved;
 mod podfile_lock;
-mod opam;
+mod renv_lock;
+mod stack_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(

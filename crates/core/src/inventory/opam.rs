@@ -299,11 +299,11 @@ fn dependencies(
 }
 
 /// The tokens of a `{ ... }` option at `i`, if there is one, and the index after it.
-fn option_after<'t>(
-    tokens: &'t [Token],
+fn option_after(
+    tokens: &[Token],
     i: usize,
     start_line: Option<u32>,
-) -> Result<(Vec<&'t Tok>, usize), ParseError> {
+) -> Result<(Vec<&Tok>, usize), ParseError> {
     if !matches!(tokens.get(i).map(|t| &t.tok), Some(Tok::Open('{'))) {
         return Ok((Vec::new(), i));
     }

@@ -91,10 +91,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| (p.name.clone(), p.purl.clone()))
         .collect();
     for (pkg, reqs) in packages.iter_mut().zip(requirements) {
-        pkg.dependencies = reqs
-            .iter()
-            .filter_map(|r| purls.get(*r).cloned())
-            .collect();
+        pkg.dependencies = reqs.iter().filter_map(|r| purls.get(*r).cloned()).collect();
     }
     Ok(packages.into())
 }
@@ -205,7 +202,10 @@ COCOAPODS: 1.15.2
             get("Texture/Core").dependencies,
             ["pkg:cocoapods/PINCache@3.0.3"]
         );
-        assert_eq!(get("Alamofire").introduced_by, ["pkg:cocoapods/Local@0.1.0"]);
+        assert_eq!(
+            get("Alamofire").introduced_by,
+            ["pkg:cocoapods/Local@0.1.0"]
+        );
         assert_eq!(
             get("Local").source,
             Some(PackageSource::Path {

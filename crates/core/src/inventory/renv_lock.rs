@@ -91,7 +91,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let mut requirements = Vec::new();
     for (key, entry) in &lock.packages {
         let name = entry.package.as_deref().unwrap_or(key);
-        let line = key_offset(input.text, key, packages_at).map(|at| line_of_offset(input.text, at));
+        let line =
+            key_offset(input.text, key, packages_at).map(|at| line_of_offset(input.text, at));
         let origin = match origin(entry, &repositories) {
             Ok(origin) => origin,
             Err(why) => {
@@ -145,7 +146,11 @@ fn origin(entry: &Entry, repositories: &HashMap<&str, &str>) -> Result<Origin, S
         }
         "repository" => Ok(Origin::Registry(None)),
         "github" | "gitlab" | "bitbucket" | "git" => {
-            let url = match (&entry.remote_url, &entry.remote_username, &entry.remote_repo) {
+            let url = match (
+                &entry.remote_url,
+                &entry.remote_username,
+                &entry.remote_repo,
+            ) {
                 (Some(url), _, _) => url.clone(),
                 (None, Some(user), Some(repo)) => {
                     let host = match (source, entry.remote_host.as_deref()) {
