@@ -27,6 +27,15 @@ mod cargo_lock;
 // -- JVM and .NET
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
+mod cabal_freeze;
+mod conan_lock;
+mod julia_manifest;
+mod julia_project;
+mod opam;
+mod package_resolved;
+mod podfile_lock;
+mod renv_lock;
+mod stack_lock;
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -181,6 +190,15 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- JVM and .NET
 
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
+    conan_lock::EXTRACTOR,
+    renv_lock::EXTRACTOR,
+    cabal_freeze::EXTRACTOR,
+    stack_lock::EXTRACTOR,
+    julia_manifest::EXTRACTOR,
+    julia_project::EXTRACTOR,
+    package_resolved::EXTRACTOR,
+    podfile_lock::EXTRACTOR,
+    opam::EXTRACTOR,
 ];
 
 /// The extractor for a file, chosen by its name.
