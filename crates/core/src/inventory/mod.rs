@@ -21,6 +21,14 @@ mod cargo_lock;
 // -- JavaScript
 
 // -- Python
+//TMP mod pdm_lock;
+//TMP mod pipfile_lock;
+//TMP mod poetry_lock;
+//TMP mod pylock_toml;
+//TMP mod pyproject_toml;
+mod python;
+mod requirements_txt;
+//TMP mod uv_lock;
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
@@ -165,6 +173,13 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- JavaScript
 
     // -- Python
+    //TMP poetry_lock::EXTRACTOR,
+    //TMP pipfile_lock::EXTRACTOR,
+    //TMP uv_lock::EXTRACTOR,
+    //TMP pdm_lock::EXTRACTOR,
+    //TMP pylock_toml::EXTRACTOR,
+    //TMP pyproject_toml::EXTRACTOR,
+    requirements_txt::EXTRACTOR,
 
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
