@@ -22,8 +22,8 @@ mod cargo_lock;
 
 // -- Python
 //TMP mod pdm_lock;
-//TMP mod pipfile_lock;
-//TMP mod poetry_lock;
+mod pipfile_lock;
+mod poetry_lock;
 //TMP mod pylock_toml;
 //TMP mod pyproject_toml;
 mod python;
@@ -173,8 +173,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- JavaScript
 
     // -- Python
-    //TMP poetry_lock::EXTRACTOR,
-    //TMP pipfile_lock::EXTRACTOR,
+    poetry_lock::EXTRACTOR,
+    pipfile_lock::EXTRACTOR,
     //TMP uv_lock::EXTRACTOR,
     //TMP pdm_lock::EXTRACTOR,
     //TMP pylock_toml::EXTRACTOR,
