@@ -28,7 +28,7 @@ mod poetry_lock;
 //TMP mod pyproject_toml;
 mod python;
 mod requirements_txt;
-//TMP mod uv_lock;
+mod uv_lock;
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
@@ -175,7 +175,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- Python
     poetry_lock::EXTRACTOR,
     pipfile_lock::EXTRACTOR,
-    //TMP uv_lock::EXTRACTOR,
+    uv_lock::EXTRACTOR,
     //TMP pdm_lock::EXTRACTOR,
     //TMP pylock_toml::EXTRACTOR,
     //TMP pyproject_toml::EXTRACTOR,
