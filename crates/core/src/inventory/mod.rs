@@ -21,10 +21,10 @@ mod cargo_lock;
 // -- JavaScript
 
 // -- Python
-//TMP mod pdm_lock;
+mod pdm_lock;
 mod pipfile_lock;
 mod poetry_lock;
-//TMP mod pylock_toml;
+mod pylock_toml;
 //TMP mod pyproject_toml;
 mod python;
 mod requirements_txt;
@@ -176,8 +176,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     poetry_lock::EXTRACTOR,
     pipfile_lock::EXTRACTOR,
     uv_lock::EXTRACTOR,
-    //TMP pdm_lock::EXTRACTOR,
-    //TMP pylock_toml::EXTRACTOR,
+    pdm_lock::EXTRACTOR,
+    pylock_toml::EXTRACTOR,
     //TMP pyproject_toml::EXTRACTOR,
     requirements_txt::EXTRACTOR,
 
