@@ -25,7 +25,7 @@ mod pdm_lock;
 mod pipfile_lock;
 mod poetry_lock;
 mod pylock_toml;
-//TMP mod pyproject_toml;
+mod pyproject_toml;
 mod python;
 mod requirements_txt;
 mod uv_lock;
@@ -178,9 +178,8 @@ pub static EXTRACTORS: &[Extractor] = &[
     uv_lock::EXTRACTOR,
     pdm_lock::EXTRACTOR,
     pylock_toml::EXTRACTOR,
-    //TMP pyproject_toml::EXTRACTOR,
+    pyproject_toml::EXTRACTOR,
     requirements_txt::EXTRACTOR,
-
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
     // -- JVM and .NET

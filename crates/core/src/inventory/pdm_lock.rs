@@ -64,8 +64,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 file: input.display.to_owned(),
                 line: Some(line),
             };
-            let mut pkg =
-                Package::new(Ecosystem::PyPI, p.name.get_ref(), p.version.as_deref(), location);
+            let mut pkg = Package::new(
+                Ecosystem::PyPI,
+                p.name.get_ref(),
+                p.version.as_deref(),
+                location,
+            );
             let others: Vec<&String> = p.groups.iter().filter(|g| *g != "default").collect();
             pkg.scope = if p.groups.is_empty() || others.len() < p.groups.len() {
                 Scope::Runtime
@@ -89,7 +93,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in lock.package.iter().enumerate() {
-        by_name.entry(normalize(p.name.get_ref())).or_default().push(i);
+        by_name
+            .entry(normalize(p.name.get_ref()))
+            .or_default()
+            .push(i);
     }
     for (i, p) in lock.package.iter().enumerate() {
         let mut deps = Vec::new();
@@ -161,8 +168,15 @@ mod tests {
 
         let out =
             testing::run_file(&EXTRACTOR, &dir.join("optional-dependency.toml")).expect("parses");
-        let pyroute2 = out.packages.iter().find(|p| p.name == "pyroute2").expect("present");
-        assert_eq!((pyroute2.scope, pyroute2.groups.as_slice()), (Scope::Optional, &["tmp".to_owned()][..]));
+        let pyroute2 = out
+            .packages
+            .iter()
+            .find(|p| p.name == "pyroute2")
+            .expect("present");
+        assert_eq!(
+            (pyroute2.scope, pyroute2.groups.as_slice()),
+            (Scope::Optional, &["tmp".to_owned()][..])
+        );
 
         let out = testing::run_file(&EXTRACTOR, &dir.join("git-dependency.toml")).expect("parses");
         assert_eq!(

@@ -123,7 +123,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     // Dependencies name packages; a name locked at two versions (split by markers) links to both.
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in lock.package.iter().enumerate() {
-        by_name.entry(normalize(p.name.get_ref())).or_default().push(i);
+        by_name
+            .entry(normalize(p.name.get_ref()))
+            .or_default()
+            .push(i);
     }
     for (i, p) in lock.package.iter().enumerate() {
         let mut deps = Vec::new();
@@ -183,7 +186,8 @@ mod tests {
 
     #[test]
     fn groups_scope_edges_and_lines() {
-        let path = testing::repo_fixtures().join("lockfiles/PyPI/poetry-lock/multiple-packages.v2.lock");
+        let path =
+            testing::repo_fixtures().join("lockfiles/PyPI/poetry-lock/multiple-packages.v2.lock");
         let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
         let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
         assert_eq!(get("async-timeout").scope, Scope::Optional);

@@ -95,8 +95,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 file: input.display.to_owned(),
                 line: Some(line),
             };
-            let mut pkg =
-                Package::new(Ecosystem::PyPI, p.name.get_ref(), p.version.as_deref(), location);
+            let mut pkg = Package::new(
+                Ecosystem::PyPI,
+                p.name.get_ref(),
+                p.version.as_deref(),
+                location,
+            );
             pkg.source = source_of(p);
             for dist in p.archive.iter().chain(&p.sdist).chain(&p.wheels) {
                 for (alg, digest) in &dist.hashes {
@@ -112,7 +116,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in kept.iter().enumerate() {
-        by_name.entry(normalize(p.name.get_ref())).or_default().push(i);
+        by_name
+            .entry(normalize(p.name.get_ref()))
+            .or_default()
+            .push(i);
     }
     for (i, p) in kept.iter().enumerate() {
         let mut deps = Vec::new();

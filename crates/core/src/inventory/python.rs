@@ -53,9 +53,7 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<'_>, String> {
     if let Some(after) = rest.strip_prefix('@') {
         // PEP 508: a URL ends at whitespace; a marker after it needs whitespace before `;`.
         let after = after.trim_start();
-        let (url, tail) = after
-            .split_once(char::is_whitespace)
-            .unwrap_or((after, ""));
+        let (url, tail) = after.split_once(char::is_whitespace).unwrap_or((after, ""));
         if url.is_empty() {
             return Err(format!("missing URL after `@` in `{text}`"));
         }
@@ -81,7 +79,9 @@ pub(crate) fn parse_requirement(text: &str) -> Result<Requirement<'_>, String> {
         spec = inner.trim();
     }
     if !spec.is_empty() && !spec.starts_with(['<', '>', '=', '!', '~']) {
-        return Err(format!("expected a version specifier after the name in `{text}`"));
+        return Err(format!(
+            "expected a version specifier after the name in `{text}`"
+        ));
     }
     Ok(Requirement {
         name,
@@ -133,8 +133,22 @@ pub(crate) fn normalize(name: &str) -> String {
 pub(crate) fn scope_of_group(group: &str) -> Scope {
     let g = normalize(group);
     let dev_words = [
-        "dev", "develop", "development", "test", "tests", "testing", "lint", "linting", "docs",
-        "doc", "typing", "types", "style", "check", "ci", "bench",
+        "dev",
+        "develop",
+        "development",
+        "test",
+        "tests",
+        "testing",
+        "lint",
+        "linting",
+        "docs",
+        "doc",
+        "typing",
+        "types",
+        "style",
+        "check",
+        "ci",
+        "bench",
     ];
     if dev_words.contains(&g.as_str()) || g.starts_with("dev-") || g.starts_with("test-") {
         Scope::Dev
@@ -153,7 +167,10 @@ pub(crate) fn git_source(reference: &str) -> PackageSource {
     // A revision follows the last `@` of the path, not an `@` in `user@host`.
     let path_start = url.find("://").map_or(0, |i| i + 3);
     let (url, rev) = match url.rsplit_once('@') {
-        Some((head, rev)) if head.len() > path_start && head.get(path_start..).is_some_and(|p| p.contains('/')) => {
+        Some((head, rev))
+            if head.len() > path_start
+                && head.get(path_start..).is_some_and(|p| p.contains('/')) =>
+        {
             (head, Some(rev))
         }
         _ => (url, None),
@@ -180,10 +197,7 @@ pub(crate) struct Roots {
 /// Gives every package reachable from a root the widest scope among the roots that reach it
 /// (runtime over optional over dev) and the union of their groups. `deps[i]` lists the indices
 /// package `i` depends on. Returns `None` for packages no root reaches.
-pub(crate) fn propagate(
-    deps: &[Vec<usize>],
-    roots: &Roots,
-) -> Vec<Option<(Scope, Vec<String>)>> {
+pub(crate) fn propagate(deps: &[Vec<usize>], roots: &Roots) -> Vec<Option<(Scope, Vec<String>)>> {
     let rank = |s: Scope| match s {
         Scope::Runtime => 0,
         Scope::Optional => 1,
@@ -238,8 +252,10 @@ mod tests {
 
     #[test]
     fn requirement_parts() {
-        let r = parse_requirement("requests [security, socks] >= 2.8.1, == 2.8.* ; python_version < \"2.7\"")
-            .expect("valid");
+        let r = parse_requirement(
+            "requests [security, socks] >= 2.8.1, == 2.8.* ; python_version < \"2.7\"",
+        )
+        .expect("valid");
         assert_eq!(r.name, "requests");
         assert_eq!(r.extras, ["security", "socks"]);
         assert_eq!(r.specifier, ">= 2.8.1, == 2.8.*");
@@ -248,7 +264,10 @@ mod tests {
             .expect("valid");
         assert_eq!(r.url, Some("https://files.example/u.zip"));
         assert_eq!(r.marker, Some("os_name == 'nt'"));
-        assert_eq!(parse_requirement("pkg (==1.0)").expect("valid").specifier, "==1.0");
+        assert_eq!(
+            parse_requirement("pkg (==1.0)").expect("valid").specifier,
+            "==1.0"
+        );
         assert!(parse_requirement("==1.0").is_err());
         assert!(parse_requirement("asdf 1.0").is_err());
         assert!(parse_requirement("x[a").is_err());
@@ -268,7 +287,10 @@ mod tests {
     #[test]
     fn names_normalize() {
         assert_eq!(normalize("Foo.Bar__baz-"), "foo-bar-baz");
-        assert_eq!(normalize("combination-._-.also_-._valid"), "combination-also-valid");
+        assert_eq!(
+            normalize("combination-._-.also_-._valid"),
+            "combination-also-valid"
+        );
     }
 
     #[test]

@@ -86,12 +86,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         if pkg.version.is_none() && pkg.source.is_none() {
             if let Some(v) = constraints.get(&normalize(&pkg.name)) {
                 let requirement = pkg.requirement.take();
-                let mut pinned = Package::new(
-                    Ecosystem::PyPI,
-                    &pkg.name,
-                    Some(v),
-                    pkg.location.clone(),
-                );
+                let mut pinned =
+                    Package::new(Ecosystem::PyPI, &pkg.name, Some(v), pkg.location.clone());
                 pinned.requirement = requirement;
                 pinned.hashes = std::mem::take(&mut pkg.hashes);
                 *pkg = pinned;
@@ -172,11 +168,7 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         }
         let version = pinned_version(parsed.specifier);
         let exact_but_empty = version.is_none()
-            && parsed
-                .specifier
-                .trim_start_matches('=')
-                .trim()
-                .is_empty()
+            && parsed.specifier.trim_start_matches('=').trim().is_empty()
             && parsed.specifier.starts_with("==");
         if exact_but_empty {
             state.out.diagnostics.push(warn(
@@ -199,7 +191,10 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         if version.is_none() {
             state.out.diagnostics.push(warn(
                 Code::Unpinned,
-                format!("`{}` is not pinned to an exact version: `{req}`", parsed.name),
+                format!(
+                    "`{}` is not pinned to an exact version: `{req}`",
+                    parsed.name
+                ),
             ));
         }
         state.out.packages.push(pkg);
@@ -318,9 +313,14 @@ fn split_options(line: &str) -> (&str, Vec<Hash>) {
 }
 
 fn is_option(token: &str) -> bool {
-    ["--hash", "--global-option", "--config-settings", "--install-option"]
-        .iter()
-        .any(|o| token == *o || token.strip_prefix(o).is_some_and(|r| r.starts_with('=')))
+    [
+        "--hash",
+        "--global-option",
+        "--config-settings",
+        "--install-option",
+    ]
+    .iter()
+    .any(|o| token == *o || token.strip_prefix(o).is_some_and(|r| r.starts_with('=')))
         || token == "-C"
 }
 
@@ -400,9 +400,7 @@ fn source_of_url(url: &str) -> PackageSource {
 
 /// Reads an included file (`-r` or `-c`) relative to the including one.
 fn include(state: &mut State, display: &str, path: &Path, rel: &str, line: u32, mode: Mode) {
-    let warn = |msg: String| {
-        Diagnostic::warning(Code::ReadError, msg).in_file(display, Some(line))
-    };
+    let warn = |msg: String| Diagnostic::warning(Code::ReadError, msg).in_file(display, Some(line));
     if rel.contains("://") {
         state.out.diagnostics.push(
             Diagnostic::warning(
@@ -526,7 +524,8 @@ mod tests {
 
     #[test]
     fn lower_bounds_are_not_versions() {
-        let path = testing::repo_fixtures().join("lockfiles/PyPI/requirements-txt/with_versions.txt");
+        let path =
+            testing::repo_fixtures().join("lockfiles/PyPI/requirements-txt/with_versions.txt");
         let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
         let got: Vec<(&str, Option<&str>)> = out
             .packages
@@ -558,7 +557,11 @@ mod tests {
             .filter_map(|d| d.line)
             .collect();
         assert_eq!(unpinned, [3, 4, 10, 12]);
-        assert_eq!(out.packages[4].location.line, Some(5), "continued line starts at 5");
+        assert_eq!(
+            out.packages[4].location.line,
+            Some(5),
+            "continued line starts at 5"
+        );
     }
 
     #[test]
@@ -644,8 +647,16 @@ mod tests {
         assert_eq!(six.len(), 1, "the diamond include is read once");
         assert_eq!(six[0].location.file, "app/sub/base.txt");
         assert_eq!(six[0].location.line, Some(1));
-        let idna = out.packages.iter().find(|p| p.name == "idna").expect("idna");
-        assert_eq!(idna.version.as_deref(), Some("3.4"), "pinned by the constraints file");
+        let idna = out
+            .packages
+            .iter()
+            .find(|p| p.name == "idna")
+            .expect("idna");
+        assert_eq!(
+            idna.version.as_deref(),
+            Some("3.4"),
+            "pinned by the constraints file"
+        );
         assert!(out.diagnostics.iter().any(|d| d.message.contains("cycle")
             && d.file.as_deref() == Some("app/sub/base.txt")
             && d.line == Some(2)));
@@ -664,7 +675,11 @@ mod tests {
         ] {
             assert!(matches(Path::new(p)), "{p}");
         }
-        for p in ["requirements.in", "a/test.txt", "requirements-asdf/test.txt"] {
+        for p in [
+            "requirements.in",
+            "a/test.txt",
+            "requirements-asdf/test.txt",
+        ] {
             assert!(!matches(Path::new(p)), "{p}");
         }
     }

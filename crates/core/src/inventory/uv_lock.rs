@@ -80,10 +80,16 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
     let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in locked.iter().enumerate() {
-        by_name.entry(normalize(p.name.get_ref())).or_default().push(i);
+        by_name
+            .entry(normalize(p.name.get_ref()))
+            .or_default()
+            .push(i);
     }
     let resolve = |d: &Dependency| -> Vec<usize> {
-        let candidates = by_name.get(&normalize(&d.name)).cloned().unwrap_or_default();
+        let candidates = by_name
+            .get(&normalize(&d.name))
+            .cloned()
+            .unwrap_or_default();
         match &d.version {
             Some(v) => candidates
                 .into_iter()
@@ -94,7 +100,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     };
 
     let is_member = |p: &LockedPackage| {
-        p.source.virtual_path.is_some() || p.source.editable.is_some() || p.source.directory.is_some()
+        p.source.virtual_path.is_some()
+            || p.source.editable.is_some()
+            || p.source.directory.is_some()
     };
     let mut deps: Vec<Vec<usize>> = Vec::with_capacity(locked.len());
     let mut roots = Roots::default();
@@ -125,16 +133,20 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                     _ => Scope::Optional,
                 };
                 for d in list {
-                    roots
-                        .edges
-                        .extend(resolve(d).into_iter().map(|j| (j, scope, Some(extra.clone()))));
+                    roots.edges.extend(
+                        resolve(d)
+                            .into_iter()
+                            .map(|j| (j, scope, Some(extra.clone()))),
+                    );
                 }
             }
             for (group, list) in &p.dev_dependencies {
                 for d in list {
-                    roots
-                        .edges
-                        .extend(resolve(d).into_iter().map(|j| (j, Scope::Dev, Some(group.clone()))));
+                    roots.edges.extend(
+                        resolve(d)
+                            .into_iter()
+                            .map(|j| (j, Scope::Dev, Some(group.clone()))),
+                    );
                 }
             }
         }
@@ -150,8 +162,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 file: input.display.to_owned(),
                 line: Some(line),
             };
-            let mut pkg =
-                Package::new(Ecosystem::PyPI, p.name.get_ref(), p.version.as_deref(), location);
+            let mut pkg = Package::new(
+                Ecosystem::PyPI,
+                p.name.get_ref(),
+                p.version.as_deref(),
+                location,
+            );
             pkg.source = source_of(&p.source);
             for dist in p.sdist.iter().chain(&p.wheels) {
                 if let Some((alg, digest)) = dist.hash.as_deref().and_then(|h| h.split_once(':')) {
@@ -204,11 +220,16 @@ fn source_of(source: &Source) -> Option<PackageSource> {
     if let Some(url) = &source.url {
         return Some(PackageSource::Url { url: url.clone() });
     }
-    [&source.path, &source.directory, &source.editable, &source.virtual_path]
-        .into_iter()
-        .flatten()
-        .next()
-        .map(|path| PackageSource::Path { path: path.clone() })
+    [
+        &source.path,
+        &source.directory,
+        &source.editable,
+        &source.virtual_path,
+    ]
+    .into_iter()
+    .flatten()
+    .next()
+    .map(|path| PackageSource::Path { path: path.clone() })
 }
 
 #[cfg(test)]
@@ -260,7 +281,10 @@ mod tests {
                 .map(|p| p.display_name())
                 .collect()
         };
-        assert_eq!(names("two-packages.lock"), ["emoji@2.14.0", "protobuf@4.25.5"]);
+        assert_eq!(
+            names("two-packages.lock"),
+            ["emoji@2.14.0", "protobuf@4.25.5"]
+        );
         assert_eq!(
             names("names-outside-package-block.lock"),
             ["first-pkg@1.0.0", "second-pkg@2.0.0"]
@@ -291,7 +315,9 @@ mod tests {
         );
         assert_eq!(get("black").location.line, Some(5));
         assert_eq!(get("black").hashes.len(), 18);
-        assert!(get("black").dependencies.contains(&"pkg:pypi/click@8.1.7".to_owned()));
+        assert!(get("black")
+            .dependencies
+            .contains(&"pkg:pypi/click@8.1.7".to_owned()));
     }
 
     #[test]
