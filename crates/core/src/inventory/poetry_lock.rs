@@ -87,7 +87,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 (None, Some(category)) => vec![category.as_str()],
                 (None, None) => Vec::new(),
             };
-            let main = groups.is_empty() || groups.iter().any(|g| *g == "main");
+            let main = groups.is_empty() || groups.contains(&"main");
             pkg.scope = if p.optional {
                 Scope::Optional
             } else if main {
