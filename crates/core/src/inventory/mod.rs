@@ -21,6 +21,14 @@ mod cargo_lock;
 // -- JavaScript
 
 // -- Python
+mod pdm_lock;
+mod pipfile_lock;
+mod poetry_lock;
+mod pylock_toml;
+mod pyproject_toml;
+mod python;
+mod requirements_txt;
+mod uv_lock;
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
@@ -184,7 +192,13 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- JavaScript
 
     // -- Python
-
+    poetry_lock::EXTRACTOR,
+    pipfile_lock::EXTRACTOR,
+    uv_lock::EXTRACTOR,
+    pdm_lock::EXTRACTOR,
+    pylock_toml::EXTRACTOR,
+    pyproject_toml::EXTRACTOR,
+    requirements_txt::EXTRACTOR,
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
     // -- JVM and .NET
