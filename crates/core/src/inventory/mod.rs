@@ -23,6 +23,7 @@ mod cargo_lock;
 // -- Python
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+mod go_mod;
 
 // -- JVM and .NET
 
@@ -167,6 +168,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- Python
 
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+    go_mod::EXTRACTOR,
 
     // -- JVM and .NET
 
