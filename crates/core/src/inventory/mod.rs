@@ -23,7 +23,10 @@ mod cargo_lock;
 // -- Python
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+mod composer_lock;
+mod gemfile_lock;
 mod go_mod;
+mod vendor_modules_txt;
 
 // -- JVM and .NET
 
@@ -169,6 +172,9 @@ pub static EXTRACTORS: &[Extractor] = &[
 
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
     go_mod::EXTRACTOR,
+    gemfile_lock::EXTRACTOR,
+    composer_lock::EXTRACTOR,
+    vendor_modules_txt::EXTRACTOR,
 
     // -- JVM and .NET
 
