@@ -26,6 +26,7 @@ mod cargo_lock;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
+mod pubspec_lock;
 mod vendor_modules_txt;
 
 // -- JVM and .NET
@@ -174,6 +175,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     go_mod::EXTRACTOR,
     gemfile_lock::EXTRACTOR,
     composer_lock::EXTRACTOR,
+    pubspec_lock::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
 
     // -- JVM and .NET
