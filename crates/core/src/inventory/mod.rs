@@ -26,6 +26,7 @@ mod cargo_lock;
 mod composer_lock;
 mod gemfile_lock;
 mod go_mod;
+mod mix_lock;
 mod pubspec_lock;
 mod vendor_modules_txt;
 
@@ -176,6 +177,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     gemfile_lock::EXTRACTOR,
     composer_lock::EXTRACTOR,
     pubspec_lock::EXTRACTOR,
+    mix_lock::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
 
     // -- JVM and .NET
