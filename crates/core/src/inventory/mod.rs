@@ -25,6 +25,7 @@ mod cargo_lock;
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 mod composer_lock;
 mod gemfile_lock;
+mod gleam_manifest_toml;
 mod go_mod;
 mod mix_lock;
 mod pubspec_lock;
@@ -178,6 +179,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     composer_lock::EXTRACTOR,
     pubspec_lock::EXTRACTOR,
     mix_lock::EXTRACTOR,
+    gleam_manifest_toml::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
 
     // -- JVM and .NET
