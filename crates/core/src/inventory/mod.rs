@@ -23,6 +23,7 @@ mod cargo_lock;
 // -- Python
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+mod cargo_toml;
 mod composer_lock;
 mod gemfile_lock;
 mod gleam_manifest_toml;
@@ -180,6 +181,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     pubspec_lock::EXTRACTOR,
     mix_lock::EXTRACTOR,
     gleam_manifest_toml::EXTRACTOR,
+    cargo_toml::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
 
     // -- JVM and .NET
