@@ -275,7 +275,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             if spec.version.is_none() && commit.is_none() {
                 continue;
             }
-            let name = spec.package.clone().unwrap_or_else(|| key.get_ref().clone());
+            let name = spec
+                .package
+                .clone()
+                .unwrap_or_else(|| key.get_ref().clone());
             let requirement = spec.version.clone().unwrap_or_default();
             let mut pkg = Package::new(
                 Ecosystem::Cargo,
@@ -365,15 +368,30 @@ version = "0.3"
         let names: Vec<&str> = out.packages.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(
             names,
-            ["app", "serde", "log", "real-fast", "pinned", "tempfile", "cc", "tabled"]
+            [
+                "app",
+                "serde",
+                "log",
+                "real-fast",
+                "pinned",
+                "tempfile",
+                "cc",
+                "tabled"
+            ]
         );
         let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
         assert_eq!(get("app").direct, None);
         let serde = get("serde");
-        assert_eq!((serde.version.as_deref(), serde.location.line), (Some("1.0.100"), Some(6)));
+        assert_eq!(
+            (serde.version.as_deref(), serde.location.line),
+            (Some("1.0.100"), Some(6))
+        );
         assert_eq!(serde.direct, Some(true));
         let log = get("log");
-        assert_eq!((log.version.as_deref(), log.requirement.as_deref()), (None, Some("^0.4")));
+        assert_eq!(
+            (log.version.as_deref(), log.requirement.as_deref()),
+            (None, Some("^0.4"))
+        );
         assert_eq!(get("real-fast").scope, Scope::Optional);
         assert_eq!(
             get("pinned").source,
@@ -383,7 +401,10 @@ version = "0.3"
             })
         );
         assert_eq!(get("pinned").version, None);
-        assert_eq!((get("tempfile").scope, get("tempfile").groups.as_slice()), (Scope::Dev, ["dev".to_owned()].as_slice()));
+        assert_eq!(
+            (get("tempfile").scope, get("tempfile").groups.as_slice()),
+            (Scope::Dev, ["dev".to_owned()].as_slice())
+        );
         assert_eq!(get("cc").groups, ["build"]);
         assert_eq!(get("tabled").location.line, Some(19));
     }
@@ -399,12 +420,20 @@ version = "0.3"
         let member = dir.path().join("member").join("Cargo.toml");
         let text = "[package]\nname = \"member\"\nversion.workspace = true\n[dependencies]\nanyhow = { workspace = true }\nother = { workspace = true }\n";
         let out = run_at(&member, text).expect("parses");
-        let names: Vec<_> = out.packages.iter().map(|p| (p.name.as_str(), p.version.as_deref())).collect();
+        let names: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_deref()))
+            .collect();
         assert_eq!(names, [("member", None), ("anyhow", Some("1.0.75"))]);
 
         let root = "[workspace.package]\nversion = \"2.0.0\"\n[workspace.dependencies]\nrand = \"0.8.5\"\n[package]\nname = \"root\"\nversion.workspace = true\n[dependencies]\nrand.workspace = true\n";
         let out = run(root).expect("parses");
-        let names: Vec<_> = out.packages.iter().map(|p| (p.name.as_str(), p.version.as_deref())).collect();
+        let names: Vec<_> = out
+            .packages
+            .iter()
+            .map(|p| (p.name.as_str(), p.version.as_deref()))
+            .collect();
         assert_eq!(names, [("root", Some("2.0.0")), ("rand", Some("0.8.5"))]);
         assert_eq!(out.packages[1].location.line, Some(9));
     }

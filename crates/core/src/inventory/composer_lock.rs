@@ -181,18 +181,33 @@ mod tests {
         let lib = get("acme/app-lib");
         assert_eq!(lib.location.line, Some(4));
         assert_eq!(lib.dependencies, [get("acme/util").purl.clone()]);
-        assert_eq!(lib.hashes, [Hash::new("sha1", "70b03b6c7868ced71ed0b3ca596ad83e76c2adc0")]);
-        assert!(matches!(&lib.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("4c11")));
-        assert!(matches!(&get("acme/util").source, Some(PackageSource::Git { commit: None, .. })));
+        assert_eq!(
+            lib.hashes,
+            [Hash::new(
+                "sha1",
+                "70b03b6c7868ced71ed0b3ca596ad83e76c2adc0"
+            )]
+        );
+        assert!(
+            matches!(&lib.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("4c11"))
+        );
+        assert!(matches!(
+            &get("acme/util").source,
+            Some(PackageSource::Git { commit: None, .. })
+        ));
         let kit = get("acme/test-kit");
-        assert_eq!((kit.scope, kit.groups.as_slice()), (Scope::Dev, ["dev".to_owned()].as_slice()));
+        assert_eq!(
+            (kit.scope, kit.groups.as_slice()),
+            (Scope::Dev, ["dev".to_owned()].as_slice())
+        );
         assert_eq!(kit.location.line, Some(17));
         assert_eq!(kit.direct, None);
     }
 
     #[test]
     fn type_errors_name_the_line() {
-        let err = run("{\n  \"packages\": [\n    {\"name\": 3, \"version\": \"1\"}\n  ]\n}").expect_err("bad name");
+        let err = run("{\n  \"packages\": [\n    {\"name\": 3, \"version\": \"1\"}\n  ]\n}")
+            .expect_err("bad name");
         assert_eq!(err.line, Some(3), "{err}");
     }
 }

@@ -101,7 +101,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             2 => {
                 if let Some(remote) = text.strip_prefix("remote: ") {
                     // A GEM section may list several remotes; the first one names it.
-                    section.remote.get_or_insert_with(|| remote.trim().to_owned());
+                    section
+                        .remote
+                        .get_or_insert_with(|| remote.trim().to_owned());
                 } else if let Some(rev) = text.strip_prefix("revision: ") {
                     section.revision = Some(rev.trim().to_owned());
                 }

@@ -235,7 +235,8 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         testing::check_hostile(&EXTRACTOR, LOCKED);
         let sample = std::fs::read_to_string(
-            testing::repo_fixtures().join("lockfiles/Hex/gleam-manifest-toml/git-and-local-deps.toml"),
+            testing::repo_fixtures()
+                .join("lockfiles/Hex/gleam-manifest-toml/git-and-local-deps.toml"),
         )
         .expect("fixture");
         testing::check_hostile(&EXTRACTOR, &sample);
@@ -264,7 +265,10 @@ mine = { path = "../mine" }
         assert_eq!(stdlib.version.as_deref(), Some("0.34.0"));
         assert_eq!(stdlib.location.line, Some(4));
         assert_eq!(stdlib.direct, Some(false));
-        assert_eq!(stdlib.hashes[0].value, "1fb8454d2991e9b4c0c804544d8a9ad0f6184725e20d63c3155f0aeb4230b016");
+        assert_eq!(
+            stdlib.hashes[0].value,
+            "1fb8454d2991e9b4c0c804544d8a9ad0f6184725e20d63c3155f0aeb4230b016"
+        );
         assert_eq!(stdlib.introduced_by, [get("gleeunit").purl.clone()]);
         assert_eq!(get("gleeunit").direct, Some(true));
         assert_eq!(
@@ -274,7 +278,12 @@ mine = { path = "../mine" }
                 commit: Some("a8b3c5d82".into())
             })
         );
-        assert_eq!(get("mine").source, Some(PackageSource::Path { path: "../mine".into() }));
+        assert_eq!(
+            get("mine").source,
+            Some(PackageSource::Path {
+                path: "../mine".into()
+            })
+        );
     }
 
     #[test]
@@ -288,13 +297,17 @@ mine = { path = "../mine" }
         assert_eq!(stdlib.requirement.as_deref(), Some(">= 0.34.0 and < 2.0.0"));
         assert_eq!((stdlib.direct, stdlib.location.line), (Some(true), Some(4)));
         assert_eq!(pinned.version.as_deref(), Some("1.2.3"));
-        assert_eq!((gleeunit.scope, gleeunit.location.line), (Scope::Dev, Some(9)));
+        assert_eq!(
+            (gleeunit.scope, gleeunit.location.line),
+            (Scope::Dev, Some(9))
+        );
         assert_eq!(gleeunit.groups, ["dev"]);
     }
 
     #[test]
     fn type_errors_name_the_line() {
-        let err = run("packages = [\n  { name = \"a\", version = 3 },\n]\n").expect_err("bad version");
+        let err =
+            run("packages = [\n  { name = \"a\", version = 3 },\n]\n").expect_err("bad version");
         assert_eq!(err.line, Some(2), "{err}");
     }
 }

@@ -314,20 +314,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             },
             "toolchain" => match args.as_deref() {
                 Some([v]) => toolchain = Some(((*v).to_owned(), d.line)),
-                _ => {
-                    return Err(ParseError::new(
-                        "`toolchain` needs one name",
-                        Some(d.line),
-                    ))
-                }
+                _ => return Err(ParseError::new("`toolchain` needs one name", Some(d.line))),
             },
-            "module" | "exclude" => {
-                if args.as_ref().is_none_or(|a| a.is_empty()) {
-                    return Err(ParseError::new(
-                        format!("`{}` needs an argument", d.verb),
-                        Some(d.line),
-                    ));
-                }
+            "module" | "exclude" if args.as_ref().is_none_or(|a| a.is_empty()) => {
+                return Err(ParseError::new(
+                    format!("`{}` needs an argument", d.verb),
+                    Some(d.line),
+                ));
             }
             _ => {}
         }
@@ -363,7 +356,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
     // Two requirements replaced by the same module are one package; the first one stands.
     let mut seen = HashMap::new();
-    packages.retain(|p| seen.insert((p.name.clone(), p.version.clone()), ()).is_none());
+    packages.retain(|p| {
+        seen.insert((p.name.clone(), p.version.clone()), ())
+            .is_none()
+    });
 
     let stdlib = match (&toolchain, &go_version) {
         (Some((name, line)), _) => {
@@ -479,6 +475,20 @@ mod tests {
     }
 
     #[test]
+    fn real_world_files_parse() {
+        let Some(shared) = testing::shared_data() else {
+            eprintln!("skipped: ../shared/data is not present");
+            return;
+        };
+        for name in ["anchore_syft/go.mod", "aquasecurity_trivy/go.mod"] {
+            let path = shared.join("lockfiles/_realworld").join(name);
+            let out = testing::run_file(&EXTRACTOR, &path).expect(name);
+            assert!(out.packages.len() > 100, "{name}: {}", out.packages.len());
+            assert!(out.packages.iter().any(|p| p.direct == Some(false)));
+        }
+    }
+
+    #[test]
     fn indirect_comment_marks_transitive_and_lines_are_kept() {
         let text = "module m\n\ngo 1.21\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d v0.2.0 // indirect\n)\nrequire \"github.com/e/f\" v2.0.0+incompatible\n";
         let out = run(text).expect("parses");
@@ -496,7 +506,8 @@ mod tests {
 
     #[test]
     fn local_replacement_is_a_path_source_without_version() {
-        let text = "module m\nrequire golang.org/x/net v0.5.6\nreplace golang.org/x/net => ../net\n";
+        let text =
+            "module m\nrequire golang.org/x/net v0.5.6\nreplace golang.org/x/net => ../net\n";
         let out = run(text).expect("parses");
         let [pkg] = out.packages.as_slice() else {
             panic!("{:?}", out.packages)

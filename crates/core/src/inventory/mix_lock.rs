@@ -226,7 +226,10 @@ impl<'a> Reader<'a> {
         let rest = self.rest();
         let is_keyword = !key.is_empty()
             && rest.starts_with(':')
-            && rest.get(1..).and_then(|r| r.chars().next()).is_some_and(char::is_whitespace);
+            && rest
+                .get(1..)
+                .and_then(|r| r.chars().next())
+                .is_some_and(char::is_whitespace);
         if is_keyword {
             self.pos += 1;
             Ok(Some(key))
@@ -289,7 +292,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     }
     let lines = LineFinder::new(input.text);
     let Term::Map(entries) = parse(input.text)? else {
-        return Err(ParseError::new("a mix.lock file is one map `%{...}`", Some(1)));
+        return Err(ParseError::new(
+            "a mix.lock file is one map `%{...}`",
+            Some(1),
+        ));
     };
     let mut packages = Vec::new();
     let mut diagnostics = Vec::new();
@@ -437,21 +443,25 @@ mod tests {
         assert_eq!(get("mime").hashes, [Hash::new("sha256", "cc")]);
         let foo = get("foo");
         assert_eq!((foo.version.as_deref(), foo.location.line), (None, Some(4)));
-        assert!(matches!(&foo.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("fc94")));
+        assert!(
+            matches!(&foo.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("fc94"))
+        );
         assert_eq!(get("real_name").location.line, Some(5));
         assert_eq!(plug.direct, None);
     }
 
     #[test]
     fn short_entry_is_skipped_with_a_warning() {
-        let out = run("%{\n  \"a\": {:hex, :a, \"1.0.0\"},\n  \"b\": {:hex, },\n}").expect("parses");
+        let out =
+            run("%{\n  \"a\": {:hex, :a, \"1.0.0\"},\n  \"b\": {:hex, },\n}").expect("parses");
         assert_eq!(out.packages.len(), 1);
         assert_eq!(out.diagnostics[0].line, Some(3));
     }
 
     #[test]
     fn syntax_errors_name_the_line() {
-        let err = run("%{\n  \"a\": {:hex, :a, \"1.0.0\"},\n  \"b\" {:hex}\n}").expect_err("no colon");
+        let err =
+            run("%{\n  \"a\": {:hex, :a, \"1.0.0\"},\n  \"b\" {:hex}\n}").expect_err("no colon");
         assert_eq!(err.line, Some(3), "{err}");
         let err = run("%{\n  \"a\": {:hex, :a, \"1.0.0\n}").expect_err("open string");
         assert_eq!(err.line, Some(2), "{err}");

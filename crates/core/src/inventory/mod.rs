@@ -183,7 +183,6 @@ pub static EXTRACTORS: &[Extractor] = &[
     gleam_manifest_toml::EXTRACTOR,
     cargo_toml::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
-
     // -- JVM and .NET
 
     // -- C/C++, R, Haskell, Julia, Swift, OCaml

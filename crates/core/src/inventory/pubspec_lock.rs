@@ -89,10 +89,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         };
         let line = key_lines.next(&name);
         let entry: Entry = serde_yaml_ng::from_value(value).map_err(|e| {
-            ParseError::new(
-                format!("invalid entry for package `{name}`: {e}"),
-                line,
-            )
+            ParseError::new(format!("invalid entry for package `{name}`: {e}"), line)
         })?;
         let version = entry.version.as_ref().and_then(scalar);
         let mut pkg = Package::new(
@@ -105,7 +102,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             },
         );
         match entry.dependency.as_deref() {
-            Some("direct dev") => pkg = pkg.with_direct(true).with_scope(Scope::Dev).with_group("dev"),
+            Some("direct dev") => {
+                pkg = pkg
+                    .with_direct(true)
+                    .with_scope(Scope::Dev)
+                    .with_group("dev")
+            }
             Some(d) if d.starts_with("direct") => pkg = pkg.with_direct(true),
             Some("transitive") => pkg = pkg.with_direct(false),
             _ => {}
@@ -185,7 +187,10 @@ mod tests {
         let [dev, git, sdk] = out.packages.as_slice() else {
             panic!("{:?}", out.packages)
         };
-        assert_eq!((dev.scope, dev.direct, dev.location.line), (Scope::Dev, Some(true), Some(2)));
+        assert_eq!(
+            (dev.scope, dev.direct, dev.location.line),
+            (Scope::Dev, Some(true), Some(2))
+        );
         assert_eq!(dev.groups, ["dev"]);
         assert_eq!((git.direct, git.location.line), (Some(false), Some(9)));
         assert_eq!(
@@ -196,12 +201,18 @@ mod tests {
             })
         );
         assert_eq!((sdk.scope, sdk.direct), (Scope::Runtime, Some(true)));
-        assert_eq!(sdk.source, Some(PackageSource::Path { path: "sdk:flutter".into() }));
+        assert_eq!(
+            sdk.source,
+            Some(PackageSource::Path {
+                path: "sdk:flutter".into()
+            })
+        );
     }
 
     #[test]
     fn bad_entry_names_the_line() {
-        let err = run("packages:\n  a:\n    version: \"1\"\n  b:\n    source: [1]\n").expect_err("bad");
+        let err =
+            run("packages:\n  a:\n    version: \"1\"\n  b:\n    source: [1]\n").expect_err("bad");
         assert_eq!(err.line, Some(4), "{err}");
         let err = run("packages:\n  a: [\n").expect_err("syntax");
         assert!(err.line.is_some(), "{err}");

@@ -176,17 +176,15 @@ fn semver_major(version: &str) -> Option<u64> {
         return None;
     };
     let numeric = |s: &str| {
-        !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_digit())
-            && (s == "0" || !s.starts_with('0'))
+        !s.is_empty() && s.chars().all(|c| c.is_ascii_digit()) && (s == "0" || !s.starts_with('0'))
     };
     if !(numeric(major) && numeric(minor) && numeric(patch)) {
         return None;
     }
     if let Some(pre) = pre {
-        let ok = pre.split('.').all(|id| {
-            !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        });
+        let ok = pre
+            .split('.')
+            .all(|id| !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
         if !ok {
             return None;
         }
@@ -217,7 +215,8 @@ mod tests {
     #[test]
     fn hostile_input_gives_errors_not_panics() {
         let sample = std::fs::read_to_string(
-            testing::repo_fixtures().join("lockfiles/Go/vendor-modules-txt/valid/vendor/modules.txt"),
+            testing::repo_fixtures()
+                .join("lockfiles/Go/vendor-modules-txt/valid/vendor/modules.txt"),
         )
         .expect("fixture");
         testing::check_hostile(&EXTRACTOR, &sample);
@@ -236,9 +235,20 @@ mod tests {
         let [a, b] = out.packages.as_slice() else {
             panic!("{:?}", out.packages)
         };
-        assert_eq!((a.name.as_str(), a.location.line), ("example.com/a", Some(1)));
-        assert_eq!(a.source, Some(PackageSource::Path { path: "../a".into() }));
-        assert_eq!((b.version.as_deref(), b.location.line), (Some("0.1.0"), Some(5)));
+        assert_eq!(
+            (a.name.as_str(), a.location.line),
+            ("example.com/a", Some(1))
+        );
+        assert_eq!(
+            a.source,
+            Some(PackageSource::Path {
+                path: "../a".into()
+            })
+        );
+        assert_eq!(
+            (b.version.as_deref(), b.location.line),
+            (Some("0.1.0"), Some(5))
+        );
     }
 
     #[test]
