@@ -490,14 +490,14 @@ mod tests {
 
     #[test]
     fn indirect_comment_marks_transitive_and_lines_are_kept() {
-        let text = "module m\n\ngo 1.21\n\nrequire (\n\tgithub.com/a/b v1.0.0\n\tgithub.com/c/d v0.2.0 // indirect\n)\nrequire \"github.com/e/f\" v2.0.0+incompatible\n";
+        let text = "module m\n\ngo 1.21\n\nrequire (\n\tgit.example/a/b v1.0.0\n\tgit.example/c/d v0.2.0 // indirect\n)\nrequire \"git.example/e/f\" v2.0.0+incompatible\n";
         let out = run(text).expect("parses");
         let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
-        assert_eq!(get("github.com/a/b").direct, Some(true));
-        assert_eq!(get("github.com/a/b").location.line, Some(6));
-        assert_eq!(get("github.com/c/d").direct, Some(false));
+        assert_eq!(get("git.example/a/b").direct, Some(true));
+        assert_eq!(get("git.example/a/b").location.line, Some(6));
+        assert_eq!(get("git.example/c/d").direct, Some(false));
         assert_eq!(
-            get("github.com/e/f").version.as_deref(),
+            get("git.example/e/f").version.as_deref(),
             Some("2.0.0+incompatible")
         );
         assert_eq!(get("stdlib").version.as_deref(), Some("1.21"));
@@ -532,7 +532,7 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let err = run("module m\n\nrequire (\n\tgithub.com/a/b\n)\n").expect_err("no version");
+        let err = run("module m\n\nrequire (\n\tgit.example/a/b\n)\n").expect_err("no version");
         assert_eq!(err.line, Some(4), "{err}");
         let err = run("module m\nrequire (\n").expect_err("open block");
         assert_eq!(err.line, Some(2), "{err}");
