@@ -31,6 +31,14 @@ mod requirements_txt;
 mod uv_lock;
 
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
+mod cargo_toml;
+mod composer_lock;
+mod gemfile_lock;
+mod gleam_manifest_toml;
+mod go_mod;
+mod mix_lock;
+mod pubspec_lock;
+mod vendor_modules_txt;
 
 // -- JVM and .NET
 
@@ -200,7 +208,14 @@ pub static EXTRACTORS: &[Extractor] = &[
     pyproject_toml::EXTRACTOR,
     requirements_txt::EXTRACTOR,
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
-
+    go_mod::EXTRACTOR,
+    gemfile_lock::EXTRACTOR,
+    composer_lock::EXTRACTOR,
+    pubspec_lock::EXTRACTOR,
+    mix_lock::EXTRACTOR,
+    gleam_manifest_toml::EXTRACTOR,
+    cargo_toml::EXTRACTOR,
+    vendor_modules_txt::EXTRACTOR,
     // -- JVM and .NET
 
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
