@@ -312,9 +312,9 @@ pub(crate) const MANIFEST_SECTIONS: [(&str, Scope); 4] = [
 /// The largest neighbouring `package.json` read to learn a lockfile's direct dependencies.
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
-/// The direct dependencies declared by the `package.json` beside a lockfile, as (name, scope),
-/// when there is one (for formats that do not record them themselves).
-pub(crate) fn neighbour_manifest_roots(path: &Path) -> Option<Vec<(String, Scope)>> {
+/// The direct dependencies declared by the `package.json` beside a lockfile, as (name,
+/// requirement, scope), when there is one (for formats that do not record them themselves).
+pub(crate) fn neighbour_manifest_roots(path: &Path) -> Option<Vec<(String, String, Scope)>> {
     let manifest = path.parent()?.join("package.json");
     let meta = std::fs::metadata(&manifest).ok()?;
     if !meta.is_file() || meta.len() > MAX_MANIFEST_BYTES {
@@ -325,8 +325,9 @@ pub(crate) fn neighbour_manifest_roots(path: &Path) -> Option<Vec<(String, Scope
     let mut out = Vec::new();
     for (section, scope) in MANIFEST_SECTIONS {
         if let Some(deps) = value.get(section).and_then(|d| d.as_object()) {
-            for name in deps.keys() {
-                out.push((name.clone(), scope));
+            for (name, req) in deps {
+                let req = req.as_str().unwrap_or_default().to_owned();
+                out.push((name.clone(), req, scope));
             }
         }
     }

@@ -313,7 +313,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
     if v1 {
         if let Some(roots) = npm_shared::neighbour_manifest_roots(input.path) {
             know_direct = true;
-            for (name, _) in roots {
+            for (name, _, _) in roots {
                 if let Some(t) = resolve(&index, &entries, "", &name) {
                     direct.insert(t);
                 }
