@@ -47,12 +47,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrderedMap<T> {
                 }
                 Ok(OrderedMap(out))
             }
-            // YAML writes an empty map as `~` or nothing at all.
+            // YAML writes an empty map as `~` or nothing at all, JSON as `null`.
             fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
                 Ok(OrderedMap(Vec::new()))
             }
         }
-        deserializer.deserialize_map(MapVisitor(PhantomData))
+        deserializer.deserialize_any(MapVisitor(PhantomData))
     }
 }
 
