@@ -105,10 +105,14 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             source = Some(npm_shared::git_source(rest, commit));
             version = None;
         } else if let Some(path) = version.and_then(|v| v.strip_prefix("file:")) {
-            source = Some(PackageSource::Path { path: path.to_owned() });
+            source = Some(PackageSource::Path {
+                path: path.to_owned(),
+            });
             version = None;
         } else if let Some(path) = version.and_then(|v| v.strip_prefix("workspace:")) {
-            source = Some(PackageSource::Path { path: path.to_owned() });
+            source = Some(PackageSource::Path {
+                path: path.to_owned(),
+            });
             version = None;
             first_party = true;
         }
@@ -123,7 +127,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         // A registry package: [spec, registry, info, integrity].
         if items.get(1).is_some_and(Value::is_string) {
             if let Some(sri) = items.get(3).and_then(Value::as_str) {
-                p.hashes.extend(sri.split_whitespace().filter_map(Hash::from_sri));
+                p.hashes
+                    .extend(sri.split_whitespace().filter_map(Hash::from_sri));
             }
         }
         let info = items.iter().skip(1).find(|v| v.is_object());
@@ -171,7 +176,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
     let knows_direct = !lock.workspaces.0.is_empty();
     for (i, p) in packages.iter_mut().enumerate() {
-        p.dependencies = edges[i].iter().filter_map(|&t| purls.get(t).cloned()).collect();
+        p.dependencies = edges[i]
+            .iter()
+            .filter_map(|&t| purls.get(t).cloned())
+            .collect();
         if knows_direct && !workspace_members.contains(&i) {
             p.direct = Some(roots.iter().any(|(r, _)| *r == i));
         }
@@ -201,7 +209,9 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         for f in ["commits.json5", "nested-dependencies-dup.json5"] {
             let sample = std::fs::read_to_string(
-                testing::repo_fixtures().join("lockfiles/npm/bun-lock").join(f),
+                testing::repo_fixtures()
+                    .join("lockfiles/npm/bun-lock")
+                    .join(f),
             )
             .expect("fixture");
             testing::check_hostile(&EXTRACTOR, &sample);

@@ -175,7 +175,6 @@ pub static EXTRACTORS: &[Extractor] = &[
     pnpm_lock_yaml::EXTRACTOR,
     bun_lock::EXTRACTOR,
     package_json::EXTRACTOR,
-
     // -- Python
 
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam

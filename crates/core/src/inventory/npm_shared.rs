@@ -112,10 +112,10 @@ fn has_scheme_at_start_or_after_at(s: &str, schemes: &[&str]) -> bool {
     let starts = std::iter::once(0).chain(s.match_indices('@').map(|(i, _)| i + 1));
     for start in starts {
         let rest = s.get(start..).unwrap_or("");
-        if schemes
-            .iter()
-            .any(|scheme| rest.strip_prefix(scheme).is_some_and(|r| r.starts_with("://")))
-        {
+        if schemes.iter().any(|scheme| {
+            rest.strip_prefix(scheme)
+                .is_some_and(|r| r.starts_with("://"))
+        }) {
             return true;
         }
     }
@@ -130,15 +130,15 @@ fn has_scheme_at_start_or_after_at(s: &str, schemes: &[&str]) -> bool {
 pub(crate) fn commit_of(resolved: &str) -> Option<String> {
     let resolved = resolved.trim();
     if let Some((before, frag)) = resolved.rsplit_once('#') {
-        if is_word(frag) {
-            if has_scheme_at_start_or_after_at(before, &["git", "git+ssh", "git+https", "ssh"])
-                || (before.ends_with(".git") && has_scheme_at_start_or_after_at(before, &["https"]))
+        if is_word(frag)
+            && (has_scheme_at_start_or_after_at(before, &["git", "git+ssh", "git+https", "ssh"])
+                || (before.ends_with(".git")
+                    && has_scheme_at_start_or_after_at(before, &["https"]))
                 || ["github:", "gitlab:", "bitbucket:"]
                     .iter()
-                    .any(|p| before.starts_with(p) && before.len() > p.len())
-            {
-                return Some(frag.to_owned());
-            }
+                    .any(|p| before.starts_with(p) && before.len() > p.len()))
+        {
+            return Some(frag.to_owned());
         }
         for marker in ["#commit=", "#commit:"] {
             if let Some(i) = resolved.rfind(marker) {
@@ -269,7 +269,11 @@ pub(crate) fn merge_scope(a: Scope, b: Scope) -> Scope {
 /// Scopes for a graph whose file does not mark them: each package gets the strongest scope of the
 /// direct dependencies it is reachable from (`roots` pairs a package index with the scope of the
 /// section that declares it). Packages reached from no root keep the scope they have.
-pub(crate) fn spread_scopes(packages: &mut [Package], edges: &[Vec<usize>], roots: &[(usize, Scope)]) {
+pub(crate) fn spread_scopes(
+    packages: &mut [Package],
+    edges: &[Vec<usize>],
+    roots: &[(usize, Scope)],
+) {
     let mut best: Vec<Option<Scope>> = vec![None; packages.len()];
     let mut queue: VecDeque<usize> = VecDeque::new();
     // Strongest first, so a package is settled by the first scope that reaches it.
@@ -424,7 +428,10 @@ mod tests {
         ] {
             assert_eq!(commit_of(&url).as_deref(), Some(sha), "{url}");
         }
-        assert_eq!(commit_of("https://registry.npm.example/a/-/a-1.0.0.tgz#0a2d25"), None);
+        assert_eq!(
+            commit_of("https://registry.npm.example/a/-/a-1.0.0.tgz#0a2d25"),
+            None
+        );
         assert_eq!(commit_of("1.0.0"), None);
         assert_eq!(commit_of("#"), None);
     }

@@ -46,10 +46,15 @@ fn is_unity_package(v: &Value) -> bool {
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let manifest: Value = serde_json::from_str(input.text).map_err(|e| ParseError::json(&e))?;
     if !manifest.is_object() {
-        return Err(ParseError::new("a package.json must hold an object", Some(1)));
+        return Err(ParseError::new(
+            "a package.json must hold an object",
+            Some(1),
+        ));
     }
-    let (Some(name), Some(version)) = (text_field(&manifest, "name"), text_field(&manifest, "version"))
-    else {
+    let (Some(name), Some(version)) = (
+        text_field(&manifest, "name"),
+        text_field(&manifest, "version"),
+    ) else {
         return Ok(Extracted::default());
     };
     if is_vscode_extension(&manifest) || is_unity_package(&manifest) {
@@ -107,7 +112,10 @@ mod tests {
             .expect("parses");
         assert_eq!(out.packages.len(), 1);
         let p = &out.packages[0];
-        assert_eq!((p.name.as_str(), p.version.as_deref()), ("app", Some("1.0.0")));
+        assert_eq!(
+            (p.name.as_str(), p.version.as_deref()),
+            ("app", Some("1.0.0"))
+        );
         assert_eq!(p.location.line, Some(3));
         assert_eq!(p.direct, None);
         assert_eq!(p.source, Some(PackageSource::Path { path: ".".into() }));

@@ -259,7 +259,12 @@ fn v1_entries(
 
 /// Finds the entry a dependency `name` of the entry at `from` resolves to: the nearest
 /// `node_modules/<name>` up the path, following links.
-fn resolve(index: &HashMap<&str, usize>, entries: &[Entry], from: &str, name: &str) -> Option<usize> {
+fn resolve(
+    index: &HashMap<&str, usize>,
+    entries: &[Entry],
+    from: &str,
+    name: &str,
+) -> Option<usize> {
     let mut dir = from;
     loop {
         let candidate = if dir.is_empty() {
@@ -340,12 +345,18 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
         let mut source = None;
         if let Some(v) = version.as_deref() {
             if let Some(path) = v.strip_prefix("file:") {
-                source = Some(PackageSource::Path { path: path.to_owned() });
+                source = Some(PackageSource::Path {
+                    path: path.to_owned(),
+                });
                 version = None;
             }
         }
         // Version 1 writes a git dependency's URL as its version; version 2 as `resolved`.
-        let git_ref = if v1 { e.version.as_deref() } else { e.resolved.as_deref() };
+        let git_ref = if v1 {
+            e.version.as_deref()
+        } else {
+            e.resolved.as_deref()
+        };
         if let Some(url) = git_ref.filter(|_| source.is_none()) {
             if let Some(commit) = npm_shared::commit_of(url) {
                 source = Some(npm_shared::git_source(url, &commit));
@@ -371,7 +382,8 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
         }
         p.source = source;
         if let Some(sri) = &e.integrity {
-            p.hashes.extend(sri.split_whitespace().filter_map(Hash::from_sri));
+            p.hashes
+                .extend(sri.split_whitespace().filter_map(Hash::from_sri));
         }
         if is_project(e) {
             // A workspace member is first-party; its directness is not a question.
@@ -390,7 +402,10 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
     // Edges, as purls.
     let purls: Vec<Option<String>> = slot
         .iter()
-        .map(|s| s.and_then(|s| packages.get(s)).map(|p: &Package| p.purl.clone()))
+        .map(|s| {
+            s.and_then(|s| packages.get(s))
+                .map(|p: &Package| p.purl.clone())
+        })
         .collect();
     for (i, e) in entries.iter().enumerate() {
         let Some(s) = slot[i] else { continue };
@@ -435,7 +450,9 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         for f in ["commits.v2.json", "nested-dependencies-dup.v1.json"] {
             let sample = std::fs::read_to_string(
-                testing::repo_fixtures().join("lockfiles/npm/package-lock-json").join(f),
+                testing::repo_fixtures()
+                    .join("lockfiles/npm/package-lock-json")
+                    .join(f),
             )
             .expect("fixture");
             testing::check_hostile(&EXTRACTOR, &sample);
@@ -444,8 +461,12 @@ mod tests {
 
     #[test]
     fn shrinkwrap_has_its_own_name() {
-        assert!((SHRINKWRAP_EXTRACTOR.matches)(Path::new("a/npm-shrinkwrap.json")));
-        assert!(!(SHRINKWRAP_EXTRACTOR.matches)(Path::new("a/package-lock.json")));
+        assert!((SHRINKWRAP_EXTRACTOR.matches)(Path::new(
+            "a/npm-shrinkwrap.json"
+        )));
+        assert!(!(SHRINKWRAP_EXTRACTOR.matches)(Path::new(
+            "a/package-lock.json"
+        )));
     }
 
     #[test]
@@ -530,7 +551,10 @@ mod tests {
         );
         assert_eq!(get("b", "1.0.0").location.line, Some(20));
         assert_eq!(get("a", "0.1.0").direct, None);
-        assert!(matches!(get("a", "0.1.0").source, Some(PackageSource::Path { .. })));
+        assert!(matches!(
+            get("a", "0.1.0").source,
+            Some(PackageSource::Path { .. })
+        ));
     }
 
     #[test]
@@ -590,5 +614,30 @@ mod tests {
             })
             .expect_err("version must be a string");
         assert_eq!(err.line, Some(4), "{err}");
+    }
+
+    #[test]
+    fn a_real_v3_lockfile_has_a_connected_graph() {
+        let Some(shared) = testing::shared_data() else {
+            eprintln!("skipped: ../shared/data is not present");
+            return;
+        };
+        let path = shared.join("lockfiles/_realworld/louislam_uptime-kuma/package-lock.json");
+        let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
+        assert!(out.packages.len() > 100, "{}", out.packages.len());
+        assert!(out.packages.iter().all(|p| p.location.line.is_some()));
+        let direct = out
+            .packages
+            .iter()
+            .filter(|p| p.direct == Some(true))
+            .count();
+        assert!(direct > 5, "{direct} direct");
+        // Nearly every transitive package is reached from a direct one.
+        let orphans = out
+            .packages
+            .iter()
+            .filter(|p| p.direct == Some(false) && p.introduced_by.is_empty())
+            .count();
+        assert!(orphans * 20 < out.packages.len(), "{orphans} unreached");
     }
 }

@@ -196,8 +196,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let mut has_dev_flags = false;
     for (key, pkg) in lock.packages.iter() {
         let line = key_line(&mut finder, key);
-        let (mut name, key_version) = name_and_version(key, version)
-            .map_err(|msg| ParseError::new(msg, line))?;
+        let (mut name, key_version) =
+            name_and_version(key, version).map_err(|msg| ParseError::new(msg, line))?;
         if let Some(n) = scalar(&pkg.name).filter(|n| !n.is_empty()) {
             name = n;
         }
@@ -222,7 +222,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let res = &pkg.resolution;
         let text = |k: &str| res.get(k).and_then(scalar);
         if let Some(sri) = text("integrity") {
-            p.hashes.extend(sri.split_whitespace().filter_map(Hash::from_sri));
+            p.hashes
+                .extend(sri.split_whitespace().filter_map(Hash::from_sri));
         }
         let tarball = text("tarball");
         let commit = text("commit").or_else(|| {
@@ -245,7 +246,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         };
         let i = packages.len();
         by_key.insert(key, i);
-        by_name_version.entry((name.clone(), key_version)).or_insert(i);
+        by_name_version
+            .entry((name.clone(), key_version))
+            .or_insert(i);
         by_name_version.entry((name, final_version)).or_insert(i);
         packages.push(p);
         entries.push(pkg);
@@ -321,7 +324,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
     let knows_direct = !roots.is_empty();
     for (i, p) in packages.iter_mut().enumerate() {
-        p.dependencies = edges[i].iter().filter_map(|&t| purls.get(t).cloned()).collect();
+        p.dependencies = edges[i]
+            .iter()
+            .filter_map(|&t| purls.get(t).cloned())
+            .collect();
         if knows_direct {
             p.direct = Some(roots.iter().any(|(r, _)| *r == i));
         }
@@ -351,7 +357,9 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         for f in ["peer-dependencies-advanced.v9.yaml", "commits.yaml"] {
             let sample = std::fs::read_to_string(
-                testing::repo_fixtures().join("lockfiles/npm/pnpm-lock-yaml").join(f),
+                testing::repo_fixtures()
+                    .join("lockfiles/npm/pnpm-lock-yaml")
+                    .join(f),
             )
             .expect("fixture");
             testing::check_hostile(&EXTRACTOR, &sample);
@@ -362,8 +370,14 @@ mod tests {
     fn key_forms_of_every_version() {
         let kv = |k: &str, v: f64| name_and_version(k, v).expect("valid");
         assert_eq!(kv("/acorn/8.7.0", 5.4), ("acorn".into(), "8.7.0".into()));
-        assert_eq!(kv("/@s/a/1.0.0_react@18.0.0", 5.4), ("@s/a".into(), "1.0.0".into()));
-        assert_eq!(kv("/@s/a@1.0.0(react@18.0.0)", 6.0), ("@s/a".into(), "1.0.0".into()));
+        assert_eq!(
+            kv("/@s/a/1.0.0_react@18.0.0", 5.4),
+            ("@s/a".into(), "1.0.0".into())
+        );
+        assert_eq!(
+            kv("/@s/a@1.0.0(react@18.0.0)", 6.0),
+            ("@s/a".into(), "1.0.0".into())
+        );
         assert_eq!(kv("@s/a@1.0.0", 9.0), ("@s/a".into(), "1.0.0".into()));
         assert!(name_and_version("nopath", 5.4).is_err());
     }
@@ -440,7 +454,11 @@ packages:
     dev: true
 ";
         let out = run(text).expect("parses");
-        let g = out.packages.iter().find(|p| p.name == "g").expect("present");
+        let g = out
+            .packages
+            .iter()
+            .find(|p| p.name == "g")
+            .expect("present");
         assert_eq!(g.scope, Scope::Dev);
         assert_eq!(g.location.line, Some(14));
         assert_eq!(
@@ -450,7 +468,7 @@ packages:
                 commit: Some("0a2d2506c1fe299691fc5db53a2097db3bd615bc".into())
             })
         );
-        assert_eq!(out.packages[0].dependencies, [g.purl.clone()]);
+        assert_eq!(out.packages[0].dependencies, std::slice::from_ref(&g.purl));
     }
 
     #[test]
@@ -458,5 +476,30 @@ packages:
         let text = "lockfileVersion: 5.3\n\npackages:\n\n  invalidpath:\n    dev: false\n";
         let err = run(text).expect_err("invalid path");
         assert_eq!(err.line, Some(5));
+    }
+
+    #[test]
+    fn a_real_v9_lockfile_has_a_connected_graph() {
+        let Some(shared) = testing::shared_data() else {
+            eprintln!("skipped: ../shared/data is not present");
+            return;
+        };
+        let path = shared.join("lockfiles/_realworld/CycloneDX_cdxgen/pnpm-lock.yaml");
+        let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
+        assert!(out.packages.len() > 100, "{}", out.packages.len());
+        assert!(out.packages.iter().all(|p| p.location.line.is_some()));
+        let direct = out
+            .packages
+            .iter()
+            .filter(|p| p.direct == Some(true))
+            .count();
+        assert!(direct > 5, "{direct} direct");
+        // Nearly every transitive package is reached from a direct one.
+        let orphans = out
+            .packages
+            .iter()
+            .filter(|p| p.direct == Some(false) && p.introduced_by.is_empty())
+            .count();
+        assert!(orphans * 20 < out.packages.len(), "{orphans} unreached");
     }
 }

@@ -144,7 +144,8 @@ fn is_root_workspace(descriptor: &str) -> bool {
 /// A berry checksum (`10c0/<hex>` or `<hex>`) is a SHA-512 digest.
 fn checksum_hash(checksum: &str) -> Option<Hash> {
     let hex = checksum.rsplit('/').next().unwrap_or(checksum);
-    (hex.len() == 128 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| Hash::new("sha512", hex))
+    (hex.len() == 128 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| Hash::new("sha512", hex))
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
@@ -200,7 +201,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
         }
         if let Some(sri) = e.props.get("integrity") {
-            p.hashes.extend(sri.split_whitespace().filter_map(Hash::from_sri));
+            p.hashes
+                .extend(sri.split_whitespace().filter_map(Hash::from_sri));
         }
         if let Some(h) = e.props.get("checksum").and_then(|c| checksum_hash(c)) {
             p.hashes.push(h);
@@ -265,7 +267,10 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     }
     let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
     for (i, p) in packages.iter_mut().enumerate() {
-        p.dependencies = edges[i].iter().filter_map(|&t| purls.get(t).cloned()).collect();
+        p.dependencies = edges[i]
+            .iter()
+            .filter_map(|&t| purls.get(t).cloned())
+            .collect();
         let first_party = matches!(&p.source, Some(PackageSource::Path { .. }))
             && entries
                 .iter()
@@ -306,7 +311,9 @@ mod tests {
     fn hostile_input_gives_errors_not_panics() {
         for f in ["commits.v1.lock", "commits.v2.lock"] {
             let sample = std::fs::read_to_string(
-                testing::repo_fixtures().join("lockfiles/npm/yarn-lock").join(f),
+                testing::repo_fixtures()
+                    .join("lockfiles/npm/yarn-lock")
+                    .join(f),
             )
             .expect("fixture");
             testing::check_hostile(&EXTRACTOR, &sample);
@@ -331,7 +338,10 @@ b@^2.0.0:
         let out = run(text).expect("parses");
         assert_eq!(out.packages.len(), 2);
         let a = &out.packages[0];
-        assert_eq!((a.name.as_str(), a.version.as_deref()), ("@s/a", Some("1.2.0")));
+        assert_eq!(
+            (a.name.as_str(), a.version.as_deref()),
+            ("@s/a", Some("1.2.0"))
+        );
         assert_eq!(a.location.line, Some(4));
         assert_eq!(a.dependencies, ["pkg:npm/b@2.0.1"]);
         assert_eq!(a.hashes.len(), 1);
