@@ -230,14 +230,14 @@ fn v1_entries(
         } else {
             Scope::Runtime
         };
-        // An alias is written `npm:real-name@version`.
+        // An alias is written `npm:real-name@version` (or without a version, when malformed).
         let raw = d.version.clone().unwrap_or_default();
-        let (name, version) = match raw
-            .strip_prefix("npm:")
-            .and_then(|spec| spec.rsplit_once('@'))
-            .filter(|(n, _)| !n.is_empty())
-        {
-            Some((n, v)) => (n.to_owned(), v.to_owned()),
+        let (name, version) = match raw.strip_prefix("npm:") {
+            Some(spec) => match npm_shared::split_name_at(spec) {
+                Some((n, v)) => (n.to_owned(), v.to_owned()),
+                None if !spec.is_empty() => (spec.to_owned(), String::new()),
+                None => (key.to_owned(), String::new()),
+            },
             None => (key.to_owned(), raw.clone()),
         };
         out.push(Entry {
@@ -586,6 +586,28 @@ mod tests {
         assert_eq!(get("b", "2.0.0").scope, Scope::Dev);
         assert_eq!(get("b", "2.0.0").location.line, Some(8));
         assert_eq!(get("b", "1.0.0").location.line, Some(11));
+    }
+
+    #[test]
+    fn v1_aliases_name_the_real_package() {
+        let text = r#"{"lockfileVersion": 1, "dependencies": {
+  "w": {"version": "npm:string-width@4.2.0"},
+  "c": {"version": "npm:@babel/code-frame"},
+  "e": {"version": "npm:"}
+}}"#;
+        let got: Vec<_> = run(text)
+            .packages
+            .iter()
+            .map(|p| (p.name.clone(), p.version.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("string-width".into(), Some("4.2.0".into())),
+                ("@babel/code-frame".into(), None),
+                ("e".into(), None)
+            ]
+        );
     }
 
     #[test]
