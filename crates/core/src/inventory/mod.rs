@@ -19,6 +19,12 @@ pub(crate) mod testing;
 mod cargo_lock;
 
 // -- JavaScript
+mod bun_lock;
+mod npm_shared;
+mod package_json;
+mod package_lock_json;
+mod pnpm_lock_yaml;
+mod yarn_lock;
 
 // -- Python
 mod pdm_lock;
@@ -198,7 +204,12 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- Rust
     cargo_lock::EXTRACTOR,
     // -- JavaScript
-
+    package_lock_json::EXTRACTOR,
+    package_lock_json::SHRINKWRAP_EXTRACTOR,
+    yarn_lock::EXTRACTOR,
+    pnpm_lock_yaml::EXTRACTOR,
+    bun_lock::EXTRACTOR,
+    package_json::EXTRACTOR,
     // -- Python
     poetry_lock::EXTRACTOR,
     pipfile_lock::EXTRACTOR,
