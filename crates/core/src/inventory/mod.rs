@@ -246,11 +246,20 @@ pub fn for_path(path: &Path) -> Option<&'static Extractor> {
     EXTRACTORS.iter().find(|e| (e.matches)(path))
 }
 
-/// The extractor named by `--lockfile FORMAT:PATH` (the file name or the slug, case-insensitive).
+/// The extractor named by `--lockfile FORMAT:PATH`: the file name or the slug, exactly, or else
+/// the file name in another case when only one format has it (`Manifest.toml` is Julia's,
+/// `manifest.toml` Gleam's).
 pub fn by_format(name: &str) -> Option<&'static Extractor> {
-    EXTRACTORS
+    if let Some(e) = EXTRACTORS.iter().find(|e| e.format == name || e.slug == name) {
+        return Some(e);
+    }
+    let mut folded = EXTRACTORS
         .iter()
-        .find(|e| e.format.eq_ignore_ascii_case(name) || e.slug.eq_ignore_ascii_case(name))
+        .filter(|e| e.format.eq_ignore_ascii_case(name) || e.slug.eq_ignore_ascii_case(name));
+    match (folded.next(), folded.next()) {
+        (Some(e), None) => Some(e),
+        _ => None,
+    }
 }
 
 /// True when the path's file name equals `name`.
@@ -289,7 +298,7 @@ mod tests {
     fn formats_and_slugs_are_unique() {
         let mut names: Vec<String> = EXTRACTORS
             .iter()
-            .flat_map(|e| [e.format.to_ascii_lowercase(), e.slug.to_owned()])
+            .flat_map(|e| [e.format.to_owned(), e.slug.to_owned()])
             .collect();
         let n = names.len();
         names.sort();
