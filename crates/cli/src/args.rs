@@ -153,3 +153,12 @@ mod tests {
         Cli::command().debug_assert();
     }
 }
+
+impl From<CdxVersion> for trusca_core::sbom::cyclonedx::SpecVersion {
+    fn from(v: CdxVersion) -> Self {
+        match v {
+            CdxVersion::V1_5 => Self::V1_5,
+            CdxVersion::V1_6 => Self::V1_6,
+        }
+    }
+}

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use trusca_core::inventory;
 use trusca_core::report::{json, table};
+use trusca_core::sbom::{cyclonedx, spdx};
 use trusca_core::scan::{self, ExplicitFile, ScanOptions};
 use trusca_core::source;
 use trusca_core::walk::WalkOptions;
@@ -130,12 +131,9 @@ fn write_output(
             table::write(scan, table::TableStyle { width }, &mut out)?;
         }
         Format::Json => json::write(scan, &mut out)?,
-        Format::Cyclonedx | Format::CyclonedxXml | Format::Spdx => {
-            let _ = spec;
-            return Err(io::Error::other(
-                "SBOM formats are not available in this build",
-            ));
-        }
+        Format::Cyclonedx => cyclonedx::write_json(scan, spec.into(), &mut out)?,
+        Format::CyclonedxXml => cyclonedx::write_xml(scan, spec.into(), &mut out)?,
+        Format::Spdx => spdx::write_json(scan, &mut out)?,
     }
     out.flush()
 }

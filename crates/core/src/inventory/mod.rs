@@ -250,7 +250,10 @@ pub fn for_path(path: &Path) -> Option<&'static Extractor> {
 /// the file name in another case when only one format has it (`Manifest.toml` is Julia's,
 /// `manifest.toml` Gleam's).
 pub fn by_format(name: &str) -> Option<&'static Extractor> {
-    if let Some(e) = EXTRACTORS.iter().find(|e| e.format == name || e.slug == name) {
+    if let Some(e) = EXTRACTORS
+        .iter()
+        .find(|e| e.format == name || e.slug == name)
+    {
         return Some(e);
     }
     let mut folded = EXTRACTORS
