@@ -11,3 +11,4 @@ pub mod inventory;
 pub mod model;
 pub mod purl;
 pub mod scan;
+pub mod version;
