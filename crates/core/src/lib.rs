@@ -15,3 +15,4 @@ pub mod sbom;
 pub mod scan;
 pub mod source;
 pub mod walk;
+pub mod version;
