@@ -8,11 +8,14 @@
 
 pub mod diag;
 pub mod inventory;
+pub mod licenses;
 pub mod model;
+pub mod policy;
 pub mod purl;
 pub mod report;
 pub mod sbom;
 pub mod scan;
 pub mod source;
-pub mod walk;
 pub mod version;
+pub mod vulns;
+pub mod walk;

@@ -300,7 +300,7 @@ pub enum PackageSource {
 }
 
 /// One third-party component found in one file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Package {
     /// The ecosystem it belongs to.
     pub ecosystem: Ecosystem,
@@ -336,6 +336,9 @@ pub struct Package {
     pub hashes: Vec<Hash>,
     /// The file and line that declare it.
     pub location: Location,
+    /// What is known of its license.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<crate::licenses::LicenseInfo>,
 }
 
 impl Package {
@@ -361,6 +364,7 @@ impl Package {
             source: None,
             hashes: Vec::new(),
             location,
+            license: None,
         }
     }
 

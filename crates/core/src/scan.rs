@@ -11,15 +11,18 @@ use serde::{Deserialize, Serialize};
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::inventory::{decode, Extractor, Input, Kind, MAX_FILE_BYTES};
+use crate::licenses::Detection;
 use crate::model::{Ecosystem, Package};
+use crate::policy::PolicyResult;
 use crate::source::Prepared;
+use crate::vulns::Finding;
 use crate::walk::{self, Candidate, GlobError, WalkOptions};
 
 /// The version of the JSON result format; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything one scan found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Scan {
     /// The version of this format ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
@@ -33,6 +36,15 @@ pub struct Scan {
     pub files: Vec<ScannedFile>,
     /// Every package occurrence, sorted by ecosystem, name, version and location.
     pub packages: Vec<Package>,
+    /// Known vulnerabilities of the packages, most severe first.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+    /// Licenses detected for the scanned project itself (its own LICENSE files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub project_licenses: Vec<Detection>,
+    /// The policy verdict, when policy was evaluated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyResult>,
     /// Problems met on the way, sorted by file and line.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -215,6 +227,9 @@ pub fn run(
         generated_at: options.generated_at.clone().unwrap_or_else(now_rfc3339),
         files,
         packages,
+        findings: Vec::new(),
+        project_licenses: Vec::new(),
+        policy: None,
         diagnostics,
     })
 }

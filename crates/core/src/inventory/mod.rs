@@ -153,7 +153,7 @@ fn strip_position(msg: &str) -> &str {
 }
 
 /// What an extractor found in one file.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Extracted {
     /// The packages, in file order.
     pub packages: Vec<Package>,

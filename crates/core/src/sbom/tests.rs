@@ -54,6 +54,9 @@ fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
         generated_at: "2024-05-01T12:00:00Z".into(),
         files,
         packages,
+        findings: Vec::new(),
+        project_licenses: Vec::new(),
+        policy: None,
         diagnostics: Vec::new(),
     }
 }

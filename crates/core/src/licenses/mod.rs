@@ -1,0 +1,60 @@
+//! Licenses: declared (package metadata) and detected (license texts), as SPDX expressions,
+//! classified into policy tiers.
+
+use serde::{Deserialize, Serialize};
+
+/// How acceptable a license is, from best to worst for shipping.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum Tier {
+    /// May be shipped freely (MIT, Apache-2.0, BSD, ISC, …).
+    Permissive,
+    /// May be shipped under conditions (LGPL, MPL, EPL, …).
+    Conditional,
+    /// Not known to policy: needs a look.
+    #[default]
+    Unknown,
+    /// Must not be shipped (AGPL, GPL, SSPL, BUSL by default).
+    Forbidden,
+}
+
+/// A license found in a file by text or by an `SPDX-License-Identifier` line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Detection {
+    /// The SPDX expression identified.
+    pub license: String,
+    /// How sure the match is, 0.0–1.0 (1.0 for an explicit identifier line).
+    pub confidence: f64,
+    /// The file, relative to the scan root.
+    pub file: String,
+}
+
+/// What is known of one package's license.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct LicenseInfo {
+    /// The license the package metadata declares, normalised to an SPDX expression
+    /// (`LicenseRef-…` carrying the raw text where it cannot be mapped).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub declared: Option<String>,
+    /// Licenses detected in the package's own license files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub detected: Vec<Detection>,
+    /// The license trusca concludes: the declared one, else what was detected.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concluded: Option<String>,
+    /// The policy tier of the concluded license.
+    pub tier: Tier,
+}
