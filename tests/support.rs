@@ -38,5 +38,62 @@ pub fn scrub(text: &str) -> String {
         scrubbed.push(c);
     }
     scrubbed.push_str(if run.len() == 40 { "[COMMIT]" } else { &run });
-    scrubbed
+    scrub_uuids(&scrubbed)
+}
+
+/// UUIDs (`8-4-4-4-12` hex) become `[UUID]`: serial numbers derive from paths that differ per run.
+fn scrub_uuids(text: &str) -> String {
+    let groups = [8, 4, 4, 4, 12];
+    let bytes = text.as_bytes();
+    let is_uuid_at = |i: usize| {
+        let mut at = i;
+        for (n, len) in groups.iter().enumerate() {
+            let Some(part) = bytes.get(at..at + len) else { return false };
+            if !part.iter().all(u8::is_ascii_hexdigit) {
+                return false;
+            }
+            at += len;
+            if n < groups.len() - 1 {
+                if bytes.get(at) != Some(&b'-') {
+                    return false;
+                }
+                at += 1;
+            }
+        }
+        true
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < text.len() {
+        if text.is_char_boundary(i) && is_uuid_at(i) {
+            out.push_str("[UUID]");
+            i += 36;
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8().max(1);
+        }
+    }
+    out
+}
+
+/// Copies a fixture directory into a fresh temporary directory (outside any git checkout, so
+/// no commit is recorded) and returns the temp dir and the copy's path, named like the fixture.
+pub fn fixture_copy(rel: &str) -> (tempfile::TempDir, PathBuf) {
+    fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for entry in std::fs::read_dir(from).expect("read fixture dir").flatten() {
+            let target = to.join(entry.file_name());
+            if entry.path().is_dir() {
+                copy_dir(&entry.path(), &target);
+            } else {
+                std::fs::copy(entry.path(), &target).expect("copy");
+            }
+        }
+    }
+    let tmp = tempfile::tempdir().expect("tmp");
+    let name = std::path::Path::new(rel).file_name().expect("named");
+    let dest = tmp.path().join(name);
+    copy_dir(&fixture(rel), &dest);
+    (tmp, dest)
 }

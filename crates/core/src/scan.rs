@@ -360,3 +360,40 @@ fn is_pinned_elsewhere(
 fn parent_dir(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
+
+/// The JSON Schema of the trusca result ([`Scan`]), derived from the types themselves.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Scan)).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `docs/trusca-result.schema.json` is what the types say; regenerate with
+    /// `TRUSCA_UPDATE_SCHEMA=1 cargo test -p trusca-core result_schema`.
+    #[test]
+    fn result_schema_is_current() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/trusca-result.schema.json");
+        let want = format!("{}\n", serde_json::to_string_pretty(&json_schema()).unwrap_or_default());
+        if std::env::var_os("TRUSCA_UPDATE_SCHEMA").is_some() {
+            std::fs::write(&path, &want).expect("write schema");
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/trusca-result.schema.json is out of date: run `TRUSCA_UPDATE_SCHEMA=1 cargo test -p trusca-core result_schema`"
+        );
+    }
+
+    #[test]
+    fn manifests_are_superseded_by_a_lockfile_at_or_above_them() {
+        let dirs: HashSet<(Ecosystem, String)> =
+            [(Ecosystem::Npm, String::new()), (Ecosystem::Cargo, "svc".to_owned())].into_iter().collect();
+        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Npm, "package.json"));
+        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Npm, "packages/a/package.json"));
+        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Cargo, "svc/crates/x/Cargo.toml"));
+        assert!(!is_pinned_elsewhere(&dirs, Ecosystem::Cargo, "other/Cargo.toml"));
+        assert!(!is_pinned_elsewhere(&dirs, Ecosystem::PyPI, "pyproject.toml"));
+    }
+}
