@@ -114,13 +114,18 @@ mod tests {
 
     #[test]
     fn test_only_configurations_are_dev() {
-        let out = run("# c\na:b:1=testRuntimeClasspath,androidTestCompileClasspath\n\
-             a:c:2=runtimeClasspath,testRuntimeClasspath\nempty=\n");
+        let out = run(
+            "# c\na:b:1=testRuntimeClasspath,androidTestCompileClasspath\n\
+             a:c:2=runtimeClasspath,testRuntimeClasspath\nempty=\n",
+        );
         let [b, c] = out.packages.as_slice() else {
             panic!("two packages: {:?}", out.packages);
         };
         assert_eq!((b.name.as_str(), b.scope), ("a:b", Scope::Dev));
-        assert_eq!(b.groups, ["androidTestCompileClasspath", "testRuntimeClasspath"]);
+        assert_eq!(
+            b.groups,
+            ["androidTestCompileClasspath", "testRuntimeClasspath"]
+        );
         assert_eq!(b.location.line, Some(2));
         assert_eq!((c.scope, c.location.line), (Scope::Runtime, Some(3)));
         assert_eq!(c.direct, None);

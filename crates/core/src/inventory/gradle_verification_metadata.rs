@@ -35,7 +35,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let mut out = Extracted::default();
     let components = root.child("components").into_iter();
     for component in components.flat_map(|c| c.children_named("component")) {
-        out.packages.push(package(input, component, &mut out.diagnostics));
+        out.packages
+            .push(package(input, component, &mut out.diagnostics));
     }
     Ok(out)
 }
@@ -47,7 +48,11 @@ fn package(input: &Input<'_>, component: &Element, diags: &mut Vec<Diagnostic>) 
     let version = component.attr("version");
     // Upstream tools still report a component with a missing coordinate; so does trusca, with
     // a warning, so that nothing verified by Gradle goes unlisted.
-    for (attr, value) in [("group", Some(group)), ("name", Some(name)), ("version", version)] {
+    for (attr, value) in [
+        ("group", Some(group)),
+        ("name", Some(name)),
+        ("version", version),
+    ] {
         if value.is_none_or(str::is_empty) {
             diags.push(
                 Diagnostic::warning(

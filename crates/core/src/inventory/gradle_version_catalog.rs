@@ -188,7 +188,8 @@ mod tests {
     #[test]
     fn hostile_input_gives_errors_not_panics() {
         let sample = std::fs::read_to_string(
-            testing::repo_fixtures().join("lockfiles/Maven/gradle-version-catalog/libs.versions.toml"),
+            testing::repo_fixtures()
+                .join("lockfiles/Maven/gradle-version-catalog/libs.versions.toml"),
         )
         .expect("fixture");
         testing::check_hostile(&EXTRACTOR, &sample);

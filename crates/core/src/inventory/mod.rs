@@ -25,6 +25,20 @@ mod cargo_lock;
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
 // -- JVM and .NET
+mod csproj;
+mod deps_json;
+mod directory_packages_props;
+mod gradle_lockfile;
+mod gradle_verification_metadata;
+mod gradle_version_catalog;
+mod json_order;
+mod packages_config;
+mod packages_lock_json;
+mod paket_dependencies;
+mod paket_lock;
+mod pom_xml;
+mod project_assets_json;
+mod xml_tree;
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
 
@@ -169,7 +183,18 @@ pub static EXTRACTORS: &[Extractor] = &[
     // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 
     // -- JVM and .NET
-
+    pom_xml::EXTRACTOR,
+    gradle_lockfile::EXTRACTOR,
+    gradle_verification_metadata::EXTRACTOR,
+    gradle_version_catalog::EXTRACTOR,
+    packages_lock_json::EXTRACTOR,
+    packages_config::EXTRACTOR,
+    csproj::EXTRACTOR,
+    directory_packages_props::EXTRACTOR,
+    paket_lock::EXTRACTOR,
+    paket_dependencies::EXTRACTOR,
+    deps_json::EXTRACTOR,
+    project_assets_json::EXTRACTOR,
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
 ];
 

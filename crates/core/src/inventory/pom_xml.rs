@@ -91,8 +91,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             let group = model.interpolate(&dep.group_id);
             let artifact = model.interpolate(&dep.artifact_id);
             if group.is_empty() || artifact.is_empty() {
-                out.diagnostics
-                    .push(warn("skipped a dependency without `groupId` or `artifactId`".into()));
+                out.diagnostics.push(warn(
+                    "skipped a dependency without `groupId` or `artifactId`".into(),
+                ));
                 continue;
             }
             if group.contains("${") || artifact.contains("${") {
@@ -247,7 +248,11 @@ fn read_pom(root: &Element, display: &str, text: &str) -> Pom {
 
 fn dependency(el: &Element, text: &str) -> Dependency {
     let get = |name: &str| el.child_text(name).unwrap_or_default().to_owned();
-    let opt = |name: &str| el.child_text(name).filter(|t| !t.is_empty()).map(str::to_owned);
+    let opt = |name: &str| {
+        el.child_text(name)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+    };
     Dependency {
         group_id: get("groupId"),
         artifact_id: get("artifactId"),
@@ -289,7 +294,11 @@ fn load_parents(input: &Input<'_>, chain: &mut Vec<Pom>, diags: &mut Vec<Diagnos
         if path.is_dir() {
             path = path.join("pom.xml");
         }
-        let display = join_display(&child.display, rel, path.ends_with("pom.xml") && !rel.ends_with(".xml"));
+        let display = join_display(
+            &child.display,
+            rel,
+            path.ends_with("pom.xml") && !rel.ends_with(".xml"),
+        );
         let Ok(canonical) = path.canonicalize() else {
             diags.push(not_local(&format!("no file at `{rel}`")));
             break;
@@ -667,8 +676,10 @@ mod tests {
             .expect("parses");
         assert_eq!(out.diagnostics.len(), 1);
         assert_eq!(out.diagnostics[0].line, Some(2));
-        let missing = run("<project><parent><groupId>g</groupId><artifactId>p</artifactId></parent></project>")
-            .expect("parses");
+        let missing = run(
+            "<project><parent><groupId>g</groupId><artifactId>p</artifactId></parent></project>",
+        )
+        .expect("parses");
         assert_eq!(missing.diagnostics[0].code, Code::Unsupported);
     }
 

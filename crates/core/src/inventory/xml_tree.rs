@@ -140,12 +140,14 @@ pub(crate) fn parse(text: &str) -> Result<Element, ParseError> {
             }
             Event::Text(t) => {
                 if let Some(el) = stack.last_mut() {
-                    let s = t.xml_content(quick_xml::XmlVersion::Implicit1_0).map_err(|e| {
-                        ParseError::new(
-                            format!("invalid XML: {e}"),
-                            Some(line_of_offset(text, offset)),
-                        )
-                    })?;
+                    let s = t
+                        .xml_content(quick_xml::XmlVersion::Implicit1_0)
+                        .map_err(|e| {
+                            ParseError::new(
+                                format!("invalid XML: {e}"),
+                                Some(line_of_offset(text, offset)),
+                            )
+                        })?;
                     el.text.push_str(&s);
                 } else if !t.iter().all(u8::is_ascii_whitespace) {
                     return Err(ParseError::new(
@@ -257,7 +259,10 @@ mod tests {
     #[test]
     fn rejects_broken_documents_with_lines() {
         assert_eq!(parse("not xml").map_err(|e| e.line), Err(Some(1)));
-        assert_eq!(parse("<a>\n<b>\n</a>").map_err(|e| e.line.is_some()), Err(true));
+        assert_eq!(
+            parse("<a>\n<b>\n</a>").map_err(|e| e.line.is_some()),
+            Err(true)
+        );
         assert_eq!(parse("<a>\n  <b>").map_err(|e| e.line), Err(Some(2)));
         assert_eq!(
             parse("<a>\n<${x}.v>1</${x}.v>\n</a>").map_err(|e| e.line),
