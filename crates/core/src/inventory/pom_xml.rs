@@ -223,10 +223,10 @@ fn read_pom(root: &Element, display: &str, text: &str) -> Pom {
         });
     for section in std::iter::once(root).chain(active_profiles) {
         if let Some(props) = section.child("properties") {
+            // Later sections win: an active profile overrides the project's properties.
             for p in &props.children {
                 pom.properties
-                    .entry(p.name.clone())
-                    .or_insert_with(|| p.trimmed().to_owned());
+                    .insert(p.name.clone(), p.trimmed().to_owned());
             }
         }
         let deps = section.child("dependencies").into_iter();
@@ -596,6 +596,33 @@ mod tests {
         assert_eq!(out.packages[0].groups, ["test"]);
         assert_eq!(out.packages[3].requirement.as_deref(), Some("[1.0,2.0)"));
         assert!(out.diagnostics.iter().any(|d| d.code == Code::Unpinned));
+    }
+
+    #[test]
+    fn only_default_profiles_apply_and_override_properties() {
+        let text = r#"<project>
+  <properties><v>1.0</v></properties>
+  <dependencies>
+    <dependency><groupId>g</groupId><artifactId>a</artifactId><version>${v}</version></dependency>
+  </dependencies>
+  <profiles>
+    <profile>
+      <activation><activeByDefault>true</activeByDefault></activation>
+      <properties><v>2.0</v></properties>
+    </profile>
+    <profile>
+      <id>off</id>
+      <dependencies>
+        <dependency><groupId>g</groupId><artifactId>off</artifactId><version>1</version></dependency>
+      </dependencies>
+    </profile>
+  </profiles>
+</project>"#;
+        let out = run(text).expect("parses");
+        assert_eq!(
+            summary(&out),
+            [("g:a".into(), Some("2.0".into()), Scope::Runtime)]
+        );
     }
 
     #[test]
