@@ -47,6 +47,20 @@ mod pubspec_lock;
 mod vendor_modules_txt;
 
 // -- JVM and .NET
+mod csproj;
+mod deps_json;
+mod directory_packages_props;
+mod gradle_lockfile;
+mod gradle_verification_metadata;
+mod gradle_version_catalog;
+mod json_order;
+mod packages_config;
+mod packages_lock_json;
+mod paket_dependencies;
+mod paket_lock;
+mod pom_xml;
+mod project_assets_json;
+mod xml_tree;
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
 mod cabal_freeze;
@@ -228,7 +242,18 @@ pub static EXTRACTORS: &[Extractor] = &[
     cargo_toml::EXTRACTOR,
     vendor_modules_txt::EXTRACTOR,
     // -- JVM and .NET
-
+    pom_xml::EXTRACTOR,
+    gradle_lockfile::EXTRACTOR,
+    gradle_verification_metadata::EXTRACTOR,
+    gradle_version_catalog::EXTRACTOR,
+    packages_lock_json::EXTRACTOR,
+    packages_config::EXTRACTOR,
+    csproj::EXTRACTOR,
+    directory_packages_props::EXTRACTOR,
+    paket_lock::EXTRACTOR,
+    paket_dependencies::EXTRACTOR,
+    deps_json::EXTRACTOR,
+    project_assets_json::EXTRACTOR,
     // -- C/C++, R, Haskell, Julia, Swift, OCaml
     conan_lock::EXTRACTOR,
     renv_lock::EXTRACTOR,
