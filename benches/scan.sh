@@ -20,4 +20,4 @@ done
 printf 'run %s s\n' "${times[@]}"
 printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "median %.3f s over %d runs\n", a[int((NR+1)/2)], NR}'
 /usr/bin/time -f 'peak RSS %M KiB' "$bin" scan "$dir" --format json -o /dev/null --no-progress 2>&1 | tail -n 1
-"$bin" scan "$dir" --format json --no-progress | python3 -c 'import json,sys; d=json.load(sys.stdin); print(f"{len(d[\"packages\"])} packages from {len(d[\"files\"])} files")'
+"$bin" scan "$dir" --format json --no-progress | python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d["packages"]), "packages from", len(d["files"]), "files")'
