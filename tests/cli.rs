@@ -228,3 +228,33 @@ fn usage_errors_exit_2_and_help_exits_0() {
         .success()
         .stdout(predicate::str::contains("trusca"));
 }
+
+#[test]
+fn huge_garbage_lockfile_is_a_diagnostic() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    // 50 MB that starts like JSON and never becomes valid.
+    let mut body = b"{\"lockfileVersion\": 3, \"packages\": {\"x\": [".to_vec();
+    body.resize(50 * 1024 * 1024, b'7');
+    std::fs::write(tmp.path().join("package-lock.json"), &body).expect("write");
+    std::fs::copy(
+        fixture("scan/mixed/app/Cargo.lock"),
+        tmp.path().join("Cargo.lock"),
+    )
+    .expect("copy");
+    let out = trusca()
+        .arg("scan")
+        .arg(tmp.path())
+        .args(["-f", "json", "--quiet"])
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["diagnostics"][0]["file"], "package-lock.json");
+    assert_eq!(v["diagnostics"][0]["code"], "parse-error");
+    assert_eq!(v["packages"].as_array().expect("packages").len(), 3);
+}

@@ -48,7 +48,9 @@ fn scrub_uuids(text: &str) -> String {
     let is_uuid_at = |i: usize| {
         let mut at = i;
         for (n, len) in groups.iter().enumerate() {
-            let Some(part) = bytes.get(at..at + len) else { return false };
+            let Some(part) = bytes.get(at..at + len) else {
+                return false;
+            };
             if !part.iter().all(u8::is_ascii_hexdigit) {
                 return false;
             }

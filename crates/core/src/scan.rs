@@ -374,8 +374,12 @@ mod tests {
     /// `TRUSCA_UPDATE_SCHEMA=1 cargo test -p trusca-core result_schema`.
     #[test]
     fn result_schema_is_current() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/trusca-result.schema.json");
-        let want = format!("{}\n", serde_json::to_string_pretty(&json_schema()).unwrap_or_default());
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/trusca-result.schema.json");
+        let want = format!(
+            "{}\n",
+            serde_json::to_string_pretty(&json_schema()).unwrap_or_default()
+        );
         if std::env::var_os("TRUSCA_UPDATE_SCHEMA").is_some() {
             std::fs::write(&path, &want).expect("write schema");
         }
@@ -388,12 +392,32 @@ mod tests {
 
     #[test]
     fn manifests_are_superseded_by_a_lockfile_at_or_above_them() {
-        let dirs: HashSet<(Ecosystem, String)> =
-            [(Ecosystem::Npm, String::new()), (Ecosystem::Cargo, "svc".to_owned())].into_iter().collect();
+        let dirs: HashSet<(Ecosystem, String)> = [
+            (Ecosystem::Npm, String::new()),
+            (Ecosystem::Cargo, "svc".to_owned()),
+        ]
+        .into_iter()
+        .collect();
         assert!(is_pinned_elsewhere(&dirs, Ecosystem::Npm, "package.json"));
-        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Npm, "packages/a/package.json"));
-        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Cargo, "svc/crates/x/Cargo.toml"));
-        assert!(!is_pinned_elsewhere(&dirs, Ecosystem::Cargo, "other/Cargo.toml"));
-        assert!(!is_pinned_elsewhere(&dirs, Ecosystem::PyPI, "pyproject.toml"));
+        assert!(is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Npm,
+            "packages/a/package.json"
+        ));
+        assert!(is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Cargo,
+            "svc/crates/x/Cargo.toml"
+        ));
+        assert!(!is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Cargo,
+            "other/Cargo.toml"
+        ));
+        assert!(!is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::PyPI,
+            "pyproject.toml"
+        ));
     }
 }

@@ -11,6 +11,7 @@ use crate::model::{Ecosystem, Package};
 
 pub mod graph;
 pub mod lines;
+mod realworld;
 #[cfg(test)]
 pub(crate) mod testing;
 
