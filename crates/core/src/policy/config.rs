@@ -373,7 +373,7 @@ pub enum ConfigError {
         message: String,
     },
     /// The file was read but has problems, all listed.
-    #[error("`{file}` has {} problem(s)", problems.len())]
+    #[error("`{file}` has {}", count(problems.len()))]
     Invalid {
         /// The file as named in messages.
         file: String,
@@ -921,6 +921,14 @@ impl RawConfig {
         } else {
             Err(problems)
         }
+    }
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
     }
 }
 
