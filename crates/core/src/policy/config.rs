@@ -536,10 +536,16 @@ impl Walker {
         ));
     }
 
+    /// `key` is a key name (quoted in the message) or, starting with `each item`, a phrase.
     fn wrong_type(&mut self, key: &str, expected: &str, value: &Spanned<DeValue<'_>>) {
+        let subject = if key.starts_with("each item") {
+            key.to_owned()
+        } else {
+            format!("`{key}`")
+        };
         self.problems.push(problem(
             format!(
-                "`{key}` must be {expected}, not {}",
+                "{subject} must be {expected}, not {}",
                 type_name(value.get_ref())
             ),
             value.span(),

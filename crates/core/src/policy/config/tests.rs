@@ -123,7 +123,7 @@ url = "ftp://x"
     assert!(got.contains(&(3, "unknown key `colour`".into())));
     assert!(got.contains(&(
         6,
-        "`each item of `allow`` must be a string, not an integer".into()
+        "each item of `allow` must be a string, not an integer".into()
     )));
     assert!(got.contains(&(7, "unknown tier `great`".into())));
     assert!(
