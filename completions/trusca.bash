@@ -195,7 +195,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -226,15 +226,23 @@ _trusca() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown" -- "${cur}"))
                     return 0
                     ;;
                 --spec-version)
                     COMPREPLY=($(compgen -W "1.5 1.6" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low none" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

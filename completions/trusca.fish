@@ -39,9 +39,17 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -s f -l format -d 'O
 json\t'The trusca JSON result (documented in docs/json-format.md)'
 cyclonedx\t'CycloneDX JSON'
 cyclonedx-xml\t'CycloneDX XML'
-spdx\t'SPDX 2.3 JSON'"
+spdx\t'SPDX 2.3 JSON'
+sarif\t'SARIF 2.1.0, for code-scanning UIs'
+markdown\t'A Markdown summary, for pull-request comments'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l spec-version -d 'CycloneDX specification version' -r -f -a "1.5\t'CycloneDX 1.5'
 1.6\t'CycloneDX 1.6'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l fail-on -d 'Fail (exit 1) on vulnerabilities at or above SEVERITY [default: `fail_on` in `trusca.toml`, else `high`]' -r -f -a "critical\t'CVSS 9.0 and above'
+high\t'CVSS 7.0 and above'
+medium\t'CVSS 4.0 and above'
+low\t'Any known severity'
+none\t'Vulnerabilities never fail the scan'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l config -d 'Read policy from FILE instead of the `trusca.toml` at the scan root' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'

@@ -6,3 +6,4 @@ mod cli;
 mod completions;
 mod formats;
 mod git;
+mod policy;

@@ -80,6 +80,50 @@ pub struct ScanArgs {
     /// CycloneDX specification version
     #[arg(long, value_enum, default_value_t = CdxVersion::V1_6)]
     pub spec_version: CdxVersion,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// How policy is applied: the configuration file and the vulnerability threshold.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Fail (exit 1) on vulnerabilities at or above SEVERITY [default: `fail_on` in
+    /// `trusca.toml`, else `high`]
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOnArg>,
+
+    /// Read policy from FILE instead of the `trusca.toml` at the scan root
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+/// Vulnerability severities for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOnArg {
+    /// CVSS 9.0 and above
+    Critical,
+    /// CVSS 7.0 and above
+    High,
+    /// CVSS 4.0 and above
+    Medium,
+    /// Any known severity
+    Low,
+    /// Vulnerabilities never fail the scan
+    None,
+}
+
+impl From<FailOnArg> for trusca_core::policy::FailOn {
+    fn from(f: FailOnArg) -> Self {
+        use trusca_core::policy::FailOn;
+        match f {
+            FailOnArg::Critical => FailOn::Critical,
+            FailOnArg::High => FailOn::High,
+            FailOnArg::Medium => FailOn::Medium,
+            FailOnArg::Low => FailOn::Low,
+            FailOnArg::None => FailOn::None,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -109,6 +153,10 @@ pub enum Format {
     CyclonedxXml,
     /// SPDX 2.3 JSON
     Spdx,
+    /// SARIF 2.1.0, for code-scanning UIs
+    Sarif,
+    /// A Markdown summary, for pull-request comments
+    Markdown,
 }
 
 /// The SBOM formats.

@@ -114,7 +114,12 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
             .filter(|d| d.severity != Severity::Error)
             .collect();
         for d in warnings.iter().take(MAX_LISTED_WARNINGS) {
-            out.push_str(&format!("warning: {d}\n"));
+            let label = if d.severity == Severity::Note {
+                "note"
+            } else {
+                "warning"
+            };
+            out.push_str(&format!("{label}: {d}\n"));
         }
         if warnings.len() > MAX_LISTED_WARNINGS {
             out.push_str(&format!(

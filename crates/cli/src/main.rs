@@ -47,10 +47,18 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Command::Scan(args) => commands::scan::run(&args.target, args.format, args.spec_version),
-        Command::Sbom(args) => {
-            commands::scan::run(&args.target, Some(args.format.into()), args.spec_version)
-        }
+        Command::Scan(args) => commands::scan::run(
+            &args.target,
+            args.format,
+            args.spec_version,
+            Some(&args.policy),
+        ),
+        Command::Sbom(args) => commands::scan::run(
+            &args.target,
+            Some(args.format.into()),
+            args.spec_version,
+            None,
+        ),
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

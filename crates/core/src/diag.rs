@@ -60,11 +60,17 @@ pub enum Code {
     TargetUnusable,
     /// A configuration or ignore file nested in the tree was seen and not obeyed.
     NestedConfigIgnored,
+    /// `trusca.toml` is invalid.
+    InvalidConfig,
+    /// An exception in `trusca.toml` is past its expiry date and no longer applies.
+    ExceptionExpired,
+    /// An exception in `trusca.toml` matched nothing in the scan.
+    ExceptionUnused,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 11] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -73,6 +79,9 @@ impl Code {
         Code::Unsupported,
         Code::TargetUnusable,
         Code::NestedConfigIgnored,
+        Code::InvalidConfig,
+        Code::ExceptionExpired,
+        Code::ExceptionUnused,
     ];
 
     /// The kebab-case name.
@@ -86,6 +95,9 @@ impl Code {
             Code::Unsupported => "unsupported",
             Code::TargetUnusable => "target-unusable",
             Code::NestedConfigIgnored => "nested-config-ignored",
+            Code::InvalidConfig => "invalid-config",
+            Code::ExceptionExpired => "exception-expired",
+            Code::ExceptionUnused => "exception-unused",
         }
     }
 }
@@ -139,6 +151,11 @@ impl Diagnostic {
     /// A warning diagnostic.
     pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, code, message)
+    }
+
+    /// A note: for information.
+    pub fn note(code: Code, message: impl Into<String>) -> Self {
+        Self::new(Severity::Note, code, message)
     }
 
     /// Places the diagnostic in a file and returns it.

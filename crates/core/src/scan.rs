@@ -163,11 +163,12 @@ pub fn run(
     options: &ScanOptions,
     progress: &dyn Progress,
 ) -> Result<Scan, ScanError> {
-    let mut candidates = if options.walk {
-        walk::find(&prepared.root, &options.walk_options)?
+    let walked = if options.walk {
+        walk::find_all(&prepared.root, &options.walk_options)?
     } else {
-        Vec::new()
+        walk::Walked::default()
     };
+    let mut candidates = walked.candidates;
     for e in &options.explicit {
         candidates.push(Candidate {
             display: e.path.to_string_lossy().replace('\\', "/"),
@@ -188,7 +189,18 @@ pub fn run(
 
     let mut files = Vec::with_capacity(results.len());
     let mut packages = Vec::new();
-    let mut diagnostics = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = walked
+        .nested_configs
+        .iter()
+        .map(|path| {
+            Diagnostic::note(
+                Code::NestedConfigIgnored,
+                "configuration file below the scan root was not obeyed",
+            )
+            .in_file(path, None)
+            .with_help("only the `trusca.toml` at the scan root, or `--config FILE`, is obeyed")
+        })
+        .collect();
     let lockfile_dirs = lockfile_dirs(&results);
     for r in results {
         diagnostics.extend(r.diagnostics);

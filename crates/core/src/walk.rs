@@ -98,9 +98,25 @@ fn is_skipped_dir(name: &str) -> bool {
 
 /// Finds every dependency file under `root`, sorted by path. Runs on several threads.
 pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobError> {
+    Ok(find_all(root, options)?.candidates)
+}
+
+/// What a walk saw.
+#[derive(Debug, Clone, Default)]
+pub struct Walked {
+    /// The dependency files, sorted by path.
+    pub candidates: Vec<Candidate>,
+    /// Configuration and ignore files below the root, which are never obeyed (relative paths,
+    /// sorted).
+    pub nested_configs: Vec<String>,
+}
+
+/// Like [`find`], and also reports configuration files nested below the root.
+pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError> {
     let exclude = globset(&options.exclude)?;
     let include = globset(&options.include)?;
     let found = Mutex::new(Vec::new());
+    let nested = Mutex::new(Vec::new());
 
     let root_owned = root.to_path_buf();
     let exclude_filter = exclude.clone();
@@ -137,6 +153,7 @@ pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobEr
         });
     builder.build_parallel().run(|| {
         let found = &found;
+        let nested = &nested;
         Box::new(move |entry| {
             let Ok(entry) = entry else {
                 return WalkState::Continue;
@@ -146,6 +163,15 @@ pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobEr
             }
             let path = entry.path();
             let rel = relative(root, path);
+            if rel.contains('/')
+                && crate::policy::config::ROOT_ONLY_FILES
+                    .iter()
+                    .any(|n| entry.file_name() == *n)
+            {
+                if let Ok(mut v) = nested.lock() {
+                    v.push(rel.clone());
+                }
+            }
             if inside_vendor(&rel) && !rel.ends_with("vendor/modules.txt") {
                 return WalkState::Continue;
             }
@@ -168,7 +194,12 @@ pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobEr
     }
     found.sort_by(|a, b| a.display.cmp(&b.display));
     found.dedup_by(|a, b| a.display == b.display);
-    Ok(found)
+    let mut nested_configs = nested.into_inner().unwrap_or_default();
+    nested_configs.sort();
+    Ok(Walked {
+        candidates: found,
+        nested_configs,
+    })
 }
 
 /// True for a path with a `vendor` directory anywhere above the file.
@@ -259,6 +290,27 @@ mod tests {
             names(&some),
             ["Cargo.lock", "app/Cargo.lock", "ignored/Cargo.lock"]
         );
+    }
+
+    #[test]
+    fn nested_config_files_are_reported() {
+        let tmp = tempfile::tempdir().expect("tmp");
+        let root = tmp.path();
+        for f in [
+            "trusca.toml",
+            "Cargo.lock",
+            "sub/trusca.toml",
+            "vendor/.truscaignore",
+            "node_modules/x/trusca.toml",
+        ] {
+            touch(root, f);
+        }
+        let walked = find_all(root, &WalkOptions::default()).expect("walk");
+        assert_eq!(
+            walked.nested_configs,
+            ["sub/trusca.toml", "vendor/.truscaignore"]
+        );
+        assert_eq!(names(&walked.candidates), ["Cargo.lock"]);
     }
 
     #[test]

@@ -5,19 +5,26 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use trusca_core::inventory;
-use trusca_core::report::{json, table};
+use trusca_core::report::{json, markdown, sarif, table};
 use trusca_core::sbom::{cyclonedx, spdx};
 use trusca_core::scan::{self, ExplicitFile, ScanOptions};
 use trusca_core::source;
 use trusca_core::walk::WalkOptions;
 
-use crate::args::{CdxVersion, Format, TargetArgs};
+use crate::args::{CdxVersion, Format, PolicyArgs, TargetArgs};
+use crate::commands::policy;
 use crate::diagnostics;
 use crate::progress::Bar;
 use crate::Outcome;
 
-/// Runs a scan and writes it in `format` (chosen by the terminal when `None`).
-pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outcome {
+/// Runs a scan and writes it in `format` (chosen by the terminal when `None`). With `policy`
+/// (`trusca scan`), the policy is evaluated and decides the exit code.
+pub fn run(
+    args: &TargetArgs,
+    format: Option<Format>,
+    spec: CdxVersion,
+    policy_args: Option<&PolicyArgs>,
+) -> Outcome {
     let explicit = match parse_lockfile_args(&args.lockfile) {
         Ok(e) => e,
         Err(msg) => {
@@ -34,11 +41,15 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
             return Outcome::Error;
         }
     };
+    let explicit_config = policy_args.and_then(|p| p.config.as_deref());
+    let Some(config) = policy::load(explicit_config, &prepared.root) else {
+        return Outcome::Error;
+    };
     let options = ScanOptions {
         walk,
         walk_options: WalkOptions {
-            include: args.include.clone(),
-            exclude: args.exclude.clone(),
+            include: [args.include.as_slice(), config.scan.include.as_slice()].concat(),
+            exclude: [args.exclude.as_slice(), config.scan.exclude.as_slice()].concat(),
         },
         explicit,
         generated_at: args.reproducible.then(reproducible_time),
@@ -46,13 +57,16 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
     let bar = Bar::new(args.no_progress || args.quiet);
     let result = scan::run(&prepared, &options, &bar);
     bar.finish();
-    let scan = match result {
+    let mut scan = match result {
         Ok(s) => s,
         Err(e) => {
             diagnostics::fatal(&e.to_string(), None);
             return Outcome::Error;
         }
     };
+    if let Some(p) = policy_args {
+        policy::apply(&mut scan, &config, p);
+    }
     let diag_root = if walk {
         prepared.root.clone()
     } else {
@@ -66,24 +80,17 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
         Format::Json
     });
     if let Err(e) = write_output(&scan, format, spec, args.output.as_deref()) {
-        // A closed pipe (`trusca scan | head`) is the reader's choice, not an error.
-        if e.kind() == io::ErrorKind::BrokenPipe {
-            return Outcome::Pass;
+        // A closed pipe (`trusca scan | head`) is the reader's choice, not an error; the policy
+        // verdict below still decides the exit.
+        if e.kind() != io::ErrorKind::BrokenPipe {
+            diagnostics::fatal(&format!("cannot write the result: {e}"), None);
+            return Outcome::Error;
         }
-        diagnostics::fatal(&format!("cannot write the result: {e}"), None);
-        return Outcome::Error;
     }
     if scan.files.is_empty() && !args.quiet {
         eprintln!("warning: no dependency files found in `{target}`");
     }
-    if scan.nothing_scanned() {
-        diagnostics::fatal(
-            "no dependency file could be read",
-            Some("see the warnings above"),
-        );
-        return Outcome::Error;
-    }
-    Outcome::Pass
+    policy::outcome(&scan, &config)
 }
 
 /// `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else the Unix epoch.
@@ -134,6 +141,8 @@ fn write_output(
         Format::Cyclonedx => cyclonedx::write_json(scan, spec.into(), &mut out)?,
         Format::CyclonedxXml => cyclonedx::write_xml(scan, spec.into(), &mut out)?,
         Format::Spdx => spdx::write_json(scan, &mut out)?,
+        Format::Sarif => sarif::write(scan, &mut out)?,
+        Format::Markdown => markdown::write(scan, &mut out)?,
     }
     out.flush()
 }

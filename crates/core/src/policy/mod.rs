@@ -4,6 +4,38 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::Location;
 
+pub mod config;
+pub mod eval;
+
+pub use config::{Config, Date, FailOn};
+pub use eval::{evaluate, Policy};
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+/// The kebab-case name of a severity bucket, as JSON writes it.
+pub fn severity_name(level: crate::vulns::SeverityLevel) -> &'static str {
+    use crate::vulns::SeverityLevel;
+    match level {
+        SeverityLevel::Unknown => "unknown",
+        SeverityLevel::Low => "low",
+        SeverityLevel::Medium => "medium",
+        SeverityLevel::High => "high",
+        SeverityLevel::Critical => "critical",
+    }
+}
+
+/// The kebab-case name of a license tier, as JSON writes it.
+pub fn tier_name(tier: crate::licenses::Tier) -> &'static str {
+    use crate::licenses::Tier;
+    match tier {
+        Tier::Permissive => "permissive",
+        Tier::Conditional => "conditional",
+        Tier::Unknown => "unknown",
+        Tier::Forbidden => "forbidden",
+    }
+}
+
 /// The verdict of a scan for CI: exit 0, 1 or 2.
 #[derive(
     Debug,
@@ -67,12 +99,54 @@ pub struct Violation {
     pub reason: String,
 }
 
+/// A violation that an exception in `trusca.toml` covered.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct Waiver {
+    /// What would have failed the scan.
+    pub violation: Violation,
+    /// The exception's reason.
+    pub reason: String,
+    /// The last day the exception applies, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires: Option<Date>,
+}
+
+/// An exception in `trusca.toml` whose expiry date has passed: it no longer applies.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct ExpiredException {
+    /// The license or advisory id it named.
+    pub id: String,
+    /// The package it named, as written.
+    pub package: String,
+    /// Its reason.
+    pub reason: String,
+    /// The last day it applied.
+    pub expires: Date,
+    /// The line of the exception in the configuration file.
+    pub line: u32,
+}
+
 /// The outcome of policy evaluation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyResult {
     /// The verdict.
     pub decision: Decision,
+    /// Why the decision is `error`, when it is.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// The vulnerability threshold that was applied.
+    pub fail_on: FailOn,
     /// What made it fail, sorted.
     #[serde(default)]
     pub violations: Vec<Violation>,
+    /// Violations an exception covered, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub waived: Vec<Waiver>,
+    /// Exceptions that have expired, in file order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expired: Vec<ExpiredException>,
 }

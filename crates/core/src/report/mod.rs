@@ -2,4 +2,6 @@
 //! live in [`crate::sbom`].
 
 pub mod json;
+pub mod markdown;
+pub mod sarif;
 pub mod table;

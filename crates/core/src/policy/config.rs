@@ -1,0 +1,974 @@
+//! `trusca.toml`: the policy and scan configuration of a project.
+//!
+//! Read in two steps. [`RawConfig::parse`] walks the spanned TOML tree (`toml::de::DeTable`) and
+//! records every value with its byte span, reporting unknown keys and wrong types; then
+//! [`RawConfig::validate`] checks meanings (tier names, severities, globs, package specs, required
+//! reasons) and builds the [`Config`]. Both steps collect every problem instead of stopping at the
+//! first, so one run shows all of them. serde's derive stops at the first error, which is why the
+//! tree is walked by hand here.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::ops::Range;
+use std::path::Path;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+use crate::licenses::Tier;
+use crate::vulns::SeverityLevel;
+
+/// The name of the configuration file obeyed at the scan root.
+pub const FILE_NAME: &str = "trusca.toml";
+
+/// File names of configuration and ignore files that trusca obeys only at the scan root; seen
+/// anywhere deeper they are reported as not obeyed.
+pub const ROOT_ONLY_FILES: &[&str] = &[FILE_NAME, ".truscaignore"];
+
+/// `trusca.toml` files larger than this are refused rather than parsed.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+
+/// The vulnerability severity at or above which a scan fails, or `none`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    /// Vulnerabilities never fail the scan.
+    None,
+    /// CVSS 0.1 and above.
+    Low,
+    /// CVSS 4.0 and above.
+    Medium,
+    /// CVSS 7.0 and above.
+    High,
+    /// CVSS 9.0 and above.
+    Critical,
+}
+
+impl FailOn {
+    /// The threshold used when neither `--fail-on` nor `fail_on` says.
+    pub const DEFAULT: FailOn = FailOn::High;
+
+    /// Every value, in the order of the help text.
+    pub const ALL: [FailOn; 5] = [
+        FailOn::Critical,
+        FailOn::High,
+        FailOn::Medium,
+        FailOn::Low,
+        FailOn::None,
+    ];
+
+    /// The name as written in `trusca.toml` and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FailOn::None => "none",
+            FailOn::Low => "low",
+            FailOn::Medium => "medium",
+            FailOn::High => "high",
+            FailOn::Critical => "critical",
+        }
+    }
+
+    /// Whether a finding of this severity fails the scan. An `unknown` severity never reaches a
+    /// threshold: without a score there is nothing to compare.
+    pub fn is_met_by(self, severity: SeverityLevel) -> bool {
+        let threshold = match self {
+            FailOn::None => return false,
+            FailOn::Low => SeverityLevel::Low,
+            FailOn::Medium => SeverityLevel::Medium,
+            FailOn::High => SeverityLevel::High,
+            FailOn::Critical => SeverityLevel::Critical,
+        };
+        severity != SeverityLevel::Unknown && severity >= threshold
+    }
+}
+
+impl fmt::Display for FailOn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for FailOn {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        FailOn::ALL
+            .into_iter()
+            .find(|f| f.as_str() == s)
+            .ok_or_else(|| format!("unknown severity `{s}`"))
+    }
+}
+
+/// A calendar date (an exception's expiry, or today).
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(try_from = "String", into = "String")]
+#[schemars(with = "String")]
+pub struct Date {
+    /// Four-digit year.
+    pub year: u16,
+    /// 1–12.
+    pub month: u8,
+    /// 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Today in UTC.
+    pub fn today() -> Date {
+        // humantime already formats the civil date; reading it back avoids a calendar crate.
+        let now = crate::scan::now_rfc3339();
+        now.get(..10).and_then(|d| d.parse().ok()).unwrap_or(Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl FromStr for Date {
+    type Err = String;
+
+    /// `YYYY-MM-DD`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("`{s}` is not a date (`YYYY-MM-DD`)");
+        let mut parts = s.splitn(3, '-');
+        let mut next = || parts.next().ok_or_else(bad);
+        let (y, m, d) = (next()?, next()?, next()?);
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let date = Date {
+            year: y.parse().map_err(|_| bad())?,
+            month: m.parse().map_err(|_| bad())?,
+            day: d.parse().map_err(|_| bad())?,
+        };
+        if !(1..=12).contains(&date.month) || !(1..=31).contains(&date.day) {
+            return Err(bad());
+        }
+        Ok(date)
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+/// Which package an exception covers: `name`, `name@version` or a purl.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PackageSpec {
+    /// Any version of the package with this name.
+    Name(String),
+    /// One version of the package with this name.
+    NameVersion(String, String),
+    /// A purl; without a version it covers every version.
+    Purl {
+        /// The purl without version, qualifiers and subpath.
+        base: String,
+        /// The version, when the purl has one.
+        version: Option<String>,
+    },
+}
+
+impl PackageSpec {
+    /// Reads a spec; `@scope/name` (npm) keeps its leading `@`.
+    pub fn parse(s: &str) -> Result<PackageSpec, String> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Err("the package is empty".into());
+        }
+        if s.starts_with("pkg:") {
+            let (base, version) = split_purl(s);
+            if !base.contains('/') {
+                return Err(format!("`{s}` is not a purl (`pkg:type/name@version`)"));
+            }
+            return Ok(PackageSpec::Purl {
+                base: base.to_owned(),
+                version: version.map(str::to_owned),
+            });
+        }
+        match s.rfind('@').filter(|&at| at > 0) {
+            Some(at) => {
+                let (name, version) = (&s[..at], &s[at + 1..]);
+                if version.is_empty() {
+                    return Err(format!("`{s}` has an empty version"));
+                }
+                Ok(PackageSpec::NameVersion(
+                    name.to_owned(),
+                    version.to_owned(),
+                ))
+            }
+            None => Ok(PackageSpec::Name(s.to_owned())),
+        }
+    }
+
+    /// Whether it covers a package with this name, version and purl.
+    pub fn matches(&self, name: &str, version: Option<&str>, purl: &str) -> bool {
+        match self {
+            PackageSpec::Name(n) => n == name,
+            PackageSpec::NameVersion(n, v) => n == name && version == Some(v.as_str()),
+            PackageSpec::Purl { base, version: v } => {
+                let (pbase, pversion) = split_purl(purl);
+                pbase == base && v.as_ref().is_none_or(|v| pversion == Some(v.as_str()))
+            }
+        }
+    }
+}
+
+impl fmt::Display for PackageSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PackageSpec::Name(n) => f.write_str(n),
+            PackageSpec::NameVersion(n, v) => write!(f, "{n}@{v}"),
+            PackageSpec::Purl {
+                base,
+                version: Some(v),
+            } => write!(f, "{base}@{v}"),
+            PackageSpec::Purl {
+                base,
+                version: None,
+            } => f.write_str(base),
+        }
+    }
+}
+
+/// A purl without qualifiers and subpath, split into the part before the version and the version.
+/// Names percent-encode `@`, so an `@` after the last `/` starts the version.
+fn split_purl(purl: &str) -> (&str, Option<&str>) {
+    let purl = purl.split(['?', '#']).next().unwrap_or(purl);
+    let name_start = purl.rfind('/').map_or(0, |i| i + 1);
+    match purl[name_start..].find('@') {
+        Some(at) => (&purl[..name_start + at], Some(&purl[name_start + at + 1..])),
+        None => (purl, None),
+    }
+}
+
+/// A waiver in `[[exceptions]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exception {
+    /// An SPDX license id or an advisory id (any alias of it matches too).
+    pub id: String,
+    /// The package it covers.
+    pub package: PackageSpec,
+    /// Why the waiver was granted.
+    pub reason: String,
+    /// The last day it applies.
+    pub expires: Option<Date>,
+    /// The 1-based line of its `[[exceptions]]` header (or inline table) in the file.
+    pub line: u32,
+}
+
+/// `[licenses]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LicenseConfig {
+    /// `[licenses.tiers]`: the tier of a license id, overriding the built-in table.
+    pub tiers: BTreeMap<String, Tier>,
+    /// License ids always accepted (permissive), whatever their tier.
+    pub allow: Vec<String>,
+    /// License ids always refused (forbidden), whatever their tier.
+    pub deny: Vec<String>,
+}
+
+impl LicenseConfig {
+    /// Every per-license override in one map: `tiers`, then `allow` (permissive), then `deny`
+    /// (forbidden), later ones winning. This is what license evaluation consults before the
+    /// built-in table.
+    pub fn overrides(&self) -> BTreeMap<String, Tier> {
+        let mut map = self.tiers.clone();
+        for id in &self.allow {
+            map.insert(id.clone(), Tier::Permissive);
+        }
+        for id in &self.deny {
+            map.insert(id.clone(), Tier::Forbidden);
+        }
+        map
+    }
+}
+
+/// `[scan]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ScanConfig {
+    /// Globs (relative to the root) to leave out of the walk.
+    pub exclude: Vec<String>,
+    /// Globs (relative to the root) to read even where the defaults skip.
+    pub include: Vec<String>,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerConfig {
+    /// The trusca server to upload to.
+    pub url: Option<String>,
+}
+
+/// A validated `trusca.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Config {
+    /// The file as named in messages (`trusca.toml`, or the `--config` path as given).
+    pub file: String,
+    /// `fail_on`: the vulnerability threshold, when set.
+    pub fail_on: Option<FailOn>,
+    /// `fail_open`: an error exits 0 with a warning.
+    pub fail_open: bool,
+    /// `[licenses]`.
+    pub licenses: LicenseConfig,
+    /// `[[exceptions]]`, in file order.
+    pub exceptions: Vec<Exception>,
+    /// `[scan]`.
+    pub scan: ScanConfig,
+    /// `[server]`.
+    pub server: ServerConfig,
+}
+
+/// One thing wrong in a `trusca.toml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong, lowercase, no period.
+    pub message: String,
+    /// The byte range in the file it is about.
+    pub span: Range<usize>,
+    /// The 1-based line of the start of the span.
+    pub line: u32,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+/// Why a `trusca.toml` cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read `{file}`: {message}")]
+    Read {
+        /// The file as named in messages.
+        file: String,
+        /// Why.
+        message: String,
+    },
+    /// The file was read but has problems, all listed.
+    #[error("`{file}` has {}", count(problems.len()))]
+    Invalid {
+        /// The file as named in messages.
+        file: String,
+        /// The file's text, for snippets.
+        text: String,
+        /// Every problem, in file order.
+        problems: Vec<Problem>,
+    },
+}
+
+impl Config {
+    /// Reads and validates a config file; `display` names it in messages.
+    pub fn load(path: &Path, display: &str) -> Result<Config, ConfigError> {
+        let read_err = |message: String| ConfigError::Read {
+            file: display.to_owned(),
+            message,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| read_err(e.to_string()))?;
+        if meta.len() > MAX_CONFIG_BYTES {
+            return Err(read_err(format!(
+                "the file is larger than {} KiB",
+                MAX_CONFIG_BYTES >> 10
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(|e| read_err(e.to_string()))?;
+        let text = String::from_utf8(bytes).map_err(|e| {
+            read_err(format!(
+                "the file is not valid UTF-8 (at byte {})",
+                e.utf8_error().valid_up_to()
+            ))
+        })?;
+        Config::parse(&text, display)
+    }
+
+    /// Parses and validates config text; `display` names the file in messages.
+    pub fn parse(text: &str, display: &str) -> Result<Config, ConfigError> {
+        let (raw, mut problems) = RawConfig::parse(text);
+        let config = match raw.validate(display) {
+            Ok(c) => Some(c),
+            Err(more) => {
+                problems.extend(more);
+                None
+            }
+        };
+        match config {
+            Some(c) if problems.is_empty() => Ok(c),
+            _ => {
+                let lines = LineIndex::new(text);
+                for p in &mut problems {
+                    p.line = lines.line_of(p.span.start);
+                }
+                problems.sort_by_key(|p| (p.span.start, p.message.clone()));
+                problems.dedup();
+                Err(ConfigError::Invalid {
+                    file: display.to_owned(),
+                    text: text.to_owned(),
+                    problems,
+                })
+            }
+        }
+    }
+}
+
+/// A value with the byte range it came from.
+pub type At<T> = Spanned<T>;
+
+/// One raw `[[exceptions]]` entry: every field as found, checked by [`RawConfig::validate`].
+#[derive(Debug, Clone, Default)]
+pub struct RawException {
+    /// The span of the whole entry.
+    pub span: Range<usize>,
+    /// `id`.
+    pub id: Option<At<String>>,
+    /// `package`.
+    pub package: Option<At<String>>,
+    /// `reason`.
+    pub reason: Option<At<String>>,
+    /// `expires`, a TOML date.
+    pub expires: Option<At<Date>>,
+}
+
+/// `trusca.toml` as found: known keys with the right TOML types, each with its span.
+#[derive(Debug, Clone, Default)]
+pub struct RawConfig {
+    /// `fail_on`.
+    pub fail_on: Option<At<String>>,
+    /// `fail_open`.
+    pub fail_open: Option<At<bool>>,
+    /// `[licenses.tiers]`.
+    pub tiers: Vec<(At<String>, At<String>)>,
+    /// `[licenses] allow`.
+    pub allow: Vec<At<String>>,
+    /// `[licenses] deny`.
+    pub deny: Vec<At<String>>,
+    /// `[[exceptions]]`.
+    pub exceptions: Vec<RawException>,
+    /// `[scan] exclude`.
+    pub exclude: Vec<At<String>>,
+    /// `[scan] include`.
+    pub include: Vec<At<String>>,
+    /// `[server] url`.
+    pub server_url: Option<At<String>>,
+    lines: LineIndex,
+}
+
+fn problem(message: impl Into<String>, span: Range<usize>) -> Problem {
+    Problem {
+        message: message.into(),
+        span,
+        line: 0,
+        help: None,
+    }
+}
+
+fn problem_with_help(
+    message: impl Into<String>,
+    span: Range<usize>,
+    help: impl Into<String>,
+) -> Problem {
+    Problem {
+        help: Some(help.into()),
+        ..problem(message, span)
+    }
+}
+
+fn type_name(v: &DeValue<'_>) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date-time",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+/// Collects problems while walking the tree.
+struct Walker {
+    problems: Vec<Problem>,
+}
+
+impl Walker {
+    fn unknown(&mut self, key: &Spanned<std::borrow::Cow<'_, str>>, table: &str, known: &[&str]) {
+        let name = key.get_ref();
+        let message = if table.is_empty() {
+            format!("unknown key `{name}`")
+        } else {
+            format!("unknown key `{name}` in `[{table}]`")
+        };
+        let list = known
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        self.problems.push(problem_with_help(
+            message,
+            key.span(),
+            format!("known keys here: {list}"),
+        ));
+    }
+
+    /// `key` is a key name (quoted in the message) or, starting with `each item`, a phrase.
+    fn wrong_type(&mut self, key: &str, expected: &str, value: &Spanned<DeValue<'_>>) {
+        let subject = if key.starts_with("each item") {
+            key.to_owned()
+        } else {
+            format!("`{key}`")
+        };
+        self.problems.push(problem(
+            format!(
+                "{subject} must be {expected}, not {}",
+                type_name(value.get_ref())
+            ),
+            value.span(),
+        ));
+    }
+
+    fn string(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<At<String>> {
+        match value.get_ref() {
+            DeValue::String(s) => Some(Spanned::new(value.span(), s.to_string())),
+            _ => {
+                self.wrong_type(key, "a string", value);
+                None
+            }
+        }
+    }
+
+    fn boolean(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<At<bool>> {
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(Spanned::new(value.span(), *b)),
+            _ => {
+                self.wrong_type(key, "`true` or `false`", value);
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Vec<At<String>> {
+        let DeValue::Array(items) = value.get_ref() else {
+            self.wrong_type(key, "an array of strings", value);
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|item| match item.get_ref() {
+                DeValue::String(s) => Some(Spanned::new(item.span(), s.to_string())),
+                _ => {
+                    self.wrong_type(&format!("each item of `{key}`"), "a string", item);
+                    None
+                }
+            })
+            .collect()
+    }
+
+    fn table<'a, 'i>(
+        &mut self,
+        key: &str,
+        value: &'a Spanned<DeValue<'i>>,
+    ) -> Option<&'a DeTable<'i>> {
+        match value.get_ref() {
+            DeValue::Table(t) => Some(t),
+            _ => {
+                self.wrong_type(key, "a table", value);
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, key: &str, value: &Spanned<DeValue<'_>>) -> Option<At<Date>> {
+        let date = match value.get_ref() {
+            DeValue::Datetime(dt) if dt.time.is_none() && dt.offset.is_none() => dt.date,
+            _ => None,
+        };
+        match date {
+            Some(d) => Some(Spanned::new(
+                value.span(),
+                Date {
+                    year: d.year,
+                    month: d.month,
+                    day: d.day,
+                },
+            )),
+            None => {
+                let quoted = matches!(value.get_ref(), DeValue::String(_));
+                self.problems.push(problem_with_help(
+                    format!(
+                        "`{key}` must be a TOML date, not {}",
+                        type_name(value.get_ref())
+                    ),
+                    value.span(),
+                    if quoted {
+                        "write the date without quotes: `expires = 2099-12-31`"
+                    } else {
+                        "write a date such as `expires = 2099-12-31`"
+                    },
+                ));
+                None
+            }
+        }
+    }
+}
+
+const TOP_KEYS: &[&str] = &[
+    "fail_on",
+    "fail_open",
+    "licenses",
+    "exceptions",
+    "scan",
+    "server",
+];
+const LICENSE_KEYS: &[&str] = &["tiers", "allow", "deny"];
+const EXCEPTION_KEYS: &[&str] = &["id", "package", "reason", "expires"];
+const SCAN_KEYS: &[&str] = &["exclude", "include"];
+const SERVER_KEYS: &[&str] = &["url"];
+
+impl RawConfig {
+    /// Walks the TOML text; returns what could be read and every syntax, unknown-key and type
+    /// problem (lines are filled in by [`Config::parse`]).
+    pub fn parse(text: &str) -> (RawConfig, Vec<Problem>) {
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        let mut w = Walker {
+            problems: errors
+                .iter()
+                .map(|e| {
+                    let span = e.span().unwrap_or(0..0);
+                    problem(
+                        format!("invalid TOML: {}", e.message().trim_end_matches('\n')),
+                        span,
+                    )
+                })
+                .collect(),
+        };
+        let mut raw = RawConfig {
+            lines: LineIndex::new(text),
+            ..RawConfig::default()
+        };
+        for (key, value) in doc.get_ref() {
+            match key.get_ref().as_ref() {
+                "fail_on" => raw.fail_on = w.string("fail_on", value),
+                "fail_open" => raw.fail_open = w.boolean("fail_open", value),
+                "licenses" => {
+                    if let Some(t) = w.table("licenses", value) {
+                        raw.read_licenses(&mut w, t);
+                    }
+                }
+                "exceptions" => raw.read_exceptions(&mut w, value),
+                "scan" => {
+                    if let Some(t) = w.table("scan", value) {
+                        for (k, v) in t {
+                            match k.get_ref().as_ref() {
+                                "exclude" => raw.exclude = w.strings("exclude", v),
+                                "include" => raw.include = w.strings("include", v),
+                                _ => w.unknown(k, "scan", SCAN_KEYS),
+                            }
+                        }
+                    }
+                }
+                "server" => {
+                    if let Some(t) = w.table("server", value) {
+                        for (k, v) in t {
+                            match k.get_ref().as_ref() {
+                                "url" => raw.server_url = w.string("url", v),
+                                _ => w.unknown(k, "server", SERVER_KEYS),
+                            }
+                        }
+                    }
+                }
+                _ => w.unknown(key, "", TOP_KEYS),
+            }
+        }
+        (raw, w.problems)
+    }
+
+    fn read_licenses(&mut self, w: &mut Walker, t: &DeTable<'_>) {
+        for (k, v) in t {
+            match k.get_ref().as_ref() {
+                "tiers" => {
+                    if let Some(tiers) = w.table("licenses.tiers", v) {
+                        for (id, tier) in tiers {
+                            let key = format!("licenses.tiers.\"{}\"", id.get_ref());
+                            if let Some(tier) = w.string(&key, tier) {
+                                self.tiers.push((
+                                    Spanned::new(id.span(), id.get_ref().to_string()),
+                                    tier,
+                                ));
+                            }
+                        }
+                    }
+                }
+                "allow" => self.allow = w.strings("allow", v),
+                "deny" => self.deny = w.strings("deny", v),
+                _ => w.unknown(k, "licenses", LICENSE_KEYS),
+            }
+        }
+    }
+
+    fn read_exceptions(&mut self, w: &mut Walker, value: &Spanned<DeValue<'_>>) {
+        let DeValue::Array(items) = value.get_ref() else {
+            w.problems.push(problem_with_help(
+                format!(
+                    "`exceptions` must be an array of tables, not {}",
+                    type_name(value.get_ref())
+                ),
+                value.span(),
+                "write each exception as an `[[exceptions]]` table",
+            ));
+            return;
+        };
+        for item in items.iter() {
+            let Some(t) = w.table("each item of `exceptions`", item) else {
+                continue;
+            };
+            let mut e = RawException {
+                span: item.span(),
+                ..RawException::default()
+            };
+            for (k, v) in t {
+                match k.get_ref().as_ref() {
+                    "id" => e.id = w.string("id", v),
+                    "package" => e.package = w.string("package", v),
+                    "reason" => e.reason = w.string("reason", v),
+                    "expires" => e.expires = w.date("expires", v),
+                    _ => w.unknown(k, "[exceptions]", EXCEPTION_KEYS),
+                }
+            }
+            self.exceptions.push(e);
+        }
+    }
+
+    /// Checks meanings and builds the [`Config`]; every problem at once.
+    pub fn validate(self, display: &str) -> Result<Config, Vec<Problem>> {
+        let mut problems = Vec::new();
+        let mut config = Config {
+            file: display.to_owned(),
+            ..Config::default()
+        };
+
+        if let Some(f) = &self.fail_on {
+            match f.get_ref().parse::<FailOn>() {
+                Ok(v) => config.fail_on = Some(v),
+                Err(e) => problems.push(problem_with_help(
+                    format!("`fail_on`: {e}"),
+                    f.span(),
+                    "one of `critical`, `high`, `medium`, `low`, `none`",
+                )),
+            }
+        }
+        config.fail_open = self.fail_open.as_ref().is_some_and(|b| *b.get_ref());
+
+        for (id, tier) in &self.tiers {
+            if id.get_ref().trim().is_empty() {
+                problems.push(problem("a license id is empty", id.span()));
+                continue;
+            }
+            match parse_tier(tier.get_ref()) {
+                Some(t) => {
+                    config.licenses.tiers.insert(id.get_ref().clone(), t);
+                }
+                None => problems.push(problem_with_help(
+                    format!("unknown tier `{}`", tier.get_ref()),
+                    tier.span(),
+                    "one of `forbidden`, `conditional`, `permissive`, `unknown`",
+                )),
+            }
+        }
+        let license_list = |items: &[At<String>], problems: &mut Vec<Problem>| -> Vec<String> {
+            let mut out = Vec::new();
+            for item in items {
+                if item.get_ref().trim().is_empty() || item.get_ref().contains(char::is_whitespace)
+                {
+                    problems.push(problem_with_help(
+                        format!("`{}` is not a license id", item.get_ref()),
+                        item.span(),
+                        "list single SPDX ids such as `MIT`, not expressions",
+                    ));
+                } else {
+                    out.push(item.get_ref().clone());
+                }
+            }
+            out
+        };
+        config.licenses.allow = license_list(&self.allow, &mut problems);
+        config.licenses.deny = license_list(&self.deny, &mut problems);
+        for d in &self.deny {
+            if config.licenses.allow.contains(d.get_ref()) {
+                problems.push(problem(
+                    format!("`{}` is both allowed and denied", d.get_ref()),
+                    d.span(),
+                ));
+            }
+        }
+
+        for e in &self.exceptions {
+            let mut ok = true;
+            let mut missing = |field: &str, problems: &mut Vec<Problem>| {
+                ok = false;
+                problems.push(problem(
+                    format!("an exception has no `{field}`"),
+                    e.span.clone(),
+                ));
+            };
+            let id = match &e.id {
+                Some(id) if id.get_ref().trim().is_empty() => {
+                    problems.push(problem("the exception `id` is empty", id.span()));
+                    None
+                }
+                Some(id) => Some(id.get_ref().trim().to_owned()),
+                None => {
+                    missing("id", &mut problems);
+                    None
+                }
+            };
+            let package = match &e.package {
+                Some(p) => match PackageSpec::parse(p.get_ref()) {
+                    Ok(spec) => Some(spec),
+                    Err(msg) => {
+                        problems.push(problem_with_help(
+                            msg,
+                            p.span(),
+                            "a package is `name`, `name@version`, or a purl",
+                        ));
+                        None
+                    }
+                },
+                None => {
+                    missing("package", &mut problems);
+                    None
+                }
+            };
+            let reason = match &e.reason {
+                Some(r) if r.get_ref().trim().is_empty() => {
+                    problems.push(problem_with_help(
+                        "the exception `reason` is empty",
+                        r.span(),
+                        "say why the waiver was granted",
+                    ));
+                    None
+                }
+                Some(r) => Some(r.get_ref().trim().to_owned()),
+                None => {
+                    problems.push(problem_with_help(
+                        "an exception has no `reason`",
+                        e.span.clone(),
+                        "every exception needs a `reason` saying why it was granted",
+                    ));
+                    None
+                }
+            };
+            if let (true, Some(id), Some(package), Some(reason)) = (ok, id, package, reason) {
+                config.exceptions.push(Exception {
+                    id,
+                    package,
+                    reason,
+                    expires: e.expires.as_ref().map(|d| *d.get_ref()),
+                    line: self.lines.line_of(e.span.start),
+                });
+            }
+        }
+
+        for (key, globs, out) in [
+            ("exclude", &self.exclude, &mut config.scan.exclude),
+            ("include", &self.include, &mut config.scan.include),
+        ] {
+            for g in globs {
+                match globset::Glob::new(g.get_ref()) {
+                    Ok(_) => out.push(g.get_ref().clone()),
+                    Err(e) => problems.push(problem(
+                        format!("`{key}`: invalid glob `{}`: {}", g.get_ref(), e.kind()),
+                        g.span(),
+                    )),
+                }
+            }
+        }
+
+        if let Some(url) = &self.server_url {
+            let u = url.get_ref();
+            if u.starts_with("https://") || u.starts_with("http://") {
+                config.server.url = Some(u.clone());
+            } else {
+                problems.push(problem_with_help(
+                    format!("`url`: `{u}` is not an http(s) URL"),
+                    url.span(),
+                    "write the server's address, such as `https://trusca.example.com`",
+                ));
+            }
+        }
+
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".into()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+fn parse_tier(s: &str) -> Option<Tier> {
+    match s {
+        "forbidden" => Some(Tier::Forbidden),
+        "conditional" => Some(Tier::Conditional),
+        "permissive" => Some(Tier::Permissive),
+        "unknown" => Some(Tier::Unknown),
+        _ => None,
+    }
+}
+
+/// Byte offsets to 1-based line numbers.
+#[derive(Debug, Clone, Default)]
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    fn line_of(&self, offset: usize) -> u32 {
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        };
+        u32::try_from(line).unwrap_or(u32::MAX)
+    }
+}
+
+#[cfg(test)]
+mod tests;

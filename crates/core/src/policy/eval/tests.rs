@@ -1,0 +1,244 @@
+//! Policy decisions on hand-built scans.
+
+use super::*;
+use crate::diag::Severity;
+use crate::model::Ecosystem;
+use crate::policy::testing::{self, licensed, package};
+
+fn day(s: &str) -> Date {
+    s.parse().expect("date")
+}
+
+fn config(text: &str) -> Config {
+    Config::parse(text, "trusca.toml").expect("valid config")
+}
+
+fn run(scan: &mut Scan, text: &str, fail_on: Option<FailOn>) -> PolicyResult {
+    let c = config(text);
+    evaluate(scan, &Policy::new(&c, fail_on, day("2025-06-01")));
+    scan.policy.clone().expect("policy set")
+}
+
+fn ids(r: &PolicyResult) -> Vec<&str> {
+    r.violations.iter().map(|v| v.id.as_str()).collect()
+}
+
+#[test]
+fn a_clean_scan_passes() {
+    let mut scan = testing::scan(
+        vec![licensed(
+            package(Ecosystem::Npm, "a", "1.0.0", "package-lock.json", 3),
+            "MIT",
+            Tier::Permissive,
+        )],
+        vec![],
+    );
+    let r = run(&mut scan, "", None);
+    assert_eq!(r.decision, Decision::Pass);
+    assert_eq!(r.fail_on, FailOn::High);
+    assert!(r.violations.is_empty());
+}
+
+#[test]
+fn forbidden_license_and_findings_at_the_threshold_fail() {
+    let mut scan = testing::sample();
+    let r = run(&mut scan, "", None);
+    assert_eq!(r.decision, Decision::Fail);
+    assert_eq!(
+        ids(&r),
+        ["GPL-3.0-only", "GHSA-aaaa-bbbb-cccc", "RUSTSEC-2024-0002"]
+    );
+    let gpl = &r.violations[0];
+    assert_eq!(gpl.kind, ViolationKind::License);
+    assert_eq!(gpl.location.line, Some(40));
+    assert_eq!(
+        gpl.reason,
+        "license `GPL-3.0-only` is in the forbidden tier"
+    );
+    assert!(r.violations[1].reason.contains("fixed in 1.3.1"));
+}
+
+#[test]
+fn the_threshold_comes_from_the_command_line_then_the_file() {
+    let mut scan = testing::sample();
+    let r = run(&mut scan, "fail_on = \"critical\"", None);
+    assert_eq!(ids(&r), ["GPL-3.0-only", "GHSA-aaaa-bbbb-cccc"]);
+    let r = run(&mut scan, "fail_on = \"critical\"", Some(FailOn::Low));
+    assert_eq!(r.fail_on, FailOn::Low);
+    assert_eq!(
+        r.violations.len(),
+        5,
+        "unknown severity never meets a threshold"
+    );
+    let r = run(&mut scan, "", Some(FailOn::None));
+    assert_eq!(ids(&r), ["GPL-3.0-only"]);
+}
+
+#[test]
+fn fail_on_none_with_no_forbidden_license_passes() {
+    let mut scan = testing::sample();
+    let r = run(
+        &mut scan,
+        "[licenses.tiers]\n\"GPL-3.0-only\" = \"conditional\"\n",
+        Some(FailOn::None),
+    );
+    assert_eq!(r.decision, Decision::Pass);
+}
+
+#[test]
+fn deny_and_allow_lists_override_tiers() {
+    let mut scan = testing::sample();
+    let r = run(
+        &mut scan,
+        "[licenses]\nallow = [\"GPL-3.0-only\"]\ndeny = [\"mit\"]\n",
+        Some(FailOn::None),
+    );
+    assert_eq!(ids(&r), ["MIT"]);
+    assert_eq!(
+        r.violations[0].reason,
+        "license `MIT` is denied in `trusca.toml`"
+    );
+    let r = run(
+        &mut scan,
+        "[licenses.tiers]\n\"MPL-2.0\" = \"forbidden\"\n\"GPL-3.0-only\" = \"permissive\"\n",
+        Some(FailOn::None),
+    );
+    assert_eq!(ids(&r), ["MPL-2.0"]);
+}
+
+#[test]
+fn exceptions_waive_by_license_advisory_or_alias() {
+    let mut scan = testing::sample();
+    let r = run(
+        &mut scan,
+        r#"
+[[exceptions]]
+id = "GPL-3.0-only"
+package = "chart-engine"
+reason = "dual-licensed"
+expires = 2025-06-01
+
+[[exceptions]]
+id = "cve-2024-0001"
+package = "left-pad@1.3.0"
+reason = "not reachable"
+
+[[exceptions]]
+id = "RUSTSEC-2024-0002"
+package = "pkg:cargo/serde"
+reason = "patched locally"
+"#,
+        None,
+    );
+    assert_eq!(r.decision, Decision::Pass, "{:#?}", r.violations);
+    assert_eq!(r.waived.len(), 3);
+    let reasons: Vec<&str> = r.waived.iter().map(|w| w.reason.as_str()).collect();
+    assert!(reasons.contains(&"dual-licensed"));
+    assert!(scan
+        .diagnostics
+        .iter()
+        .all(|d| d.code != Code::ExceptionUnused && d.code != Code::ExceptionExpired));
+}
+
+#[test]
+fn exceptions_for_another_package_or_version_do_not_apply() {
+    let mut scan = testing::sample();
+    let r = run(
+        &mut scan,
+        r#"
+[[exceptions]]
+id = "GPL-3.0-only"
+package = "chart-engine@9.9.9"
+reason = "other version"
+
+[[exceptions]]
+id = "GHSA-aaaa-bbbb-cccc"
+package = "right-pad"
+reason = "other package"
+"#,
+        None,
+    );
+    assert_eq!(r.decision, Decision::Fail);
+    assert!(r.waived.is_empty());
+    let unused: Vec<_> = scan
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::ExceptionUnused)
+        .collect();
+    assert_eq!(unused.len(), 2);
+    assert_eq!(unused[0].severity, Severity::Note);
+    assert_eq!(unused[0].file.as_deref(), Some("trusca.toml"));
+    assert_eq!(unused[0].line, Some(2));
+}
+
+#[test]
+fn an_expired_exception_no_longer_applies_and_is_reported() {
+    let mut scan = testing::sample();
+    let r = run(
+        &mut scan,
+        r#"
+[[exceptions]]
+id = "GPL-3.0-only"
+package = "chart-engine"
+reason = "until the rewrite"
+expires = 2025-05-31
+"#,
+        Some(FailOn::None),
+    );
+    assert_eq!(r.decision, Decision::Fail);
+    assert_eq!(ids(&r), ["GPL-3.0-only"]);
+    assert_eq!(r.expired.len(), 1);
+    assert_eq!(r.expired[0].expires.to_string(), "2025-05-31");
+    assert_eq!(r.expired[0].line, 2);
+    let d = scan
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::ExceptionExpired)
+        .expect("expired reported");
+    assert_eq!(d.severity, Severity::Warning);
+    assert_eq!(
+        d.message,
+        "the exception for `GPL-3.0-only` in `chart-engine` expired on 2025-05-31 and no longer applies"
+    );
+    assert!(scan
+        .diagnostics
+        .iter()
+        .all(|d| d.code != Code::ExceptionUnused));
+}
+
+#[test]
+fn a_scan_that_read_nothing_is_an_error() {
+    let mut scan = testing::sample();
+    scan.packages.clear();
+    scan.findings.clear();
+    let paths: Vec<String> = scan.files.iter().map(|f| f.path.clone()).collect();
+    for p in paths {
+        scan.diagnostics
+            .push(Diagnostic::error(Code::ParseError, "broken").in_file(p, Some(1)));
+    }
+    let r = run(&mut scan, "", None);
+    assert_eq!(r.decision, Decision::Error);
+    assert_eq!(r.error.as_deref(), Some("no dependency file could be read"));
+}
+
+#[test]
+fn an_error_outranks_violations() {
+    let mut scan = testing::sample();
+    scan.diagnostics.push(Diagnostic::error(
+        Code::TargetUnusable,
+        "the target is gone",
+    ));
+    let r = run(&mut scan, "", None);
+    assert_eq!(r.decision, Decision::Error);
+    assert!(!r.violations.is_empty());
+}
+
+#[test]
+fn the_result_serialises_in_kebab_case() {
+    let mut scan = testing::sample();
+    let r = run(&mut scan, "", None);
+    let v = serde_json::to_value(&r).expect("json");
+    assert_eq!(v["decision"], "fail");
+    assert_eq!(v["fail_on"], "high");
+    assert_eq!(v["violations"][0]["kind"], "license");
+}

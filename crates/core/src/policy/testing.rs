@@ -1,0 +1,163 @@
+//! Scans with licenses and findings for the policy and report tests, built by hand while license
+//! identification and vulnerability matching fill them in elsewhere.
+
+use crate::inventory::Kind;
+use crate::licenses::{LicenseInfo, Tier};
+use crate::model::{Ecosystem, Location, Package};
+use crate::scan::{Scan, ScannedFile, Target, TargetKind, Tool, SCHEMA_VERSION};
+use crate::vulns::{Finding, SeverityLevel};
+
+/// A package at a lockfile line with a concluded license in a tier.
+pub fn package(eco: Ecosystem, name: &str, version: &str, file: &str, line: u32) -> Package {
+    Package::new(
+        eco,
+        name,
+        Some(version),
+        Location {
+            file: file.into(),
+            line: Some(line),
+        },
+    )
+}
+
+/// Sets the concluded license and its tier.
+pub fn licensed(mut p: Package, license: &str, tier: Tier) -> Package {
+    p.license = Some(LicenseInfo {
+        declared: Some(license.into()),
+        detected: Vec::new(),
+        concluded: Some(license.into()),
+        tier,
+    });
+    p
+}
+
+/// A finding on a package.
+pub fn finding(
+    p: &Package,
+    id: &str,
+    aliases: &[&str],
+    severity: SeverityLevel,
+    score: Option<f64>,
+    fixed_in: Option<&str>,
+) -> Finding {
+    Finding {
+        id: id.into(),
+        aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
+        purl: p.purl.clone(),
+        package: p.name.clone(),
+        version: p.version.clone().unwrap_or_default(),
+        location: p.location.clone(),
+        summary: Some(format!("{id} in {}", p.name)),
+        severity,
+        score,
+        vector: score.map(|_| "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
+        fixed_in: fixed_in.map(str::to_owned),
+        introduced_by: Vec::new(),
+        references: vec![format!("https://advisories.example/{id}")],
+    }
+}
+
+/// A scan of the given packages and findings, with fixed metadata.
+pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
+    let mut files: Vec<ScannedFile> = packages
+        .iter()
+        .map(|p| ScannedFile {
+            path: p.location.file.clone(),
+            format: "package-lock.json".into(),
+            ecosystem: p.ecosystem,
+            kind: Kind::Lockfile,
+            packages: 1,
+            superseded: false,
+        })
+        .collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files.dedup_by(|a, b| a.path == b.path);
+    Scan {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: "trusca".into(),
+            version: "0.0.0-test".into(),
+        },
+        target: Target {
+            name: "demo".into(),
+            location: "demo".into(),
+            kind: TargetKind::Directory,
+            reference: None,
+            commit: None,
+        },
+        generated_at: "2024-05-01T12:00:00Z".into(),
+        files,
+        packages,
+        findings,
+        project_licenses: Vec::new(),
+        policy: None,
+        diagnostics: Vec::new(),
+    }
+}
+
+/// A scan with something of everything: forbidden, conditional, permissive and unknown licenses;
+/// findings of each severity, one with aliases, one without a fix.
+pub fn sample() -> Scan {
+    let lock = "web/package-lock.json";
+    let chart = licensed(
+        package(Ecosystem::Npm, "chart-engine", "2.1.0", lock, 40),
+        "GPL-3.0-only",
+        Tier::Forbidden,
+    );
+    let left = licensed(
+        package(Ecosystem::Npm, "left-pad", "1.3.0", lock, 55),
+        "MIT",
+        Tier::Permissive,
+    );
+    let scoped = licensed(
+        package(Ecosystem::Npm, "@acme/ui|kit", "0.4.0", lock, 12),
+        "MPL-2.0",
+        Tier::Conditional,
+    );
+    let serde = licensed(
+        package(Ecosystem::Cargo, "serde", "1.0.130", "Cargo.lock", 7),
+        "MIT OR Apache-2.0",
+        Tier::Permissive,
+    );
+    let odd = licensed(
+        package(Ecosystem::PyPI, "oddlib", "0.1", "requirements.txt", 3),
+        "LicenseRef-custom",
+        Tier::Unknown,
+    );
+    let findings = vec![
+        finding(
+            &left,
+            "GHSA-aaaa-bbbb-cccc",
+            &["CVE-2024-0001"],
+            SeverityLevel::Critical,
+            Some(9.8),
+            Some("1.3.1"),
+        ),
+        finding(
+            &serde,
+            "RUSTSEC-2024-0002",
+            &[],
+            SeverityLevel::High,
+            Some(7.5),
+            Some("1.0.131"),
+        ),
+        finding(
+            &scoped,
+            "GHSA-dddd-eeee-ffff",
+            &["CVE-2024-0003"],
+            SeverityLevel::Medium,
+            Some(5.3),
+            None,
+        ),
+        finding(
+            &odd,
+            "PYSEC-2024-4",
+            &[],
+            SeverityLevel::Low,
+            Some(2.1),
+            Some("0.2"),
+        ),
+        finding(&odd, "OSV-2024-5", &[], SeverityLevel::Unknown, None, None),
+    ];
+    scan(vec![chart, left, scoped, serde, odd], findings)
+}
