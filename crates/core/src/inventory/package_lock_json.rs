@@ -640,26 +640,6 @@ mod tests {
 
     #[test]
     fn a_real_v3_lockfile_has_a_connected_graph() {
-        let Some(shared) = testing::shared_data() else {
-            eprintln!("skipped: ../shared/data is not present");
-            return;
-        };
-        let path = shared.join("lockfiles/_realworld/louislam_uptime-kuma/package-lock.json");
-        let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
-        assert!(out.packages.len() > 100, "{}", out.packages.len());
-        assert!(out.packages.iter().all(|p| p.location.line.is_some()));
-        let direct = out
-            .packages
-            .iter()
-            .filter(|p| p.direct == Some(true))
-            .count();
-        assert!(direct > 5, "{direct} direct");
-        // Nearly every transitive package is reached from a direct one.
-        let orphans = out
-            .packages
-            .iter()
-            .filter(|p| p.direct == Some(false) && p.introduced_by.is_empty())
-            .count();
-        assert!(orphans * 20 < out.packages.len(), "{orphans} unreached");
+        testing::check_realworld_graph(&EXTRACTOR, "louislam_uptime-kuma/package-lock.json");
     }
 }

@@ -157,6 +157,32 @@ fn expected_files(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// Parses a real-world lockfile from `../shared/data/lockfiles/_realworld/<rel>` (skipped when
+/// the shared data is absent) and checks its graph: many packages, each with a line, several
+/// direct ones, and nearly every transitive package reached from a direct one.
+pub(crate) fn check_realworld_graph(extractor: &Extractor, rel: &str) {
+    let Some(shared) = shared_data() else {
+        eprintln!("skipped: ../shared/data is not present");
+        return;
+    };
+    let path = shared.join("lockfiles/_realworld").join(rel);
+    let out = run_file(extractor, &path).expect("parses");
+    assert!(out.packages.len() > 100, "{}", out.packages.len());
+    assert!(out.packages.iter().all(|p| p.location.line.is_some()));
+    let direct = out
+        .packages
+        .iter()
+        .filter(|p| p.direct == Some(true))
+        .count();
+    assert!(direct > 5, "{direct} direct");
+    let orphans = out
+        .packages
+        .iter()
+        .filter(|p| p.direct == Some(false) && p.introduced_by.is_empty())
+        .count();
+    assert!(orphans * 20 < out.packages.len(), "{orphans} unreached");
+}
+
 /// Feeds hostile variants of a valid sample to the extractor: truncated at many points, with
 /// types swapped, with a huge value, and as arbitrary bytes. Each must come back as packages or a
 /// [`super::ParseError`]; a panic fails the test. Errors must carry a line when the input has more
