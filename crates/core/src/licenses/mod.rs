@@ -3,6 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod corpus;
+pub mod expr;
+pub mod matcher;
+
+pub use expr::{normalize, tier, Normalized};
+
 /// How acceptable a license is, from best to worst for shipping.
 #[derive(
     Debug,
@@ -49,6 +55,12 @@ pub struct LicenseInfo {
     /// (`LicenseRef-…` carrying the raw text where it cannot be mapped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
+    /// The declared text as written, kept when it could not be mapped to SPDX ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_text: Option<String>,
+    /// The metadata file the declared license was read from, relative to the scan root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_in: Option<String>,
     /// Licenses detected in the package's own license files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detected: Vec<Detection>,
