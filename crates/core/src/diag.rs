@@ -60,11 +60,13 @@ pub enum Code {
     TargetUnusable,
     /// A configuration or ignore file nested in the tree was seen and not obeyed.
     NestedConfigIgnored,
+    /// A bounded walk or read stopped at its limit; the result may be incomplete.
+    LimitReached,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 8] = [
+    pub const ALL: [Code; 9] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -73,6 +75,7 @@ impl Code {
         Code::Unsupported,
         Code::TargetUnusable,
         Code::NestedConfigIgnored,
+        Code::LimitReached,
     ];
 
     /// The kebab-case name.
@@ -86,6 +89,7 @@ impl Code {
             Code::Unsupported => "unsupported",
             Code::TargetUnusable => "target-unusable",
             Code::NestedConfigIgnored => "nested-config-ignored",
+            Code::LimitReached => "limit-reached",
         }
     }
 }

@@ -452,16 +452,19 @@ fn gnu_name(k: &str) -> Option<String> {
             continue;
         }
         if num.chars().all(|c| c.is_ascii_digit() || c == '.') {
-            if version.is_none() {
-                version = Some(if num.contains('.') {
-                    num.to_owned()
-                } else {
-                    format!("{num}.0")
-                });
+            let v = if num.contains('.') {
+                num.to_owned()
+            } else {
+                format!("{num}.0")
+            };
+            match &version {
+                // Two versions (`GPL-2 or GPL-3`): a compound, not one name.
+                Some(first) if *first != v => return None,
+                _ => version = Some(v),
             }
         } else if matches!(num, "or" | "any" | "later" | "newer" | "greater" | "above") {
             later |= matches!(num, "later" | "newer" | "greater" | "above");
-        } else if !matches!(num, "only" | "gpl" | "lgpl" | "agpl" | "2.0" | "") {
+        } else if num != "only" {
             return None;
         }
     }
