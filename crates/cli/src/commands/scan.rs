@@ -1,10 +1,12 @@
 //! `trusca scan` and `trusca sbom`: prepare the target, scan, render, exit.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use trusca_core::inventory;
+use trusca_core::licenses;
 use trusca_core::report::{json, table};
 use trusca_core::sbom::{cyclonedx, spdx};
 use trusca_core::scan::{self, ExplicitFile, ScanOptions};
@@ -46,13 +48,17 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
     let bar = Bar::new(args.no_progress || args.quiet);
     let result = scan::run(&prepared, &options, &bar);
     bar.finish();
-    let scan = match result {
+    let mut scan = match result {
         Ok(s) => s,
         Err(e) => {
             diagnostics::fatal(&e.to_string(), None);
             return Outcome::Error;
         }
     };
+    if walk {
+        // Tier overrides come from `[licenses.tiers]` in `trusca.toml` once config is read.
+        licenses::apply(&mut scan, &prepared.root, &BTreeMap::new());
+    }
     let diag_root = if walk {
         prepared.root.clone()
     } else {

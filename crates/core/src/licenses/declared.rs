@@ -745,7 +745,7 @@ mod tests {
                 ],
             ),
             (
-                "declared/gems/specifications/rack-3.0.8.gemspec",
+                "declared/vendor/bundle/ruby/3.3.0/specifications/rack-3.0.8.gemspec",
                 MetaKind::Gemspec,
                 vec![("rack", "3.0.8", "MIT")],
             ),

@@ -155,8 +155,7 @@ pub fn apply(scan: &mut Scan, root: &Path, overrides: &BTreeMap<String, Tier>) {
         })
         .collect();
 
-    let mut by_key: HashMap<(Ecosystem, String), Vec<(declared::Record, Vec<Detection>)>> =
-        HashMap::new();
+    let mut by_key: HashMap<(Ecosystem, String), Vec<Found>> = HashMap::new();
     for (r, (d, diags)) in records.into_iter().zip(detected) {
         diagnostics.extend(diags);
         by_key
@@ -183,6 +182,9 @@ pub fn apply(scan: &mut Scan, root: &Path, overrides: &BTreeMap<String, Tier>) {
     scan.diagnostics
         .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
 }
+
+/// A metadata record and the licenses detected in its package's files.
+type Found = (declared::Record, Vec<Detection>);
 
 /// Names as each ecosystem compares them: Python names normalised per PEP 503, Composer names
 /// lowercase, the rest as written.
@@ -217,10 +219,10 @@ fn same_version(a: Option<&str>, b: Option<&str>) -> bool {
 /// Puts together what the matching metadata records say about one package.
 fn license_info(
     pkg: &Package,
-    candidates: &[(declared::Record, Vec<Detection>)],
+    candidates: &[Found],
     overrides: &BTreeMap<String, Tier>,
 ) -> LicenseInfo {
-    let mut matching: Vec<&(declared::Record, Vec<Detection>)> = candidates
+    let mut matching: Vec<&Found> = candidates
         .iter()
         .filter(|(r, _)| same_version(r.version.as_deref(), pkg.version.as_deref()))
         .collect();
@@ -323,5 +325,142 @@ mod tests {
             Some("LicenseRef-custom-terms")
         );
         assert_eq!(conclude(None, &[]), None);
+    }
+
+    fn fixture() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/licenses/declared")
+    }
+
+    fn scan_of(root: &Path) -> Scan {
+        let prepared = crate::source::prepare(&root.to_string_lossy(), None).expect("prepare");
+        let options = crate::scan::ScanOptions {
+            walk: true,
+            ..Default::default()
+        };
+        crate::scan::run(&prepared, &options, &crate::scan::NoProgress).expect("scan")
+    }
+
+    fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
+        Package::new(
+            eco,
+            name,
+            Some(version),
+            crate::model::Location {
+                file: "x".into(),
+                line: None,
+            },
+        )
+    }
+
+    #[test]
+    fn apply_attaches_declared_and_detected_licenses() {
+        let root = fixture();
+        let mut scan = scan_of(&root);
+        scan.packages.extend([
+            pkg(Ecosystem::Npm, "left-pad", "1.3.0"),
+            pkg(Ecosystem::Npm, "old-style", "0.1.0"),
+            pkg(Ecosystem::Npm, "old-style", "9.9.9"),
+            pkg(Ecosystem::PyPI, "Requests", "2.32.3"),
+            pkg(Ecosystem::PyPI, "oldpkg", "0.9"),
+            pkg(Ecosystem::Cargo, "itoa", "1.0.11"),
+            pkg(Ecosystem::Packagist, "monolog/monolog", "3.5.0"),
+            pkg(Ecosystem::Packagist, "acme/dual", "v1.0.0"),
+            pkg(Ecosystem::RubyGems, "rack", "3.0.8"),
+        ]);
+        let mut overrides = BTreeMap::new();
+        overrides.insert("WTFPL".to_owned(), Tier::Forbidden);
+        apply(&mut scan, &root, &overrides);
+        let info = |name: &str, version: &str| {
+            scan.packages
+                .iter()
+                .find(|p| p.name == name && p.version.as_deref() == Some(version))
+                .and_then(|p| p.license.clone())
+                .unwrap_or_else(|| panic!("{name} has license info"))
+        };
+        let concluded = |name: &str, version: &str| info(name, version).concluded;
+        assert_eq!(
+            concluded("left-pad", "1.3.0").as_deref(),
+            Some("WTFPL OR MIT")
+        );
+        assert_eq!(info("left-pad", "1.3.0").tier, Tier::Permissive);
+        assert_eq!(
+            concluded("old-style", "0.1.0").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(concluded("old-style", "9.9.9"), None);
+        assert_eq!(info("old-style", "9.9.9").tier, Tier::Unknown);
+        let requests = info("Requests", "2.32.3");
+        assert_eq!(requests.declared.as_deref(), Some("Apache-2.0"));
+        assert_eq!(
+            requests.declared_in.as_deref(),
+            Some("venv/lib/python3.12/site-packages/requests-2.32.3.dist-info/METADATA")
+        );
+        assert_eq!(requests.detected.len(), 1);
+        assert_eq!(requests.detected[0].license, "Apache-2.0");
+        assert_eq!(concluded("oldpkg", "0.9").as_deref(), Some("BSD-3-Clause"));
+        assert_eq!(
+            concluded("itoa", "1.0.11").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        let monolog = info("monolog/monolog", "3.5.0");
+        assert_eq!(monolog.concluded.as_deref(), Some("MIT"));
+        assert_eq!(
+            monolog.detected.first().map(|d| d.license.as_str()),
+            Some("MIT")
+        );
+        let dual = info("acme/dual", "v1.0.0");
+        assert_eq!(dual.concluded.as_deref(), Some("GPL-2.0-or-later OR MIT"));
+        assert_eq!(dual.tier, Tier::Permissive);
+        let rack = info("rack", "3.0.8");
+        assert_eq!(rack.concluded.as_deref(), Some("MIT"));
+        assert_eq!(rack.detected.len(), 1);
+        // From the lockfiles' own license fields, and a vendored Go module's LICENSE file.
+        assert_eq!(concluded("ms", "2.1.3").as_deref(), Some("MIT"));
+        assert_eq!(concluded("psr/log", "3.0.0").as_deref(), Some("MIT"));
+        let errors = scan
+            .packages
+            .iter()
+            .find(|p| p.name == "github.com/pkg/errors")
+            .and_then(|p| p.license.clone())
+            .expect("go module");
+        assert_eq!(errors.declared, None);
+        assert_eq!(errors.concluded.as_deref(), Some("MIT"));
+        assert!(errors.detected[0].confidence > 0.95);
+        // Nothing in the fixture is first-party.
+        assert!(
+            scan.project_licenses.is_empty(),
+            "{:?}",
+            scan.project_licenses
+        );
+    }
+
+    #[test]
+    fn project_licenses_come_from_first_party_files_and_identifier_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mit = std::fs::read_to_string(fixture().join("vendor/github.com/pkg/errors/LICENSE"))
+            .expect("fixture");
+        std::fs::write(dir.path().join("LICENSE-MIT"), &mit).expect("write");
+        std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("src/main.rs"),
+            "// SPDX-License-Identifier: MIT OR Apache-2.0\nfn main() {}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("README.md"), "# demo\n\nA demo.\n").expect("write");
+        std::fs::write(dir.path().join("NOTICE"), b"\x00\x01\x02").expect("write");
+        let mut scan = scan_of(dir.path());
+        apply(&mut scan, dir.path(), &BTreeMap::new());
+        let got: Vec<(&str, &str)> = scan
+            .project_licenses
+            .iter()
+            .map(|d| (d.license.as_str(), d.file.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("MIT", "LICENSE-MIT"), ("MIT OR Apache-2.0", "src/main.rs")]
+        );
+        assert!(scan.diagnostics.iter().any(
+            |d| d.file.as_deref() == Some("NOTICE") && d.code == crate::diag::Code::InvalidUtf8
+        ));
     }
 }
