@@ -7,3 +7,4 @@ mod completions;
 mod formats;
 mod git;
 mod policy;
+mod licenses;

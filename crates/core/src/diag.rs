@@ -66,11 +66,13 @@ pub enum Code {
     ExceptionExpired,
     /// An exception in `trusca.toml` matched nothing in the scan.
     ExceptionUnused,
+    /// A bounded walk or read stopped at its limit; the result may be incomplete.
+    LimitReached,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -82,6 +84,7 @@ impl Code {
         Code::InvalidConfig,
         Code::ExceptionExpired,
         Code::ExceptionUnused,
+        Code::LimitReached,
     ];
 
     /// The kebab-case name.
@@ -98,6 +101,7 @@ impl Code {
             Code::InvalidConfig => "invalid-config",
             Code::ExceptionExpired => "exception-expired",
             Code::ExceptionUnused => "exception-unused",
+            Code::LimitReached => "limit-reached",
         }
     }
 }

@@ -5,6 +5,7 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use trusca_core::inventory;
+use trusca_core::licenses;
 use trusca_core::report::{json, markdown, sarif, table};
 use trusca_core::sbom::{cyclonedx, spdx};
 use trusca_core::scan::{self, ExplicitFile, ScanOptions};
@@ -64,6 +65,9 @@ pub fn run(
             return Outcome::Error;
         }
     };
+    if walk {
+        licenses::apply(&mut scan, &prepared.root, &config.licenses.overrides());
+    }
     if let Some(p) = policy_args {
         policy::apply(&mut scan, &config, p);
     }

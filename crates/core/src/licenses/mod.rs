@@ -3,6 +3,23 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod corpus;
+pub mod declared;
+pub mod detect;
+pub mod expr;
+pub mod matcher;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+pub use expr::{normalize, tier, Normalized};
+
+use crate::diag::Diagnostic;
+use crate::model::{Ecosystem, Package};
+use crate::scan::Scan;
+
 /// How acceptable a license is, from best to worst for shipping.
 #[derive(
     Debug,
@@ -49,6 +66,12 @@ pub struct LicenseInfo {
     /// (`LicenseRef-…` carrying the raw text where it cannot be mapped).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub declared: Option<String>,
+    /// The declared text as written, kept when it could not be mapped to SPDX ids.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_text: Option<String>,
+    /// The metadata file the declared license was read from, relative to the scan root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_in: Option<String>,
     /// Licenses detected in the package's own license files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detected: Vec<Detection>,
@@ -57,4 +80,387 @@ pub struct LicenseInfo {
     pub concluded: Option<String>,
     /// The policy tier of the concluded license.
     pub tier: Tier,
+}
+
+/// Fills in what is known of the licenses of every package in `scan`, and the project's own
+/// licenses: declared licenses from package metadata in the tree under `root`, detected licenses
+/// from license files (and `SPDX-License-Identifier:` lines in first-party files), the concluded
+/// license and its tier under the built-in table with `overrides` (license id → tier, as in
+/// `[licenses.tiers]` of `trusca.toml`).
+///
+/// The concluded license is the declared one when it maps to SPDX ids; else what was detected
+/// (several licenses found in a package's files are joined with `AND`, since the files do not say
+/// whether they are alternatives); else the declared `LicenseRef-`.
+pub fn apply(scan: &mut Scan, root: &Path, overrides: &BTreeMap<String, Tier>) {
+    let tree = detect::walk(root);
+    let mut diagnostics: Vec<Diagnostic> = tree.diagnostics.clone();
+
+    let (project, project_diags) = detect::first_party(&tree);
+    diagnostics.extend(project_diags);
+
+    let read: Vec<(Vec<declared::Record>, Vec<Diagnostic>)> = tree
+        .metadata
+        .par_iter()
+        .map(|(path, rel, kind)| declared::read(path, rel, *kind))
+        .collect();
+    let mut records = Vec::new();
+    for (r, d) in read {
+        records.extend(r);
+        diagnostics.extend(d);
+    }
+
+    // License files in each package's own directory (and its `licenses/` folder).
+    let mut files_by_dir: HashMap<&str, Vec<&(std::path::PathBuf, String)>> = HashMap::new();
+    for f in &tree.license_files {
+        let dir = f.1.rsplit_once('/').map_or("", |(d, _)| d);
+        files_by_dir.entry(dir).or_default().push(f);
+        if let Some(parent) = dir
+            .strip_suffix("/licenses")
+            .or_else(|| dir.strip_suffix("/LICENSES"))
+        {
+            files_by_dir.entry(parent).or_default().push(f);
+        }
+    }
+    let detected: Vec<(Vec<Detection>, Vec<Diagnostic>)> = records
+        .par_iter()
+        .map(|r| {
+            let mut found = Vec::new();
+            let mut diags = Vec::new();
+            let mut files: Vec<&(std::path::PathBuf, String)> = r
+                .dir
+                .as_deref()
+                .and_then(|d| files_by_dir.get(d))
+                .cloned()
+                .unwrap_or_default();
+            if let Some(lf) = &r.license_file {
+                if let Some(f) = tree.license_files.iter().find(|f| &f.1 == lf) {
+                    files.push(f);
+                } else if let Ok(resolved) = root.join(lf).canonicalize() {
+                    // A `license-file` with another name (`LICENSE-THIRD-PARTY.txt`).
+                    if resolved.starts_with(root.canonicalize().unwrap_or_default()) {
+                        let (d, diag) = detect::detect_file(&resolved, lf);
+                        found.extend(d);
+                        diags.extend(diag);
+                    }
+                }
+            }
+            files.sort_by(|a, b| a.1.cmp(&b.1));
+            files.dedup_by(|a, b| a.1 == b.1);
+            for (path, rel) in files {
+                let (d, diag) = detect::detect_file(path, rel);
+                found.extend(d);
+                diags.extend(diag);
+            }
+            (found, diags)
+        })
+        .collect();
+
+    let mut by_key: HashMap<(Ecosystem, String), Vec<Found>> = HashMap::new();
+    for (r, (d, diags)) in records.into_iter().zip(detected) {
+        diagnostics.extend(diags);
+        by_key
+            .entry((r.ecosystem, name_key(r.ecosystem, &r.name)))
+            .or_default()
+            .push((r, d));
+    }
+
+    for pkg in &mut scan.packages {
+        let candidates = by_key
+            .get(&(pkg.ecosystem, name_key(pkg.ecosystem, &pkg.name)))
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        pkg.license = Some(license_info(pkg, candidates, overrides));
+    }
+
+    scan.project_licenses = project;
+    // Several license files can hold the same texts; keep each (file, license) once.
+    scan.project_licenses
+        .dedup_by(|a, b| a.file == b.file && a.license == b.license);
+    diagnostics.sort();
+    diagnostics.dedup();
+    scan.diagnostics.extend(diagnostics);
+    scan.diagnostics
+        .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+}
+
+/// A metadata record and the licenses detected in its package's files.
+type Found = (declared::Record, Vec<Detection>);
+
+/// Names as each ecosystem compares them: Python names normalised per PEP 503, Composer names
+/// lowercase, the rest as written.
+fn name_key(ecosystem: Ecosystem, name: &str) -> String {
+    match ecosystem {
+        Ecosystem::PyPI => {
+            let mut out = String::new();
+            for c in name.chars() {
+                if matches!(c, '-' | '_' | '.') {
+                    if !out.ends_with('-') {
+                        out.push('-');
+                    }
+                } else {
+                    out.push(c.to_ascii_lowercase());
+                }
+            }
+            out
+        }
+        Ecosystem::Packagist => name.to_ascii_lowercase(),
+        _ => name.to_owned(),
+    }
+}
+
+fn same_version(a: Option<&str>, b: Option<&str>) -> bool {
+    let norm = |v: &str| v.trim().trim_start_matches('v').to_owned();
+    match (a, b) {
+        (Some(a), Some(b)) => norm(a) == norm(b),
+        _ => false,
+    }
+}
+
+/// Puts together what the matching metadata records say about one package.
+fn license_info(
+    pkg: &Package,
+    candidates: &[Found],
+    overrides: &BTreeMap<String, Tier>,
+) -> LicenseInfo {
+    let mut matching: Vec<&Found> = candidates
+        .iter()
+        .filter(|(r, _)| same_version(r.version.as_deref(), pkg.version.as_deref()))
+        .collect();
+    if matching.is_empty() && pkg.version.is_none() && candidates.len() == 1 {
+        // An unpinned requirement and exactly one installed copy: that is the one in use.
+        matching = candidates.iter().collect();
+    }
+    // Installed metadata first, then lockfile fields.
+    matching.sort_by_key(|(r, _)| !r.installed);
+    let declared = matching
+        .iter()
+        .find_map(|(r, _)| r.declared.as_ref().map(|d| (d.clone(), r.source.clone())));
+    let mut detected: Vec<Detection> = Vec::new();
+    for (_, d) in &matching {
+        for x in d {
+            if !detected
+                .iter()
+                .any(|y| y.file == x.file && y.license == x.license)
+            {
+                detected.push(x.clone());
+            }
+        }
+    }
+    let concluded = conclude(declared.as_ref().map(|(d, _)| d), &detected);
+    let tier = concluded
+        .as_deref()
+        .map_or(Tier::Unknown, |c| expr::tier(c, overrides));
+    LicenseInfo {
+        declared: declared.as_ref().map(|(d, _)| d.expression.clone()),
+        declared_text: declared.as_ref().and_then(|(d, _)| d.raw.clone()),
+        declared_in: declared.map(|(_, src)| src),
+        detected,
+        concluded,
+        tier,
+    }
+}
+
+/// The declared expression when it maps to SPDX ids, else the detected licenses (`AND`), else the
+/// declared `LicenseRef-`.
+fn conclude(declared: Option<&Normalized>, detected: &[Detection]) -> Option<String> {
+    if let Some(d) = declared.filter(|d| d.is_spdx()) {
+        return Some(d.expression.clone());
+    }
+    let mut ids: Vec<&str> = Vec::new();
+    for d in detected {
+        if !ids.contains(&d.license.as_str()) {
+            ids.push(&d.license);
+        }
+    }
+    if !ids.is_empty() {
+        let joined = ids
+            .iter()
+            .map(|i| {
+                if i.contains(" OR ") {
+                    format!("({i})")
+                } else {
+                    (*i).to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" AND ");
+        return Some(expr::parse_canonical(&joined).unwrap_or(joined));
+    }
+    declared.map(|d| d.expression.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_names_compare_normalised() {
+        assert_eq!(
+            name_key(Ecosystem::PyPI, "Zope.Interface"),
+            "zope-interface"
+        );
+        assert_eq!(name_key(Ecosystem::PyPI, "a__b"), "a-b");
+        assert_eq!(name_key(Ecosystem::Npm, "React"), "React");
+    }
+
+    #[test]
+    fn concluded_prefers_spdx_declared_then_detected() {
+        let det = |l: &str| Detection {
+            license: l.into(),
+            confidence: 0.99,
+            file: "LICENSE".into(),
+        };
+        let mit = normalize("MIT");
+        let custom = normalize("custom terms");
+        assert_eq!(
+            conclude(mit.as_ref(), &[det("Apache-2.0")]).as_deref(),
+            Some("MIT")
+        );
+        assert_eq!(
+            conclude(custom.as_ref(), &[det("Apache-2.0"), det("MIT")]).as_deref(),
+            Some("Apache-2.0 AND MIT")
+        );
+        assert_eq!(
+            conclude(custom.as_ref(), &[]).as_deref(),
+            Some("LicenseRef-custom-terms")
+        );
+        assert_eq!(conclude(None, &[]), None);
+    }
+
+    fn fixture() -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/licenses/declared")
+    }
+
+    fn scan_of(root: &Path) -> Scan {
+        let prepared = crate::source::prepare(&root.to_string_lossy(), None).expect("prepare");
+        let options = crate::scan::ScanOptions {
+            walk: true,
+            ..Default::default()
+        };
+        crate::scan::run(&prepared, &options, &crate::scan::NoProgress).expect("scan")
+    }
+
+    fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
+        Package::new(
+            eco,
+            name,
+            Some(version),
+            crate::model::Location {
+                file: "x".into(),
+                line: None,
+            },
+        )
+    }
+
+    #[test]
+    fn apply_attaches_declared_and_detected_licenses() {
+        let root = fixture();
+        let mut scan = scan_of(&root);
+        scan.packages.extend([
+            pkg(Ecosystem::Npm, "left-pad", "1.3.0"),
+            pkg(Ecosystem::Npm, "old-style", "0.1.0"),
+            pkg(Ecosystem::Npm, "old-style", "9.9.9"),
+            pkg(Ecosystem::PyPI, "Requests", "2.32.3"),
+            pkg(Ecosystem::PyPI, "oldpkg", "0.9"),
+            pkg(Ecosystem::Cargo, "itoa", "1.0.11"),
+            pkg(Ecosystem::Packagist, "monolog/monolog", "3.5.0"),
+            pkg(Ecosystem::Packagist, "acme/dual", "v1.0.0"),
+            pkg(Ecosystem::RubyGems, "rack", "3.0.8"),
+        ]);
+        let mut overrides = BTreeMap::new();
+        overrides.insert("WTFPL".to_owned(), Tier::Forbidden);
+        apply(&mut scan, &root, &overrides);
+        let info = |name: &str, version: &str| {
+            scan.packages
+                .iter()
+                .find(|p| p.name == name && p.version.as_deref() == Some(version))
+                .and_then(|p| p.license.clone())
+                .unwrap_or_else(|| panic!("{name} has license info"))
+        };
+        let concluded = |name: &str, version: &str| info(name, version).concluded;
+        assert_eq!(
+            concluded("left-pad", "1.3.0").as_deref(),
+            Some("WTFPL OR MIT")
+        );
+        assert_eq!(info("left-pad", "1.3.0").tier, Tier::Permissive);
+        assert_eq!(
+            concluded("old-style", "0.1.0").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(concluded("old-style", "9.9.9"), None);
+        assert_eq!(info("old-style", "9.9.9").tier, Tier::Unknown);
+        let requests = info("Requests", "2.32.3");
+        assert_eq!(requests.declared.as_deref(), Some("Apache-2.0"));
+        assert_eq!(
+            requests.declared_in.as_deref(),
+            Some("venv/lib/python3.12/site-packages/requests-2.32.3.dist-info/METADATA")
+        );
+        assert_eq!(requests.detected.len(), 1);
+        assert_eq!(requests.detected[0].license, "Apache-2.0");
+        assert_eq!(concluded("oldpkg", "0.9").as_deref(), Some("BSD-3-Clause"));
+        assert_eq!(
+            concluded("itoa", "1.0.11").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        let monolog = info("monolog/monolog", "3.5.0");
+        assert_eq!(monolog.concluded.as_deref(), Some("MIT"));
+        assert_eq!(
+            monolog.detected.first().map(|d| d.license.as_str()),
+            Some("MIT")
+        );
+        let dual = info("acme/dual", "v1.0.0");
+        assert_eq!(dual.concluded.as_deref(), Some("GPL-2.0-or-later OR MIT"));
+        assert_eq!(dual.tier, Tier::Permissive);
+        let rack = info("rack", "3.0.8");
+        assert_eq!(rack.concluded.as_deref(), Some("MIT"));
+        assert_eq!(rack.detected.len(), 1);
+        // From the lockfiles' own license fields, and a vendored Go module's LICENSE file.
+        assert_eq!(concluded("ms", "2.1.3").as_deref(), Some("MIT"));
+        assert_eq!(concluded("psr/log", "3.0.0").as_deref(), Some("MIT"));
+        let errors = scan
+            .packages
+            .iter()
+            .find(|p| p.name == "github.com/pkg/errors")
+            .and_then(|p| p.license.clone())
+            .expect("go module");
+        assert_eq!(errors.declared, None);
+        assert_eq!(errors.concluded.as_deref(), Some("MIT"));
+        assert!(errors.detected[0].confidence > 0.95);
+        // Nothing in the fixture is first-party.
+        assert!(
+            scan.project_licenses.is_empty(),
+            "{:?}",
+            scan.project_licenses
+        );
+    }
+
+    #[test]
+    fn project_licenses_come_from_first_party_files_and_identifier_lines() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mit = std::fs::read_to_string(fixture().join("vendor/github.com/pkg/errors/LICENSE"))
+            .expect("fixture");
+        std::fs::write(dir.path().join("LICENSE-MIT"), &mit).expect("write");
+        std::fs::create_dir_all(dir.path().join("src")).expect("mkdir");
+        std::fs::write(
+            dir.path().join("src/main.rs"),
+            "// SPDX-License-Identifier: MIT OR Apache-2.0\nfn main() {}\n",
+        )
+        .expect("write");
+        std::fs::write(dir.path().join("README.md"), "# demo\n\nA demo.\n").expect("write");
+        std::fs::write(dir.path().join("NOTICE"), b"\x00\x01\x02").expect("write");
+        let mut scan = scan_of(dir.path());
+        apply(&mut scan, dir.path(), &BTreeMap::new());
+        let got: Vec<(&str, &str)> = scan
+            .project_licenses
+            .iter()
+            .map(|d| (d.license.as_str(), d.file.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [("MIT", "LICENSE-MIT"), ("MIT OR Apache-2.0", "src/main.rs")]
+        );
+        assert!(scan.diagnostics.iter().any(
+            |d| d.file.as_deref() == Some("NOTICE") && d.code == crate::diag::Code::InvalidUtf8
+        ));
+    }
 }

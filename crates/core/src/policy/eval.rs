@@ -198,10 +198,10 @@ fn license_ids(expr: &str) -> impl Iterator<Item = &str> {
         .filter(|t| !t.is_empty() && !matches!(*t, "AND" | "OR" | "WITH" | "and" | "or" | "with"))
 }
 
-/// The policy tier of a package's license, with the configuration's overrides applied.
-///
-/// Until full SPDX expression evaluation is wired in here, an override applies when the concluded
-/// license is a single id; otherwise the tier recorded by license identification stands.
+/// The policy tier of a package's license. License identification already evaluated the whole
+/// expression with the configuration's overrides (`licenses::apply`); an override naming the
+/// concluded license itself (in any case, as people write ids in `trusca.toml`) is applied again
+/// here so that a result evaluated without them still honours the deny and allow lists.
 fn package_tier(info: &LicenseInfo, overrides: &BTreeMap<String, Tier>) -> Tier {
     info.concluded
         .as_deref()

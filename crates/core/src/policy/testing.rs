@@ -27,6 +27,7 @@ pub fn licensed(mut p: Package, license: &str, tier: Tier) -> Package {
         detected: Vec::new(),
         concluded: Some(license.into()),
         tier,
+        ..LicenseInfo::default()
     });
     p
 }

@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
+use crate::licenses::Tier;
 use crate::model::{Ecosystem, Package, Scope};
 use crate::scan::Scan;
 
@@ -34,9 +35,16 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
                 table.set_content_arrangement(ContentArrangement::Disabled);
             }
         }
-        table.set_header(["Package", "Version", "Scope", "Direct", "Location"]);
+        // The license column appears once the license stage has run.
+        let licensed = packages.iter().any(|p| p.license.is_some());
+        let mut header = vec!["Package", "Version", "Scope", "Direct"];
+        if licensed {
+            header.push("License");
+        }
+        header.push("Location");
+        table.set_header(header);
         for p in packages {
-            table.add_row([
+            let mut row = vec![
                 p.name.clone(),
                 p.version.clone().unwrap_or_else(|| match &p.requirement {
                     Some(r) => format!("{r} (unpinned)"),
@@ -49,12 +57,26 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
                     None => "",
                 }
                 .to_owned(),
-                p.location.to_string(),
-            ]);
+            ];
+            if licensed {
+                row.push(license_label(p));
+            }
+            row.push(p.location.to_string());
+            table.add_row(row);
         }
         writeln!(out, "{ecosystem} ({} packages)", packages.len())?;
         writeln!(out, "{table}")?;
         writeln!(out)?;
+    }
+    if !scan.project_licenses.is_empty() {
+        let mut ids: Vec<&str> = scan
+            .project_licenses
+            .iter()
+            .map(|d| d.license.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        writeln!(out, "Project licenses: {}", ids.join(", "))?;
     }
     let read = scan.files.iter().filter(|f| !f.superseded).count();
     let errors = scan
@@ -76,6 +98,23 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
         write!(out, ", {errors} files could not be read")?;
     }
     writeln!(out)
+}
+
+/// `MIT (permissive)`; `(unknown)` when nothing is known of the package's license.
+fn license_label(p: &Package) -> String {
+    let Some(l) = &p.license else {
+        return String::new();
+    };
+    let tier = match l.tier {
+        Tier::Permissive => "permissive",
+        Tier::Conditional => "conditional",
+        Tier::Unknown => "unknown",
+        Tier::Forbidden => "forbidden",
+    };
+    match &l.concluded {
+        Some(c) => format!("{c} ({tier})"),
+        None => format!("({tier})"),
+    }
 }
 
 fn scope_label(scope: Scope) -> &'static str {

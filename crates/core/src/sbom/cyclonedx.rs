@@ -131,6 +131,8 @@ struct Component {
     scope: Option<&'static str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     hashes: Vec<HashEntry>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<LicenseChoice>,
     #[serde(skip_serializing_if = "Option::is_none")]
     purl: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -151,12 +153,37 @@ impl Component {
             version: None,
             scope: None,
             hashes: Vec::new(),
+            licenses: Vec::new(),
             purl: None,
             external_references: Vec::new(),
             properties: Vec::new(),
             evidence: None,
         }
     }
+}
+
+/// One entry of a component's `licenses`: a license by id or name, or one SPDX expression.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum LicenseChoice {
+    License {
+        license: LicenseEntry,
+    },
+    Expression {
+        expression: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        acknowledgement: Option<&'static str>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct LicenseEntry {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    acknowledgement: Option<&'static str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -280,6 +307,9 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
         })
         .collect();
     out.purl = Some(c.purl.to_owned());
+    let (licenses, declared_elsewhere) =
+        c.license.map(|l| licenses(l, version)).unwrap_or_default();
+    out.licenses = licenses;
 
     let mut refs = Vec::new();
     let mut props = vec![Property {
@@ -297,6 +327,12 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
         props.push(Property {
             name: "trusca:groups",
             value: groups.join(","),
+        });
+    }
+    if let Some(declared) = declared_elsewhere {
+        props.push(Property {
+            name: "trusca:license-declared",
+            value: declared,
         });
     }
     for r in &c.requirements {
@@ -366,6 +402,72 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
         out.evidence = Some(Evidence { occurrences });
     }
     out
+}
+
+/// The `licenses` of a component. CycloneDX 1.6 marks each as `declared` or `concluded`, but
+/// allows only one entry when it is an expression: when declared and concluded differ and either
+/// is a compound expression, the concluded one is given and the declared one goes to the
+/// `trusca:license-declared` property (returned here). CycloneDX 1.5 gets one entry, the
+/// concluded license (else the declared one), with the same property when they differ.
+fn licenses(
+    l: &crate::licenses::LicenseInfo,
+    version: SpecVersion,
+) -> (Vec<LicenseChoice>, Option<String>) {
+    // A single id or reference: a `license` object; anything else (operators, `+`): an expression.
+    let one = |e: &str, ack: Option<&'static str>| {
+        if e.contains(' ') || e.ends_with('+') {
+            LicenseChoice::Expression {
+                expression: e.to_owned(),
+                acknowledgement: ack,
+            }
+        } else if e.starts_with("LicenseRef-") {
+            let text = match (&l.declared, &l.declared_text) {
+                (Some(d), Some(t)) if d == e => t.clone(),
+                _ => e.to_owned(),
+            };
+            LicenseChoice::License {
+                license: LicenseEntry {
+                    id: None,
+                    name: Some(text),
+                    acknowledgement: ack,
+                },
+            }
+        } else {
+            LicenseChoice::License {
+                license: LicenseEntry {
+                    id: Some(e.to_owned()),
+                    name: None,
+                    acknowledgement: ack,
+                },
+            }
+        }
+    };
+    let declared = l.declared.as_deref();
+    let concluded = l.concluded.as_deref();
+    match version {
+        SpecVersion::V1_6 => match (declared, concluded) {
+            (None, None) => (Vec::new(), None),
+            (Some(d), Some(c)) if d == c => (vec![one(d, Some("declared"))], None),
+            (Some(d), None) => (vec![one(d, Some("declared"))], None),
+            (None, Some(c)) => (vec![one(c, Some("concluded"))], None),
+            (Some(d), Some(c)) => {
+                let (d1, c1) = (one(d, Some("declared")), one(c, Some("concluded")));
+                match (&d1, &c1) {
+                    (LicenseChoice::License { .. }, LicenseChoice::License { .. }) => {
+                        (vec![d1, c1], None)
+                    }
+                    _ => (vec![c1], Some(d.to_owned())),
+                }
+            }
+        },
+        SpecVersion::V1_5 => match concluded.or(declared) {
+            None => (Vec::new(), None),
+            Some(e) => (
+                vec![one(e, None)],
+                declared.filter(|d| *d != e).map(str::to_owned),
+            ),
+        },
+    }
 }
 
 // ---- XML ----
@@ -478,6 +580,39 @@ fn write_component<W: Write>(
                     w.create_element("hash")
                         .with_attribute(("alg", h.alg))
                         .write_text_content(BytesText::new(&h.content))?;
+                }
+                Ok(())
+            })?;
+        }
+        if !c.licenses.is_empty() {
+            w.create_element("licenses").write_inner_content(|w| {
+                for l in &c.licenses {
+                    match l {
+                        LicenseChoice::License { license } => {
+                            let mut el = w.create_element("license");
+                            if let Some(a) = license.acknowledgement {
+                                el = el.with_attribute(("acknowledgement", a));
+                            }
+                            el.write_inner_content(|w| {
+                                if let Some(id) = &license.id {
+                                    text_element(w, "id", id)?;
+                                } else if let Some(name) = &license.name {
+                                    text_element(w, "name", name)?;
+                                }
+                                Ok(())
+                            })?;
+                        }
+                        LicenseChoice::Expression {
+                            expression,
+                            acknowledgement,
+                        } => {
+                            let mut el = w.create_element("expression");
+                            if let Some(a) = acknowledgement {
+                                el = el.with_attribute(("acknowledgement", *a));
+                            }
+                            el.write_text_content(BytesText::new(&xml_text(expression)))?;
+                        }
+                    }
                 }
                 Ok(())
             })?;

@@ -46,6 +46,8 @@ pub(crate) struct Component<'a> {
     pub depends_on: BTreeSet<&'a str>,
     pub hashes: BTreeSet<KnownHash>,
     pub sources: BTreeSet<&'a PackageSource>,
+    /// What is known of the license: the first occurrence's that has any.
+    pub license: Option<&'a crate::licenses::LicenseInfo>,
 }
 
 /// A hash whose algorithm both SBOM formats name, with a well-formed digest.
@@ -234,7 +236,14 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
         depends_on: BTreeSet::new(),
         hashes: BTreeSet::new(),
         sources: BTreeSet::new(),
+        license: None,
     };
+    let mut by_order: Vec<&&Package> = occurrences.iter().collect();
+    by_order.sort_by(|a, b| (&a.location, &a.version).cmp(&(&b.location, &b.version)));
+    c.license = by_order
+        .iter()
+        .filter_map(|p| p.license.as_ref())
+        .find(|l| l.declared.is_some() || l.concluded.is_some());
     for p in occurrences {
         c.scope = wider(c.scope, p.scope);
         c.direct = match (c.direct, p.direct) {

@@ -3,7 +3,8 @@
 //! One package for the scanned project (`SPDXRef-Project`) and one per distinct purl, with an
 //! SPDX id built from the purl's type, name and version plus a short hash of the purl, so ids
 //! are unique, stable across scans and made only of the characters SPDX allows. Licences are
-//! `NOASSERTION` until the licence stage fills them. Relationships: the document describes the
+//! the declared and concluded expressions of the licence stage, `NOASSERTION` where unknown;
+//! each `LicenseRef-` used is listed in `hasExtractedLicensingInfos` with the text it stands for. Relationships: the document describes the
 //! project, the project depends on its direct packages, and packages depend on packages as the
 //! lockfiles' graphs say.
 
@@ -39,6 +40,15 @@ struct Document {
     creation_info: CreationInfo,
     packages: Vec<Package>,
     relationships: Vec<Relationship>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    has_extracted_licensing_infos: Vec<ExtractedLicense>,
+}
+
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExtractedLicense {
+    license_id: String,
+    extracted_text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -57,8 +67,8 @@ struct Package {
     version_info: Option<String>,
     download_location: String,
     files_analyzed: bool,
-    license_concluded: &'static str,
-    license_declared: &'static str,
+    license_concluded: String,
+    license_declared: String,
     copyright_text: &'static str,
     primary_package_purpose: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -107,8 +117,8 @@ impl Document {
                 TargetKind::Directory => NOASSERTION.to_owned(),
             },
             files_analyzed: false,
-            license_concluded: NOASSERTION,
-            license_declared: NOASSERTION,
+            license_concluded: NOASSERTION.to_owned(),
+            license_declared: NOASSERTION.to_owned(),
             copyright_text: NOASSERTION,
             primary_package_purpose: "APPLICATION",
             checksums: Vec::new(),
@@ -167,13 +177,40 @@ impl Document {
                 created: scan.generated_at.clone(),
                 creators: vec![format!("Tool: {}-{}", scan.tool.name, scan.tool.version)],
             },
+            has_extracted_licensing_infos: extracted_licenses(inv),
             packages,
             relationships,
         }
     }
 }
 
+/// Every `LicenseRef-` in the packages' expressions, with the declared text it stands for (or
+/// the reference itself where trusca has no text, as for an identifier line naming it).
+fn extracted_licenses(inv: &Inventory<'_>) -> Vec<ExtractedLicense> {
+    let mut out: BTreeMap<String, String> = BTreeMap::new();
+    for l in inv.components.iter().filter_map(|c| c.license) {
+        for expr in [&l.declared, &l.concluded].into_iter().flatten() {
+            for word in expr.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+                if word.starts_with("LicenseRef-") {
+                    let text = match (&l.declared, &l.declared_text) {
+                        (Some(d), Some(t)) if d == word => t.clone(),
+                        _ => word.to_owned(),
+                    };
+                    out.entry(word.to_owned()).or_insert(text);
+                }
+            }
+        }
+    }
+    out.into_iter()
+        .map(|(license_id, extracted_text)| ExtractedLicense {
+            license_id,
+            extracted_text,
+        })
+        .collect()
+}
+
 fn package(c: &Merged<'_>, spdx_id: String) -> Package {
+    let license = c.license;
     let git = c.sources.iter().find_map(|s| match s {
         PackageSource::Git { url, commit } => Some((url, commit)),
         _ => None,
@@ -187,8 +224,12 @@ fn package(c: &Merged<'_>, spdx_id: String) -> Package {
             None => NOASSERTION.to_owned(),
         },
         files_analyzed: false,
-        license_concluded: NOASSERTION,
-        license_declared: NOASSERTION,
+        license_concluded: license
+            .and_then(|l| l.concluded.clone())
+            .unwrap_or_else(|| NOASSERTION.to_owned()),
+        license_declared: license
+            .and_then(|l| l.declared.clone())
+            .unwrap_or_else(|| NOASSERTION.to_owned()),
         copyright_text: NOASSERTION,
         primary_package_purpose: "LIBRARY",
         checksums: c

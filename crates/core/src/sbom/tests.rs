@@ -9,11 +9,32 @@ use serde_json::Value;
 
 use super::*;
 use crate::inventory::Kind;
+use crate::licenses::{Detection, LicenseInfo, Tier};
 use crate::model::{Ecosystem, Hash, Location, Package, PackageSource, Scope};
 use crate::scan::{Scan, ScannedFile, Target, TargetKind, Tool, SCHEMA_VERSION};
 use cyclonedx::SpecVersion;
 
 // ---- the scans ----
+
+/// A license as the license stage records it.
+fn lic(declared: Option<&str>, text: Option<&str>, concluded: Option<&str>) -> Option<LicenseInfo> {
+    Some(LicenseInfo {
+        declared: declared.map(str::to_owned),
+        declared_text: text.map(str::to_owned),
+        declared_in: declared.map(|_| "node_modules/x/package.json".to_owned()),
+        detected: concluded
+            .filter(|c| Some(*c) != declared)
+            .map(|c| Detection {
+                license: c.to_owned(),
+                confidence: 0.98,
+                file: "vendor/x/LICENSE".to_owned(),
+            })
+            .into_iter()
+            .collect(),
+        concluded: concluded.map(str::to_owned),
+        tier: Tier::Unknown,
+    })
+}
 
 fn loc(file: &str, line: u32) -> Location {
     Location {
@@ -164,6 +185,24 @@ fn full_scan() -> Scan {
         path: "../local".into(),
     })
     .with_direct(true);
+    core_root.license = lic(Some("MIT"), None, Some("MIT"));
+    parser.license = lic(Some("MIT OR Apache-2.0"), None, Some("MIT OR Apache-2.0"));
+    let mut slf4j = slf4j;
+    slf4j.license = lic(
+        Some("LicenseRef-Custom-terms"),
+        Some("Custom terms <see contract> & more"),
+        Some("Apache-2.0"),
+    );
+    let mut errors = errors;
+    errors.license = lic(None, None, Some("BSD-2-Clause"));
+    let mut gitdep = gitdep;
+    gitdep.license = lic(
+        Some("GPL-2.0-or-later"),
+        None,
+        Some("GPL-2.0-only WITH Classpath-exception-2.0"),
+    );
+    let mut scp = scp;
+    scp.license = lic(Some("Apache-2.0+"), None, Some("Apache-2.0+"));
     let urldep = Package::new(
         Ecosystem::PyPI,
         "Tarball_Pkg",
@@ -187,6 +226,12 @@ fn full_scan() -> Scan {
         loc("composer.lock", 7),
     )
     .with_group("a,b");
+    let mut odd = odd;
+    odd.license = lic(
+        Some("LicenseRef-odd"),
+        Some("odd <&\"'> terms"),
+        Some("LicenseRef-odd"),
+    );
     let files = vec![
         file(
             "Cargo.lock",
@@ -250,6 +295,7 @@ fn small_scan() -> Scan {
     )
     .with_direct(true);
     parent.dependencies = vec![child];
+    parent.license = lic(Some("MIT"), None, Some("MIT"));
     let mut child_pkg = Package::new(
         Ecosystem::Npm,
         "@scope/child",
@@ -258,6 +304,11 @@ fn small_scan() -> Scan {
     )
     .with_direct(false);
     child_pkg.hashes = vec![Hash::new("sha256", &"1f".repeat(32))];
+    child_pkg.license = lic(
+        Some("LicenseRef-Custom"),
+        Some("Custom"),
+        Some("Apache-2.0"),
+    );
     let child_again = Package::new(
         Ecosystem::Npm,
         "@scope/child",

@@ -1,0 +1,438 @@
+//! Detected licenses: LICENSE / COPYING / NOTICE-style files identified by text, and
+//! `SPDX-License-Identifier:` lines at the top of first-party source files.
+//!
+//! The walk here is separate from the inventory walk: it enters installed and vendored trees
+//! (`node_modules`, `vendor`, `site-packages`), which the inventory skips, to read package
+//! metadata and license files there. It does not honour `.gitignore` (those trees are usually
+//! ignored), never follows symbolic links, and is bounded in depth and in files visited.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use ignore::WalkBuilder;
+use rayon::prelude::*;
+
+use super::corpus::Kind;
+use super::matcher::Index;
+use super::{expr, Detection};
+use crate::diag::{Code, Diagnostic};
+use crate::walk::relative;
+
+/// License files larger than this are not read (the longest SPDX text is about 150 KiB).
+pub const MAX_LICENSE_FILE_BYTES: u64 = 1024 * 1024;
+/// How much of a source file is searched for `SPDX-License-Identifier:`.
+pub const HEADER_BYTES: u64 = 8 * 1024;
+/// How many lines of a source file are searched for `SPDX-License-Identifier:`.
+pub const HEADER_LINES: usize = 50;
+/// How deep the license walk goes below the root.
+pub const MAX_DEPTH: usize = 32;
+/// How many files the license walk visits at most.
+pub const MAX_FILES: usize = 1_000_000;
+
+/// Directories the license walk never enters: version control and build output.
+const SKIPPED: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    "target",
+    "__pycache__",
+    ".cache",
+    ".gradle",
+    ".terraform",
+    ".tox",
+    ".nox",
+];
+
+/// Directories holding other people's packages: license files below them are not the project's.
+const THIRD_PARTY: &[&str] = &[
+    "node_modules",
+    "bower_components",
+    "jspm_packages",
+    "vendor",
+    "site-packages",
+    "dist-packages",
+    ".venv",
+    "venv",
+];
+
+/// Extensions of files never searched for identifier lines (binary or data formats).
+const NOT_SOURCE: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "ico", "bmp", "webp", "svgz", "pdf", "zip", "gz", "tgz", "bz2",
+    "xz", "zst", "7z", "jar", "war", "class", "so", "dylib", "dll", "exe", "a", "o", "obj", "lib",
+    "rlib", "pyc", "pyo", "wasm", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "ogg",
+    "mov", "avi", "bin", "dat", "db", "sqlite", "lock",
+];
+
+/// Source extensions: a file named `license.rs` is code, not a license text.
+const CODE: &[&str] = &[
+    "rs", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "c", "h",
+    "cc", "cpp", "hpp", "cs", "swift", "rb", "php", "pl", "pm", "sh", "json", "toml", "yaml",
+    "yml", "xml", "html", "htm", "css", "scss", "vue", "svelte", "erl", "ex", "exs", "hs", "ml",
+    "dart", "r", "jl", "lua", "sql", "tmpl", "tpl", "j2", "in", "cmake", "gradle", "png", "svg",
+];
+
+/// Whether a file name is that of a license text: `LICENSE`, `LICENCE.md`, `COPYING.LESSER`,
+/// `LICENSE-MIT`, `UNLICENSE`, `NOTICE`, `MIT-LICENSE.txt`, …
+pub fn is_license_file_name(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase();
+    let (stem, ext) = match upper.rsplit_once('.') {
+        Some((s, e)) if !s.is_empty() => (s, e),
+        _ => (upper.as_str(), ""),
+    };
+    if CODE.contains(&ext.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    const PREFIXES: &[&str] = &[
+        "LICENSE",
+        "LICENCE",
+        "COPYING",
+        "COPYRIGHT",
+        "UNLICENSE",
+        "NOTICE",
+        "LICENSES",
+    ];
+    PREFIXES.iter().any(|p| {
+        stem.starts_with(p)
+            && stem[p.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphabetic())
+    }) || stem.ends_with("-LICENSE")
+        || stem.ends_with("_LICENSE")
+        || stem.ends_with("-LICENCE")
+}
+
+/// Files the license walk found.
+#[derive(Debug, Default)]
+pub struct Tree {
+    /// License files: (path on disk, path relative to the root).
+    pub license_files: Vec<(PathBuf, String)>,
+    /// First-party files to search for identifier lines.
+    pub source_files: Vec<(PathBuf, String)>,
+    /// Package metadata files, with their kind.
+    pub metadata: Vec<(PathBuf, String, super::declared::MetaKind)>,
+    /// Problems met on the way.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Whether a relative path lies inside another party's package tree.
+pub fn is_third_party(rel: &str) -> bool {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    parts.pop();
+    parts
+        .iter()
+        .any(|p| THIRD_PARTY.contains(p) || p.ends_with(".dist-info") || p.ends_with(".egg-info"))
+}
+
+/// Walks the tree once for license files, first-party sources and package metadata.
+pub fn walk(root: &Path) -> Tree {
+    let mut tree = Tree::default();
+    let walker = WalkBuilder::new(root)
+        .standard_filters(false)
+        .follow_links(false)
+        .max_depth(Some(MAX_DEPTH))
+        .filter_entry(|e| {
+            !(e.file_type().is_some_and(|t| t.is_dir())
+                && SKIPPED.contains(&e.file_name().to_string_lossy().as_ref()))
+        })
+        .build();
+    let mut visited = 0usize;
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                tree.diagnostics.push(Diagnostic::warning(
+                    Code::ReadError,
+                    format!("cannot walk part of the tree for licenses: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_some_and(|t| t.is_file()) {
+            continue;
+        }
+        visited += 1;
+        if visited > MAX_FILES {
+            tree.diagnostics.push(
+                Diagnostic::warning(
+                    Code::LimitReached,
+                    format!("license search stopped after {MAX_FILES} files"),
+                )
+                .with_help("exclude large generated or vendored directories"),
+            );
+            break;
+        }
+        let path = entry.path();
+        let rel = relative(root, path);
+        let name = entry.file_name().to_string_lossy();
+        if let Some(kind) = super::declared::metadata_kind(&rel) {
+            tree.metadata.push((path.to_path_buf(), rel, kind));
+        } else if is_license_file_name(&name) {
+            tree.license_files.push((path.to_path_buf(), rel));
+        } else if !is_third_party(&rel) {
+            let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+            if !ext.is_some_and(|e| NOT_SOURCE.contains(&e.as_str())) {
+                tree.source_files.push((path.to_path_buf(), rel));
+            }
+        }
+    }
+    tree.license_files.sort_by(|a, b| a.1.cmp(&b.1));
+    tree.source_files.sort_by(|a, b| a.1.cmp(&b.1));
+    tree.metadata.sort_by(|a, b| a.1.cmp(&b.1));
+    tree
+}
+
+/// Reads a license file and identifies the licenses in it. Too large, binary or unreadable
+/// files give a diagnostic and no detection; text that is not valid UTF-8 is read lossily
+/// (Latin-1 license files are common).
+pub fn detect_file(path: &Path, display: &str) -> (Vec<Detection>, Option<Diagnostic>) {
+    let warn =
+        |code: Code, msg: String| Some(Diagnostic::warning(code, msg).in_file(display, None));
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_LICENSE_FILE_BYTES => {
+            return (
+                Vec::new(),
+                warn(
+                    Code::FileTooLarge,
+                    format!(
+                        "license file is {} KiB, more than the {} KiB trusca reads",
+                        m.len() >> 10,
+                        MAX_LICENSE_FILE_BYTES >> 10
+                    ),
+                ),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => {
+            return (
+                Vec::new(),
+                warn(Code::ReadError, format!("cannot read license file: {e}")),
+            )
+        }
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return (
+                Vec::new(),
+                warn(Code::ReadError, format!("cannot read license file: {e}")),
+            )
+        }
+    };
+    if bytes.iter().take(8192).any(|b| *b == 0) {
+        return (
+            Vec::new(),
+            warn(
+                Code::InvalidUtf8,
+                "license file is binary, not text".to_owned(),
+            ),
+        );
+    }
+    let text = String::from_utf8_lossy(&bytes);
+    (detect_text(&text, display), None)
+}
+
+/// Identifies the licenses in a license text. A license followed by an exception found in the
+/// same file is reported as `License WITH Exception`.
+pub fn detect_text(text: &str, display: &str) -> Vec<Detection> {
+    let found = Index::embedded().identify(text);
+    let mut out: Vec<Detection> = Vec::new();
+    let mut exceptions = Vec::new();
+    for m in found {
+        match m.kind {
+            Kind::License => out.push(Detection {
+                license: expr::parse_canonical(&m.id).unwrap_or(m.id),
+                confidence: m.score,
+                file: display.to_owned(),
+            }),
+            Kind::Exception => exceptions.push(m),
+        }
+    }
+    for e in exceptions {
+        match out.first_mut() {
+            Some(first) if !first.license.contains(" WITH ") => {
+                let with = format!("{} WITH {}", first.license, e.id);
+                if let Some(c) = expr::parse_canonical(&with) {
+                    first.license = c;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Reads the start of a file and returns the expressions of its `SPDX-License-Identifier:` lines.
+pub fn scan_header(path: &Path, display: &str) -> Vec<Detection> {
+    let Ok(file) = std::fs::File::open(path) else {
+        return Vec::new();
+    };
+    let mut buf = Vec::new();
+    if file.take(HEADER_BYTES).read_to_end(&mut buf).is_err() || buf.contains(&0) {
+        return Vec::new();
+    }
+    let text = String::from_utf8_lossy(&buf);
+    identifier_lines(&text)
+        .into_iter()
+        .map(|license| Detection {
+            license,
+            confidence: 1.0,
+            file: display.to_owned(),
+        })
+        .collect()
+}
+
+/// The expressions of `SPDX-License-Identifier:` lines in the first [`HEADER_LINES`] lines, in
+/// canonical form; lines whose value is not a valid expression (a string literal in code that
+/// mentions the tag, a template placeholder) are ignored.
+pub fn identifier_lines(text: &str) -> Vec<String> {
+    const TAG: &str = "SPDX-License-Identifier:";
+    let mut out = Vec::new();
+    for line in text.lines().take(HEADER_LINES) {
+        let Some(at) = line.find(TAG) else { continue };
+        let rest = line[at + TAG.len()..].trim_start();
+        let mut value = rest;
+        for closer in ["*/", "-->", "*)", "#}", "--}}", "\"", "'", "`", ";"] {
+            if let Some(end) = value.find(closer) {
+                value = &value[..end];
+            }
+        }
+        let value = value.trim();
+        if !value.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '(') {
+            continue;
+        }
+        if let Some(expr) = expr::parse_canonical(value) {
+            if !out.contains(&expr) {
+                out.push(expr);
+            }
+        }
+    }
+    out
+}
+
+/// Detections for the first-party tree: license files outside package trees and identifier
+/// lines, both in parallel. Identifier-line detections are kept once per expression (the first
+/// file in path order).
+pub fn first_party(tree: &Tree) -> (Vec<Detection>, Vec<Diagnostic>) {
+    let files: Vec<&(PathBuf, String)> = tree
+        .license_files
+        .iter()
+        .filter(|(_, rel)| !is_third_party(rel))
+        .collect();
+    let results: Vec<(Vec<Detection>, Option<Diagnostic>)> = files
+        .par_iter()
+        .map(|(p, rel)| detect_file(p, rel))
+        .collect();
+    let mut detections = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (d, diag) in results {
+        detections.extend(d);
+        diagnostics.extend(diag);
+    }
+    let headers: Vec<Vec<Detection>> = tree
+        .source_files
+        .par_iter()
+        .map(|(p, rel)| scan_header(p, rel))
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    for d in headers.into_iter().flatten() {
+        if seen.insert(d.license.clone()) {
+            detections.push(d);
+        }
+    }
+    (detections, diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn license_file_names() {
+        for yes in [
+            "LICENSE",
+            "LICENSE.md",
+            "license.txt",
+            "LICENCE",
+            "COPYING",
+            "COPYING.LESSER",
+            "LICENSE-MIT",
+            "LICENSE-APACHE",
+            "LICENSE_1_0.txt",
+            "UNLICENSE",
+            "NOTICE",
+            "MIT-LICENSE.txt",
+            "COPYRIGHT",
+        ] {
+            assert!(is_license_file_name(yes), "{yes}");
+        }
+        for no in [
+            "license.rs",
+            "licenses.py",
+            "LICENSE.json",
+            "README.md",
+            "licensed.txt",
+        ] {
+            assert!(!is_license_file_name(no), "{no}");
+        }
+    }
+
+    #[test]
+    fn identifier_lines_are_parsed_and_validated() {
+        let text = "// SPDX-License-Identifier: MIT OR Apache-2.0\n\
+                    /* SPDX-License-Identifier: GPL-2.0+ */\n\
+                    <!-- SPDX-License-Identifier: BSD-3-Clause -->\n\
+                    let tag = \"SPDX-License-Identifier: \";\n\
+                    # SPDX-License-Identifier: $LICENSE\n\
+                    # SPDX-License-Identifier: MIT OR Apache-2.0\n";
+        assert_eq!(
+            identifier_lines(text),
+            ["MIT OR Apache-2.0", "GPL-2.0-or-later", "BSD-3-Clause"]
+        );
+        let late = format!("{}// SPDX-License-Identifier: MIT\n", "x\n".repeat(60));
+        assert!(identifier_lines(&late).is_empty());
+    }
+
+    #[test]
+    fn third_party_paths() {
+        assert!(is_third_party("node_modules/a/LICENSE"));
+        assert!(is_third_party(
+            "lib/python3.12/site-packages/x-1.0.dist-info/LICENSE"
+        ));
+        assert!(is_third_party("vendor/github.com/a/b/LICENSE"));
+        assert!(!is_third_party("LICENSE"));
+        assert!(!is_third_party("packages/web/LICENSE"));
+    }
+
+    #[test]
+    fn hostile_license_files_give_diagnostics() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let binary = dir.path().join("LICENSE");
+        std::fs::write(&binary, b"\x7fELF\x00\x00\x01binary").expect("write");
+        let (d, diag) = detect_file(&binary, "LICENSE");
+        assert!(d.is_empty());
+        assert_eq!(diag.map(|d| d.code), Some(Code::InvalidUtf8));
+
+        let huge = dir.path().join("COPYING");
+        let f = std::fs::File::create(&huge).expect("create");
+        f.set_len(100 * 1024 * 1024).expect("sparse 100 MB file");
+        let (d, diag) = detect_file(&huge, "COPYING");
+        assert!(d.is_empty());
+        assert_eq!(diag.map(|d| d.code), Some(Code::FileTooLarge));
+        // A 100 MB source file: only its start is read.
+        let big_src = dir.path().join("big.c");
+        let mut content = b"// SPDX-License-Identifier: MIT\n".to_vec();
+        content.resize(100 * 1024 * 1024, b'x');
+        std::fs::write(&big_src, &content).expect("write");
+        assert_eq!(scan_header(&big_src, "big.c").len(), 1);
+
+        let latin1 = dir.path().join("LICENCE");
+        std::fs::write(
+            &latin1,
+            b"Copyright \xa9 2020 J\xf6rg\n\nPermission is hereby granted",
+        )
+        .expect("write");
+        let (_, diag) = detect_file(&latin1, "LICENCE");
+        assert!(diag.is_none());
+    }
+}
