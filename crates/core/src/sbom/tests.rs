@@ -55,6 +55,7 @@ fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
         files,
         packages,
         findings: Vec::new(),
+        vuln_check: None,
         project_licenses: Vec::new(),
         policy: None,
         diagnostics: Vec::new(),
