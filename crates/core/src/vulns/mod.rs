@@ -342,4 +342,4 @@ fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

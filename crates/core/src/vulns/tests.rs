@@ -50,7 +50,7 @@ fn package(eco: Ecosystem, name: &str, version: Option<&str>, file: &str) -> Pac
     )
 }
 
-fn scan_of(packages: Vec<Package>) -> Scan {
+pub(crate) fn scan_of(packages: Vec<Package>) -> Scan {
     Scan {
         schema_version: SCHEMA_VERSION,
         tool: Tool::default(),
@@ -103,6 +103,52 @@ fn fixture_records() -> Vec<Vulnerability> {
         out.push(Vulnerability::from_json(&bytes).expect("fixture record parses"));
     }
     out
+}
+
+/// The fixture records as an index.
+pub(crate) fn fixture_advisories() -> MemoryAdvisories {
+    fixture_records().into_iter().collect()
+}
+
+/// A small scan of real packages matched against the fixture records: a direct and a
+/// transitive vulnerable npm package, a fixed version, an unpinned package, and a PyPI
+/// package with aliased records.
+pub(crate) fn scan_with_findings() -> Scan {
+    let mut parent = package(
+        Ecosystem::Npm,
+        "webpack-dev-server",
+        Some("3.11.0"),
+        "package-lock.json",
+    );
+    parent.direct = Some(true);
+    let mut ansi = package(
+        Ecosystem::Npm,
+        "ansi-html",
+        Some("0.0.7"),
+        "package-lock.json",
+    );
+    ansi.direct = Some(false);
+    ansi.introduced_by = vec![parent.purl.clone()];
+    let mut fetch = package(
+        Ecosystem::Npm,
+        "node-fetch",
+        Some("3.0.0-beta.9"),
+        "package-lock.json",
+    );
+    fetch.direct = Some(true);
+    let undici = package(
+        Ecosystem::Npm,
+        "undici",
+        Some("5.28.3"),
+        "package-lock.json",
+    )
+    .with_direct(true);
+    let unpinned = package(Ecosystem::Npm, "minimist", None, "package.json");
+    let flask =
+        package(Ecosystem::PyPI, "Flask", Some("1.0"), "requirements.txt").with_direct(true);
+    let mut scan = scan_of(vec![ansi, fetch, flask, parent, undici, unpinned]);
+    find(&mut scan, &fixture_advisories()).expect("in-memory lookups never fail");
+    scan
 }
 
 fn fixture_record(id: &str) -> Vulnerability {
