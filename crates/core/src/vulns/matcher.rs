@@ -15,9 +15,11 @@
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use super::names::{ecosystem_of_osv, normalize_name};
 use super::osv::{Affected, Range, Vulnerability};
+use super::severity::{self, Rating};
 use crate::model::Ecosystem;
 use crate::version::{Scheme, Version};
 
@@ -27,13 +29,15 @@ pub struct Compiled<'r> {
     /// The record.
     pub record: &'r Vulnerability,
     entries: Vec<Entry<'r>>,
+    /// The record's rating for this package, computed on the first hit.
+    rating: OnceLock<Rating>,
 }
 
 #[derive(Debug)]
 struct Entry<'r> {
     affected: &'r Affected,
     ranges: Vec<CompiledRange>,
-    /// The `versions` list with each string's leading number, for a cheap pre-check.
+    /// The `versions` list.
     versions: &'r [String],
 }
 
@@ -110,6 +114,9 @@ pub struct Hit<'r> {
     pub affected: Vec<&'r Affected>,
     /// The lowest `fixed` version above the package's version on a range that contains it.
     pub fixed_in: Option<Version>,
+    /// The record's severity for this package (its own scores, then those of its entries for
+    /// the package).
+    pub rating: Rating,
 }
 
 /// Compiles `record` for the package `name` (already normalised with
@@ -143,7 +150,11 @@ pub fn compile<'r>(
             versions: &a.versions,
         })
         .collect();
-    (!entries.is_empty()).then_some(Compiled { record, entries })
+    (!entries.is_empty()).then_some(Compiled {
+        record,
+        entries,
+        rating: OnceLock::new(),
+    })
 }
 
 fn compile_range(range: &Range, scheme: Scheme) -> Option<CompiledRange> {
@@ -246,7 +257,7 @@ impl<'r> Compiled<'r> {
                     entry_fix = lowest(entry_fix, fix);
                 }
             }
-            if !hit && in_versions(entry.versions, v) {
+            if !hit && in_versions(entry.versions, v, entry.ranges.is_empty()) {
                 hit = true;
                 // Listed explicitly but in no range we could read (or in no range at all): the
                 // entry's lowest fix above the version is still the best advice.
@@ -265,10 +276,21 @@ impl<'r> Compiled<'r> {
                 fixed_in = lowest(fixed_in, entry_fix);
             }
         }
-        (!affected.is_empty()).then(|| Hit {
+        if affected.is_empty() {
+            return None;
+        }
+        let rating = self
+            .rating
+            .get_or_init(|| {
+                let entries: Vec<&Affected> = self.entries.iter().map(|e| e.affected).collect();
+                severity::rate(self.record, &entries)
+            })
+            .clone();
+        Some(Hit {
             record: self.record,
             affected,
             fixed_in: fixed_in.cloned(),
+            rating,
         })
     }
 }
@@ -280,13 +302,18 @@ fn lowest<'a>(a: Option<&'a Version>, b: Option<&'a Version>) -> Option<&'a Vers
     }
 }
 
-/// Whether `v` is in a `versions` list: the same string, or a string the scheme reads as the
-/// same version (`1.0` and `1.0.0` under PEP 440). Only strings that start with the same
-/// number as `v` are parsed, which keeps long lists cheap.
-fn in_versions(versions: &[String], v: &Version) -> bool {
+/// Whether `v` is in a `versions` list: the same string, or, when the entry has no range to
+/// evaluate (`only_list`), a string the scheme reads as the same version (`1.0` and `1.0.0`
+/// under PEP 440). Where readable ranges exist the list is, in practice, their expansion
+/// (osv.dev generates it from them), so the exact spelling suffices and long lists stay cheap.
+/// Only strings that start with the same number as `v` are parsed.
+fn in_versions(versions: &[String], v: &Version, only_list: bool) -> bool {
     let text = v.as_str();
     if versions.iter().any(|s| s.trim() == text) {
         return true;
+    }
+    if !only_list {
+        return false;
     }
     let head = leading_number(text);
     versions

@@ -11,6 +11,7 @@ use std::cmp::Reverse;
 use std::collections::HashMap;
 use std::convert::Infallible;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Ecosystem, Package};
@@ -230,35 +231,21 @@ pub fn find<A: Advisories + ?Sized>(
             .push(p);
     }
 
-    let mut findings = Vec::new();
-    for ((ecosystem, name), packages) in &groups {
-        let records = advisories.candidates(*ecosystem, name)?;
-        if records.is_empty() {
-            continue;
-        }
-        let scheme = Scheme::for_ecosystem(*ecosystem);
-        let compiled: Vec<matcher::Compiled<'_>> = records
-            .iter()
-            .filter_map(|r| matcher::compile(r, *ecosystem, name, scheme))
-            .collect();
-        if compiled.is_empty() {
-            continue;
-        }
-        let mut parsed: HashMap<&str, Version> = HashMap::new();
-        for p in packages {
-            let text = p.version.as_deref().unwrap_or_default().trim();
-            let v = parsed
-                .entry(text)
-                .or_insert_with(|| scheme.parse_lenient(text));
-            let hits: Vec<matcher::Hit<'_>> = compiled.iter().filter_map(|c| c.check(v)).collect();
-            if hits.is_empty() {
-                continue;
-            }
-            for group in matcher::collapse(hits, *ecosystem) {
-                findings.push(finding(p, group));
-            }
+    // Lookups in turn (a database handle need not be shared between threads), then the
+    // matching itself in parallel, one package name per task.
+    let mut work = Vec::new();
+    for ((ecosystem, name), packages) in groups {
+        let records = advisories.candidates(ecosystem, &name)?;
+        if !records.is_empty() {
+            work.push((ecosystem, name, packages, records));
         }
     }
+    let mut findings: Vec<Finding> = work
+        .par_iter()
+        .flat_map_iter(|(ecosystem, name, packages, records)| {
+            match_name(*ecosystem, name, packages, records)
+        })
+        .collect();
     findings.sort_by(|a: &Finding, b: &Finding| {
         (
             Reverse(a.severity),
@@ -283,15 +270,48 @@ pub fn find<A: Advisories + ?Sized>(
     Ok(check)
 }
 
-/// The finding for one package occurrence and one group of aliased records.
-fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
-    let mut rating = severity::Rating::unknown();
-    for hit in &group.hits {
-        let r = severity::rate(hit.record, &hit.affected);
-        if r.is_worse_than(&rating) {
-            rating = r;
+/// The findings for every occurrence of one package name.
+fn match_name(
+    ecosystem: Ecosystem,
+    name: &str,
+    packages: &[&Package],
+    records: &[Vulnerability],
+) -> Vec<Finding> {
+    let scheme = Scheme::for_ecosystem(ecosystem);
+    let compiled: Vec<matcher::Compiled<'_>> = records
+        .iter()
+        .filter_map(|r| matcher::compile(r, ecosystem, name, scheme))
+        .collect();
+    let mut findings = Vec::new();
+    if compiled.is_empty() {
+        return findings;
+    }
+    let mut parsed: HashMap<&str, Version> = HashMap::new();
+    for p in packages {
+        let text = p.version.as_deref().unwrap_or_default().trim();
+        let v = parsed
+            .entry(text)
+            .or_insert_with(|| scheme.parse_lenient(text));
+        let hits: Vec<matcher::Hit<'_>> = compiled.iter().filter_map(|c| c.check(v)).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        for group in matcher::collapse(hits, ecosystem) {
+            findings.push(finding(p, group));
         }
     }
+    findings
+}
+
+/// The finding for one package occurrence and one group of aliased records.
+fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
+    let rating = group
+        .hits
+        .iter()
+        .map(|h| &h.rating)
+        .reduce(|best, r| if r.is_worse_than(best) { r } else { best })
+        .cloned()
+        .unwrap_or_else(severity::Rating::unknown);
     // Every record of the group must be satisfied: the highest of their lowest fixes. A record
     // without a fix does not cancel the others' advice.
     let fixed_in = group
