@@ -309,7 +309,7 @@ fn lowest<'a>(a: Option<&'a Version>, b: Option<&'a Version>) -> Option<&'a Vers
 /// Only strings that start with the same number as `v` are parsed.
 fn in_versions(versions: &[String], v: &Version, only_list: bool) -> bool {
     let text = v.as_str();
-    if versions.iter().any(|s| s.trim() == text) {
+    if versions.iter().any(|s| s == text) {
         return true;
     }
     if !only_list {
@@ -388,6 +388,17 @@ pub fn collapse<'r>(hits: Vec<Hit<'r>>, ecosystem: Ecosystem) -> Vec<Group<'r>> 
         }
         i
     }
+    if n == 1 {
+        // The common case: nothing to collapse.
+        return hits
+            .into_iter()
+            .map(|hit| Group {
+                id: hit.record.id.clone(),
+                aliases: aliases_of(std::slice::from_ref(&hit), &hit.record.id),
+                hits: vec![hit],
+            })
+            .collect();
+    }
     let mut owner: HashMap<&str, usize> = HashMap::new();
     for (i, hit) in hits.iter().enumerate() {
         let ids = std::iter::once(&hit.record.id).chain(hit.record.aliases.iter());
@@ -426,14 +437,7 @@ pub fn collapse<'r>(hits: Vec<Hit<'r>>, ecosystem: Ecosystem) -> Vec<Group<'r>> 
             members.sort_by(|a, b| {
                 (a.record.id != id, &a.record.id).cmp(&(b.record.id != id, &b.record.id))
             });
-            let mut aliases: Vec<String> = members
-                .iter()
-                .flat_map(|h| std::iter::once(&h.record.id).chain(h.record.aliases.iter()))
-                .filter(|a| **a != id && !a.trim().is_empty())
-                .cloned()
-                .collect();
-            aliases.sort();
-            aliases.dedup();
+            let aliases = aliases_of(&members, &id);
             Some(Group {
                 id,
                 aliases,
@@ -441,6 +445,19 @@ pub fn collapse<'r>(hits: Vec<Hit<'r>>, ecosystem: Ecosystem) -> Vec<Group<'r>> 
             })
         })
         .collect()
+}
+
+/// Every id of `members` (record ids and their aliases) but `id`, sorted and unique.
+fn aliases_of(members: &[Hit<'_>], id: &str) -> Vec<String> {
+    let mut aliases: Vec<String> = members
+        .iter()
+        .flat_map(|h| std::iter::once(&h.record.id).chain(h.record.aliases.iter()))
+        .filter(|a| *a != id && !a.trim().is_empty())
+        .cloned()
+        .collect();
+    aliases.sort();
+    aliases.dedup();
+    aliases
 }
 
 /// Orders ids by preference for the one a finding is named by: the package ecosystem's own

@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::convert::Infallible;
 
 use rayon::prelude::*;
@@ -331,17 +331,20 @@ fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
                 .filter(|s| !s.is_empty())
         })
         .map(str::to_owned);
-    let mut references: Vec<FindingReference> = Vec::new();
-    for hit in &group.hits {
-        for r in &hit.record.references {
-            if references.iter().all(|seen| seen.url != r.url) {
-                references.push(FindingReference {
-                    kind: r.kind.to_ascii_lowercase(),
-                    url: r.url.clone(),
-                });
-            }
-        }
-    }
+    // Several records of one vulnerability often share links: keep each URL once (a single
+    // record is taken as it is).
+    let mut seen: HashSet<&str> = HashSet::new();
+    let several = group.hits.len() > 1;
+    let references: Vec<FindingReference> = group
+        .hits
+        .iter()
+        .flat_map(|h| h.record.references.iter())
+        .filter(|r| !several || seen.insert(r.url.as_str()))
+        .map(|r| FindingReference {
+            kind: r.kind.to_ascii_lowercase(),
+            url: r.url.clone(),
+        })
+        .collect();
     Finding {
         id: group.id,
         aliases: group.aliases,
