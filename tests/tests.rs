@@ -6,5 +6,5 @@ mod cli;
 mod completions;
 mod formats;
 mod git;
-mod policy;
 mod licenses;
+mod policy;

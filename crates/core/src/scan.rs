@@ -15,7 +15,7 @@ use crate::licenses::Detection;
 use crate::model::{Ecosystem, Package};
 use crate::policy::PolicyResult;
 use crate::source::Prepared;
-use crate::vulns::Finding;
+use crate::vulns::{Finding, VulnCheck};
 use crate::walk::{self, Candidate, GlobError, WalkOptions};
 
 /// The version of the JSON result format; bumped on any incompatible change.
@@ -39,6 +39,9 @@ pub struct Scan {
     /// Known vulnerabilities of the packages, most severe first.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// What vulnerability matching covered; `None` when it did not run (no database).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vuln_check: Option<VulnCheck>,
     /// Licenses detected for the scanned project itself (its own LICENSE files).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub project_licenses: Vec<Detection>,
@@ -240,6 +243,7 @@ pub fn run(
         files,
         packages,
         findings: Vec::new(),
+        vuln_check: None,
         project_licenses: Vec::new(),
         policy: None,
         diagnostics,

@@ -54,7 +54,12 @@ pub fn finding(
         vector: score.map(|_| "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H".into()),
         fixed_in: fixed_in.map(str::to_owned),
         introduced_by: Vec::new(),
-        references: vec![format!("https://advisories.example/{id}")],
+        references: vec![crate::vulns::FindingReference {
+            kind: "advisory".into(),
+            url: format!("https://advisories.example/{id}"),
+        }],
+        ecosystem: p.ecosystem,
+        direct: p.direct,
     }
 }
 
@@ -92,6 +97,7 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
         findings,
         project_licenses: Vec::new(),
         policy: None,
+        vuln_check: None,
         diagnostics: Vec::new(),
     }
 }

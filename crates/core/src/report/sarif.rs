@@ -482,7 +482,7 @@ fn advisory_rule(id: &str, findings: &[&Finding]) -> Rule {
     aliases.dedup();
     let mut references: Vec<&str> = findings
         .iter()
-        .flat_map(|f| f.references.iter().map(String::as_str))
+        .flat_map(|f| f.references.iter().map(|r| r.url.as_str()))
         .collect();
     references.sort_unstable();
     references.dedup();

@@ -8,6 +8,11 @@
 //! Components: one per distinct purl (`bom-ref` = purl), with trusca data that has no field of
 //! its own in `trusca:*` properties. `dependencies` is the graph, the project root depending on
 //! the direct packages (or every package no file marks as transitive).
+//!
+//! Vulnerabilities: one entry per (advisory id, affected component), so each carries its own
+//! "upgrade to" recommendation; aliases are `references`, CVSS results are `ratings`, and
+//! `affects` points at the component's `bom-ref` with the version marked `affected`. A document
+//! with vulnerabilities is a VEX-ready BOM: analysis states can be added to these entries.
 
 use std::fmt;
 use std::io::{self, Write};
@@ -20,6 +25,7 @@ use serde::Serialize;
 use super::{uri_reference, Component as Merged, Inventory};
 use crate::model::{PackageSource, Scope};
 use crate::scan::{Scan, TargetKind};
+use crate::vulns::{Finding, SeverityLevel};
 
 /// A CycloneDX specification version trusca writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
@@ -101,6 +107,8 @@ struct Bom {
     metadata: Metadata,
     components: Vec<Component>,
     dependencies: Vec<Dependency>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vulnerabilities: Vec<Vulnerability>,
 }
 
 #[derive(Debug, Serialize)]
@@ -228,6 +236,68 @@ struct Dependency {
     depends_on: Vec<String>,
 }
 
+#[derive(Debug, Serialize)]
+struct Vulnerability {
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    id: String,
+    source: Source,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<VulnerabilityReference>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    ratings: Vec<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recommendation: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advisories: Vec<Advisory>,
+    affects: Vec<Affects>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct Source {
+    name: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct VulnerabilityReference {
+    id: String,
+    source: Source,
+}
+
+#[derive(Debug, Serialize)]
+struct Rating {
+    source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    severity: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    method: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vector: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Advisory {
+    url: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Affects {
+    #[serde(rename = "ref")]
+    reference: String,
+    versions: Vec<AffectedVersion>,
+}
+
+#[derive(Debug, Serialize)]
+struct AffectedVersion {
+    version: String,
+    status: &'static str,
+}
+
 // ---- building ----
 
 impl Bom {
@@ -284,7 +354,115 @@ impl Bom {
             },
             components: inv.components.iter().map(|c| library(c, version)).collect(),
             dependencies,
+            vulnerabilities: vulnerabilities(inv),
         }
+    }
+}
+
+/// One entry per (advisory id, component), most severe first, then by id and purl.
+fn vulnerabilities(inv: &Inventory<'_>) -> Vec<Vulnerability> {
+    let known: std::collections::HashSet<&str> = inv.components.iter().map(|c| c.purl).collect();
+    let mut findings: Vec<&Finding> = inv
+        .scan
+        .findings
+        .iter()
+        .filter(|f| known.contains(f.purl.as_str()))
+        .collect();
+    findings.sort_by(|a, b| {
+        (std::cmp::Reverse(a.severity), &a.id, &a.purl, &a.location).cmp(&(
+            std::cmp::Reverse(b.severity),
+            &b.id,
+            &b.purl,
+            &b.location,
+        ))
+    });
+    findings.dedup_by(|a, b| a.id == b.id && a.purl == b.purl);
+    findings.into_iter().map(vulnerability).collect()
+}
+
+fn vulnerability(f: &Finding) -> Vulnerability {
+    let source = source_of(&f.id);
+    let rating = Rating {
+        source: source.clone(),
+        score: f.score,
+        severity: match f.severity {
+            SeverityLevel::Critical => "critical",
+            SeverityLevel::High => "high",
+            SeverityLevel::Medium => "medium",
+            SeverityLevel::Low => "low",
+            SeverityLevel::Unknown => "unknown",
+        },
+        method: f.vector.as_deref().map(score_method),
+        vector: f.vector.clone(),
+    };
+    let mut advisories: Vec<Advisory> = f
+        .references
+        .iter()
+        .filter(|r| r.kind == "advisory")
+        .filter_map(|r| uri_reference(&r.url))
+        .map(|url| Advisory { url })
+        .collect();
+    advisories.dedup_by(|a, b| a.url == b.url);
+    Vulnerability {
+        bom_ref: format!("vulnerability:{}:{}", f.id, f.purl),
+        id: f.id.clone(),
+        source,
+        references: f
+            .aliases
+            .iter()
+            .map(|a| VulnerabilityReference {
+                id: a.clone(),
+                source: source_of(a),
+            })
+            .collect(),
+        ratings: if f.severity == SeverityLevel::Unknown && f.score.is_none() {
+            Vec::new()
+        } else {
+            vec![rating]
+        },
+        description: f.summary.clone(),
+        recommendation: f.fixed_in.as_ref().map(|v| format!("Upgrade to {v}")),
+        advisories,
+        affects: vec![Affects {
+            reference: f.purl.clone(),
+            versions: vec![AffectedVersion {
+                version: f.version.clone(),
+                status: "affected",
+            }],
+        }],
+    }
+}
+
+/// Where an advisory id is published, by its prefix.
+fn source_of(id: &str) -> Source {
+    let (name, url) = if id.starts_with("GHSA-") {
+        (
+            "GitHub Advisory Database",
+            format!("https://github.com/advisories/{id}"),
+        )
+    } else if id.starts_with("CVE-") {
+        ("NVD", format!("https://nvd.nist.gov/vuln/detail/{id}"))
+    } else {
+        ("OSV", format!("https://osv.dev/vulnerability/{id}"))
+    };
+    Source {
+        name,
+        url: uri_reference(&url),
+    }
+}
+
+/// The CycloneDX score method of a CVSS vector.
+fn score_method(vector: &str) -> &'static str {
+    if vector.starts_with("CVSS:4.") {
+        "CVSSv4"
+    } else if vector.starts_with("CVSS:3.1") {
+        "CVSSv31"
+    } else if vector.starts_with("CVSS:3.") {
+        "CVSSv3"
+    } else if vector.starts_with("CVSS:") {
+        "other"
+    } else {
+        "CVSSv2"
     }
 }
 
@@ -531,10 +709,106 @@ impl Bom {
                     }
                     Ok(())
                 })?;
+                if !self.vulnerabilities.is_empty() {
+                    w.create_element("vulnerabilities")
+                        .write_inner_content(|w| {
+                            self.vulnerabilities
+                                .iter()
+                                .try_for_each(|v| write_vulnerability(w, v))
+                        })?;
+                }
                 Ok(())
             })?;
         Ok(())
     }
+}
+
+fn write_source<W: Write>(w: &mut XmlWriter<'_, W>, source: &Source) -> io::Result<()> {
+    w.create_element("source").write_inner_content(|w| {
+        text_element(w, "name", source.name)?;
+        if let Some(url) = &source.url {
+            text_element(w, "url", url)?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// One vulnerability, children in the order of the XSD's `vulnerability` sequence.
+fn write_vulnerability<W: Write>(w: &mut XmlWriter<'_, W>, v: &Vulnerability) -> io::Result<()> {
+    w.create_element("vulnerability")
+        .with_attribute(("bom-ref", xml_text(&v.bom_ref).as_str()))
+        .write_inner_content(|w| {
+            text_element(w, "id", &v.id)?;
+            write_source(w, &v.source)?;
+            if !v.references.is_empty() {
+                w.create_element("references").write_inner_content(|w| {
+                    for r in &v.references {
+                        w.create_element("reference").write_inner_content(|w| {
+                            text_element(w, "id", &r.id)?;
+                            write_source(w, &r.source)
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if !v.ratings.is_empty() {
+                w.create_element("ratings").write_inner_content(|w| {
+                    for r in &v.ratings {
+                        w.create_element("rating").write_inner_content(|w| {
+                            write_source(w, &r.source)?;
+                            if let Some(score) = r.score {
+                                text_element(w, "score", &score.to_string())?;
+                            }
+                            text_element(w, "severity", r.severity)?;
+                            if let Some(method) = r.method {
+                                text_element(w, "method", method)?;
+                            }
+                            if let Some(vector) = &r.vector {
+                                text_element(w, "vector", vector)?;
+                            }
+                            Ok(())
+                        })?;
+                    }
+                    Ok(())
+                })?;
+            }
+            if let Some(description) = &v.description {
+                text_element(w, "description", description)?;
+            }
+            if let Some(recommendation) = &v.recommendation {
+                text_element(w, "recommendation", recommendation)?;
+            }
+            if !v.advisories.is_empty() {
+                w.create_element("advisories").write_inner_content(|w| {
+                    for a in &v.advisories {
+                        w.create_element("advisory")
+                            .write_inner_content(|w| text_element(w, "url", &a.url))?;
+                    }
+                    Ok(())
+                })?;
+            }
+            w.create_element("affects").write_inner_content(|w| {
+                for a in &v.affects {
+                    w.create_element("target").write_inner_content(|w| {
+                        text_element(w, "ref", &a.reference)?;
+                        w.create_element("versions").write_inner_content(|w| {
+                            for version in &a.versions {
+                                w.create_element("version").write_inner_content(|w| {
+                                    text_element(w, "version", &version.version)?;
+                                    text_element(w, "status", version.status)
+                                })?;
+                            }
+                            Ok(())
+                        })?;
+                        Ok(())
+                    })?;
+                }
+                Ok(())
+            })?;
+            Ok(())
+        })?;
+    Ok(())
 }
 
 fn write_components<W: Write>(

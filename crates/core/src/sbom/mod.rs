@@ -294,7 +294,7 @@ fn document_uuid(scan: &Scan) -> Uuid {
         p.groups.sort();
         p
     }));
-    let content = serde_json::json!({
+    let mut content = serde_json::json!({
         "schema_version": scan.schema_version,
         "tool": scan.tool,
         "target": scan.target,
@@ -303,6 +303,10 @@ fn document_uuid(scan: &Scan) -> Uuid {
         "packages": packages,
         "diagnostics": sorted_json(scan.diagnostics.iter()),
     });
+    // Only when present, so documents without findings keep the ids they always had.
+    if !scan.findings.is_empty() {
+        content["findings"] = sorted_json(scan.findings.iter()).into();
+    }
     Uuid::new_v5(&DOCUMENT_NAMESPACE, content.to_string().as_bytes())
 }
 

@@ -76,6 +76,7 @@ fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
         files,
         packages,
         findings: Vec::new(),
+        vuln_check: None,
         project_licenses: Vec::new(),
         policy: None,
         diagnostics: Vec::new(),
@@ -1020,4 +1021,138 @@ fn scope_merges_to_the_widest_use() {
     assert_eq!(wider(Scope::Dev, Scope::Optional), Scope::Optional);
     assert_eq!(wider(Scope::Runtime, Scope::Dev), Scope::Runtime);
     assert_eq!(wider(Scope::Dev, Scope::Dev), Scope::Dev);
+}
+
+// ---- vulnerabilities ----
+
+/// A scan with findings from real records (`fixtures/osv-records/`).
+fn vulnerable_scan() -> Scan {
+    let mut scan = crate::vulns::tests::scan_with_findings();
+    scan.generated_at = "2024-05-01T12:00:00Z".into();
+    scan.tool.version = "0.0.0-test".into();
+    // One vulnerable package in a second file: still one entry per (id, component).
+    let mut again = scan
+        .packages
+        .iter()
+        .find(|p| p.name == "ansi-html")
+        .cloned()
+        .expect("ansi-html is in the scan");
+    again.location.file = "web/package-lock.json".into();
+    scan.packages.push(again);
+    let extra: Vec<_> = scan
+        .findings
+        .iter()
+        .filter(|f| f.package == "ansi-html")
+        .cloned()
+        .map(|mut f| {
+            f.location.file = "web/package-lock.json".into();
+            f
+        })
+        .collect();
+    scan.findings.extend(extra);
+    scan
+}
+
+#[test]
+fn cyclonedx_vulnerabilities_are_valid_against_the_official_schemas() {
+    let scan = vulnerable_scan();
+    assert!(!scan.findings.is_empty());
+    for version in [SpecVersion::V1_5, SpecVersion::V1_6] {
+        let doc = json(&scan, Format::CdxJson(version));
+        let vulns = doc["vulnerabilities"].as_array().expect("vulnerabilities");
+        assert_eq!(vulns.len(), 3, "{version}");
+        let errors = schema_errors(&cyclonedx_validator(version), &doc);
+        assert!(errors.is_empty(), "CycloneDX {version}: {errors:#?}");
+    }
+    let errors = schema_errors(&spdx_validator(), &json(&scan, Format::Spdx));
+    assert!(errors.is_empty(), "SPDX: {errors:#?}");
+}
+
+#[test]
+fn cyclonedx_vulnerabilities_carry_ratings_aliases_fix_and_the_component() {
+    let doc = json(&vulnerable_scan(), Format::CdxJson(SpecVersion::V1_6));
+    let vulns = doc["vulnerabilities"].as_array().expect("vulnerabilities");
+    let fetch = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-r683-j2x4-v87g")
+        .expect("node-fetch advisory");
+    let purl = "pkg:npm/node-fetch@3.0.0-beta.9";
+    assert_eq!(fetch["affects"][0]["ref"], purl);
+    assert_eq!(fetch["affects"][0]["versions"][0]["status"], "affected");
+    assert!(component(&doc, purl)["bom-ref"] == purl);
+    assert_eq!(fetch["recommendation"], "Upgrade to 3.1.1");
+    assert_eq!(fetch["source"]["name"], "GitHub Advisory Database");
+    let rating = &fetch["ratings"][0];
+    assert_eq!(rating["severity"], "high");
+    assert_eq!(rating["score"], 8.8);
+    // This record's vector is CVSS 3.0; the ansi-html one is 3.1.
+    assert_eq!(rating["method"], "CVSSv3");
+    assert!(rating["vector"]
+        .as_str()
+        .is_some_and(|v| v.starts_with("CVSS:3.0/")));
+    let ansi = vulns
+        .iter()
+        .find(|v| v["id"] == "GHSA-whgm-jr23-g3j9")
+        .expect("ansi-html advisory");
+    assert_eq!(ansi["ratings"][0]["method"], "CVSSv31");
+    let refs = fetch["references"]
+        .as_array()
+        .expect("aliases as references");
+    assert!(refs.iter().any(
+        |r| r["id"].as_str().is_some_and(|id| id.starts_with("CVE-"))
+            && r["source"]["name"] == "NVD"
+    ));
+    assert!(!fetch["advisories"]
+        .as_array()
+        .expect("advisories")
+        .is_empty());
+
+    // Most severe first; a finding without any severity has no rating at all.
+    let flask = vulns.last().expect("three entries");
+    assert_eq!(flask["id"], "PYSEC-2023-62");
+    assert!(flask.get("ratings").is_none());
+    assert_eq!(flask["source"]["name"], "OSV");
+}
+
+#[test]
+fn cyclonedx_1_5_with_vulnerabilities_reads_back_with_the_cyclonedx_bom_crate() {
+    use cyclonedx_bom::models::bom::Bom;
+    use cyclonedx_bom::validation::Validate;
+
+    let scan = vulnerable_scan();
+    let from_json =
+        Bom::parse_from_json_v1_5(render(&scan, Format::CdxJson(SpecVersion::V1_5)).as_bytes())
+            .expect("the crate reads our 1.5 JSON");
+    let from_xml =
+        Bom::parse_from_xml_v1_5(render(&scan, Format::CdxXml(SpecVersion::V1_5)).as_bytes())
+            .expect("the crate reads our 1.5 XML");
+    for (what, bom) in [("json", &from_json), ("xml", &from_xml)] {
+        let result = bom.validate_version(cyclonedx_bom::models::bom::SpecVersion::V1_5);
+        assert!(result.passed(), "{what}: {result:?}");
+        let count = bom.vulnerabilities.as_ref().map_or(0, |v| v.0.len());
+        assert_eq!(count, 3, "{what}");
+    }
+    assert_eq!(from_json.vulnerabilities, from_xml.vulnerabilities);
+}
+
+#[test]
+fn snapshots_with_vulnerabilities() {
+    let scan = vulnerable_scan();
+    let doc = json(&scan, Format::CdxJson(SpecVersion::V1_6));
+    let pretty = serde_json::to_string_pretty(&doc["vulnerabilities"]).expect("serialises");
+    insta::assert_snapshot!("cyclonedx_1_6_vulnerabilities", pretty);
+    let xml = render(&scan, Format::CdxXml(SpecVersion::V1_6));
+    let start = xml.find("<vulnerabilities>").expect("xml vulnerabilities");
+    insta::assert_snapshot!("cyclonedx_1_6_xml_vulnerabilities", &xml[start..]);
+}
+
+#[test]
+fn findings_change_the_serial_number() {
+    let scan = vulnerable_scan();
+    let mut without = scan.clone();
+    without.findings.clear();
+    let a = json(&scan, Format::CdxJson(SpecVersion::V1_6));
+    let b = json(&without, Format::CdxJson(SpecVersion::V1_6));
+    assert_ne!(a["serialNumber"], b["serialNumber"]);
+    assert!(b.get("vulnerabilities").is_none());
 }

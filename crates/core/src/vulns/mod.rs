@@ -1,8 +1,29 @@
 //! Vulnerabilities: OSV records, the local database, and matching packages against it.
+//!
+//! [`find`] fills a scan's findings from any [`Advisories`] source (the local database, or an
+//! in-memory [`MemoryAdvisories`] in tests and benchmarks): packages are grouped by ecosystem
+//! and normalised name so each name is looked up and each candidate record compiled once, then
+//! every pinned version of that name is checked ([`matcher`]), aliases are collapsed, and each
+//! finding is rated ([`severity`]).
 
+use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::{HashMap, HashSet};
+use std::convert::Infallible;
+
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::model::{Ecosystem, Package};
+use crate::scan::Scan;
+use crate::version::{Scheme, Version};
+
+pub mod matcher;
+pub mod names;
 pub mod osv;
+pub mod severity;
+
+use osv::Vulnerability;
 
 /// How bad a finding is, as a bucket.
 #[derive(
@@ -65,7 +86,283 @@ pub struct Finding {
     /// For a transitive package: the chain of purls from the direct dependency to bump.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub introduced_by: Vec<String>,
-    /// Reference URLs.
+    /// Links from the records: advisories, fixes, reports.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub references: Vec<String>,
+    pub references: Vec<FindingReference>,
+    /// The ecosystem of the affected package.
+    pub ecosystem: Ecosystem,
+    /// Whether the project depends on the package directly; `None` when the format does not tell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub direct: Option<bool>,
 }
+
+/// A link about a finding.
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct FindingReference {
+    /// The OSV reference type, lowercased: `advisory`, `fix`, `report`, `web`, `package`, ...
+    pub kind: String,
+    /// The URL.
+    pub url: String,
+}
+
+/// What vulnerability matching covered in a scan.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct VulnCheck {
+    /// Package occurrences with a pinned version, checked against the advisories.
+    pub checked: usize,
+    /// Package occurrences without a pinned version: not checked (a range cannot be matched).
+    pub not_checked: usize,
+    /// Findings reported (after aliases were collapsed).
+    pub findings: usize,
+}
+
+/// A source of candidate OSV records: the local database, or records held in memory.
+pub trait Advisories {
+    /// Why a lookup failed (an unreadable database).
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The records with an `affected[].package` in `ecosystem` (by OSV base name, `:suffix`
+    /// ignored) whose name, normalised with [`names::normalize_name`], is `name` (given
+    /// normalised). Returning extra records is harmless: the matcher checks each entry again.
+    fn candidates(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+    ) -> Result<Cow<'_, [Vulnerability]>, Self::Error>;
+}
+
+/// Records held in memory, indexed by ecosystem and normalised name.
+#[derive(Debug, Default)]
+pub struct MemoryAdvisories {
+    by_name: HashMap<(Ecosystem, String), Vec<Vulnerability>>,
+    records: usize,
+}
+
+impl MemoryAdvisories {
+    /// An empty index.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a record under every package it names in an ecosystem trusca knows.
+    pub fn insert(&mut self, record: Vulnerability) {
+        let mut keys: Vec<(Ecosystem, String)> = record
+            .affected
+            .iter()
+            .filter_map(|a| {
+                let p = a.package.as_ref()?;
+                let eco = names::ecosystem_of_osv(&p.ecosystem)?;
+                Some((eco, names::normalize_name(eco, &p.name).into_owned()))
+            })
+            .collect();
+        keys.sort();
+        keys.dedup();
+        self.records += 1;
+        if let Some((last, rest)) = keys.split_last() {
+            for key in rest {
+                self.by_name
+                    .entry(key.clone())
+                    .or_default()
+                    .push(record.clone());
+            }
+            self.by_name.entry(last.clone()).or_default().push(record);
+        }
+    }
+
+    /// How many records were added.
+    pub fn len(&self) -> usize {
+        self.records
+    }
+
+    /// Whether no record was added.
+    pub fn is_empty(&self) -> bool {
+        self.records == 0
+    }
+}
+
+impl FromIterator<Vulnerability> for MemoryAdvisories {
+    fn from_iter<I: IntoIterator<Item = Vulnerability>>(iter: I) -> Self {
+        let mut index = MemoryAdvisories::new();
+        for r in iter {
+            index.insert(r);
+        }
+        index
+    }
+}
+
+impl Advisories for MemoryAdvisories {
+    type Error = Infallible;
+
+    fn candidates(
+        &self,
+        ecosystem: Ecosystem,
+        name: &str,
+    ) -> Result<Cow<'_, [Vulnerability]>, Infallible> {
+        Ok(self
+            .by_name
+            .get(&(ecosystem, name.to_owned()))
+            .map_or(Cow::Borrowed(&[][..]), |v| Cow::Borrowed(v.as_slice())))
+    }
+}
+
+/// Matches every pinned package of the scan against `advisories` and replaces
+/// `scan.findings` with the result, most severe first (then by package, version, id and
+/// location); records in `scan.vuln_check` what was and was not checked. Unpinned packages
+/// (no exact version) are counted as not checked.
+pub fn find<A: Advisories + ?Sized>(
+    scan: &mut Scan,
+    advisories: &A,
+) -> Result<VulnCheck, A::Error> {
+    let mut groups: HashMap<(Ecosystem, Cow<'_, str>), Vec<&Package>> = HashMap::new();
+    let mut check = VulnCheck::default();
+    for p in &scan.packages {
+        if p.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+            check.not_checked += 1;
+            continue;
+        }
+        check.checked += 1;
+        groups
+            .entry((p.ecosystem, names::normalize_name(p.ecosystem, &p.name)))
+            .or_default()
+            .push(p);
+    }
+
+    // Lookups in turn (a database handle need not be shared between threads), then the
+    // matching itself in parallel, one package name per task.
+    let mut work = Vec::new();
+    for ((ecosystem, name), packages) in groups {
+        let records = advisories.candidates(ecosystem, &name)?;
+        if !records.is_empty() {
+            work.push((ecosystem, name, packages, records));
+        }
+    }
+    let mut findings: Vec<Finding> = work
+        .par_iter()
+        .flat_map_iter(|(ecosystem, name, packages, records)| {
+            match_name(*ecosystem, name, packages, records)
+        })
+        .collect();
+    findings.sort_by(|a: &Finding, b: &Finding| {
+        (
+            Reverse(a.severity),
+            a.ecosystem,
+            &a.package,
+            &a.version,
+            &a.id,
+            &a.location,
+        )
+            .cmp(&(
+                Reverse(b.severity),
+                b.ecosystem,
+                &b.package,
+                &b.version,
+                &b.id,
+                &b.location,
+            ))
+    });
+    check.findings = findings.len();
+    scan.findings = findings;
+    scan.vuln_check = Some(check);
+    Ok(check)
+}
+
+/// The findings for every occurrence of one package name.
+fn match_name(
+    ecosystem: Ecosystem,
+    name: &str,
+    packages: &[&Package],
+    records: &[Vulnerability],
+) -> Vec<Finding> {
+    let scheme = Scheme::for_ecosystem(ecosystem);
+    let compiled: Vec<matcher::Compiled<'_>> = records
+        .iter()
+        .filter_map(|r| matcher::compile(r, ecosystem, name, scheme))
+        .collect();
+    let mut findings = Vec::new();
+    if compiled.is_empty() {
+        return findings;
+    }
+    let mut parsed: HashMap<&str, Version> = HashMap::new();
+    for p in packages {
+        let text = p.version.as_deref().unwrap_or_default().trim();
+        let v = parsed
+            .entry(text)
+            .or_insert_with(|| scheme.parse_lenient(text));
+        let hits: Vec<matcher::Hit<'_>> = compiled.iter().filter_map(|c| c.check(v)).collect();
+        if hits.is_empty() {
+            continue;
+        }
+        for group in matcher::collapse(hits, ecosystem) {
+            findings.push(finding(p, group));
+        }
+    }
+    findings
+}
+
+/// The finding for one package occurrence and one group of aliased records.
+fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
+    let rating = group
+        .hits
+        .iter()
+        .map(|h| &h.rating)
+        .reduce(|best, r| if r.is_worse_than(best) { r } else { best })
+        .cloned()
+        .unwrap_or_else(severity::Rating::unknown);
+    // Every record of the group must be satisfied: the highest of their lowest fixes. A record
+    // without a fix does not cancel the others' advice.
+    let fixed_in = group
+        .hits
+        .iter()
+        .filter_map(|h| h.fixed_in.as_ref())
+        .max()
+        .map(|v| v.as_str().to_owned());
+    let summary = group
+        .hits
+        .iter()
+        .find_map(|h| {
+            h.record
+                .summary
+                .as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        })
+        .map(str::to_owned);
+    // Several records of one vulnerability often share links: keep each URL once (a single
+    // record is taken as it is).
+    let mut seen: HashSet<&str> = HashSet::new();
+    let several = group.hits.len() > 1;
+    let references: Vec<FindingReference> = group
+        .hits
+        .iter()
+        .flat_map(|h| h.record.references.iter())
+        .filter(|r| !several || seen.insert(r.url.as_str()))
+        .map(|r| FindingReference {
+            kind: r.kind.to_ascii_lowercase(),
+            url: r.url.clone(),
+        })
+        .collect();
+    Finding {
+        id: group.id,
+        aliases: group.aliases,
+        purl: p.purl.clone(),
+        package: p.name.clone(),
+        version: p.version.clone().unwrap_or_default(),
+        location: p.location.clone(),
+        summary,
+        severity: rating.level,
+        score: rating.score,
+        vector: rating.vector,
+        fixed_in,
+        introduced_by: p.introduced_by.clone(),
+        references,
+        ecosystem: p.ecosystem,
+        direct: p.direct,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests;
