@@ -2,7 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod db;
+pub mod import;
 pub mod osv;
+pub mod update;
 
 /// How bad a finding is, as a bucket.
 #[derive(
