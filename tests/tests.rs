@@ -4,4 +4,5 @@ mod support;
 
 mod cli;
 mod completions;
+mod db;
 mod git;

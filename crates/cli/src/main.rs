@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Sbom(args) => {
             commands::scan::run(&args.target, Some(args.format.into()), args.spec_version)
         }
+        Command::Db(args) => commands::db::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
 pub mod completions;
+pub mod db;
 pub mod scan;

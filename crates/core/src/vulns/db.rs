@@ -361,7 +361,9 @@ impl Db {
         };
         let stored: StoredRecord =
             postcard::from_bytes(value.value()).map_err(|e| self.corrupt(&e))?;
-        inflate(&stored.json).map(Some).map_err(|e| self.corrupt(&e))
+        inflate(&stored.json)
+            .map(Some)
+            .map_err(|e| self.corrupt(&e))
     }
 
     /// How many packages the database has entries for.
@@ -417,9 +419,20 @@ pub(crate) struct PreparedRecord {
 
 impl PreparedRecord {
     /// Parses and compacts one record's JSON.
+    #[cfg(test)]
     pub(crate) fn from_json(json: &[u8]) -> Result<PreparedRecord, serde_json::Error> {
+        Self::from_json_and_deflated(json, None)
+    }
+
+    /// Like [`PreparedRecord::from_json`], given the raw deflate stream of the same JSON
+    /// (from a zip entry) when there is one, so it is not compressed again.
+    pub(crate) fn from_json_and_deflated(
+        json: &[u8],
+        deflated: Option<Vec<u8>>,
+    ) -> Result<PreparedRecord, serde_json::Error> {
         let vuln = Vulnerability::from_json(json)?;
-        Ok(Self::from_parts(&vuln, deflate(json)))
+        let compressed = deflated.unwrap_or_else(|| deflate(json));
+        Ok(Self::from_parts(&vuln, compressed))
     }
 
     fn from_parts(vuln: &Vulnerability, compressed: Vec<u8>) -> PreparedRecord {
@@ -435,7 +448,10 @@ impl PreparedRecord {
             }
             ecosystems.insert(base.to_owned());
             let key = (base.to_owned(), normalise_name(base, &package.name));
-            by_package.entry(key).or_default().push(compact(affected, package));
+            by_package
+                .entry(key)
+                .or_default()
+                .push(compact(affected, package));
         }
         if ecosystems.is_empty() {
             ecosystems.insert("GIT".to_owned());
@@ -602,10 +618,7 @@ pub(crate) fn write(
     ecosystems.retain(|_, e| e.records > 0);
     let info = DbInfo {
         schema_version: SCHEMA_VERSION,
-        built_unix: SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0),
+        built_unix: now_unix(),
         source: source.to_owned(),
         records: set.len() as u64,
         withdrawn: set.withdrawn(),
@@ -677,6 +690,34 @@ pub(crate) fn write(
     Ok(info)
 }
 
+/// Marks the database at `path` as up to date now without rebuilding it (an update found
+/// nothing changed). One redb transaction: it either happens whole or not at all. Fails when
+/// another process has the file open.
+pub(crate) fn touch(path: &Path, mut info: DbInfo) -> Result<DbInfo, DbError> {
+    let fail = |e: &dyn std::fmt::Display| DbError::Write {
+        path: path.to_owned(),
+        message: e.to_string(),
+    };
+    info.built_unix = now_unix();
+    let info_json = serde_json::to_string(&info).map_err(|e| fail(&e))?;
+    let db = redb::Database::open(path).map_err(|e| fail(&e))?;
+    let txn = db.begin_write().map_err(|e| fail(&e))?;
+    {
+        let mut meta = txn.open_table(META).map_err(|e| fail(&e))?;
+        meta.insert(INFO_KEY, info_json.as_str())
+            .map_err(|e| fail(&e))?;
+    }
+    txn.commit().map_err(|e| fail(&e))?;
+    Ok(info)
+}
+
+fn now_unix() -> u64 {
+    SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,12 +757,18 @@ mod tests {
     #[test]
     fn newer_compares_timestamps() {
         let t = |s: &str| Some(s.to_owned());
-        assert!(newer(&t("2024-01-02T00:00:00Z"), &t("2024-01-01T23:59:59Z")));
+        assert!(newer(
+            &t("2024-01-02T00:00:00Z"),
+            &t("2024-01-01T23:59:59Z")
+        ));
         assert!(newer(
             &t("2024-01-02T00:00:00.5Z"),
             &t("2024-01-02T00:00:00Z")
         ));
-        assert!(!newer(&t("2024-01-01T00:00:00Z"), &t("2024-01-01T00:00:00Z")));
+        assert!(!newer(
+            &t("2024-01-01T00:00:00Z"),
+            &t("2024-01-01T00:00:00Z")
+        ));
         assert!(newer(&t("2024-01-01T00:00:00Z"), &None));
     }
 
@@ -780,7 +827,11 @@ mod tests {
         let w = db.record("W-1").expect("reads").expect("kept");
         assert!(w.withdrawn.is_some());
         assert_eq!(
-            db.record("A-1").expect("reads").expect("present").modified.as_deref(),
+            db.record("A-1")
+                .expect("reads")
+                .expect("present")
+                .modified
+                .as_deref(),
             Some("2024-02-01T00:00:00Z")
         );
         assert!(db.record("nope").expect("reads").is_none());
@@ -809,7 +860,13 @@ mod tests {
         // A directory where the file should go makes the rename fail.
         let blocked = dir.path().join("blocked");
         fs::create_dir_all(blocked.join("osv.db")).expect("mkdir");
-        assert!(write(&blocked.join("osv.db"), RecordSet::default(), "x", BTreeMap::new()).is_err());
+        assert!(write(
+            &blocked.join("osv.db"),
+            RecordSet::default(),
+            "x",
+            BTreeMap::new()
+        )
+        .is_err());
         assert_eq!(Db::open(&path).expect("opens").info().source, "first");
         // No temporary files are left behind.
         let leftovers: Vec<_> = fs::read_dir(&blocked)

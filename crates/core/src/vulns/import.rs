@@ -178,7 +178,12 @@ impl<'p> Collector<'p> {
 
     /// Adds one record's JSON text.
     pub(crate) fn add_json(&mut self, input: impl FnOnce() -> String, json: &[u8]) {
-        match PreparedRecord::from_json(json) {
+        self.add_record(input, json, None);
+    }
+
+    /// Adds one record's JSON text, with its raw deflate stream when there is one.
+    fn add_record(&mut self, input: impl FnOnce() -> String, json: &[u8], raw: Option<Vec<u8>>) {
+        match PreparedRecord::from_json_and_deflated(json, raw) {
             Ok(record) => {
                 self.set.insert(record);
                 self.read += 1;
@@ -282,7 +287,11 @@ impl<'p> Collector<'p> {
             let mut entry = match archive.by_index(index) {
                 Ok(e) => e,
                 Err(e) => {
-                    self.skip(format!("{name}!#{index}"), SkipReason::BadZip, e.to_string());
+                    self.skip(
+                        format!("{name}!#{index}"),
+                        SkipReason::BadZip,
+                        e.to_string(),
+                    );
                     continue;
                 }
             };
@@ -292,7 +301,11 @@ impl<'p> Collector<'p> {
             };
             let input = || format!("{name}!{entry_name}");
             if entry.enclosed_name().is_none() || !plain_entry_name(&entry_name) {
-                self.skip(input(), SkipReason::UnsafePath, "absolute path or `..`".to_owned());
+                self.skip(
+                    input(),
+                    SkipReason::UnsafePath,
+                    "absolute path or `..`".to_owned(),
+                );
                 continue;
             }
             if entry.is_dir() || !entry_name.to_ascii_lowercase().ends_with(".json") {
@@ -302,7 +315,11 @@ impl<'p> Collector<'p> {
             let compressed = entry.compressed_size().max(1);
             let cap = self.limits.max_entry_bytes;
             if declared > cap {
-                self.skip(input(), SkipReason::TooLarge, format!("declares {declared} bytes"));
+                self.skip(
+                    input(),
+                    SkipReason::TooLarge,
+                    format!("declares {declared} bytes"),
+                );
                 continue;
             }
             // The declared size may lie: bound what is actually inflated as well.
@@ -319,8 +336,11 @@ impl<'p> Collector<'p> {
             }
             let remaining = self.limits.max_total_bytes.saturating_sub(self.total_bytes);
             let limit = cap.min(ratio_cap).min(remaining);
+            let deflated = entry.compression() == zip::CompressionMethod::Deflated;
             buf.clear();
-            match (&mut entry).take(limit + 1).read_to_end(&mut buf) {
+            let read = (&mut entry).take(limit + 1).read_to_end(&mut buf);
+            drop(entry);
+            match read {
                 Ok(n) if n as u64 > limit => {
                     let reason = if limit == remaining {
                         SkipReason::TotalSizeLimit
@@ -334,7 +354,14 @@ impl<'p> Collector<'p> {
                 }
                 Ok(n) => {
                     self.total_bytes += n as u64;
-                    self.add_json(input, &buf);
+                    // The entry is already deflated: keep its stream as the stored form
+                    // rather than compressing the record again (most of an import's time).
+                    let raw = if deflated {
+                        raw_entry(&mut archive, index, compressed)
+                    } else {
+                        None
+                    };
+                    self.add_record(input, &buf, raw);
                 }
                 Err(e) => self.skip(input(), SkipReason::BadZip, e.to_string()),
             }
@@ -375,11 +402,33 @@ pub fn import(
     }
     let source = inputs
         .iter()
-        .map(|p| fs::canonicalize(p).unwrap_or_else(|_| p.clone()).display().to_string())
+        .map(|p| {
+            fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string()
+        })
         .collect::<Vec<_>>()
         .join(", ");
-    let info = db::write(db_path, set, &source, BTreeMap::<String, EcosystemInfo>::new())?;
+    let info = db::write(
+        db_path,
+        set,
+        &source,
+        BTreeMap::<String, EcosystemInfo>::new(),
+    )?;
     Ok((report, info))
+}
+
+/// The raw (still deflated) bytes of a zip entry, read back after its content checked out.
+fn raw_entry<R: Read + Seek>(
+    archive: &mut zip::ZipArchive<R>,
+    index: usize,
+    compressed: u64,
+) -> Option<Vec<u8>> {
+    let entry = archive.by_index_raw(index).ok()?;
+    let mut raw = Vec::new();
+    entry.take(compressed + 1).read_to_end(&mut raw).ok()?;
+    (raw.len() as u64 == compressed).then_some(raw)
 }
 
 fn display(path: &Path) -> String {
@@ -402,10 +451,7 @@ fn plain_entry_name(name: &str) -> bool {
 
 /// Whether an ecosystem name from `ecosystems.txt` is safe as one path component.
 pub(crate) fn safe_component(name: &str) -> bool {
-    !name.is_empty()
-        && name != "."
-        && name != ".."
-        && !name.contains(['/', '\\', '\0'])
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0'])
 }
 
 #[cfg(test)]

@@ -125,7 +125,10 @@ pub enum UpdateError {
 
 /// Where records come from.
 enum Mirror {
-    Http { base: String, client: reqwest::blocking::Client },
+    Http {
+        base: String,
+        client: reqwest::blocking::Client,
+    },
     Dir(PathBuf),
 }
 
@@ -151,7 +154,7 @@ pub fn update(
     let mirror = Mirror::new(&options.mirror)?;
     let source = mirror.source();
     // An unreadable old database is simply rebuilt from scratch.
-    let old = Db::open(db_path).ok();
+    let mut old = Db::open(db_path).ok();
     let old_validators = old
         .as_ref()
         .filter(|db| db.info().source == source)
@@ -182,22 +185,86 @@ pub fn update(
         message: e.to_string(),
     })?;
 
-    let mut collector = Collector::new(options.limits, progress);
-    let mut statuses = BTreeMap::new();
-    let mut validators = BTreeMap::new();
+    // Fetch everything first: a failure here leaves the old database untouched, and when
+    // nothing changed there is no need to rebuild.
+    let mut fetched = Vec::with_capacity(ecosystems.len());
     let mut bytes = 0;
     for eco in &ecosystems {
         let previous = old_validators.get(eco.as_str());
-        let fetched = mirror.fetch(eco, previous, &dir, db_path, progress)?;
-        match fetched {
+        let f = mirror.fetch(eco, previous, &dir, db_path, progress)?;
+        match &f {
+            Fetched::Missing if explicit => {
+                return Err(UpdateError::UnknownEcosystem(eco.clone()));
+            }
+            Fetched::Zip { bytes: n, .. } => bytes += n,
+            _ => {}
+        }
+        fetched.push((eco.clone(), f));
+    }
+    let statuses: BTreeMap<String, EcosystemStatus> = fetched
+        .iter()
+        .map(|(eco, f)| {
+            let status = match f {
+                Fetched::Zip { .. } => EcosystemStatus::Downloaded,
+                Fetched::NotModified => EcosystemStatus::Unchanged,
+                Fetched::Missing => EcosystemStatus::Missing,
+            };
+            (eco.clone(), status)
+        })
+        .collect();
+
+    // Nothing changed on the mirror and the same ecosystems were asked for: the stored records
+    // stay as they are and only the time of the last successful update is refreshed (that is
+    // what the age of the data means). If the file cannot be written in place (another
+    // process has it open), it is rebuilt below instead.
+    let unchanged_info = old.as_ref().and_then(|db| {
+        let unchanged = statuses
+            .iter()
+            .filter(|(_, s)| **s == EcosystemStatus::Unchanged)
+            .map(|(e, _)| e);
+        let same = !statuses.values().any(|s| *s == EcosystemStatus::Downloaded)
+            && unchanged.eq(db.info().ecosystems.keys());
+        same.then(|| db.info().clone())
+    });
+    if let Some(info) = unchanged_info {
+        // This process's own read handle would keep the file from being opened for writing.
+        drop(old.take());
+        match db::touch(db_path, info) {
+            Ok(info) => {
+                let import = ImportReport {
+                    records: info.records,
+                    withdrawn: info.withdrawn,
+                    per_ecosystem: info
+                        .ecosystems
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.records))
+                        .collect(),
+                    ..ImportReport::default()
+                };
+                return Ok((
+                    UpdateReport {
+                        import,
+                        ecosystems: statuses,
+                        bytes,
+                    },
+                    info,
+                ));
+            }
+            Err(_) => old = Db::open(db_path).ok(),
+        }
+    }
+
+    let mut collector = Collector::new(options.limits, progress);
+    let mut validators = BTreeMap::new();
+    for (eco, f) in fetched {
+        match f {
             Fetched::Zip {
                 file,
                 etag,
                 last_modified,
-                bytes: n,
+                ..
             } => {
-                bytes += n;
-                let url = mirror.url_of(eco);
+                let url = mirror.url_of(&eco);
                 if !collector.add_zip(&url, io::BufReader::new(file)) {
                     return Err(UpdateError::BadArchive {
                         url,
@@ -205,23 +272,22 @@ pub fn update(
                     });
                 }
                 validators.insert(
-                    eco.clone(),
+                    eco,
                     EcosystemInfo {
                         records: 0,
                         etag,
                         last_modified,
                     },
                 );
-                statuses.insert(eco.clone(), EcosystemStatus::Downloaded);
             }
             Fetched::NotModified => {
                 // Only asked conditionally when the old database has this ecosystem.
-                if let (Some(db), Some(prev)) = (&old, previous) {
-                    for json in db.records_of(eco)? {
+                if let (Some(db), Some(prev)) = (&old, old_validators.get(eco.as_str())) {
+                    for json in db.records_of(&eco)? {
                         collector.add_json(|| format!("{eco} (kept)"), &json);
                     }
                     validators.insert(
-                        eco.clone(),
+                        eco,
                         EcosystemInfo {
                             records: 0,
                             etag: prev.etag.clone(),
@@ -229,14 +295,8 @@ pub fn update(
                         },
                     );
                 }
-                statuses.insert(eco.clone(), EcosystemStatus::Unchanged);
             }
-            Fetched::Missing if explicit => {
-                return Err(UpdateError::UnknownEcosystem(eco.clone()));
-            }
-            Fetched::Missing => {
-                statuses.insert(eco.clone(), EcosystemStatus::Missing);
-            }
+            Fetched::Missing => {}
         }
     }
     let (import, set) = collector.finish();
@@ -382,7 +442,7 @@ impl Mirror {
                             file,
                             etag: None,
                             last_modified: None,
-                            bytes: 0,
+                            bytes,
                         }
                     }
                     Err(e) if e.kind() == io::ErrorKind::NotFound => Fetched::Missing,
