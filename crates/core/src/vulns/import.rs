@@ -444,7 +444,7 @@ fn has_ext(path: &Path, ext: &str) -> bool {
 /// inside the archive: no real OSV zip has one).
 fn plain_entry_name(name: &str) -> bool {
     !name.starts_with(['/', '\\'])
-        && !name.get(1..2).is_some_and(|c| c == ":")
+        && name.get(1..2).is_none_or(|c| c != ":")
         && !name.split(['/', '\\']).any(|c| c == "..")
         && !name.contains('\0')
 }
