@@ -19,6 +19,9 @@ _trusca() {
             trusca,completions)
                 cmd="trusca__subcmd__completions"
                 ;;
+            trusca,db)
+                cmd="trusca__subcmd__db"
+                ;;
             trusca,help)
                 cmd="trusca__subcmd__help"
                 ;;
@@ -28,8 +31,35 @@ _trusca() {
             trusca,scan)
                 cmd="trusca__subcmd__scan"
                 ;;
+            trusca__subcmd__db,help)
+                cmd="trusca__subcmd__db__subcmd__help"
+                ;;
+            trusca__subcmd__db,import)
+                cmd="trusca__subcmd__db__subcmd__import"
+                ;;
+            trusca__subcmd__db,status)
+                cmd="trusca__subcmd__db__subcmd__status"
+                ;;
+            trusca__subcmd__db,update)
+                cmd="trusca__subcmd__db__subcmd__update"
+                ;;
+            trusca__subcmd__db__subcmd__help,help)
+                cmd="trusca__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__db__subcmd__help,import)
+                cmd="trusca__subcmd__db__subcmd__help__subcmd__import"
+                ;;
+            trusca__subcmd__db__subcmd__help,status)
+                cmd="trusca__subcmd__db__subcmd__help__subcmd__status"
+                ;;
+            trusca__subcmd__db__subcmd__help,update)
+                cmd="trusca__subcmd__db__subcmd__help__subcmd__update"
+                ;;
             trusca__subcmd__help,completions)
                 cmd="trusca__subcmd__help__subcmd__completions"
+                ;;
+            trusca__subcmd__help,db)
+                cmd="trusca__subcmd__help__subcmd__db"
                 ;;
             trusca__subcmd__help,help)
                 cmd="trusca__subcmd__help__subcmd__help"
@@ -40,6 +70,15 @@ _trusca() {
             trusca__subcmd__help,scan)
                 cmd="trusca__subcmd__help__subcmd__scan"
                 ;;
+            trusca__subcmd__help__subcmd__db,import)
+                cmd="trusca__subcmd__help__subcmd__db__subcmd__import"
+                ;;
+            trusca__subcmd__help__subcmd__db,status)
+                cmd="trusca__subcmd__help__subcmd__db__subcmd__status"
+                ;;
+            trusca__subcmd__help__subcmd__db,update)
+                cmd="trusca__subcmd__help__subcmd__db__subcmd__update"
+                ;;
             *)
                 ;;
         esac
@@ -47,7 +86,7 @@ _trusca() {
 
     case "${cmd}" in
         trusca)
-            opts="-h -V --help --version scan sbom completions help"
+            opts="-h -V --help --version scan sbom db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -74,8 +113,182 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__db)
+            opts="-h --db --help update import status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__help)
+            opts="update import status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__import)
+            opts="-f -h --format --no-progress --db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__status)
+            opts="-f -h --format --db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__db__subcmd__update)
+            opts="-f -h --mirror --ecosystem --format --no-progress --db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ecosystem)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__help)
-            opts="scan sbom completions help"
+            opts="scan sbom db completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -91,6 +304,62 @@ _trusca() {
         trusca__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__db)
+            opts="update import status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__db__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__db__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -195,7 +464,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -242,6 +511,22 @@ _trusca() {
                     return 0
                     ;;
                 --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --offline)
+                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-db-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-mirror)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

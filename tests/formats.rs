@@ -56,6 +56,7 @@ fn validator(schema: &str) -> jsonschema::Validator {
 fn run(args: &[&str]) -> String {
     let (tmp, dir) = fixture_copy("scan/polyglot");
     let out = trusca()
+        .env("TRUSCA_DB", tmp.path().join("no-db/osv.db"))
         .arg("scan")
         .arg(&dir)
         .args(["--reproducible", "--quiet"])

@@ -4,11 +4,18 @@ use std::path::PathBuf;
 
 use assert_cmd::Command;
 
-/// The `trusca` binary under test, with a clean environment for reproducible output.
+/// The `trusca` binary under test, with a clean environment for reproducible output: offline,
+/// and pointed at a vulnerability database that does not exist (tests that match build one).
 pub fn trusca() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_trusca"));
     cmd.env_remove("TRUSCA_GIT_TOKEN")
         .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("TRUSCA_DB_MIRROR")
+        .env("TRUSCA_OFFLINE", "1")
+        .env(
+            "TRUSCA_DB",
+            std::env::temp_dir().join("trusca-tests-no-such-db/osv.db"),
+        )
         .env("NO_COLOR", "1");
     cmd
 }

@@ -1,9 +1,11 @@
 //! End-to-end tests of the `trusca` binary.
 
 mod support;
+mod vulns;
 
 mod cli;
 mod completions;
+mod db;
 mod formats;
 mod git;
 mod licenses;

@@ -19,6 +19,8 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write an SBOM of a directory or git repository (`scan` with an SBOM format)
     Sbom(SbomArgs),
+    /// Manage the local vulnerability database (OSV data)
+    Db(DbArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -83,6 +85,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub policy: PolicyArgs,
+
+    #[command(flatten)]
+    pub vulns: VulnArgs,
 }
 
 /// How policy is applied: the configuration file and the vulnerability threshold.
@@ -124,6 +129,26 @@ impl From<FailOnArg> for trusca_core::policy::FailOn {
             FailOnArg::None => FailOn::None,
         }
     }
+}
+
+/// Where vulnerability data comes from during a scan.
+#[derive(Debug, Args)]
+pub struct VulnArgs {
+    /// The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]
+    #[arg(long, env = "TRUSCA_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Never touch the network: without a database, vulnerabilities are not checked
+    #[arg(long, env = "TRUSCA_OFFLINE", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    pub offline: bool,
+
+    /// Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days
+    #[arg(long, value_name = "DAYS")]
+    pub max_db_age: Option<u64>,
+
+    /// Where the first scan downloads the database from when there is none
+    #[arg(long = "db-mirror", env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+    pub mirror: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -189,6 +214,80 @@ pub enum CdxVersion {
     /// CycloneDX 1.6
     #[value(name = "1.6")]
     V1_6,
+}
+
+/// `trusca db …`: the database file, shared by every `db` subcommand.
+#[derive(Debug, Args)]
+pub struct DbArgs {
+    /// The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]
+    #[arg(long, global = true, env = "TRUSCA_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: DbCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged
+    /// ecosystems are not downloaded again
+    Update(DbUpdateArgs),
+    /// Build the database from OSV data on disk: a directory in the osv.dev layout, zips,
+    /// or `*.json` records
+    Import(DbImportArgs),
+    /// Show the database path, build time, age, source and record counts
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbUpdateArgs {
+    /// Where to download from: an `http(s)://` URL, a `file://` URL or a directory in the
+    /// osv.dev layout [default: the public OSV bucket]
+    #[arg(long, env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+    pub mirror: Option<String>,
+
+    /// Only this ecosystem (OSV name, such as `PyPI` or `crates.io`); repeatable
+    #[arg(long, value_name = "NAME")]
+    pub ecosystem: Vec<String>,
+
+    /// Report format
+    #[arg(short, long, value_enum, default_value_t = DbReportFormat::Text)]
+    pub format: DbReportFormat,
+
+    /// No progress bar
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbImportArgs {
+    /// Directories, zips or `*.json` records to read
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Report format
+    #[arg(short, long, value_enum, default_value_t = DbReportFormat::Text)]
+    pub format: DbReportFormat,
+
+    /// No progress bar
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// Output format [default: `text` on a terminal, `json` otherwise]
+    #[arg(short, long, value_enum)]
+    pub format: Option<DbReportFormat>,
+}
+
+/// Formats of the `db` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DbReportFormat {
+    /// Lines and a table, for people
+    Text,
+    /// JSON
+    Json,
 }
 
 #[cfg(test)]

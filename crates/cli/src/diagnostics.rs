@@ -109,10 +109,13 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
         let _ = handler.render_report(&mut out, &r);
     }
     if !quiet {
-        let warnings: Vec<_> = diags
+        let mut warnings: Vec<_> = diags
             .iter()
             .filter(|d| d.severity != Severity::Error)
             .collect();
+        // Warnings about the whole scan (no vulnerability data, an outdated database) first,
+        // so a long list of per-file warnings never hides them.
+        warnings.sort_by_key(|d| d.file.is_some());
         for d in warnings.iter().take(MAX_LISTED_WARNINGS) {
             let label = if d.severity == Severity::Note {
                 "note"
@@ -120,6 +123,9 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
                 "warning"
             };
             out.push_str(&format!("{label}: {d}\n"));
+            if let Some(help) = d.help.as_deref().filter(|_| d.file.is_none()) {
+                out.push_str(&format!("  help: {help}\n"));
+            }
         }
         if warnings.len() > MAX_LISTED_WARNINGS {
             out.push_str(&format!(

@@ -52,13 +52,16 @@ fn main() -> ExitCode {
             args.format,
             args.spec_version,
             Some(&args.policy),
+            Some(&args.vulns),
         ),
         Command::Sbom(args) => commands::scan::run(
             &args.target,
             Some(args.format.into()),
             args.spec_version,
             None,
+            None,
         ),
+        Command::Db(args) => commands::db::run(&args),
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

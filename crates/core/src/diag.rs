@@ -68,11 +68,15 @@ pub enum Code {
     ExceptionUnused,
     /// A bounded walk or read stopped at its limit; the result may be incomplete.
     LimitReached,
+    /// No vulnerability database could be opened or downloaded: vulnerabilities were not checked.
+    VulnDbUnavailable,
+    /// The vulnerability database is older than the scan allows.
+    VulnDbOutdated,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 14] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -85,6 +89,8 @@ impl Code {
         Code::ExceptionExpired,
         Code::ExceptionUnused,
         Code::LimitReached,
+        Code::VulnDbUnavailable,
+        Code::VulnDbOutdated,
     ];
 
     /// The kebab-case name.
@@ -102,6 +108,8 @@ impl Code {
             Code::ExceptionExpired => "exception-expired",
             Code::ExceptionUnused => "exception-unused",
             Code::LimitReached => "limit-reached",
+            Code::VulnDbUnavailable => "vuln-db-unavailable",
+            Code::VulnDbOutdated => "vuln-db-outdated",
         }
     }
 }

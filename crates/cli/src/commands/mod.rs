@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
 pub mod completions;
+pub mod db;
 pub mod policy;
 pub mod scan;
+pub mod vulns;

@@ -12,8 +12,8 @@ use trusca_core::scan::{self, ExplicitFile, ScanOptions};
 use trusca_core::source;
 use trusca_core::walk::WalkOptions;
 
-use crate::args::{CdxVersion, Format, PolicyArgs, TargetArgs};
-use crate::commands::policy;
+use crate::args::{CdxVersion, Format, PolicyArgs, TargetArgs, VulnArgs};
+use crate::commands::{policy, vulns};
 use crate::diagnostics;
 use crate::progress::Bar;
 use crate::Outcome;
@@ -25,6 +25,7 @@ pub fn run(
     format: Option<Format>,
     spec: CdxVersion,
     policy_args: Option<&PolicyArgs>,
+    vuln_args: Option<&VulnArgs>,
 ) -> Outcome {
     let explicit = match parse_lockfile_args(&args.lockfile) {
         Ok(e) => e,
@@ -67,6 +68,9 @@ pub fn run(
     };
     if walk {
         licenses::apply(&mut scan, &prepared.root, &config.licenses.overrides());
+    }
+    if let Some(v) = vuln_args {
+        vulns::apply(&mut scan, v, args.no_progress || args.quiet);
     }
     if let Some(p) = policy_args {
         policy::apply(&mut scan, &config, p);

@@ -162,7 +162,8 @@ fn scan_failure(scan: &Scan) -> Option<String> {
 
 /// Diagnostic codes whose errors make the whole scan unusable (not only one file).
 fn is_fatal(code: Code) -> bool {
-    matches!(code, Code::TargetUnusable)
+    // An outdated database is only an error-severity diagnostic under `--max-db-age`.
+    matches!(code, Code::TargetUnusable | Code::VulnDbOutdated)
 }
 
 /// A violation before exceptions, with what exceptions match on.

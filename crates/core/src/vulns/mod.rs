@@ -18,10 +18,13 @@ use crate::model::{Ecosystem, Package};
 use crate::scan::Scan;
 use crate::version::{Scheme, Version};
 
+pub mod db;
+pub mod import;
 pub mod matcher;
 pub mod names;
 pub mod osv;
 pub mod severity;
+pub mod update;
 
 use osv::Vulnerability;
 

@@ -1,0 +1,319 @@
+//! `trusca db update|import|status`: build and inspect the local vulnerability database.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use trusca_core::vulns::db::{self, Db, DbInfo};
+use trusca_core::vulns::import::{self, ImportLimits, ImportProgress, ImportReport};
+use trusca_core::vulns::update::{self, EcosystemStatus, UpdateOptions, UpdateProgress};
+
+use crate::args::{DbArgs, DbCommand, DbReportFormat};
+use crate::diagnostics;
+use crate::Outcome;
+
+const HOW_TO_GET_DATA: &str =
+    "run `trusca db update` (or `trusca db import PATH` with OSV data on disk)";
+
+/// The database path: `--db` / `TRUSCA_DB`, else the default in the user's cache directory.
+pub fn db_path(arg: Option<&Path>) -> Option<PathBuf> {
+    arg.map(Path::to_owned).or_else(db::default_path)
+}
+
+/// Runs one `db` subcommand.
+pub fn run(args: &DbArgs) -> Outcome {
+    let Some(path) = db_path(args.db.as_deref()) else {
+        diagnostics::fatal(
+            "cannot find a cache directory for the vulnerability database",
+            Some("pass `--db PATH` or set `TRUSCA_DB`"),
+        );
+        return Outcome::Error;
+    };
+    match &args.command {
+        DbCommand::Update(a) => {
+            let options = UpdateOptions {
+                mirror: a
+                    .mirror
+                    .clone()
+                    .unwrap_or_else(|| update::DEFAULT_MIRROR.to_owned()),
+                ecosystems: a.ecosystem.clone(),
+                limits: ImportLimits::default(),
+            };
+            let bar = Bar::new(a.no_progress);
+            let result = update::update(&path, &options, &bar);
+            bar.finish();
+            match result {
+                Ok((report, info)) => {
+                    print_report(&path, &report.import, &info, a.format, Some(&report));
+                    Outcome::Pass
+                }
+                Err(e) => {
+                    diagnostics::fatal(
+                        &e.to_string(),
+                        Some("the previous database, if any, is unchanged"),
+                    );
+                    Outcome::Error
+                }
+            }
+        }
+        DbCommand::Import(a) => {
+            let bar = Bar::new(a.no_progress);
+            let result = import::import(&path, &a.paths, ImportLimits::default(), &bar);
+            bar.finish();
+            match result {
+                Ok((report, info)) => {
+                    print_report(&path, &report, &info, a.format, None);
+                    Outcome::Pass
+                }
+                Err(e) => {
+                    diagnostics::fatal(
+                        &e.to_string(),
+                        Some("the previous database, if any, is unchanged"),
+                    );
+                    Outcome::Error
+                }
+            }
+        }
+        DbCommand::Status(a) => status(&path, a.format),
+    }
+}
+
+fn status(path: &Path, format: Option<DbReportFormat>) -> Outcome {
+    let db = match Db::open(path) {
+        Ok(db) => db,
+        Err(e) => {
+            diagnostics::fatal(&e.to_string(), Some(HOW_TO_GET_DATA));
+            return Outcome::Error;
+        }
+    };
+    let info = db.info();
+    let format = format.unwrap_or(if std::io::stdout().is_terminal() {
+        DbReportFormat::Text
+    } else {
+        DbReportFormat::Json
+    });
+    let out = match format {
+        DbReportFormat::Json => {
+            let mut value = info_json(path, info);
+            if let Some(obj) = value.as_object_mut() {
+                obj.insert("packages".into(), db.package_count().unwrap_or(0).into());
+            }
+            format!("{}\n", pretty(&value))
+        }
+        DbReportFormat::Text => {
+            let mut s = String::new();
+            s.push_str(&format!("database  {}\n", path.display()));
+            s.push_str(&format!(
+                "built     {} ({} ago)\n",
+                info.built_rfc3339(),
+                age(info.age())
+            ));
+            s.push_str(&format!("source    {}\n", info.source));
+            s.push_str(&format!(
+                "records   {} ({} withdrawn), {} packages\n\n",
+                info.records,
+                info.withdrawn,
+                db.package_count().unwrap_or(0)
+            ));
+            s.push_str(&counts_table(
+                info.ecosystems.iter().map(|(k, v)| (k.as_str(), v.records)),
+            ));
+            s
+        }
+    };
+    emit(&out)
+}
+
+fn print_report(
+    path: &Path,
+    report: &ImportReport,
+    info: &DbInfo,
+    format: DbReportFormat,
+    update: Option<&update::UpdateReport>,
+) {
+    let out = match format {
+        DbReportFormat::Json => {
+            let mut value = serde_json::json!({
+                "database": info_json(path, info),
+                "import": report,
+            });
+            if let (Some(u), Some(obj)) = (update, value.as_object_mut()) {
+                obj.insert("ecosystems".into(), serde_json::json!(u.ecosystems));
+                obj.insert("downloaded_bytes".into(), u.bytes.into());
+            }
+            format!("{}\n", pretty(&value))
+        }
+        DbReportFormat::Text => {
+            let mut s = String::new();
+            if let Some(u) = update {
+                let (mut down, mut same, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+                for (eco, status) in &u.ecosystems {
+                    match status {
+                        EcosystemStatus::Downloaded => down.push(eco.as_str()),
+                        EcosystemStatus::Unchanged => same.push(eco.as_str()),
+                        EcosystemStatus::Missing => missing.push(eco.as_str()),
+                    }
+                }
+                for (label, list) in [
+                    ("downloaded", &down),
+                    ("unchanged", &same),
+                    ("not on the mirror", &missing),
+                ] {
+                    if !list.is_empty() {
+                        s.push_str(&format!("{label}: {}\n", list.join(", ")));
+                    }
+                }
+                s.push_str(&format!("transferred {} bytes\n", u.bytes));
+            }
+            s.push_str(&format!(
+                "wrote {} with {} records ({} withdrawn, {} duplicates dropped)\n",
+                path.display(),
+                report.records,
+                report.withdrawn,
+                report.duplicates
+            ));
+            if report.skipped_total() > 0 {
+                s.push_str(&format!("skipped {}:\n", report.skipped_total()));
+                for (reason, n) in &report.skipped {
+                    s.push_str(&format!("  {n:>6}  {}\n", reason.describe()));
+                }
+                for ex in &report.examples {
+                    s.push_str(&format!("  - {}: {}\n", ex.input, ex.message));
+                }
+            }
+            s.push('\n');
+            s.push_str(&counts_table(
+                report.per_ecosystem.iter().map(|(k, v)| (k.as_str(), *v)),
+            ));
+            s
+        }
+    };
+    emit(&out);
+}
+
+fn info_json(path: &Path, info: &DbInfo) -> serde_json::Value {
+    serde_json::json!({
+        "path": path.display().to_string(),
+        "schema_version": info.schema_version,
+        "built": info.built_rfc3339(),
+        "age_seconds": info.age().as_secs(),
+        "source": info.source,
+        "records": info.records,
+        "withdrawn": info.withdrawn,
+        "ecosystems": info.ecosystems,
+    })
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// Two aligned columns: ecosystem and record count.
+fn counts_table<'a>(rows: impl Iterator<Item = (&'a str, u64)>) -> String {
+    let rows: Vec<(&str, u64)> = rows.collect();
+    let width = rows
+        .iter()
+        .map(|(e, _)| e.chars().count())
+        .chain(["ecosystem".len()])
+        .max()
+        .unwrap_or(9);
+    let mut s = format!("{:<width$}  {:>8}\n", "ecosystem", "records");
+    for (eco, n) in rows {
+        s.push_str(&format!("{eco:<width$}  {n:>8}\n"));
+    }
+    s
+}
+
+/// A rough age for people: minutes, hours or days.
+fn age(d: Duration) -> String {
+    let secs = d.as_secs();
+    let plural = |n: u64, unit: &str| format!("{n} {unit}{}", if n == 1 { "" } else { "s" });
+    if secs < 3600 {
+        plural(secs / 60, "minute")
+    } else if secs < 2 * 86_400 {
+        plural(secs / 3600, "hour")
+    } else {
+        plural(secs / 86_400, "day")
+    }
+}
+
+fn emit(text: &str) -> Outcome {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Outcome::Pass,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Pass,
+        Err(e) => {
+            diagnostics::fatal(&format!("cannot write to standard output: {e}"), None);
+            Outcome::Error
+        }
+    }
+}
+
+/// The progress bar of `db update` and `db import`: bytes of the current download, then the
+/// records read; drawn on standard error only when it is a terminal.
+pub(crate) struct Bar {
+    bar: ProgressBar,
+}
+
+impl Bar {
+    pub(crate) fn new(hidden: bool) -> Self {
+        let bar = if hidden || !std::io::stderr().is_terminal() {
+            ProgressBar::hidden()
+        } else {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(spinner_style());
+            bar.set_message("reading OSV records");
+            bar.enable_steady_tick(Duration::from_millis(100));
+            bar
+        };
+        Bar { bar }
+    }
+
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+fn spinner_style() -> ProgressStyle {
+    ProgressStyle::with_template("{spinner} {msg}")
+        .unwrap_or_else(|_| ProgressStyle::default_spinner())
+}
+
+impl ImportProgress for Bar {
+    fn records(&self, count: u64) {
+        self.bar.set_message(format!("{count} records read"));
+    }
+}
+
+impl UpdateProgress for Bar {
+    fn download_started(&self, ecosystem: &str, total: Option<u64>) {
+        self.bar.set_position(0);
+        match total {
+            Some(total) => {
+                self.bar.set_length(total);
+                self.bar.set_style(
+                    ProgressStyle::with_template(
+                        "{bar:30} {bytes}/{total_bytes} {prefix}  {wide_msg}",
+                    )
+                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                );
+            }
+            None => {
+                self.bar.unset_length();
+                self.bar.set_style(
+                    ProgressStyle::with_template("{spinner} {bytes} {prefix}  {wide_msg}")
+                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+                );
+            }
+        }
+        self.bar.set_prefix(ecosystem.to_owned());
+    }
+
+    fn downloaded(&self, received: u64) {
+        self.bar.set_position(received);
+    }
+}

@@ -1,0 +1,603 @@
+//! `db update`: fetch OSV bulk data (`<base>/<Ecosystem>/all.zip`) from the public OSV bucket
+//! or a mirror (HTTP(S), `file://`, or a directory) and rebuild the database.
+//!
+//! Downloads are conditional: the `ETag` and `Last-Modified` of each ecosystem's last download
+//! are stored in the database, and an ecosystem the server answers `304 Not Modified` for
+//! keeps its records from the current database. Every download goes to a temporary file next
+//! to the database first; the new database replaces the old one only when every ecosystem was
+//! fetched completely, so a network failure or a cut-off transfer leaves the old one in place.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::db::{self, Db, DbError, DbInfo, EcosystemInfo};
+use super::import::{Collector, ImportLimits, ImportProgress, ImportReport};
+use crate::model::Ecosystem;
+
+/// The public OSV bucket.
+pub const DEFAULT_MIRROR: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// What to update from.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// The mirror: an `http(s)://` URL, a `file://` URL or a directory.
+    pub mirror: String,
+    /// Only these ecosystems (OSV directory names); empty: the mirror's `ecosystems.txt`, or
+    /// the ecosystems trusca scans when it has none.
+    pub ecosystems: Vec<String>,
+    /// Bounds on the data read.
+    pub limits: ImportLimits,
+}
+
+/// Receives progress while an update runs.
+pub trait UpdateProgress: ImportProgress {
+    /// A download of `ecosystem` started; `total` is its size when the server says.
+    fn download_started(&self, _ecosystem: &str, _total: Option<u64>) {}
+    /// `received` bytes of the current download arrived so far.
+    fn downloaded(&self, _received: u64) {}
+}
+
+/// Progress that goes nowhere.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoUpdateProgress;
+
+impl ImportProgress for NoUpdateProgress {}
+impl UpdateProgress for NoUpdateProgress {}
+
+/// What happened to one ecosystem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EcosystemStatus {
+    /// Downloaded (or read from a directory mirror).
+    Downloaded,
+    /// The server said it had not changed; the previous records were kept.
+    Unchanged,
+    /// The mirror has no data for it.
+    Missing,
+}
+
+/// What an update did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UpdateReport {
+    /// Records read and skipped.
+    pub import: ImportReport,
+    /// Per ecosystem: what happened.
+    pub ecosystems: BTreeMap<String, EcosystemStatus>,
+    /// Bytes downloaded in total.
+    pub bytes: u64,
+}
+
+/// Why an update failed; the previous database is unchanged in every case.
+#[derive(Debug, thiserror::Error)]
+pub enum UpdateError {
+    /// The mirror URL or path is not usable.
+    #[error("invalid mirror `{0}`: {1}")]
+    Mirror(String, String),
+    /// A request failed (connection, TLS, timeout, status).
+    #[error("download of `{url}` failed: {message}")]
+    Network {
+        /// What was being fetched.
+        url: String,
+        /// What happened.
+        message: String,
+    },
+    /// The transfer ended before the announced size.
+    #[error("download of `{url}` was cut off after {received} of {expected} bytes")]
+    Truncated {
+        /// What was being fetched.
+        url: String,
+        /// Bytes received.
+        received: u64,
+        /// Bytes announced.
+        expected: u64,
+    },
+    /// The downloaded file is not a readable zip.
+    #[error("`{url}` is not a readable zip archive: {message}")]
+    BadArchive {
+        /// What was fetched.
+        url: String,
+        /// Details.
+        message: String,
+    },
+    /// An ecosystem named with `--ecosystem` is not on the mirror.
+    #[error("the mirror has no data for ecosystem `{0}`")]
+    UnknownEcosystem(String),
+    /// Nothing could be fetched at all.
+    #[error("the mirror `{0}` has no OSV data for any of the requested ecosystems")]
+    Empty(String),
+    /// A local file operation failed.
+    #[error("cannot write a temporary file next to `{path}`: {message}")]
+    Io {
+        /// The database path.
+        path: PathBuf,
+        /// Details.
+        message: String,
+    },
+    /// Writing the database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// Where records come from.
+enum Mirror {
+    Http {
+        base: String,
+        client: reqwest::blocking::Client,
+    },
+    Dir(PathBuf),
+}
+
+/// A fetched `all.zip`.
+enum Fetched {
+    /// The zip, in a temporary file (HTTP) or in place (directory), with its validators.
+    Zip {
+        file: fs::File,
+        etag: Option<String>,
+        last_modified: Option<String>,
+        bytes: u64,
+    },
+    NotModified,
+    Missing,
+}
+
+/// Updates the database at `db_path` from a mirror.
+pub fn update(
+    db_path: &Path,
+    options: &UpdateOptions,
+    progress: &dyn UpdateProgress,
+) -> Result<(UpdateReport, DbInfo), UpdateError> {
+    let mirror = Mirror::new(&options.mirror)?;
+    let source = mirror.source();
+    // An unreadable old database is simply rebuilt from scratch.
+    let mut old = Db::open(db_path).ok();
+    let old_validators = old
+        .as_ref()
+        .filter(|db| db.info().source == source)
+        .map(|db| db.info().ecosystems.clone())
+        .unwrap_or_default();
+
+    let explicit = !options.ecosystems.is_empty();
+    let ecosystems = if explicit {
+        options.ecosystems.clone()
+    } else {
+        mirror.ecosystem_list()?
+    };
+    for eco in &ecosystems {
+        if !super::import::safe_component(eco) {
+            return Err(UpdateError::Mirror(
+                options.mirror.clone(),
+                format!("`{eco}` is not an ecosystem name"),
+            ));
+        }
+    }
+
+    let dir = match db_path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&dir).map_err(|e| UpdateError::Io {
+        path: db_path.to_owned(),
+        message: e.to_string(),
+    })?;
+
+    // Fetch everything first: a failure here leaves the old database untouched, and when
+    // nothing changed there is no need to rebuild.
+    let mut fetched = Vec::with_capacity(ecosystems.len());
+    let mut bytes = 0;
+    for eco in &ecosystems {
+        let previous = old_validators.get(eco.as_str());
+        let f = mirror.fetch(eco, previous, &dir, db_path, progress)?;
+        match &f {
+            Fetched::Missing if explicit => {
+                return Err(UpdateError::UnknownEcosystem(eco.clone()));
+            }
+            Fetched::Zip { bytes: n, .. } => bytes += n,
+            _ => {}
+        }
+        fetched.push((eco.clone(), f));
+    }
+    let statuses: BTreeMap<String, EcosystemStatus> = fetched
+        .iter()
+        .map(|(eco, f)| {
+            let status = match f {
+                Fetched::Zip { .. } => EcosystemStatus::Downloaded,
+                Fetched::NotModified => EcosystemStatus::Unchanged,
+                Fetched::Missing => EcosystemStatus::Missing,
+            };
+            (eco.clone(), status)
+        })
+        .collect();
+
+    // Nothing changed on the mirror and the same ecosystems were asked for: the stored records
+    // stay as they are and only the time of the last successful update is refreshed (that is
+    // what the age of the data means). If the file cannot be written in place (another
+    // process has it open), it is rebuilt below instead.
+    let unchanged_info = old.as_ref().and_then(|db| {
+        let unchanged = statuses
+            .iter()
+            .filter(|(_, s)| **s == EcosystemStatus::Unchanged)
+            .map(|(e, _)| e);
+        let same = !statuses.values().any(|s| *s == EcosystemStatus::Downloaded)
+            && unchanged.eq(db.info().ecosystems.keys());
+        same.then(|| db.info().clone())
+    });
+    if let Some(info) = unchanged_info {
+        // This process's own read handle would keep the file from being opened for writing.
+        drop(old.take());
+        match db::touch(db_path, info) {
+            Ok(info) => {
+                let import = ImportReport {
+                    records: info.records,
+                    withdrawn: info.withdrawn,
+                    per_ecosystem: info
+                        .ecosystems
+                        .iter()
+                        .map(|(k, v)| (k.clone(), v.records))
+                        .collect(),
+                    ..ImportReport::default()
+                };
+                return Ok((
+                    UpdateReport {
+                        import,
+                        ecosystems: statuses,
+                        bytes,
+                    },
+                    info,
+                ));
+            }
+            Err(_) => old = Db::open(db_path).ok(),
+        }
+    }
+
+    let mut collector = Collector::new(options.limits, progress);
+    let mut validators = BTreeMap::new();
+    for (eco, f) in fetched {
+        match f {
+            Fetched::Zip {
+                file,
+                etag,
+                last_modified,
+                ..
+            } => {
+                let url = mirror.url_of(&eco);
+                if !collector.add_zip(&url, io::BufReader::new(file)) {
+                    return Err(UpdateError::BadArchive {
+                        url,
+                        message: "no central directory".to_owned(),
+                    });
+                }
+                validators.insert(
+                    eco,
+                    EcosystemInfo {
+                        records: 0,
+                        etag,
+                        last_modified,
+                    },
+                );
+            }
+            Fetched::NotModified => {
+                // Only asked conditionally when the old database has this ecosystem.
+                if let (Some(db), Some(prev)) = (&old, old_validators.get(eco.as_str())) {
+                    for json in db.records_of(&eco)? {
+                        collector.add_json(|| format!("{eco} (kept)"), &json);
+                    }
+                    validators.insert(
+                        eco,
+                        EcosystemInfo {
+                            records: 0,
+                            etag: prev.etag.clone(),
+                            last_modified: prev.last_modified.clone(),
+                        },
+                    );
+                }
+            }
+            Fetched::Missing => {}
+        }
+    }
+    let (import, set) = collector.finish();
+    if set.len() == 0 {
+        return Err(UpdateError::Empty(options.mirror.clone()));
+    }
+    drop(old);
+    let info = db::write(db_path, set, &source, validators)?;
+    Ok((
+        UpdateReport {
+            import,
+            ecosystems: statuses,
+            bytes,
+        },
+        info,
+    ))
+}
+
+/// The ecosystems fetched when the mirror lists none: those trusca scans.
+pub fn builtin_ecosystems() -> Vec<String> {
+    Ecosystem::ALL
+        .iter()
+        .map(|e| e.osv_name().to_owned())
+        .collect()
+}
+
+impl Mirror {
+    fn new(mirror: &str) -> Result<Mirror, UpdateError> {
+        let bad = |m: &str| UpdateError::Mirror(mirror.to_owned(), m.to_owned());
+        let lower = mirror.to_ascii_lowercase();
+        if lower.starts_with("http://") || lower.starts_with("https://") {
+            // reqwest is built without a default crypto provider so that no C crypto library
+            // is linked; ring is installed here (a no-op when one is already installed).
+            let _ = rustls::crypto::ring::default_provider().install_default();
+            let client = reqwest::blocking::Client::builder()
+                .user_agent(concat!("trusca/", env!("CARGO_PKG_VERSION")))
+                .connect_timeout(Duration::from_secs(30))
+                // In the blocking client this bounds the wait for the headers and for each
+                // read of the body: a stalled transfer fails, a long one does not.
+                .timeout(Duration::from_secs(120))
+                .build()
+                .map_err(|e| bad(&e.to_string()))?;
+            Ok(Mirror::Http {
+                base: mirror.trim_end_matches('/').to_owned(),
+                client,
+            })
+        } else if let Some(path) = mirror.strip_prefix("file://") {
+            Ok(Mirror::Dir(PathBuf::from(path)))
+        } else if lower.contains("://") {
+            Err(bad("only `http`, `https` and `file` URLs, or a directory"))
+        } else {
+            Ok(Mirror::Dir(PathBuf::from(mirror)))
+        }
+    }
+
+    /// The source recorded in the database.
+    fn source(&self) -> String {
+        match self {
+            Mirror::Http { base, .. } => base.clone(),
+            Mirror::Dir(p) => fs::canonicalize(p)
+                .unwrap_or_else(|_| p.clone())
+                .display()
+                .to_string(),
+        }
+    }
+
+    fn url_of(&self, eco: &str) -> String {
+        match self {
+            Mirror::Http { base, .. } => format!("{base}/{}/all.zip", encode_segment(eco)),
+            Mirror::Dir(p) => p.join(eco).join("all.zip").display().to_string(),
+        }
+    }
+
+    fn ecosystem_list(&self) -> Result<Vec<String>, UpdateError> {
+        let text = match self {
+            Mirror::Http { base, client } => {
+                let url = format!("{base}/ecosystems.txt");
+                let response = client.get(&url).send().map_err(|e| network(&url, &e))?;
+                match response.status() {
+                    s if s.is_success() => {
+                        let mut text = String::new();
+                        response
+                            .take(1024 * 1024)
+                            .read_to_string(&mut text)
+                            .map_err(|e| network(&url, &e))?;
+                        Some(text)
+                    }
+                    s if s == reqwest::StatusCode::NOT_FOUND
+                        || s == reqwest::StatusCode::FORBIDDEN =>
+                    {
+                        None
+                    }
+                    s => {
+                        return Err(UpdateError::Network {
+                            url,
+                            message: format!("the server answered {s}"),
+                        })
+                    }
+                }
+            }
+            Mirror::Dir(p) => {
+                if !p.is_dir() {
+                    return Err(UpdateError::Mirror(
+                        p.display().to_string(),
+                        "not a directory".to_owned(),
+                    ));
+                }
+                fs::read_to_string(p.join("ecosystems.txt")).ok()
+            }
+        };
+        let list: Vec<String> = text
+            .map(|t| {
+                t.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(if list.is_empty() {
+            builtin_ecosystems()
+        } else {
+            list
+        })
+    }
+
+    fn fetch(
+        &self,
+        eco: &str,
+        previous: Option<&EcosystemInfo>,
+        dir: &Path,
+        db_path: &Path,
+        progress: &dyn UpdateProgress,
+    ) -> Result<Fetched, UpdateError> {
+        let url = self.url_of(eco);
+        let client = match self {
+            Mirror::Dir(_) => {
+                return Ok(match fs::File::open(&url) {
+                    Ok(file) => {
+                        let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+                        progress.download_started(eco, Some(bytes));
+                        Fetched::Zip {
+                            file,
+                            etag: None,
+                            last_modified: None,
+                            bytes,
+                        }
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Fetched::Missing,
+                    Err(e) => {
+                        return Err(UpdateError::Network {
+                            url,
+                            message: e.to_string(),
+                        })
+                    }
+                });
+            }
+            Mirror::Http { client, .. } => client,
+        };
+        let mut request = client.get(&url);
+        if let Some(prev) = previous {
+            if let Some(etag) = &prev.etag {
+                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+            }
+            if let Some(lm) = &prev.last_modified {
+                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+            }
+        }
+        let mut response = request.send().map_err(|e| network(&url, &e))?;
+        let status = response.status();
+        if status == reqwest::StatusCode::NOT_MODIFIED {
+            return Ok(if previous.is_some() {
+                Fetched::NotModified
+            } else {
+                // A 304 to an unconditional request makes no sense.
+                return Err(UpdateError::Network {
+                    url,
+                    message: "the server answered 304 to an unconditional request".to_owned(),
+                });
+            });
+        }
+        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::FORBIDDEN {
+            // The public bucket answers 403 for objects that do not exist.
+            return Ok(Fetched::Missing);
+        }
+        if !status.is_success() {
+            return Err(UpdateError::Network {
+                url,
+                message: format!("the server answered {status}"),
+            });
+        }
+        let header = |name: reqwest::header::HeaderName| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let etag = header(reqwest::header::ETAG);
+        let last_modified = header(reqwest::header::LAST_MODIFIED);
+        let expected = response.content_length();
+        progress.download_started(eco, expected);
+
+        let io_err = |e: &dyn std::fmt::Display| UpdateError::Io {
+            path: db_path.to_owned(),
+            message: e.to_string(),
+        };
+        // The temporary file is deleted when dropped; it is opened again by handle, so it
+        // never has to be found by name.
+        let mut file = tempfile::tempfile_in(dir).map_err(|e| io_err(&e))?;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut received: u64 = 0;
+        loop {
+            let n = match response.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    return Err(match expected {
+                        Some(expected) => UpdateError::Truncated {
+                            url,
+                            received,
+                            expected,
+                        },
+                        None => network(&url, &e),
+                    })
+                }
+            };
+            let chunk = buf.get(..n).unwrap_or_default();
+            file.write_all(chunk).map_err(|e| io_err(&e))?;
+            received += n as u64;
+            progress.downloaded(received);
+        }
+        if let Some(expected) = expected {
+            if received != expected {
+                return Err(UpdateError::Truncated {
+                    url,
+                    received,
+                    expected,
+                });
+            }
+        }
+        file.seek(SeekFrom::Start(0)).map_err(|e| io_err(&e))?;
+        Ok(Fetched::Zip {
+            file,
+            etag,
+            last_modified,
+            bytes: received,
+        })
+    }
+}
+
+fn network(url: &str, e: &dyn std::error::Error) -> UpdateError {
+    // reqwest's top-level message is generic; the cause chain says what happened.
+    let mut message = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        message.push_str(": ");
+        message.push_str(&s.to_string());
+        source = s.source();
+    }
+    UpdateError::Network {
+        url: url.to_owned(),
+        message,
+    }
+}
+
+/// Percent-encodes one URL path segment (ecosystem names such as `Red Hat` have spaces).
+fn encode_segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b':') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_encoded() {
+        assert_eq!(encode_segment("Red Hat"), "Red%20Hat");
+        assert_eq!(encode_segment("crates.io"), "crates.io");
+    }
+
+    #[test]
+    fn mirrors_are_recognised() {
+        assert!(matches!(
+            Mirror::new("file:///tmp/x"),
+            Ok(Mirror::Dir(p)) if p == Path::new("/tmp/x")
+        ));
+        assert!(matches!(Mirror::new("/srv/osv"), Ok(Mirror::Dir(_))));
+        assert!(matches!(
+            Mirror::new("http://127.0.0.1:1/"),
+            Ok(Mirror::Http { base, .. }) if base == "http://127.0.0.1:1"
+        ));
+        assert!(Mirror::new("ftp://x.example/").is_err());
+    }
+}
