@@ -290,6 +290,15 @@ pub enum DbReportFormat {
     Json,
 }
 
+impl From<CdxVersion> for trusca_core::sbom::cyclonedx::SpecVersion {
+    fn from(v: CdxVersion) -> Self {
+        match v {
+            CdxVersion::V1_5 => Self::V1_5,
+            CdxVersion::V1_6 => Self::V1_6,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -298,14 +307,5 @@ mod tests {
     #[test]
     fn command_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-}
-
-impl From<CdxVersion> for trusca_core::sbom::cyclonedx::SpecVersion {
-    fn from(v: CdxVersion) -> Self {
-        match v {
-            CdxVersion::V1_5 => Self::V1_5,
-            CdxVersion::V1_6 => Self::V1_6,
-        }
     }
 }

@@ -720,6 +720,97 @@ fn now_unix() -> u64 {
         .unwrap_or(0)
 }
 
+impl super::Advisories for Db {
+    type Error = DbError;
+
+    fn candidates(
+        &self,
+        ecosystem: crate::model::Ecosystem,
+        name: &str,
+    ) -> Result<std::borrow::Cow<'_, [Vulnerability]>, DbError> {
+        let advisories = self.lookup(ecosystem.osv_name(), name)?;
+        Ok(std::borrow::Cow::Owned(
+            advisories.into_iter().map(Advisory::into_record).collect(),
+        ))
+    }
+}
+
+impl Advisory {
+    /// The compact form as an OSV record holding what matching reads (the looked-up package's
+    /// entries, ids, summary, severities).
+    pub fn into_record(self) -> Vulnerability {
+        let word = |w: Option<String>| w.map(|w| serde_json::json!({ "severity": w }));
+        Vulnerability {
+            id: self.id,
+            modified: self.modified,
+            published: None,
+            withdrawn: None,
+            aliases: self.aliases,
+            related: Vec::new(),
+            summary: self.summary,
+            details: None,
+            severity: self.severity,
+            affected: self
+                .affected
+                .into_iter()
+                .map(|a| crate::vulns::osv::Affected {
+                    package: Some(crate::vulns::osv::AffectedPackage {
+                        ecosystem: a.ecosystem,
+                        name: a.name,
+                        purl: None,
+                    }),
+                    severity: a.severity,
+                    ranges: a
+                        .ranges
+                        .into_iter()
+                        .map(|r| crate::vulns::osv::Range {
+                            kind: r.kind,
+                            repo: r.repo,
+                            events: r.events.into_iter().map(RangeEvent::into_event).collect(),
+                            database_specific: None,
+                        })
+                        .collect(),
+                    versions: a.versions,
+                    ecosystem_specific: None,
+                    database_specific: word(a.severity_word),
+                })
+                .collect(),
+            references: Vec::new(),
+            database_specific: word(self.severity_word),
+        }
+    }
+}
+
+impl RangeEvent {
+    fn into_event(self) -> crate::vulns::osv::Event {
+        let mut e = crate::vulns::osv::Event::default();
+        match self {
+            RangeEvent::Introduced(v) => e.introduced = Some(v),
+            RangeEvent::Fixed(v) => e.fixed = Some(v),
+            RangeEvent::LastAffected(v) => e.last_affected = Some(v),
+            RangeEvent::Limit(v) => e.limit = Some(v),
+        }
+        e
+    }
+}
+
+/// Fills the references of findings from the full records (the compact form matching reads
+/// leaves them out): advisory, fix and report links for each finding.
+pub fn fill_references(db: &Db, findings: &mut [super::Finding]) {
+    for f in findings.iter_mut().filter(|f| f.references.is_empty()) {
+        if let Ok(Some(record)) = db.record(&f.id) {
+            f.references = record
+                .references
+                .into_iter()
+                .map(|r| super::FindingReference {
+                    kind: r.kind.to_ascii_lowercase(),
+                    url: r.url,
+                })
+                .collect();
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -878,96 +969,5 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
-    }
-}
-
-impl super::Advisories for Db {
-    type Error = DbError;
-
-    fn candidates(
-        &self,
-        ecosystem: crate::model::Ecosystem,
-        name: &str,
-    ) -> Result<std::borrow::Cow<'_, [Vulnerability]>, DbError> {
-        let advisories = self.lookup(ecosystem.osv_name(), name)?;
-        Ok(std::borrow::Cow::Owned(
-            advisories.into_iter().map(Advisory::into_record).collect(),
-        ))
-    }
-}
-
-impl Advisory {
-    /// The compact form as an OSV record holding what matching reads (the looked-up package's
-    /// entries, ids, summary, severities).
-    pub fn into_record(self) -> Vulnerability {
-        let word = |w: Option<String>| w.map(|w| serde_json::json!({ "severity": w }));
-        Vulnerability {
-            id: self.id,
-            modified: self.modified,
-            published: None,
-            withdrawn: None,
-            aliases: self.aliases,
-            related: Vec::new(),
-            summary: self.summary,
-            details: None,
-            severity: self.severity,
-            affected: self
-                .affected
-                .into_iter()
-                .map(|a| crate::vulns::osv::Affected {
-                    package: Some(crate::vulns::osv::AffectedPackage {
-                        ecosystem: a.ecosystem,
-                        name: a.name,
-                        purl: None,
-                    }),
-                    severity: a.severity,
-                    ranges: a
-                        .ranges
-                        .into_iter()
-                        .map(|r| crate::vulns::osv::Range {
-                            kind: r.kind,
-                            repo: r.repo,
-                            events: r.events.into_iter().map(RangeEvent::into_event).collect(),
-                            database_specific: None,
-                        })
-                        .collect(),
-                    versions: a.versions,
-                    ecosystem_specific: None,
-                    database_specific: word(a.severity_word),
-                })
-                .collect(),
-            references: Vec::new(),
-            database_specific: word(self.severity_word),
-        }
-    }
-}
-
-impl RangeEvent {
-    fn into_event(self) -> crate::vulns::osv::Event {
-        let mut e = crate::vulns::osv::Event::default();
-        match self {
-            RangeEvent::Introduced(v) => e.introduced = Some(v),
-            RangeEvent::Fixed(v) => e.fixed = Some(v),
-            RangeEvent::LastAffected(v) => e.last_affected = Some(v),
-            RangeEvent::Limit(v) => e.limit = Some(v),
-        }
-        e
-    }
-}
-
-/// Fills the references of findings from the full records (the compact form matching reads
-/// leaves them out): advisory, fix and report links for each finding.
-pub fn fill_references(db: &Db, findings: &mut [super::Finding]) {
-    for f in findings.iter_mut().filter(|f| f.references.is_empty()) {
-        if let Ok(Some(record)) = db.record(&f.id) {
-            f.references = record
-                .references
-                .into_iter()
-                .map(|r| super::FindingReference {
-                    kind: r.kind.to_ascii_lowercase(),
-                    url: r.url,
-                })
-                .collect();
-        }
     }
 }
