@@ -5,3 +5,4 @@ mod support;
 mod cli;
 mod completions;
 mod git;
+mod upload;

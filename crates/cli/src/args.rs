@@ -19,6 +19,10 @@ pub enum Command {
     Scan(ScanArgs),
     /// Write an SBOM of a directory or git repository (`scan` with an SBOM format)
     Sbom(SbomArgs),
+    /// Upload a scan result or CycloneDX SBOM to a trusca server
+    Upload(crate::commands::upload::UploadArgs),
+    /// Run the trusca team server, migrate its database, or administer it
+    Server(trusca_server::cli::ServerArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -80,6 +84,9 @@ pub struct ScanArgs {
     /// CycloneDX specification version
     #[arg(long, value_enum, default_value_t = CdxVersion::V1_6)]
     pub spec_version: CdxVersion,
+
+    #[command(flatten)]
+    pub upload: crate::commands::upload::ScanUpload,
 }
 
 #[derive(Debug, Args)]

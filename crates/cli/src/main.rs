@@ -47,10 +47,20 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Command::Scan(args) => commands::scan::run(&args.target, args.format, args.spec_version),
-        Command::Sbom(args) => {
-            commands::scan::run(&args.target, Some(args.format.into()), args.spec_version)
-        }
+        Command::Scan(args) => commands::scan::run(
+            &args.target,
+            args.format,
+            args.spec_version,
+            args.upload.upload.then_some(&args.upload.connection),
+        ),
+        Command::Sbom(args) => commands::scan::run(
+            &args.target,
+            Some(args.format.into()),
+            args.spec_version,
+            None,
+        ),
+        Command::Upload(args) => commands::upload::run(&args),
+        Command::Server(args) => commands::server::run(args),
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

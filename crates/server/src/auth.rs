@@ -157,7 +157,11 @@ impl Caller {
 
     /// The teams a cross-project query covers: the named or bound team, else every team of the
     /// user (every team for a super admin).
-    pub async fn scope(&self, state: &AppState, named: Option<&str>) -> Result<TeamScope, ApiError> {
+    pub async fn scope(
+        &self,
+        state: &AppState,
+        named: Option<&str>,
+    ) -> Result<TeamScope, ApiError> {
         if named.is_some() || self.key_team.is_some() {
             return Ok(TeamScope::Teams(vec![self.team(state, named).await?.id]));
         }
@@ -219,7 +223,8 @@ fn presented_token(parts: &Parts) -> Option<String> {
 fn token_prefix(token: &str) -> Option<&str> {
     let rest = token.strip_prefix("trs_")?;
     let (prefix, secret) = rest.split_once('_')?;
-    let ok = |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric());
+    let ok =
+        |s: &str| !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric());
     (ok(prefix) && ok(secret)).then_some(prefix)
 }
 

@@ -92,23 +92,67 @@ impl ApiError {
     pub fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         use ApiError::*;
         match self {
-            Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", "Authentication required"),
-            BadCredentials => (StatusCode::UNAUTHORIZED, "bad-credentials", "Invalid API key"),
-            RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate-limited", "Too many failed authentications"),
+            Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Authentication required",
+            ),
+            BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad-credentials",
+                "Invalid API key",
+            ),
+            RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                "Too many failed authentications",
+            ),
             Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Forbidden"),
             NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
             BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             TeamRequired(_) => (StatusCode::BAD_REQUEST, "team-required", "Team required"),
-            Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-document", "Invalid document"),
+            Invalid(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-document",
+                "Invalid document",
+            ),
             MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON"),
-            TooDeep(_) => (StatusCode::BAD_REQUEST, "json-too-deep", "JSON nested too deeply"),
-            TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "Request body too large"),
-            TooManyComponents { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too-many-components", "Too many components"),
-            UnsupportedMediaType(_) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported media type"),
-            IdempotencyConflict => (StatusCode::CONFLICT, "idempotency-key-reused", "Idempotency key reused"),
+            TooDeep(_) => (
+                StatusCode::BAD_REQUEST,
+                "json-too-deep",
+                "JSON nested too deeply",
+            ),
+            TooLarge(_) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body-too-large",
+                "Request body too large",
+            ),
+            TooManyComponents { .. } => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too-many-components",
+                "Too many components",
+            ),
+            UnsupportedMediaType(_) => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+            ),
+            IdempotencyConflict => (
+                StatusCode::CONFLICT,
+                "idempotency-key-reused",
+                "Idempotency key reused",
+            ),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
-            Timeout => (StatusCode::SERVICE_UNAVAILABLE, "timeout", "Request timed out"),
-            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Internal server error"),
+            Timeout => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "timeout",
+                "Request timed out",
+            ),
+            Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Internal server error",
+            ),
         }
     }
 

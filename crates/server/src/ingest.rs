@@ -386,7 +386,12 @@ fn cdx_vulnerabilities(
             .filter(|a| *a != id)
             .map(str::to_owned)
             .collect();
-        for a in v.get("affects").and_then(Value::as_array).into_iter().flatten() {
+        for a in v
+            .get("affects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let Some(c) = a
                 .get("ref")
                 .and_then(Value::as_str)

@@ -51,7 +51,9 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .map_err(|e| ServeError::Bind(config.listen, e))?;
-    let addr = listener.local_addr().map_err(|e| ServeError::Bind(config.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
     let app = app(AppState::new(db, config));
     axum::serve(
@@ -106,7 +108,10 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     };
     let status = res.status();
     if (status.is_client_error() || status.is_server_error())
-        && res.headers().get(header::CONTENT_TYPE).map(HeaderValue::as_bytes)
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(HeaderValue::as_bytes)
             != Some(PROBLEM_JSON.as_bytes())
     {
         // A response no handler described (unknown route, wrong method, a panic): give it the

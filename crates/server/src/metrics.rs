@@ -57,7 +57,11 @@ impl Metrics {
         let components = Counter::default();
         let pool_size = Gauge::default();
         let pool_idle = Gauge::default();
-        registry.register("http_requests", "HTTP requests by route and status", requests.clone());
+        registry.register(
+            "http_requests",
+            "HTTP requests by route and status",
+            requests.clone(),
+        );
         registry.register(
             "http_request_duration_seconds",
             "HTTP request latency by route",
@@ -65,8 +69,16 @@ impl Metrics {
         );
         registry.register("uploads", "Scans stored", uploads.clone());
         registry.register("components_stored", "Components stored", components.clone());
-        registry.register("db_pool_connections", "Open database connections", pool_size.clone());
-        registry.register("db_pool_idle", "Idle database connections", pool_idle.clone());
+        registry.register(
+            "db_pool_connections",
+            "Open database connections",
+            pool_size.clone(),
+        );
+        registry.register(
+            "db_pool_idle",
+            "Idle database connections",
+            pool_idle.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -97,7 +109,8 @@ impl Metrics {
     /// The text exposition, with the pool gauges read now.
     pub fn render(&self, pool: (u32, usize)) -> String {
         self.pool_size.set(i64::from(pool.0));
-        self.pool_idle.set(i64::try_from(pool.1).unwrap_or(i64::MAX));
+        self.pool_idle
+            .set(i64::try_from(pool.1).unwrap_or(i64::MAX));
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();

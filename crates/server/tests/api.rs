@@ -46,48 +46,127 @@ async fn upload_list_query_and_triage_carry_over() {
         assert_eq!(a.json["latest_scan"]["summary"]["findings"], 1);
 
         // Which projects use lodash, at which versions.
-        let a = send(app, "GET", "/v1/components?purl=pkg:npm/lodash", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/components?purl=pkg:npm/lodash",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 200);
         let uses: Vec<(String, String)> = a.json["components"]
             .as_array()
             .expect("list")
             .iter()
-            .map(|c| (c["project"].as_str().unwrap_or("").to_owned(), c["version"].as_str().unwrap_or("").to_owned()))
+            .map(|c| {
+                (
+                    c["project"].as_str().unwrap_or("").to_owned(),
+                    c["version"].as_str().unwrap_or("").to_owned(),
+                )
+            })
             .collect();
         assert_eq!(
             uses,
-            [("api".to_owned(), "4.17.21".to_owned()), ("web".to_owned(), "4.17.20".to_owned())],
+            [
+                ("api".to_owned(), "4.17.21".to_owned()),
+                ("web".to_owned(), "4.17.20".to_owned())
+            ],
             "{}",
             env.name
         );
-        let a = send(app, "GET", "/v1/components?name=left-pad", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/components?name=left-pad",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.json["components"].as_array().map(Vec::len), Some(1));
 
         // Which projects are affected by an advisory, by alias too.
-        let a = send(app, "GET", "/v1/advisories/CVE-2021-0001/projects", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/advisories/CVE-2021-0001/projects",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 200);
         assert_eq!(a.json["affected"][0]["project"], "web");
         assert_eq!(a.json["affected"][0]["advisory_id"], "GHSA-aaaa");
 
         // Scans, detail, components, document.
-        let a = send(app, "GET", "/v1/projects/web/scans", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/projects/web/scans",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.json["scans"].as_array().map(Vec::len), Some(1));
-        let a = send(app, "GET", &format!("/v1/projects/web/scans/{first_scan}"), Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            &format!("/v1/projects/web/scans/{first_scan}"),
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 200);
         assert_eq!(a.json["commit"], "abc123");
-        let a = send(app, "GET", &format!("/v1/projects/web/scans/{first_scan}/components?limit=1"), Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            &format!("/v1/projects/web/scans/{first_scan}/components?limit=1"),
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.json["total"], 2);
         assert_eq!(a.json["components"].as_array().map(Vec::len), Some(1));
         assert_eq!(a.json["components"][0]["license"], "MIT");
-        let a = send(app, "GET", &format!("/v1/projects/web/scans/{first_scan}/document"), Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            &format!("/v1/projects/web/scans/{first_scan}/document"),
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 200);
         assert_eq!(a.json, doc);
-        let a = send(app, "GET", "/v1/projects/web/scans/999999", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/projects/web/scans/999999",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 404);
 
         // Triage: not_affected needs a justification; then it is recorded by alias.
         let triage = |body: Value| {
-            send(app, "PUT", "/v1/projects/web/findings/CVE-2021-0001/triage", Some(&p.dev_a), json_body(&body), &[])
+            send(
+                app,
+                "PUT",
+                "/v1/projects/web/findings/CVE-2021-0001/triage",
+                Some(&p.dev_a),
+                json_body(&body),
+                &[],
+            )
         };
         let a = triage(json!({"purl": "pkg:npm/lodash@4.17.20", "state": "not_affected"})).await;
         assert_eq!(a.status, 422);
@@ -104,11 +183,27 @@ async fn upload_list_query_and_triage_carry_over() {
         assert_eq!(a.status, 201);
         let second = a.json["scan"]["id"].as_i64().expect("id");
         assert_ne!(second, first_scan);
-        let a = send(app, "GET", "/v1/projects/web/findings", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/projects/web/findings",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.json["scan_id"], second);
         assert_eq!(a.json["findings"][0]["triage"]["state"], "not_affected");
         assert_eq!(a.json["findings"][0]["triage"]["by"], "dev-a");
-        let a = send(app, "GET", "/v1/advisories/GHSA-aaaa/projects", Some(&p.dev_a), None, &[]).await;
+        let a = send(
+            app,
+            "GET",
+            "/v1/advisories/GHSA-aaaa/projects",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.json["affected"][0]["triage_state"], "not_affected");
         env.finish().await;
     }
@@ -122,7 +217,15 @@ async fn idempotency_replays_and_conflicts() {
         let post = |doc: &Value, key: &'static str| {
             let (app, token, doc) = (env.app.clone(), p.dev_a.clone(), doc.clone());
             async move {
-                send(&app, "POST", "/v1/projects/web/scans", Some(&token), json_body(&doc), &[("idempotency-key", key)]).await
+                send(
+                    &app,
+                    "POST",
+                    "/v1/projects/web/scans",
+                    Some(&token),
+                    json_body(&doc),
+                    &[("idempotency-key", key)],
+                )
+                .await
             }
         };
         let first = post(&doc, "k-1").await;
@@ -130,16 +233,31 @@ async fn idempotency_replays_and_conflicts() {
         let again = post(&doc, "k-1").await;
         assert_eq!(again.status, 201);
         assert_eq!(again.bytes, first.bytes, "{}", env.name);
-        assert_eq!(again.headers.get("idempotent-replayed").map(|v| v.as_bytes()), Some(&b"true"[..]));
+        assert_eq!(
+            again
+                .headers
+                .get("idempotent-replayed")
+                .map(|v| v.as_bytes()),
+            Some(&b"true"[..])
+        );
         assert_eq!(count(&env.state.db, "scans").await, 1);
         let other = trusca_result("web", &[("b", "2.0.0")], &[]);
         let conflict = post(&other, "k-1").await;
         assert_eq!(conflict.status, 409);
-        assert_eq!(conflict.json["type"], "urn:trusca:problem:idempotency-key-reused");
+        assert_eq!(
+            conflict.json["type"],
+            "urn:trusca:problem:idempotency-key-reused"
+        );
         assert_eq!(count(&env.state.db, "scans").await, 1);
         // Concurrent requests with one key store once.
         let (x, y) = tokio::join!(post(&other, "k-2"), post(&other, "k-2"));
-        assert_eq!((x.status, y.status), (201.try_into().unwrap_or_default(), 201.try_into().unwrap_or_default()));
+        assert_eq!(
+            (x.status, y.status),
+            (
+                201.try_into().unwrap_or_default(),
+                201.try_into().unwrap_or_default()
+            )
+        );
         assert_eq!(x.bytes, y.bytes);
         assert_eq!(count(&env.state.db, "scans").await, 2, "{}", env.name);
         env.finish().await;
@@ -156,7 +274,9 @@ async fn audit_rows_cannot_be_changed() {
             .execute(&env.state.db.pool)
             .await;
         assert!(update.is_err(), "{}: UPDATE went through", env.name);
-        let delete = sqlx::query("DELETE FROM audit_log").execute(&env.state.db.pool).await;
+        let delete = sqlx::query("DELETE FROM audit_log")
+            .execute(&env.state.db.pool)
+            .await;
         assert!(delete.is_err(), "{}: DELETE went through", env.name);
         assert_eq!(count(&env.state.db, "audit_log").await, before);
         let actors: Vec<(String,)> = sqlx::query_as("SELECT actor FROM audit_log")
@@ -178,7 +298,14 @@ async fn hostile_uploads_are_problems_and_store_nothing() {
         let p = people(&env.state.db).await;
         let app = &env.app;
         let post = |ct: &'static str, body: Vec<u8>| {
-            send(app, "POST", "/v1/projects/web/scans", Some(&p.dev_a), Some((ct, body)), &[])
+            send(
+                app,
+                "POST",
+                "/v1/projects/web/scans",
+                Some(&p.dev_a),
+                Some((ct, body)),
+                &[],
+            )
         };
         let doc = trusca_result("web", &[("a", "1.0.0")], &[]).to_string();
 
@@ -200,7 +327,11 @@ async fn hostile_uploads_are_problems_and_store_nothing() {
         assert_eq!(a.status, 415);
         assert_eq!(a.json["type"], "urn:trusca:problem:unsupported-media-type");
 
-        let a = post("application/json", br#"{"schema_version": 1, "packages": "nope"}"#.to_vec()).await;
+        let a = post(
+            "application/json",
+            br#"{"schema_version": 1, "packages": "nope"}"#.to_vec(),
+        )
+        .await;
         assert_eq!(a.status, 422);
         let a = post("application/json", b"[1, 2]".to_vec()).await;
         assert_eq!(a.status, 422);
@@ -210,7 +341,11 @@ async fn hostile_uploads_are_problems_and_store_nothing() {
         assert_eq!(count(&env.state.db, "components").await, 0);
 
         // Over the component limit: refused whole.
-        let a = post("application/vnd.cyclonedx+json", cyclonedx(150_001).to_string().into_bytes()).await;
+        let a = post(
+            "application/vnd.cyclonedx+json",
+            cyclonedx(150_001).to_string().into_bytes(),
+        )
+        .await;
         assert_eq!(a.status, 413);
         assert_eq!(a.json["type"], "urn:trusca:problem:too-many-components");
         assert_eq!(count(&env.state.db, "components").await, 0);
@@ -234,14 +369,34 @@ async fn failed_authentication_is_rate_limited() {
     for env in backends(config).await {
         let p = people(&env.state.db).await;
         for _ in 0..3 {
-            let a = send(&env.app, "GET", "/v1/projects", Some("trs_000000000000_bad"), None, &[]).await;
+            let a = send(
+                &env.app,
+                "GET",
+                "/v1/projects",
+                Some("trs_000000000000_bad"),
+                None,
+                &[],
+            )
+            .await;
             assert_eq!(a.status, 401);
             assert_eq!(a.json["type"], "urn:trusca:problem:bad-credentials");
         }
-        let a = send(&env.app, "GET", "/v1/projects", Some("trs_000000000000_bad"), None, &[]).await;
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects",
+            Some("trs_000000000000_bad"),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 429);
         assert_eq!(a.json["type"], "urn:trusca:problem:rate-limited");
-        let retry: u64 = a.headers["retry-after"].to_str().ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let retry: u64 = a.headers["retry-after"]
+            .to_str()
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         assert!((1..=60).contains(&retry));
         // While blocked, even a good key from that address waits.
         let a = send(&env.app, "GET", "/v1/projects", Some(&p.dev_a), None, &[]).await;
@@ -257,12 +412,33 @@ async fn revoked_keys_stop_working() {
         let a = send(&env.app, "GET", "/v1/projects", Some(&p.dev_b), None, &[]).await;
         assert_eq!(a.status, 200);
         let prefix = p.dev_b.split('_').nth(1).expect("prefix");
-        let a = send(&env.app, "DELETE", &format!("/v1/keys/{prefix}"), Some(&p.dev_b), None, &[]).await;
+        let a = send(
+            &env.app,
+            "DELETE",
+            &format!("/v1/keys/{prefix}"),
+            Some(&p.dev_b),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(a.status, 204);
         let a = send(&env.app, "GET", "/v1/projects", Some(&p.dev_b), None, &[]).await;
         assert_eq!(a.status, 401);
-        let a = send(&env.app, "GET", "/v1/admin/audit", Some(&p.super_admin), None, &[]).await;
-        let actions: Vec<&str> = a.json["entries"].as_array().expect("entries").iter().filter_map(|e| e["action"].as_str()).collect();
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/admin/audit",
+            Some(&p.super_admin),
+            None,
+            &[],
+        )
+        .await;
+        let actions: Vec<&str> = a.json["entries"]
+            .as_array()
+            .expect("entries")
+            .iter()
+            .filter_map(|e| e["action"].as_str())
+            .collect();
         assert!(actions.contains(&"key.revoke"));
         env.finish().await;
     }
@@ -277,7 +453,15 @@ async fn unknown_routes_and_methods_are_problems() {
         let a = send(&env.app, "DELETE", "/health", None, None, &[]).await;
         assert_eq!(a.status, 405);
         assert_eq!(a.json["type"], "urn:trusca:problem:method-not-allowed");
-        let a = send(&env.app, "GET", "/v1/projects/x/scans/notanumber", Some("trs_a_b"), None, &[]).await;
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects/x/scans/notanumber",
+            Some("trs_a_b"),
+            None,
+            &[],
+        )
+        .await;
         assert!(a.status.is_client_error());
         assert_eq!(a.headers["content-type"], "application/problem+json");
         env.finish().await;
@@ -290,7 +474,13 @@ async fn health_metrics_and_openapi() {
         let p = people(&env.state.db).await;
         let a = send(&env.app, "GET", "/health", None, None, &[]).await;
         assert_eq!(a.status, 200);
-        let _ = upload(&env.app, &p.dev_a, "web", &trusca_result("web", &[("a", "1")], &[])).await;
+        let _ = upload(
+            &env.app,
+            &p.dev_a,
+            "web",
+            &trusca_result("web", &[("a", "1")], &[]),
+        )
+        .await;
         let a = send(&env.app, "GET", "/metrics", None, None, &[]).await;
         let text = String::from_utf8_lossy(&a.bytes);
         assert!(text.contains("trusca_http_requests_total{method=\"POST\",route=\"/v1/projects/{project}/scans\",status=\"201\"} 1"), "{text}");
@@ -311,6 +501,14 @@ fn openapi_lists_every_route() {
         let op = &doc["paths"][path][method.to_ascii_lowercase()];
         assert!(op.is_object(), "openapi.json lacks {method} {path}");
     }
-    let listed: usize = doc["paths"].as_object().map_or(0, |p| p.values().map(|m| m.as_object().map_or(0, |m| m.len())).sum());
-    assert_eq!(listed, trusca_server::ROUTES.len(), "openapi.json lists routes the server lacks");
+    let listed: usize = doc["paths"].as_object().map_or(0, |p| {
+        p.values()
+            .map(|m| m.as_object().map_or(0, |m| m.len()))
+            .sum()
+    });
+    assert_eq!(
+        listed,
+        trusca_server::ROUTES.len(),
+        "openapi.json lists routes the server lacks"
+    );
 }

@@ -2,3 +2,5 @@
 
 pub mod completions;
 pub mod scan;
+pub mod server;
+pub mod upload;

@@ -16,8 +16,14 @@ use crate::diagnostics;
 use crate::progress::Bar;
 use crate::Outcome;
 
-/// Runs a scan and writes it in `format` (chosen by the terminal when `None`).
-pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outcome {
+/// Runs a scan and writes it in `format` (chosen by the terminal when `None`); uploads the
+/// result when `upload` names a server connection.
+pub fn run(
+    args: &TargetArgs,
+    format: Option<Format>,
+    spec: CdxVersion,
+    upload: Option<&crate::commands::upload::Connection>,
+) -> Outcome {
     let explicit = match parse_lockfile_args(&args.lockfile) {
         Ok(e) => e,
         Err(msg) => {
@@ -82,6 +88,9 @@ pub fn run(args: &TargetArgs, format: Option<Format>, spec: CdxVersion) -> Outco
             Some("see the warnings above"),
         );
         return Outcome::Error;
+    }
+    if let Some(connection) = upload {
+        return crate::commands::upload::upload_scan(connection, &scan);
     }
     Outcome::Pass
 }

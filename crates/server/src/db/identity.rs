@@ -341,7 +341,11 @@ pub async fn touch_key(db: &Db, key_id: i64) -> Result<(), sqlx::Error> {
 /// Checks a presented token against a stored argon2 hash.
 pub fn verify_token(token: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(token.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(token.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 

@@ -341,7 +341,12 @@ pub fn scan_json(r: &AnyRow) -> Result<Value, sqlx::Error> {
 }
 
 /// The scans of a project, newest first.
-pub async fn list(db: &Db, project_id: i64, limit: i64, offset: i64) -> Result<Vec<Value>, sqlx::Error> {
+pub async fn list(
+    db: &Db,
+    project_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Value>, sqlx::Error> {
     let sql = format!(
         "SELECT {SCAN_COLUMNS} FROM scans s WHERE s.project_id = $1 ORDER BY s.id DESC \
          LIMIT $2 OFFSET $3"
@@ -374,13 +379,12 @@ pub async fn document(
     project_id: i64,
     scan_id: i64,
 ) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT document_type, document FROM scans WHERE project_id = $1 AND id = $2",
-    )
-    .bind(project_id)
-    .bind(scan_id)
-    .fetch_optional(&db.pool)
-    .await?;
+    let row =
+        sqlx::query("SELECT document_type, document FROM scans WHERE project_id = $1 AND id = $2")
+            .bind(project_id)
+            .bind(scan_id)
+            .fetch_optional(&db.pool)
+            .await?;
     row.map(|r| Ok((r.try_get("document_type")?, r.try_get("document")?)))
         .transpose()
 }

@@ -46,7 +46,10 @@ async fn members(
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
     let items = portfolio::members(&state.db, ctx.id).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "team": ctx.name, "members": items })))
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "team": ctx.name, "members": items }),
+    ))
 }
 
 #[derive(Debug, Deserialize)]

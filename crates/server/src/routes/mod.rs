@@ -67,9 +67,17 @@ pub async fn read_json_body(
     let media = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     match media.as_deref() {
-        Some(m) if m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")) => {}
+        Some(m)
+            if m == "application/json"
+                || (m.starts_with("application/") && m.ends_with("+json")) => {}
         Some(m) => {
             return Err(ApiError::UnsupportedMediaType(format!(
                 "the body must be JSON (`application/json`), not `{m}`"
@@ -128,12 +136,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
 
 /// A JSON response from already-serialised text.
 pub fn json_text(status: StatusCode, body: String) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "application/json")],
-        body,
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
 /// A JSON response from a value.

@@ -39,8 +39,7 @@ async fn component_users(
     }
     let scope = caller.scope(&state, q.team.as_deref()).await?;
     let items =
-        portfolio::component_users(&state.db, &scope, q.purl.as_deref(), q.name.as_deref())
-            .await?;
+        portfolio::component_users(&state.db, &scope, q.purl.as_deref(), q.name.as_deref()).await?;
     Ok(json_value(StatusCode::OK, &json!({ "components": items })))
 }
 

@@ -27,8 +27,14 @@ pub fn router() -> Router<AppState> {
         .route("/v1/projects/{project}", get(project_detail))
         .route("/v1/projects/{project}/scans", get(list_scans).post(upload))
         .route("/v1/projects/{project}/scans/{scan}", get(scan_detail))
-        .route("/v1/projects/{project}/scans/{scan}/document", get(scan_document))
-        .route("/v1/projects/{project}/scans/{scan}/components", get(scan_components))
+        .route(
+            "/v1/projects/{project}/scans/{scan}/document",
+            get(scan_document),
+        )
+        .route(
+            "/v1/projects/{project}/scans/{scan}/components",
+            get(scan_components),
+        )
         .route("/v1/projects/{project}/findings", get(findings))
         .route(
             "/v1/projects/{project}/findings/{advisory}/triage",
@@ -144,8 +150,10 @@ async fn upload(
 fn replayed(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
     let mut res = json_text(status, body);
-    res.headers_mut()
-        .insert("idempotent-replayed", header::HeaderValue::from_static("true"));
+    res.headers_mut().insert(
+        "idempotent-replayed",
+        header::HeaderValue::from_static("true"),
+    );
     res
 }
 
@@ -271,7 +279,13 @@ async fn findings(
 }
 
 /// The VEX states a finding can be given.
-const STATES: &[&str] = &["in_triage", "not_affected", "affected", "fixed", "false_positive"];
+const STATES: &[&str] = &[
+    "in_triage",
+    "not_affected",
+    "affected",
+    "fixed",
+    "false_positive",
+];
 /// CycloneDX `analysis.justification` and OpenVEX `justification` values.
 const JUSTIFICATIONS: &[&str] = &[
     "code_not_present",
@@ -327,7 +341,9 @@ async fn set_triage(
         ));
     }
     if body.comment.as_ref().is_some_and(|c| c.len() > 10_000) {
-        return Err(ApiError::Invalid("the comment is longer than 10000 bytes".into()));
+        return Err(ApiError::Invalid(
+            "the comment is longer than 10000 bytes".into(),
+        ));
     }
     let result = portfolio::set_triage(
         &state.db,

@@ -97,15 +97,21 @@ pub struct People {
 /// Teams `alpha` and `beta`; `dev-a` and `admin-a` in alpha, `dev-b` in beta, `root` a super
 /// admin in no team.
 pub async fn people(db: &Db) -> People {
-    identity::create_team(db, "alpha", "test").await.expect("team");
-    identity::create_team(db, "beta", "test").await.expect("team");
+    identity::create_team(db, "alpha", "test")
+        .await
+        .expect("team");
+    identity::create_team(db, "beta", "test")
+        .await
+        .expect("team");
     for (user, role) in [
         ("dev-a", "user"),
         ("admin-a", "user"),
         ("dev-b", "user"),
         ("root", "super_admin"),
     ] {
-        identity::create_user(db, user, role, "test").await.expect("user");
+        identity::create_user(db, user, role, "test")
+            .await
+            .expect("user");
     }
     identity::set_member(db, "alpha", "dev-a", "developer", "test", None)
         .await
@@ -117,7 +123,10 @@ pub async fn people(db: &Db) -> People {
         .await
         .expect("member");
     let key = |u: &'static str| async move {
-        identity::create_key(db, u, None, "test").await.expect("key").token
+        identity::create_key(db, u, None, "test")
+            .await
+            .expect("key")
+            .token
     };
     People {
         dev_a: key("dev-a").await,
