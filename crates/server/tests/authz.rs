@@ -8,6 +8,10 @@ use support::*;
 use trusca_server::config::Config;
 use trusca_server::db::identity;
 
+/// Method, route template, concrete URI (empty: a fresh key to revoke), body, and the status
+/// expected for each identity.
+type Case = (&'static str, &'static str, String, Option<serde_json::Value>, [u16; 6]);
+
 const BAD: &str = "trs_0123456789ab_notthesecret";
 
 #[tokio::test]
@@ -42,7 +46,7 @@ async fn every_route_by_every_identity() {
         const OPEN: [u16; 6] = [200; 6];
         let triage = json!({"purl": "pkg:npm/shared@1.0.0", "state": "in_triage"});
         let role = json!({"role": "developer"});
-        let cases: Vec<(&str, &str, String, Option<serde_json::Value>, [u16; 6])> = vec![
+        let cases: Vec<Case> = vec![
             ("GET", "/health", "/health".into(), None, OPEN),
             ("GET", "/metrics", "/metrics".into(), None, OPEN),
             (
