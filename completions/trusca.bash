@@ -31,6 +31,12 @@ _trusca() {
             trusca,scan)
                 cmd="trusca__subcmd__scan"
                 ;;
+            trusca,server)
+                cmd="trusca__subcmd__server"
+                ;;
+            trusca,upload)
+                cmd="trusca__subcmd__upload"
+                ;;
             trusca__subcmd__db,help)
                 cmd="trusca__subcmd__db__subcmd__help"
                 ;;
@@ -70,6 +76,12 @@ _trusca() {
             trusca__subcmd__help,scan)
                 cmd="trusca__subcmd__help__subcmd__scan"
                 ;;
+            trusca__subcmd__help,server)
+                cmd="trusca__subcmd__help__subcmd__server"
+                ;;
+            trusca__subcmd__help,upload)
+                cmd="trusca__subcmd__help__subcmd__upload"
+                ;;
             trusca__subcmd__help__subcmd__db,import)
                 cmd="trusca__subcmd__help__subcmd__db__subcmd__import"
                 ;;
@@ -79,6 +91,96 @@ _trusca() {
             trusca__subcmd__help__subcmd__db,update)
                 cmd="trusca__subcmd__help__subcmd__db__subcmd__update"
                 ;;
+            trusca__subcmd__help__subcmd__server,admin)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin"
+                ;;
+            trusca__subcmd__help__subcmd__server,migrate)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__migrate"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,add-member)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__add__subcmd__member"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,create-key)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__key"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,create-team)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__team"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,create-user)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__user"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,revoke-key)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server,admin)
+                cmd="trusca__subcmd__server__subcmd__admin"
+                ;;
+            trusca__subcmd__server,help)
+                cmd="trusca__subcmd__server__subcmd__help"
+                ;;
+            trusca__subcmd__server,migrate)
+                cmd="trusca__subcmd__server__subcmd__migrate"
+                ;;
+            trusca__subcmd__server__subcmd__admin,add-member)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__add__subcmd__member"
+                ;;
+            trusca__subcmd__server__subcmd__admin,create-key)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__admin,create-team)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__team"
+                ;;
+            trusca__subcmd__server__subcmd__admin,create-user)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__user"
+                ;;
+            trusca__subcmd__server__subcmd__admin,help)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__admin,revoke-key)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,add-member)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__add__subcmd__member"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,create-key)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,create-team)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__team"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,create-user)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__user"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,help)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,revoke-key)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__help,admin)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin"
+                ;;
+            trusca__subcmd__server__subcmd__help,help)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__help,migrate)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__migrate"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,add-member)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__add__subcmd__member"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,create-key)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,create-team)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__team"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,create-user)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__user"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,revoke-key)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
             *)
                 ;;
         esac
@@ -86,7 +188,7 @@ _trusca() {
 
     case "${cmd}" in
         trusca)
-            opts="-h -V --help --version scan sbom db completions help"
+            opts="-h -V --help --version scan sbom db upload server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,7 +390,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help)
-            opts="scan sbom db completions help"
+            opts="scan sbom db upload server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -413,6 +515,132 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__help__subcmd__server)
+            opts="migrate admin"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin)
+            opts="create-user create-team add-member create-key revoke-key"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__add__subcmd__member)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__team)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__create__subcmd__user)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__upload)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__sbom)
             opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -464,7 +692,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -527,6 +755,464 @@ _trusca() {
                     return 0
                     ;;
                 --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server)
+            opts="-h --database-url --listen --max-body-mib --request-timeout --help migrate admin help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-body-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin)
+            opts="-h --database-url --help create-user create-team add-member create-key revoke-key help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__add__subcmd__member)
+            opts="-h --team --user --role --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -W "team_admin developer" -- "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__key)
+            opts="-h --user --team --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__team)
+            opts="-h --name --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__user)
+            opts="-h --username --role --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --username)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role)
+                    COMPREPLY=($(compgen -W "super_admin user" -- "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help)
+            opts="create-user create-team add-member create-key revoke-key help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__add__subcmd__member)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__team)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__create__subcmd__user)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts="-h --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help)
+            opts="migrate admin help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin)
+            opts="create-user create-team add-member create-key revoke-key"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__add__subcmd__member)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__team)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__create__subcmd__user)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__migrate)
+            opts="-h --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__upload)
+            opts="-h --server --project --team --retries --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --project)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

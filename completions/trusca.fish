@@ -29,6 +29,8 @@ complete -c trusca -n "__fish_trusca_needs_command" -s V -l version -d 'Print ve
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "upload" -d 'Upload a scan result or CycloneDX SBOM to a trusca server'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "server" -d 'Run the trusca team server, migrate its database, or administer it'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
@@ -56,9 +58,14 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never
 false\t''"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db-mirror -d 'Where the first scan downloads the database from when there is none' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l server -d 'The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l project -d 'The project to upload to [default: the scanned target\'s name]' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l retries -d 'How often to retry after a server error or a network failure' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l upload -d 'Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
@@ -100,12 +107,42 @@ complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcom
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -l server -d 'The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -l project -d 'The project to upload to [default: the scanned target\'s name]' -r
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -l retries -d 'How often to retry after a server error or a network failure' -r
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l listen -d 'The address to listen on' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l request-timeout -d 'Seconds after which a request is abandoned (and rolled back)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "migrate" -d 'Apply database migrations and exit'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-user" -d 'Create a user'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-team" -d 'Create a team'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "add-member" -d 'Add a user to a team, or change their role in it'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-key" -d 'Create an API key for a user and print it (it is shown only this once)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "revoke-key" -d 'Revoke an API key by its prefix (`trs_<prefix>_…`)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply database migrations and exit'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db completions help" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db completions help" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db completions help" -f -a "completions" -d 'Print shell completions'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "upload" -d 'Upload a scan result or CycloneDX SBOM to a trusca server'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "server" -d 'Run the trusca team server, migrate its database, or administer it'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "completions" -d 'Print shell completions'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Apply database migrations and exit'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'

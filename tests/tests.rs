@@ -10,3 +10,4 @@ mod formats;
 mod git;
 mod licenses;
 mod policy;
+mod upload;

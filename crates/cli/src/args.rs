@@ -21,6 +21,10 @@ pub enum Command {
     Sbom(SbomArgs),
     /// Manage the local vulnerability database (OSV data)
     Db(DbArgs),
+    /// Upload a scan result or CycloneDX SBOM to a trusca server
+    Upload(crate::commands::upload::UploadArgs),
+    /// Run the trusca team server, migrate its database, or administer it
+    Server(trusca_server::cli::ServerArgs),
     /// Print shell completions
     Completions {
         /// The shell to complete for
@@ -88,6 +92,9 @@ pub struct ScanArgs {
 
     #[command(flatten)]
     pub vulns: VulnArgs,
+
+    #[command(flatten)]
+    pub upload: crate::commands::upload::ScanUpload,
 }
 
 /// How policy is applied: the configuration file and the vulnerability threshold.

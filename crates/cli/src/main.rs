@@ -53,6 +53,7 @@ fn main() -> ExitCode {
             args.spec_version,
             Some(&args.policy),
             Some(&args.vulns),
+            args.upload.upload.then_some(&args.upload.connection),
         ),
         Command::Sbom(args) => commands::scan::run(
             &args.target,
@@ -60,8 +61,11 @@ fn main() -> ExitCode {
             args.spec_version,
             None,
             None,
+            None,
         ),
         Command::Db(args) => commands::db::run(&args),
+        Command::Upload(args) => commands::upload::run(&args),
+        Command::Server(args) => commands::server::run(args),
         Command::Completions { shell } => commands::completions::run(shell),
     };
     outcome.into()

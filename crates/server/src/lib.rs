@@ -1,1 +1,160 @@
-//! The trusca team server: stores uploaded scans and serves portfolio views (see DESIGN.md, Server).
+//! The trusca team server: stores uploaded scans and serves portfolio views (see DESIGN.md,
+//! Server).
+//!
+//! [`app`] builds the axum router over an [`state::AppState`]; [`serve`] opens the database,
+//! migrates it and listens. The command-line entry points are in [`cli`].
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod ingest;
+pub mod metrics;
+pub mod routes;
+pub mod state;
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use tracing::Instrument;
+
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::error::{ApiError, PROBLEM_JSON};
+use crate::state::AppState;
+
+pub use routes::ROUTES;
+
+/// The id of one request, sent back as `X-Request-Id` and written to the audit log.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+/// The whole HTTP application.
+pub fn app(state: AppState) -> Router {
+    routes::router()
+        .route_layer(middleware::from_fn(tag_route))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), observe))
+        .with_state(state)
+}
+
+/// Opens the database, applies migrations and serves until Ctrl-C.
+pub async fn serve(config: Config) -> Result<(), ServeError> {
+    let db = Db::connect(&config.database_url, config.pool_size).await?;
+    db.migrate().await?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|e| ServeError::Bind(config.listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| ServeError::Bind(config.listen, e))?;
+    tracing::info!(%addr, backend = ?db.backend, "listening");
+    let app = app(AppState::new(db, config));
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(ServeError::Io)
+}
+
+/// Why the server could not start or stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    /// Database trouble.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// The address is taken or not ours.
+    #[error("cannot listen on `{0}`: {1}")]
+    Bind(SocketAddr, std::io::Error),
+    /// Serving failed.
+    #[error("server error: {0}")]
+    Io(std::io::Error),
+}
+
+/// Copies the matched route onto the response so the outer layer can label metrics and logs
+/// with the route template rather than the raw path.
+async fn tag_route(req: Request, next: Next) -> Response {
+    let route = req.extensions().get::<MatchedPath>().cloned();
+    let mut res = next.run(req).await;
+    if let Some(route) = route {
+        res.extensions_mut().insert(route);
+    }
+    res
+}
+
+/// The outermost layer: request id, timeout, problem bodies for every error, metrics, and one
+/// log line per request (method, route template, status, latency; never headers or bodies).
+async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    req.extensions_mut().insert(RequestId(request_id.clone()));
+    let method = req.method().to_string();
+    let span = tracing::info_span!("request", request_id = %request_id, %method);
+    let timeout = state.config.request_timeout;
+    let mut res = match tokio::time::timeout(timeout, next.run(req).instrument(span.clone())).await
+    {
+        Ok(res) => res,
+        Err(_) => ApiError::Timeout.into_response(),
+    };
+    let status = res.status();
+    if (status.is_client_error() || status.is_server_error())
+        && res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(HeaderValue::as_bytes)
+            != Some(PROBLEM_JSON.as_bytes())
+    {
+        // A response no handler described (unknown route, wrong method, a panic): give it the
+        // generic problem body of its status.
+        let extensions = std::mem::take(res.extensions_mut());
+        res = error::generic(status);
+        *res.extensions_mut() = extensions;
+    }
+    let route = res
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or("unmatched", MatchedPath::as_str)
+        .to_owned();
+    let elapsed = start.elapsed();
+    state
+        .metrics
+        .observe(&method, &route, status.as_u16(), elapsed.as_secs_f64());
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        res.headers_mut().insert("x-request-id", v);
+    }
+    span.in_scope(|| {
+        tracing::info!(
+            route = %route,
+            status = status.as_u16(),
+            latency_ms = elapsed.as_secs_f64() * 1000.0,
+            "request"
+        );
+    });
+    res
+}
+
+/// Sets up `tracing` output on stderr: JSON when `TRUSCA_LOG_FORMAT=json`, filtered by
+/// `RUST_LOG` (default `info`).
+pub fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let json = std::env::var("TRUSCA_LOG_FORMAT").is_ok_and(|v| v.eq_ignore_ascii_case("json"));
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
+}

@@ -5,3 +5,5 @@ pub mod db;
 pub mod policy;
 pub mod scan;
 pub mod vulns;
+pub mod server;
+pub mod upload;

@@ -19,13 +19,16 @@ use crate::progress::Bar;
 use crate::Outcome;
 
 /// Runs a scan and writes it in `format` (chosen by the terminal when `None`). With `policy`
-/// (`trusca scan`), the policy is evaluated and decides the exit code.
+/// (`trusca scan`), the policy is evaluated and decides the exit code; with `vuln_args` the
+/// packages are matched against the vulnerability database; with `upload` the result is sent
+/// to a trusca server.
 pub fn run(
     args: &TargetArgs,
     format: Option<Format>,
     spec: CdxVersion,
     policy_args: Option<&PolicyArgs>,
     vuln_args: Option<&VulnArgs>,
+    upload: Option<&crate::commands::upload::Connection>,
 ) -> Outcome {
     let explicit = match parse_lockfile_args(&args.lockfile) {
         Ok(e) => e,
@@ -97,6 +100,12 @@ pub fn run(
     }
     if scan.files.is_empty() && !args.quiet {
         eprintln!("warning: no dependency files found in `{target}`");
+    }
+    if let Some(connection) = upload {
+        let uploaded = crate::commands::upload::upload_scan(connection, &scan);
+        if uploaded != Outcome::Pass {
+            return uploaded;
+        }
     }
     policy::outcome(&scan, &config)
 }

@@ -1,0 +1,254 @@
+//! `trusca upload FILE` and `trusca scan --upload`: send a result to a trusca server.
+//!
+//! Every attempt of one upload carries the same `Idempotency-Key` (a UUID made once), so a retry
+//! after a lost answer is never stored twice. Server errors (5xx, 429) and network failures are
+//! retried with exponential backoff; other 4xx answers are final.
+
+use std::path::PathBuf;
+use std::thread::sleep;
+use std::time::Duration;
+
+use clap::Args;
+use reqwest::blocking::Client;
+use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::diagnostics;
+use crate::Outcome;
+
+/// Where and how to upload.
+#[derive(Debug, Clone, Args)]
+pub struct Connection {
+    /// The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)
+    #[arg(long, env = "TRUSCA_SERVER", value_name = "URL")]
+    pub server: Option<String>,
+
+    /// The project to upload to [default: the scanned target's name]
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+
+    /// The team, when the key is not bound to one and its user is in several
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+
+    /// How often to retry after a server error or a network failure
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+}
+
+/// `trusca upload`.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// A trusca JSON result (`trusca scan --format json`) or a CycloneDX JSON SBOM
+    #[arg(value_name = "RESULT")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+/// The upload flags of `trusca scan`.
+#[derive(Debug, Args)]
+pub struct ScanUpload {
+    /// Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)
+    #[arg(long)]
+    pub upload: bool,
+
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+/// `trusca upload FILE`.
+pub fn run(args: &UploadArgs) -> Outcome {
+    let body = match std::fs::read(&args.file) {
+        Ok(b) => b,
+        Err(e) => {
+            diagnostics::fatal(&format!("cannot read `{}`: {e}", args.file.display()), None);
+            return Outcome::Error;
+        }
+    };
+    let doc: Option<Value> = serde_json::from_slice(&body).ok();
+    let cyclonedx = doc
+        .as_ref()
+        .and_then(|d| d.get("bomFormat"))
+        .and_then(Value::as_str)
+        == Some("CycloneDX");
+    let named = doc.as_ref().and_then(|d| {
+        d.pointer("/target/name")
+            .or_else(|| d.pointer("/metadata/component/name"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    });
+    let media = if cyclonedx {
+        "application/vnd.cyclonedx+json"
+    } else {
+        "application/json"
+    };
+    match send(&args.connection, named.as_deref(), body, media) {
+        Ok(answer) => {
+            println!("{answer}");
+            Outcome::Pass
+        }
+        Err(e) => {
+            diagnostics::fatal(&e.message, e.hint.as_deref());
+            Outcome::Error
+        }
+    }
+}
+
+/// `trusca scan --upload`: sends the JSON result; messages go to standard error.
+pub fn upload_scan(connection: &Connection, scan: &trusca_core::scan::Scan) -> Outcome {
+    let mut body = Vec::new();
+    if let Err(e) = trusca_core::report::json::write(scan, &mut body) {
+        diagnostics::fatal(&format!("cannot serialise the result: {e}"), None);
+        return Outcome::Error;
+    }
+    match send(
+        connection,
+        Some(&scan.target.name),
+        body,
+        "application/json",
+    ) {
+        Ok(_) => Outcome::Pass,
+        Err(e) => {
+            diagnostics::fatal(&e.message, e.hint.as_deref());
+            Outcome::Error
+        }
+    }
+}
+
+/// Why an upload failed.
+#[derive(Debug)]
+pub struct UploadError {
+    message: String,
+    hint: Option<String>,
+}
+
+fn fail(message: impl Into<String>, hint: Option<&str>) -> UploadError {
+    UploadError {
+        message: message.into(),
+        hint: hint.map(str::to_owned),
+    }
+}
+
+/// Uploads `body`, retrying as described at the top. Returns the server's answer.
+fn send(
+    c: &Connection,
+    default_project: Option<&str>,
+    body: Vec<u8>,
+    media: &str,
+) -> Result<String, UploadError> {
+    let server = c.server.as_deref().ok_or_else(|| {
+        fail(
+            "no server to upload to",
+            Some("pass `--server URL` or set `TRUSCA_SERVER`"),
+        )
+    })?;
+    let token = std::env::var("TRUSCA_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .ok_or_else(|| fail("no API key", Some("set `TRUSCA_TOKEN` to a `trs_…` key")))?;
+    let project = c
+        .project
+        .as_deref()
+        .or(default_project)
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| fail("no project name", Some("pass `--project NAME`")))?;
+    let mut url = reqwest::Url::parse(server)
+        .map_err(|e| fail(format!("`{server}` is not a URL: {e}"), None))?;
+    url.path_segments_mut()
+        .map_err(|()| fail(format!("`{server}` cannot be a base URL"), None))?
+        .pop_if_empty()
+        .extend(["v1", "projects", project, "scans"]);
+    if let Some(team) = &c.team {
+        url.query_pairs_mut().append_pair("team", team);
+    }
+    let client = Client::builder()
+        .timeout(Duration::from_secs(300))
+        .build()
+        .map_err(|e| fail(format!("cannot start an HTTP client: {e}"), None))?;
+    let key = uuid::Uuid::new_v4().to_string();
+    let mut delay = Duration::from_millis(500);
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let result = client
+            .post(url.clone())
+            .bearer_auth(&token)
+            .header(CONTENT_TYPE, media)
+            .header("idempotency-key", &key)
+            .body(body.clone())
+            .send();
+        let retry_reason = match result {
+            Ok(res) if res.status().is_success() => {
+                let text = res.text().unwrap_or_default();
+                report_success(project, &text);
+                return Ok(text);
+            }
+            Ok(res) => {
+                let status = res.status();
+                let wait = retry_after(res.headers());
+                let detail = problem_detail(res);
+                if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS) {
+                    return Err(fail(
+                        format!("the server refused the upload ({status}): {detail}"),
+                        None,
+                    ));
+                }
+                if let Some(w) = wait {
+                    delay = delay.max(w);
+                }
+                format!("{status}: {detail}")
+            }
+            Err(e) => format!("{e}"),
+        };
+        if attempt > c.retries {
+            return Err(fail(
+                format!("upload failed after {attempt} attempts: {retry_reason}"),
+                Some("the server may be down; run the same command again later"),
+            ));
+        }
+        eprintln!(
+            "warning: upload attempt {attempt} failed ({retry_reason}); retrying in {} ms",
+            delay.as_millis()
+        );
+        sleep(delay);
+        delay = (delay * 2).min(Duration::from_secs(30));
+    }
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(|s| Duration::from_secs(s.min(60)))
+}
+
+fn problem_detail(res: reqwest::blocking::Response) -> String {
+    let text = res.text().unwrap_or_default();
+    serde_json::from_str::<Value>(&text)
+        .ok()
+        .and_then(|v| v.get("detail").and_then(Value::as_str).map(str::to_owned))
+        .unwrap_or_else(|| text.chars().take(200).collect())
+}
+
+fn report_success(project: &str, answer: &str) {
+    let v: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    let n = |k: &str| {
+        v.pointer(&format!("/scan/summary/{k}"))
+            .and_then(Value::as_i64)
+            .unwrap_or(0)
+    };
+    eprintln!(
+        "uploaded to project `{project}` (team `{}`): scan {}, {} components, {} findings",
+        v.get("team").and_then(Value::as_str).unwrap_or("?"),
+        v.pointer("/scan/id").and_then(Value::as_i64).unwrap_or(0),
+        n("components"),
+        n("findings"),
+    );
+}

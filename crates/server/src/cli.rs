@@ -1,0 +1,152 @@
+//! `trusca server …`: the clap definitions and their implementation. The `trusca` binary
+//! flattens [`ServerArgs`] into its command line and calls [`run`].
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+
+use crate::config::{Config, DEFAULT_DATABASE_URL};
+use crate::db::{identity, Db, DbError};
+use crate::ServeError;
+
+/// `trusca server`: serve, migrate, or administer.
+#[derive(Debug, Args)]
+pub struct ServerArgs {
+    #[command(subcommand)]
+    pub command: Option<ServerCommand>,
+
+    /// The database: `sqlite://PATH` (created on first start) or `postgres://…`
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true,
+          hide_env_values = true)]
+    pub database_url: String,
+
+    /// The address to listen on
+    #[arg(long, env = "TRUSCA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+
+    /// The largest request body accepted, in MiB
+    #[arg(long, default_value_t = 32)]
+    pub max_body_mib: usize,
+
+    /// Seconds after which a request is abandoned (and rolled back)
+    #[arg(long, default_value_t = 60)]
+    pub request_timeout: u64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ServerCommand {
+    /// Apply database migrations and exit
+    Migrate,
+    /// Manage users, teams and API keys directly in the database
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create a user
+    CreateUser {
+        /// The user's name
+        #[arg(long)]
+        username: String,
+        /// Organisation role: `super_admin` or `user` (team roles are given with `add-member`)
+        #[arg(long, default_value = "user", value_parser = ["super_admin", "user"])]
+        role: String,
+    },
+    /// Create a team
+    CreateTeam {
+        /// The team's name
+        #[arg(long)]
+        name: String,
+    },
+    /// Add a user to a team, or change their role in it
+    AddMember {
+        /// The team
+        #[arg(long)]
+        team: String,
+        /// The user
+        #[arg(long)]
+        user: String,
+        /// Team role
+        #[arg(long, default_value = "developer", value_parser = ["team_admin", "developer"])]
+        role: String,
+    },
+    /// Create an API key for a user and print it (it is shown only this once)
+    CreateKey {
+        /// The key's owner
+        #[arg(long)]
+        user: String,
+        /// Bind the key to one team
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// Revoke an API key by its prefix (`trs_<prefix>_…`)
+    RevokeKey {
+        /// The prefix
+        prefix: String,
+    },
+}
+
+/// Runs `trusca server …`. Returns what to print on standard output (an API key), if anything.
+pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(ServeError::Io)?;
+    runtime.block_on(async move {
+        match args.command {
+            None => {
+                crate::init_logging();
+                let config = Config {
+                    database_url: args.database_url,
+                    listen: args.listen,
+                    max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
+                    request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+                    ..Config::default()
+                };
+                crate::serve(config).await.map(|()| None)
+            }
+            Some(ServerCommand::Migrate) => {
+                let db = Db::connect(&args.database_url, 1).await?;
+                db.migrate().await?;
+                Ok(Some("migrations applied".to_owned()))
+            }
+            Some(ServerCommand::Admin(cmd)) => {
+                let db = Db::connect(&args.database_url, 1).await?;
+                db.migrate().await?;
+                admin(&db, cmd).await.map_err(ServeError::Db)
+            }
+        }
+    })
+}
+
+async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
+    const ACTOR: &str = "cli";
+    Ok(Some(match cmd {
+        AdminCommand::CreateUser { username, role } => {
+            identity::create_user(db, &username, &role, ACTOR).await?;
+            format!("created user `{username}` ({role})")
+        }
+        AdminCommand::CreateTeam { name } => {
+            identity::create_team(db, &name, ACTOR).await?;
+            format!("created team `{name}`")
+        }
+        AdminCommand::AddMember { team, user, role } => {
+            identity::set_member(db, &team, &user, &role, ACTOR, None).await?;
+            format!("`{user}` is {role} of `{team}`")
+        }
+        AdminCommand::CreateKey { user, team } => {
+            identity::create_key(db, &user, team.as_deref(), ACTOR)
+                .await?
+                .token
+        }
+        AdminCommand::RevokeKey { prefix } => {
+            if identity::revoke_key(db, &prefix, ACTOR, None).await? {
+                format!("revoked key `{prefix}`")
+            } else {
+                return Err(DbError::Invalid(format!("no active key `{prefix}`")));
+            }
+        }
+    }))
+}

@@ -1,0 +1,43 @@
+//! Server settings: where to listen, which database, and the request limits.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+/// The SQLite file used when no `DATABASE_URL` is given, in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://trusca-server.db";
+
+/// Everything the server needs to run; built by the CLI from flags and environment.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `sqlite://PATH` (created on first start) or `postgres://…`.
+    pub database_url: String,
+    /// The address to listen on.
+    pub listen: SocketAddr,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// JSON documents nested deeper than this are refused before they are parsed.
+    pub max_json_depth: usize,
+    /// Uploads with more components than this are refused (413).
+    pub max_components: usize,
+    /// A request that takes longer is answered with a `timeout` problem and rolled back.
+    pub request_timeout: Duration,
+    /// Failed authentications allowed per client address per minute before 429.
+    pub auth_failures_per_minute: u32,
+    /// Connections in the database pool.
+    pub pool_size: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: DEFAULT_DATABASE_URL.into(),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            max_body_bytes: 32 << 20,
+            max_json_depth: 128,
+            max_components: 200_000,
+            request_timeout: Duration::from_secs(60),
+            auth_failures_per_minute: 20,
+            pool_size: 10,
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! Users, teams, memberships, API keys and the audit log.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sqlx::{AnyConnection, Row};
+
+use super::{now, Db, DbError};
+
+/// The organisation-wide role of a user.
+pub const USER_ROLES: &[&str] = &["super_admin", "user"];
+/// The roles within a team.
+pub const TEAM_ROLES: &[&str] = &["team_admin", "developer"];
+
+/// One row to append to the audit log.
+#[derive(Debug, Clone)]
+pub struct Audit<'a> {
+    /// Who did it (a username, or `cli` for server-side administration).
+    pub actor: &'a str,
+    /// What was done (`scan.upload`, `triage.set`, `key.create`, …).
+    pub action: &'a str,
+    /// What it was done to.
+    pub target: &'a str,
+    /// The team concerned, when there is one.
+    pub team_id: Option<i64>,
+    /// The request id, for API calls.
+    pub request_id: Option<&'a str>,
+    /// Extra context as JSON text (never secrets).
+    pub detail: Option<String>,
+}
+
+/// Appends an audit row; call it inside the transaction of the write it records.
+pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor, action, target, team_id, request_id, detail) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now())
+    .bind(a.actor)
+    .bind(a.action)
+    .bind(a.target)
+    .bind(a.team_id)
+    .bind(a.request_id)
+    .bind(a.detail.as_deref())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Creates a user with an organisation role (`super_admin` or `user`).
+pub async fn create_user(db: &Db, username: &str, role: &str, actor: &str) -> Result<i64, DbError> {
+    if !USER_ROLES.contains(&role) {
+        return Err(DbError::Invalid(format!(
+            "unknown user role `{role}`: use `super_admin` or `user`"
+        )));
+    }
+    check_name("username", username)?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query(
+        "INSERT INTO users (username, role, created_at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(username)
+    .bind(role)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| unique_as(e, format!("user `{username}` already exists")))?
+    .try_get("id")?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "user.create",
+            target: &format!("user:{username}"),
+            team_id: None,
+            request_id: None,
+            detail: Some(format!("{{\"role\":\"{role}\"}}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Creates a team.
+pub async fn create_team(db: &Db, name: &str, actor: &str) -> Result<i64, DbError> {
+    check_name("team name", name)?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let id: i64 = sqlx::query("INSERT INTO teams (name, created_at) VALUES ($1, $2) RETURNING id")
+        .bind(name)
+        .bind(now())
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| unique_as(e, format!("team `{name}` already exists")))?
+        .try_get("id")?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "team.create",
+            target: &format!("team:{name}"),
+            team_id: Some(id),
+            request_id: None,
+            detail: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Adds a user to a team, or changes their role in it.
+pub async fn set_member(
+    db: &Db,
+    team: &str,
+    username: &str,
+    role: &str,
+    actor: &str,
+    request_id: Option<&str>,
+) -> Result<(), DbError> {
+    if !TEAM_ROLES.contains(&role) {
+        return Err(DbError::Invalid(format!(
+            "unknown team role `{role}`: use `team_admin` or `developer`"
+        )));
+    }
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let team_id = id_by_name(&mut tx, "teams", "name", team, "team").await?;
+    let user_id = id_by_name(&mut tx, "users", "username", username, "user").await?;
+    sqlx::query(
+        "INSERT INTO memberships (team_id, user_id, role) VALUES ($1, $2, $3) \
+         ON CONFLICT (team_id, user_id) DO UPDATE SET role = excluded.role",
+    )
+    .bind(team_id)
+    .bind(user_id)
+    .bind(role)
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "membership.set",
+            target: &format!("team:{team}/user:{username}"),
+            team_id: Some(team_id),
+            request_id,
+            detail: Some(format!("{{\"role\":\"{role}\"}}")),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A new API key: the full token is shown once and only its argon2 hash is stored.
+#[derive(Debug)]
+pub struct NewKey {
+    /// `trs_<prefix>_<secret>`.
+    pub token: String,
+    /// The public prefix, for revocation and lookup.
+    pub prefix: String,
+}
+
+/// Creates an API key for a user, optionally bound to one of their teams.
+pub async fn create_key(
+    db: &Db,
+    username: &str,
+    team: Option<&str>,
+    actor: &str,
+) -> Result<NewKey, DbError> {
+    let prefix = random_hex(6)?;
+    let secret = random_hex(24)?;
+    let token = format!("trs_{prefix}_{secret}");
+    let hash = hash_token(&token)?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let user_id = id_by_name(&mut tx, "users", "username", username, "user").await?;
+    let team_id = match team {
+        Some(t) => Some(id_by_name(&mut tx, "teams", "name", t, "team").await?),
+        None => None,
+    };
+    sqlx::query(
+        "INSERT INTO api_keys (prefix, hash, user_id, team_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&prefix)
+    .bind(&hash)
+    .bind(user_id)
+    .bind(team_id)
+    .bind(now())
+    .execute(&mut *tx)
+    .await?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "key.create",
+            target: &format!("key:{prefix}"),
+            team_id,
+            request_id: None,
+            detail: Some(format!("{{\"user\":{}}}", json_str(username))),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(NewKey { token, prefix })
+}
+
+/// Revokes a key by prefix. Returns false when there is no such unrevoked key.
+pub async fn revoke_key(
+    db: &Db,
+    prefix: &str,
+    actor: &str,
+    request_id: Option<&str>,
+) -> Result<bool, DbError> {
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let row = sqlx::query(
+        "UPDATE api_keys SET revoked_at = $1 WHERE prefix = $2 AND revoked_at IS NULL \
+         RETURNING team_id",
+    )
+    .bind(now())
+    .bind(prefix)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else {
+        return Ok(false);
+    };
+    let team_id: Option<i64> = row.try_get("team_id")?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "key.revoke",
+            target: &format!("key:{prefix}"),
+            team_id,
+            request_id,
+            detail: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A stored key, as authentication needs it.
+#[derive(Debug, Clone)]
+pub struct KeyRow {
+    /// Row id.
+    pub id: i64,
+    /// The argon2 PHC string.
+    pub hash: String,
+    /// The owner.
+    pub user_id: i64,
+    /// The owner's name.
+    pub username: String,
+    /// Whether the owner is a super admin.
+    pub super_admin: bool,
+    /// The team the key is bound to.
+    pub team_id: Option<i64>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+}
+
+/// Looks a key up by its prefix.
+pub async fn key_by_prefix(db: &Db, prefix: &str) -> Result<Option<KeyRow>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT k.id, k.hash, k.user_id, u.username, u.role, k.team_id, k.revoked_at \
+         FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.prefix = $1",
+    )
+    .bind(prefix)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|r| {
+        Ok(KeyRow {
+            id: r.try_get("id")?,
+            hash: r.try_get("hash")?,
+            user_id: r.try_get("user_id")?,
+            username: r.try_get("username")?,
+            super_admin: r.try_get::<String, _>("role")? == "super_admin",
+            team_id: r.try_get("team_id")?,
+            revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+        })
+    })
+    .transpose()
+}
+
+/// One team a user belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// Team id.
+    pub team_id: i64,
+    /// Team name.
+    pub team: String,
+    /// `team_admin` or `developer`.
+    pub role: String,
+}
+
+/// The teams a user belongs to, by name.
+pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT m.team_id, t.name, m.role FROM memberships m JOIN teams t ON t.id = m.team_id \
+         WHERE m.user_id = $1 ORDER BY t.name",
+    )
+    .bind(user_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Membership {
+                team_id: r.try_get("team_id")?,
+                team: r.try_get("name")?,
+                role: r.try_get("role")?,
+            })
+        })
+        .collect()
+}
+
+/// A team's id by name.
+pub async fn team_id(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query("SELECT id FROM teams WHERE name = $1")
+        .bind(name)
+        .fetch_optional(&db.pool)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()
+}
+
+/// Records that a key was used (callers throttle how often).
+pub async fn touch_key(db: &Db, key_id: i64) -> Result<(), sqlx::Error> {
+    let _gate = db.write_gate().await;
+    sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
+        .bind(now())
+        .bind(key_id)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Checks a presented token against a stored argon2 hash.
+pub fn verify_token(token: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(token.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn hash_token(token: &str) -> Result<String, DbError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| DbError::Invalid(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| DbError::Invalid(e.to_string()))?;
+    Argon2::default()
+        .hash_password(token.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| DbError::Invalid(e.to_string()))
+}
+
+fn random_hex(bytes: usize) -> Result<String, DbError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| DbError::Invalid(format!("no randomness: {e}")))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn id_by_name(
+    conn: &mut AnyConnection,
+    table: &str,
+    column: &str,
+    value: &str,
+    what: &str,
+) -> Result<i64, DbError> {
+    // `table` and `column` are constants of this module, never user input.
+    let sql = format!("SELECT id FROM {table} WHERE {column} = $1");
+    sqlx::query(&sql)
+        .bind(value)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get("id"))
+        .transpose()?
+        .ok_or_else(|| DbError::Invalid(format!("no {what} named `{value}`")))
+}
+
+fn check_name(what: &str, name: &str) -> Result<(), DbError> {
+    if name.is_empty() || name.len() > 100 || name.chars().any(char::is_control) {
+        return Err(DbError::Invalid(format!(
+            "a {what} must be 1 to 100 characters without control characters"
+        )));
+    }
+    Ok(())
+}
+
+fn unique_as(e: sqlx::Error, message: String) -> DbError {
+    if super::is_unique_violation(&e) {
+        DbError::Invalid(message)
+    } else {
+        DbError::Query(e)
+    }
+}
+
+/// A string as a JSON literal.
+pub fn json_str(s: &str) -> String {
+    serde_json::Value::String(s.to_owned()).to_string()
+}

@@ -1,0 +1,208 @@
+//! Storage: one code path over SQLite and PostgreSQL through sqlx's `Any` driver. Queries are
+//! checked at run time (no database at build time) and use `$N` placeholders, which both
+//! backends accept. All SQL lives under this module.
+
+pub mod identity;
+pub mod portfolio;
+pub mod scans;
+
+use std::borrow::Cow;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
+use sqlx::{AnyPool, Executor};
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The URL names neither `sqlite:` nor `postgres:`.
+    #[error("unsupported database URL `{0}`: use `sqlite://PATH` or `postgres://…`")]
+    UnsupportedUrl(String),
+    /// Connecting failed.
+    #[error("cannot open the database: {0}")]
+    Connect(sqlx::Error),
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(sqlx::migrate::MigrateError),
+    /// A query failed.
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+    /// A named row is missing or a value is invalid.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// The pool, and for SQLite a gate that lets one writer in at a time (SQLite has a single
+/// writer anyway; queueing here avoids `database is locked` when a read transaction upgrades).
+#[derive(Debug, Clone)]
+pub struct Db {
+    /// The connection pool.
+    pub pool: AnyPool,
+    /// Which backend the pool talks to.
+    pub backend: Backend,
+    write_gate: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// Held while a write transaction runs (a no-op on PostgreSQL).
+pub struct WriteGuard<'a>(#[allow(dead_code)] Option<tokio::sync::MutexGuard<'a, ()>>);
+
+impl Db {
+    /// Opens (creating a SQLite file if needed) the database at `url`.
+    pub async fn connect(url: &str, pool_size: u32) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let (backend, url) = normalise_url(url)?;
+        let options: AnyConnectOptions = url.parse().map_err(DbError::Connect)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(pool_size.max(1))
+            .acquire_timeout(Duration::from_secs(30))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await
+            .map_err(DbError::Connect)?;
+        Ok(Db {
+            pool,
+            backend,
+            write_gate: Arc::new(tokio::sync::Mutex::new(())),
+        })
+    }
+
+    /// Applies every migration not applied yet (forward only).
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let source = match self.backend {
+            Backend::Sqlite => Embedded(SQLITE_MIGRATIONS),
+            Backend::Postgres => Embedded(POSTGRES_MIGRATIONS),
+        };
+        let migrator = Migrator::new(source).await.map_err(DbError::Migrate)?;
+        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+    }
+
+    /// Waits for the right to write (SQLite only).
+    pub async fn write_gate(&self) -> WriteGuard<'_> {
+        match self.backend {
+            Backend::Sqlite => WriteGuard(Some(self.write_gate.lock().await)),
+            Backend::Postgres => WriteGuard(None),
+        }
+    }
+
+    /// Connections open, and how many of them are idle.
+    pub fn pool_stats(&self) -> (u32, usize) {
+        (self.pool.size(), self.pool.num_idle())
+    }
+}
+
+/// `sqlite:` URLs get `mode=rwc` so the file is created on first start; a bare path is taken as
+/// a SQLite file.
+fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Ok((Backend::Postgres, url.to_owned()));
+    }
+    let url = if url.starts_with("sqlite:") {
+        url.to_owned()
+    } else if !url.contains("://") {
+        format!("sqlite://{url}")
+    } else {
+        return Err(DbError::UnsupportedUrl(url.to_owned()));
+    };
+    let url = if url.contains("mode=") || url.contains(":memory:") {
+        url
+    } else if url.contains('?') {
+        format!("{url}&mode=rwc")
+    } else {
+        format!("{url}?mode=rwc")
+    };
+    Ok((Backend::Sqlite, url))
+}
+
+type Embedded0 = &'static [(i64, &'static str, &'static str)];
+
+const SQLITE_MIGRATIONS: Embedded0 = &[(
+    1,
+    "init",
+    include_str!("../../migrations/sqlite/0001_init.sql"),
+)];
+const POSTGRES_MIGRATIONS: Embedded0 = &[(
+    1,
+    "init",
+    include_str!("../../migrations/postgres/0001_init.sql"),
+)];
+
+/// Migrations compiled into the binary, so the server needs no files beside it.
+#[derive(Debug)]
+struct Embedded(Embedded0);
+
+impl<'s> MigrationSource<'s> for Embedded {
+    fn resolve(
+        self,
+    ) -> futures_core::future::BoxFuture<'s, Result<Vec<Migration>, sqlx::error::BoxDynError>> {
+        Box::pin(async move {
+            Ok(self
+                .0
+                .iter()
+                .map(|(version, description, sql)| {
+                    Migration::new(
+                        *version,
+                        Cow::Borrowed(*description),
+                        MigrationType::Simple,
+                        Cow::Borrowed(*sql),
+                        false,
+                    )
+                })
+                .collect())
+        })
+    }
+}
+
+/// The current time as RFC 3339 UTC with milliseconds; stored as text so it sorts and reads the
+/// same on both backends.
+pub fn now() -> String {
+    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+}
+
+/// Whether an error is a uniqueness violation (both backends).
+pub fn is_unique_violation(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            d.is_unique_violation()
+                || d.code().as_deref() == Some("23505")
+                || d.message().contains("UNIQUE constraint failed")
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_create_the_file() {
+        let (b, u) = normalise_url("sqlite://x.db").unwrap_or((Backend::Postgres, String::new()));
+        assert_eq!(b, Backend::Sqlite);
+        assert_eq!(u, "sqlite://x.db?mode=rwc");
+        let (_, u) = normalise_url("data/x.db").unwrap_or((Backend::Postgres, String::new()));
+        assert_eq!(u, "sqlite://data/x.db?mode=rwc");
+        assert!(normalise_url("mysql://x").is_err());
+    }
+}

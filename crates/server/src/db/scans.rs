@@ -1,0 +1,430 @@
+//! Storing uploads (one transaction each, with their idempotency record and audit row), and
+//! reading scans back.
+
+use serde_json::{json, Value};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use super::identity::{audit, Audit};
+use super::{is_unique_violation, now, Db};
+use crate::error::ApiError;
+use crate::ingest::{Component, FindingRow, Ingest, Summary};
+
+/// Rows per multi-row INSERT: well under both backends' bind-parameter limits.
+const BATCH: usize = 500;
+
+/// An upload ready to store.
+#[derive(Debug)]
+pub struct NewScan<'a> {
+    /// The team the project belongs to.
+    pub team_id: i64,
+    /// Its name, for the response.
+    pub team: &'a str,
+    /// The project name (created on first upload).
+    pub project: &'a str,
+    /// The uploader.
+    pub user_id: i64,
+    /// The uploader's name, for the audit log.
+    pub actor: &'a str,
+    /// The request id, for the audit log.
+    pub request_id: &'a str,
+    /// The parsed document.
+    pub ingest: &'a Ingest,
+    /// The document as received, compressed.
+    pub document: Vec<u8>,
+    /// `Idempotency-Key` and the hash of the request it came with.
+    pub idempotency: Option<(&'a str, &'a str)>,
+}
+
+/// What became of an upload.
+#[derive(Debug)]
+pub enum Stored {
+    /// Stored now; the response body.
+    Created(String),
+    /// The same key and request were seen before: the original status and body.
+    Replay(u16, String),
+}
+
+/// Looks up an earlier request with the same idempotency key. `Err(IdempotencyConflict)` when
+/// the key was used for a different request.
+pub async fn idempotent_replay(
+    db: &Db,
+    team_id: i64,
+    key: &str,
+    hash: &str,
+) -> Result<Option<(u16, String)>, ApiError> {
+    let row = sqlx::query(
+        "SELECT body_hash, status, response FROM idempotency WHERE team_id = $1 AND idem_key = $2",
+    )
+    .bind(team_id)
+    .bind(key)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let stored_hash: String = row.try_get("body_hash")?;
+    if stored_hash != hash {
+        return Err(ApiError::IdempotencyConflict);
+    }
+    let status: i64 = row.try_get("status")?;
+    Ok(Some((
+        u16::try_from(status).unwrap_or(201),
+        row.try_get("response")?,
+    )))
+}
+
+/// Stores an upload in one transaction: project (created if new), scan, components, findings,
+/// the project's latest-scan pointer, the audit row and the idempotency record. Nothing is
+/// stored when any part fails.
+pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, ApiError> {
+    let result = store_once(db, &s).await;
+    match result {
+        Err(StoreError::Db(e)) if is_unique_violation(&e) => {
+            // A concurrent request with the same idempotency key won the race.
+            if let Some((key, hash)) = s.idempotency {
+                if let Some((status, body)) = idempotent_replay(db, s.team_id, key, hash).await? {
+                    return Ok(Stored::Replay(status, body));
+                }
+            }
+            Err(ApiError::internal(e))
+        }
+        Err(StoreError::Db(e)) => Err(e.into()),
+        Ok(body) => Ok(Stored::Created(body)),
+    }
+}
+
+enum StoreError {
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Db(e)
+    }
+}
+
+async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let created_at = now();
+    sqlx::query(
+        "INSERT INTO projects (team_id, name, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (team_id, name) DO NOTHING",
+    )
+    .bind(s.team_id)
+    .bind(s.project)
+    .bind(&created_at)
+    .execute(&mut *tx)
+    .await?;
+    let project_id: i64 = sqlx::query("SELECT id FROM projects WHERE team_id = $1 AND name = $2")
+        .bind(s.team_id)
+        .bind(s.project)
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("id")?;
+    let summary = s.ingest.summary();
+    let scan_id: i64 = sqlx::query(
+        "INSERT INTO scans (project_id, created_at, source_kind, commit_id, tool, document, \
+         document_encoding, document_type, component_count, finding_count, critical_count, \
+         high_count, medium_count, low_count, unknown_count, forbidden_license_count, uploaded_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'gzip', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
+         RETURNING id",
+    )
+    .bind(project_id)
+    .bind(&created_at)
+    .bind(s.ingest.kind.as_str())
+    .bind(s.ingest.commit.as_deref())
+    .bind(s.ingest.tool.as_deref())
+    .bind(s.document.clone())
+    .bind(s.ingest.kind.media_type())
+    .bind(summary.components)
+    .bind(summary.findings)
+    .bind(summary.critical)
+    .bind(summary.high)
+    .bind(summary.medium)
+    .bind(summary.low)
+    .bind(summary.unknown)
+    .bind(summary.forbidden_licenses)
+    .bind(s.user_id)
+    .fetch_one(&mut *tx)
+    .await?
+    .try_get("id")?;
+    insert_components(&mut tx, scan_id, &s.ingest.components).await?;
+    insert_findings(&mut tx, scan_id, &s.ingest.findings).await?;
+    sqlx::query(
+        "UPDATE projects SET latest_scan_id = $1 \
+         WHERE id = $2 AND (latest_scan_id IS NULL OR latest_scan_id < $1)",
+    )
+    .bind(scan_id)
+    .bind(project_id)
+    .execute(&mut *tx)
+    .await?;
+    let body = json!({
+        "team": s.team,
+        "project": s.project,
+        "scan": {
+            "id": scan_id,
+            "created_at": created_at,
+            "source_kind": s.ingest.kind.as_str(),
+            "commit": s.ingest.commit,
+            "tool": s.ingest.tool,
+            "summary": summary,
+        },
+    })
+    .to_string();
+    audit(
+        &mut tx,
+        &Audit {
+            actor: s.actor,
+            action: "scan.upload",
+            target: &format!("project:{}/scan:{scan_id}", s.project),
+            team_id: Some(s.team_id),
+            request_id: Some(s.request_id),
+            detail: Some(json!({ "components": summary.components }).to_string()),
+        },
+    )
+    .await?;
+    if let Some((key, hash)) = s.idempotency {
+        sqlx::query(
+            "INSERT INTO idempotency (team_id, idem_key, body_hash, status, response, created_at) \
+             VALUES ($1, $2, $3, 201, $4, $5)",
+        )
+        .bind(s.team_id)
+        .bind(key)
+        .bind(hash)
+        .bind(&body)
+        .bind(&created_at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(body)
+}
+
+async fn insert_components(
+    conn: &mut AnyConnection,
+    scan_id: i64,
+    components: &[Component],
+) -> Result<(), sqlx::Error> {
+    const COLS: usize = 11;
+    for chunk in components.chunks(BATCH) {
+        let sql = multi_insert(
+            "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, scope, \
+             direct, location, license, license_tier) VALUES ",
+            COLS,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q
+                .bind(scan_id)
+                .bind(c.purl.as_str())
+                .bind(c.package.as_str())
+                .bind(c.ecosystem.as_deref())
+                .bind(c.name.as_str())
+                .bind(c.version.as_deref())
+                .bind(c.scope.as_str())
+                .bind(c.direct.map(i64::from))
+                .bind(c.location.as_deref())
+                .bind(c.license.as_deref())
+                .bind(c.license_tier.as_deref());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+async fn insert_findings(
+    conn: &mut AnyConnection,
+    scan_id: i64,
+    findings: &[FindingRow],
+) -> Result<(), sqlx::Error> {
+    for chunk in findings.chunks(BATCH) {
+        let sql = multi_insert(
+            "INSERT INTO findings (scan_id, advisory_id, aliases, purl, package, version, \
+             severity, score, fixed_in, summary) VALUES ",
+            10,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(&sql);
+        for f in chunk {
+            q = q
+                .bind(scan_id)
+                .bind(f.advisory_id.as_str())
+                .bind(f.aliases.join(" "))
+                .bind(f.purl.as_str())
+                .bind(f.package.as_str())
+                .bind(f.version.as_str())
+                .bind(f.severity.as_str())
+                .bind(f.score)
+                .bind(f.fixed_in.as_deref())
+                .bind(f.summary.as_deref());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    let ids: Vec<(&FindingRow, &str)> = findings
+        .iter()
+        .flat_map(|f| {
+            std::iter::once(f.advisory_id.as_str())
+                .chain(f.aliases.iter().map(String::as_str))
+                .map(move |id| (f, id))
+        })
+        .collect();
+    for chunk in ids.chunks(BATCH) {
+        let sql = multi_insert(
+            "INSERT INTO finding_ids (scan_id, advisory_id, purl, alias) VALUES ",
+            4,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(&sql);
+        for (f, id) in chunk {
+            q = q
+                .bind(scan_id)
+                .bind(f.advisory_id.as_str())
+                .bind(f.purl.as_str())
+                .bind(*id);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `PREFIX ($1, …, $cols), (…), …` for `rows` rows.
+fn multi_insert(prefix: &str, cols: usize, rows: usize) -> String {
+    let mut sql = String::with_capacity(prefix.len() + rows * cols * 6);
+    sql.push_str(prefix);
+    let mut n = 1;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push('$');
+            sql.push_str(&n.to_string());
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// The columns of a scan shown in lists and details.
+pub const SCAN_COLUMNS: &str = "s.id, s.created_at, s.source_kind, s.commit_id, s.tool, \
+    s.component_count, s.finding_count, s.critical_count, s.high_count, s.medium_count, \
+    s.low_count, s.unknown_count, s.forbidden_license_count";
+
+/// A scan row (selected with [`SCAN_COLUMNS`]) as JSON.
+pub fn scan_json(r: &AnyRow) -> Result<Value, sqlx::Error> {
+    let summary = Summary {
+        components: r.try_get("component_count")?,
+        findings: r.try_get("finding_count")?,
+        critical: r.try_get("critical_count")?,
+        high: r.try_get("high_count")?,
+        medium: r.try_get("medium_count")?,
+        low: r.try_get("low_count")?,
+        unknown: r.try_get("unknown_count")?,
+        forbidden_licenses: r.try_get("forbidden_license_count")?,
+    };
+    Ok(json!({
+        "id": r.try_get::<i64, _>("id")?,
+        "created_at": r.try_get::<String, _>("created_at")?,
+        "source_kind": r.try_get::<String, _>("source_kind")?,
+        "commit": r.try_get::<Option<String>, _>("commit_id")?,
+        "tool": r.try_get::<Option<String>, _>("tool")?,
+        "summary": summary,
+    }))
+}
+
+/// The scans of a project, newest first.
+pub async fn list(
+    db: &Db,
+    project_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {SCAN_COLUMNS} FROM scans s WHERE s.project_id = $1 ORDER BY s.id DESC \
+         LIMIT $2 OFFSET $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(project_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(scan_json).collect()
+}
+
+/// One scan of a project.
+pub async fn detail(db: &Db, project_id: i64, scan_id: i64) -> Result<Option<Value>, sqlx::Error> {
+    let sql = format!("SELECT {SCAN_COLUMNS} FROM scans s WHERE s.project_id = $1 AND s.id = $2");
+    sqlx::query(&sql)
+        .bind(project_id)
+        .bind(scan_id)
+        .fetch_optional(&db.pool)
+        .await?
+        .as_ref()
+        .map(scan_json)
+        .transpose()
+}
+
+/// The stored document of a scan: its media type and compressed bytes.
+pub async fn document(
+    db: &Db,
+    project_id: i64,
+    scan_id: i64,
+) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+    let row =
+        sqlx::query("SELECT document_type, document FROM scans WHERE project_id = $1 AND id = $2")
+            .bind(project_id)
+            .bind(scan_id)
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| Ok((r.try_get("document_type")?, r.try_get("document")?)))
+        .transpose()
+}
+
+/// The components of a scan, sorted, one page.
+pub async fn components(
+    db: &Db,
+    scan_id: i64,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<Value>), sqlx::Error> {
+    let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM components WHERE scan_id = $1")
+        .bind(scan_id)
+        .fetch_one(&db.pool)
+        .await?
+        .try_get("n")?;
+    let rows = sqlx::query(
+        "SELECT purl, ecosystem, name, version, scope, direct, location, license, license_tier \
+         FROM components WHERE scan_id = $1 ORDER BY id LIMIT $2 OFFSET $3",
+    )
+    .bind(scan_id)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&db.pool)
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(json!({
+                "purl": r.try_get::<String, _>("purl")?,
+                "ecosystem": r.try_get::<Option<String>, _>("ecosystem")?,
+                "name": r.try_get::<String, _>("name")?,
+                "version": r.try_get::<Option<String>, _>("version")?,
+                "scope": r.try_get::<String, _>("scope")?,
+                "direct": r.try_get::<Option<i64>, _>("direct")?.map(|d| d != 0),
+                "location": r.try_get::<Option<String>, _>("location")?,
+                "license": r.try_get::<Option<String>, _>("license")?,
+                "license_tier": r.try_get::<Option<String>, _>("license_tier")?,
+            }))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    Ok((total, items))
+}

@@ -1,0 +1,528 @@
+//! Turning an uploaded document into rows: a trusca JSON result, or a plain CycloneDX JSON SBOM
+//! from any tool (read tolerantly: unknown fields are ignored, components without a name are
+//! skipped, nested components are flattened).
+
+use std::collections::HashMap;
+
+use serde_json::Value;
+use trusca_core::licenses::Tier;
+use trusca_core::scan::Scan;
+use trusca_core::vulns::SeverityLevel;
+
+use crate::error::ApiError;
+
+/// What kind of document was uploaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// The trusca JSON result.
+    Trusca,
+    /// A CycloneDX JSON SBOM.
+    Cyclonedx,
+}
+
+impl SourceKind {
+    /// The name stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Trusca => "trusca",
+            SourceKind::Cyclonedx => "cyclonedx",
+        }
+    }
+
+    /// The media type of the stored document.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            SourceKind::Trusca => "application/json",
+            SourceKind::Cyclonedx => "application/vnd.cyclonedx+json",
+        }
+    }
+}
+
+/// One component row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Component {
+    /// The package URL as given (empty when the document has none).
+    pub purl: String,
+    /// The purl without version, qualifiers and subpath (`pkg:npm/lodash`), for "who uses X".
+    pub package: String,
+    /// The OSV ecosystem name, where known.
+    pub ecosystem: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: Option<String>,
+    /// `runtime`, `dev` or `optional`.
+    pub scope: String,
+    /// Whether it is a direct dependency, where known.
+    pub direct: Option<bool>,
+    /// `file:line` where it was declared, where known.
+    pub location: Option<String>,
+    /// The concluded license expression.
+    pub license: Option<String>,
+    /// The policy tier of that license.
+    pub license_tier: Option<String>,
+}
+
+/// One finding row.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FindingRow {
+    /// Primary advisory id.
+    pub advisory_id: String,
+    /// Other ids of the same vulnerability.
+    pub aliases: Vec<String>,
+    /// The affected component's purl.
+    pub purl: String,
+    /// The affected package.
+    pub package: String,
+    /// The affected version.
+    pub version: String,
+    /// `critical`, `high`, `medium`, `low` or `unknown`.
+    pub severity: String,
+    /// CVSS base score.
+    pub score: Option<f64>,
+    /// The lowest fixing version.
+    pub fixed_in: Option<String>,
+    /// One-line summary.
+    pub summary: Option<String>,
+}
+
+/// An upload, parsed.
+#[derive(Debug, Clone)]
+pub struct Ingest {
+    /// What it was.
+    pub kind: SourceKind,
+    /// The commit scanned, where given.
+    pub commit: Option<String>,
+    /// The producing tool, where given (`trusca 0.1.0`).
+    pub tool: Option<String>,
+    /// The project name the document gives (scan target, or CycloneDX `metadata.component`).
+    pub name: Option<String>,
+    /// Components.
+    pub components: Vec<Component>,
+    /// Findings.
+    pub findings: Vec<FindingRow>,
+}
+
+/// Counts shown as a scan's summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Components.
+    pub components: i64,
+    /// Findings.
+    pub findings: i64,
+    /// Findings by severity.
+    pub critical: i64,
+    /// High findings.
+    pub high: i64,
+    /// Medium findings.
+    pub medium: i64,
+    /// Low findings.
+    pub low: i64,
+    /// Findings without a known severity.
+    pub unknown: i64,
+    /// Components whose license tier is `forbidden`.
+    pub forbidden_licenses: i64,
+}
+
+impl Ingest {
+    /// The summary counts.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            components: self.components.len() as i64,
+            findings: self.findings.len() as i64,
+            ..Summary::default()
+        };
+        for f in &self.findings {
+            match f.severity.as_str() {
+                "critical" => s.critical += 1,
+                "high" => s.high += 1,
+                "medium" => s.medium += 1,
+                "low" => s.low += 1,
+                _ => s.unknown += 1,
+            }
+        }
+        s.forbidden_licenses = self
+            .components
+            .iter()
+            .filter(|c| c.license_tier.as_deref() == Some("forbidden"))
+            .count() as i64;
+        s
+    }
+}
+
+/// Parses an upload body (already checked for size and depth).
+pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, ApiError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+        } else {
+            ApiError::Invalid(format!("the body cannot be read: {e}"))
+        }
+    })?;
+    let Value::Object(obj) = &value else {
+        return Err(ApiError::Invalid(
+            "the body must be a JSON object: a trusca result or a CycloneDX SBOM".into(),
+        ));
+    };
+    if obj.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
+        return cyclonedx(&value, max_components);
+    }
+    if obj.contains_key("schema_version") && obj.contains_key("packages") {
+        let count = obj
+            .get("packages")
+            .and_then(Value::as_array)
+            .map_or(0, Vec::len);
+        if count > max_components {
+            return Err(ApiError::TooManyComponents {
+                found: count,
+                limit: max_components,
+            });
+        }
+        let scan: Scan = serde_json::from_value(value)
+            .map_err(|e| ApiError::Invalid(format!("not a valid trusca result: {e}")))?;
+        return Ok(from_scan(scan));
+    }
+    Err(ApiError::Invalid(
+        "the body is neither a trusca result (`schema_version`, `packages`) nor a CycloneDX SBOM \
+         (`bomFormat`: `CycloneDX`)"
+            .into(),
+    ))
+}
+
+/// A trusca result: components and findings as the CLI computed them.
+pub fn from_scan(scan: Scan) -> Ingest {
+    let components = scan
+        .packages
+        .iter()
+        .map(|p| Component {
+            package: package_of(&p.purl),
+            purl: p.purl.clone(),
+            ecosystem: Some(p.ecosystem.osv_name().to_owned()),
+            name: p.name.clone(),
+            version: p.version.clone(),
+            scope: enum_name(&p.scope),
+            direct: p.direct,
+            location: Some(p.location.to_string()),
+            license: p.license.as_ref().and_then(|l| l.concluded.clone()),
+            license_tier: p.license.as_ref().map(|l| tier_name(l.tier)),
+        })
+        .collect();
+    let findings = scan
+        .findings
+        .iter()
+        .map(|f| FindingRow {
+            advisory_id: f.id.clone(),
+            aliases: f.aliases.clone(),
+            package: package_of(&f.purl),
+            purl: f.purl.clone(),
+            version: f.version.clone(),
+            severity: severity_name(f.severity),
+            score: f.score,
+            fixed_in: f.fixed_in.clone(),
+            summary: f.summary.clone(),
+        })
+        .collect();
+    Ingest {
+        kind: SourceKind::Trusca,
+        commit: scan.target.commit.clone(),
+        tool: Some(format!("{} {}", scan.tool.name, scan.tool.version)),
+        name: Some(scan.target.name.clone()),
+        components,
+        findings,
+    }
+}
+
+/// The findings for components of a plain CycloneDX upload.
+///
+/// This is where server-side matching against the server's own vulnerability database plugs in
+/// once crates/core has its matcher and database. Until then it returns exactly the findings the
+/// uploaded document itself carries (its `vulnerabilities` section), and nothing more: the server
+/// does not invent findings.
+pub fn match_components(_components: &[Component], carried: Vec<FindingRow>) -> Vec<FindingRow> {
+    carried
+}
+
+fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
+    let mut components = Vec::new();
+    let mut refs: HashMap<String, usize> = HashMap::new();
+    let mut stack: Vec<&Value> = Vec::new();
+    if let Some(list) = doc.get("components").and_then(Value::as_array) {
+        stack.extend(list.iter().rev());
+    }
+    while let Some(c) = stack.pop() {
+        if let Some(nested) = c.get("components").and_then(Value::as_array) {
+            stack.extend(nested.iter().rev());
+        }
+        let Some(component) = cdx_component(c) else {
+            continue;
+        };
+        if components.len() >= max_components {
+            return Err(ApiError::TooManyComponents {
+                found: components.len() + 1 + stack.len(),
+                limit: max_components,
+            });
+        }
+        if let Some(r) = c.get("bom-ref").and_then(Value::as_str) {
+            refs.insert(r.to_owned(), components.len());
+        }
+        components.push(component);
+    }
+    // Direct dependencies: what the root component depends on, when the graph is given.
+    let root = doc
+        .pointer("/metadata/component/bom-ref")
+        .and_then(Value::as_str);
+    if let (Some(root), Some(deps)) = (root, doc.get("dependencies").and_then(Value::as_array)) {
+        let direct: Vec<&str> = deps
+            .iter()
+            .filter(|d| d.get("ref").and_then(Value::as_str) == Some(root))
+            .filter_map(|d| d.get("dependsOn").and_then(Value::as_array))
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
+        if !direct.is_empty() {
+            for c in &mut components {
+                c.direct = Some(false);
+            }
+            for r in direct {
+                if let Some(c) = refs.get(r).and_then(|&i| components.get_mut(i)) {
+                    c.direct = Some(true);
+                }
+            }
+        }
+    }
+    let carried = cdx_vulnerabilities(doc, &refs, &components);
+    let findings = match_components(&components, carried);
+    let tool = doc
+        .pointer("/metadata/tools/components/0/name")
+        .or_else(|| doc.pointer("/metadata/tools/0/name"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    Ok(Ingest {
+        kind: SourceKind::Cyclonedx,
+        commit: None,
+        tool,
+        name: doc
+            .pointer("/metadata/component/name")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        components,
+        findings,
+    })
+}
+
+fn cdx_component(c: &Value) -> Option<Component> {
+    let text = |k: &str| c.get(k).and_then(Value::as_str).map(str::to_owned);
+    let purl = text("purl").unwrap_or_default();
+    let name = text("name").filter(|n| !n.is_empty())?;
+    let ecosystem = purl
+        .strip_prefix("pkg:")
+        .and_then(|rest| rest.split('/').next())
+        .and_then(|t| t.parse::<trusca_core::model::Ecosystem>().ok())
+        .map(|e| e.osv_name().to_owned());
+    let scope = match c.get("scope").and_then(Value::as_str) {
+        Some("optional") => "optional",
+        Some("excluded") => "dev",
+        _ => "runtime",
+    };
+    let license = c
+        .get("licenses")
+        .and_then(Value::as_array)
+        .and_then(|l| l.first())
+        .and_then(|l| {
+            l.get("expression")
+                .or_else(|| l.pointer("/license/id"))
+                .or_else(|| l.pointer("/license/name"))
+        })
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let name = match text("group").filter(|g| !g.is_empty()) {
+        Some(group) if !name.contains(&group) => format!("{group}/{name}"),
+        _ => name,
+    };
+    Some(Component {
+        package: package_of(&purl),
+        purl,
+        ecosystem,
+        name,
+        version: text("version"),
+        scope: scope.to_owned(),
+        direct: None,
+        location: None,
+        license,
+        license_tier: None,
+    })
+}
+
+fn cdx_vulnerabilities(
+    doc: &Value,
+    refs: &HashMap<String, usize>,
+    components: &[Component],
+) -> Vec<FindingRow> {
+    let mut out = Vec::new();
+    let Some(vulns) = doc.get("vulnerabilities").and_then(Value::as_array) else {
+        return out;
+    };
+    for v in vulns {
+        let Some(id) = v.get("id").and_then(Value::as_str) else {
+            continue;
+        };
+        let rating = v
+            .get("ratings")
+            .and_then(Value::as_array)
+            .and_then(|r| r.first());
+        let severity = rating
+            .and_then(|r| r.get("severity"))
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
+            .filter(|s| matches!(s.as_str(), "critical" | "high" | "medium" | "low"))
+            .unwrap_or_else(|| "unknown".into());
+        let score = rating.and_then(|r| r.get("score")).and_then(Value::as_f64);
+        let aliases: Vec<String> = v
+            .get("references")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("id").and_then(Value::as_str))
+            .filter(|a| *a != id)
+            .map(str::to_owned)
+            .collect();
+        for a in v
+            .get("affects")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(c) = a
+                .get("ref")
+                .and_then(Value::as_str)
+                .and_then(|r| refs.get(r))
+                .and_then(|&i| components.get(i))
+            else {
+                continue;
+            };
+            out.push(FindingRow {
+                advisory_id: id.to_owned(),
+                aliases: aliases.clone(),
+                purl: c.purl.clone(),
+                package: c.package.clone(),
+                version: c.version.clone().unwrap_or_default(),
+                severity: severity.clone(),
+                score,
+                fixed_in: None,
+                summary: v
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(|s| s.chars().take(300).collect()),
+            });
+        }
+    }
+    out
+}
+
+/// `pkg:npm/%40scope/name@1.0?x=y#sub` → `pkg:npm/%40scope/name`.
+pub fn package_of(purl: &str) -> String {
+    let end = purl.find(['?', '#']).unwrap_or(purl.len());
+    let base = purl.get(..end).unwrap_or(purl);
+    // The version separator is the last `@` after the type (a namespace may hold `%40`).
+    match base.rfind('@') {
+        Some(i) if base.get(..i).is_some_and(|b| b.contains('/')) => {
+            base.get(..i).unwrap_or(base).to_owned()
+        }
+        _ => base.to_owned(),
+    }
+}
+
+fn enum_name<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn tier_name(t: Tier) -> String {
+    enum_name(&t)
+}
+
+fn severity_name(s: SeverityLevel) -> String {
+    enum_name(&s)
+}
+
+/// Whether a JSON text nests arrays and objects deeper than `max`. Scans the bytes once without
+/// building anything, so a hostile document is refused before it is deserialised.
+pub fn too_deep(body: &[u8], max: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in body {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_drops_version_and_qualifiers() {
+        assert_eq!(package_of("pkg:npm/%40a/b@1.0.0?x=1"), "pkg:npm/%40a/b");
+        assert_eq!(package_of("pkg:cargo/serde@1.0.1"), "pkg:cargo/serde");
+        assert_eq!(package_of("pkg:cargo/serde"), "pkg:cargo/serde");
+        assert_eq!(package_of(""), "");
+    }
+
+    #[test]
+    fn depth_ignores_brackets_in_strings() {
+        assert!(!too_deep(br#"{"a":"[[[[[[["}"#, 2));
+        assert!(too_deep(b"[[[", 2));
+        assert!(!too_deep(b"[[]]", 2));
+    }
+
+    #[test]
+    fn cyclonedx_components_are_read_tolerantly() {
+        let doc = br#"{"bomFormat":"CycloneDX","specVersion":"1.4",
+          "metadata":{"component":{"name":"app","bom-ref":"root"}},
+          "components":[{"name":"a","version":"1","purl":"pkg:npm/a@1","bom-ref":"a",
+             "components":[{"name":"b","purl":"pkg:npm/b@2","bom-ref":"b"}]},
+             {"type":"library"}, {"name":"c","scope":"optional","licenses":[{"license":{"id":"MIT"}}]}],
+          "dependencies":[{"ref":"root","dependsOn":["a"]}],
+          "vulnerabilities":[{"id":"GHSA-x","ratings":[{"severity":"high","score":7.5}],
+             "references":[{"id":"CVE-1"}],"affects":[{"ref":"b"}]}]}"#;
+        let Ok(i) = parse(doc, 10) else {
+            panic!("parse failed")
+        };
+        assert_eq!(i.name.as_deref(), Some("app"));
+        let names: Vec<_> = i.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["a", "b", "c"]);
+        assert_eq!(i.components[0].direct, Some(true));
+        assert_eq!(i.components[1].direct, Some(false));
+        assert_eq!(i.components[2].license.as_deref(), Some("MIT"));
+        assert_eq!(i.components[0].ecosystem.as_deref(), Some("npm"));
+        assert_eq!(i.findings.len(), 1);
+        assert_eq!(i.findings[0].aliases, ["CVE-1"]);
+        assert!(matches!(
+            parse(doc, 2),
+            Err(ApiError::TooManyComponents { .. })
+        ));
+    }
+}

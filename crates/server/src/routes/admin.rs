@@ -1,0 +1,140 @@
+//! Team administration (team admins and super admins), key revocation, and organisation
+//! administration (super admins only: 404 to everyone else, so the routes are not disclosed).
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, put};
+use axum::{Extension, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{json_value, JsonBody, Page};
+use crate::auth::Caller;
+use crate::db::{identity, portfolio, DbError};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::RequestId;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/teams/{team}/members", get(members))
+        .route("/v1/teams/{team}/members/{username}", put(set_member))
+        .route("/v1/keys/{prefix}", delete(revoke_key))
+        .route("/v1/admin/users", get(users))
+        .route("/v1/admin/audit", get(audit))
+}
+
+async fn team_admin(
+    state: &AppState,
+    caller: &Caller,
+    team: &str,
+) -> Result<crate::auth::TeamCtx, ApiError> {
+    let ctx = caller.team(state, Some(team)).await?;
+    if !ctx.is_admin(caller) {
+        return Err(ApiError::Forbidden(format!(
+            "only a team admin of `{team}` may do this"
+        )));
+    }
+    Ok(ctx)
+}
+
+async fn members(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(team): Path<String>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    let items = portfolio::members(&state.db, ctx.id).await?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "team": ctx.name, "members": items }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RoleBody {
+    role: String,
+}
+
+async fn set_member(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((team, username)): Path<(String, String)>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    JsonBody(body): JsonBody<RoleBody>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    identity::set_member(
+        &state.db,
+        &ctx.name,
+        &username,
+        &body.role,
+        &caller.username,
+        Some(&request_id),
+    )
+    .await
+    .map_err(|e| match e {
+        DbError::Invalid(m) => ApiError::Invalid(m),
+        other => ApiError::internal(other),
+    })?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "team": ctx.name, "username": username, "role": body.role }),
+    ))
+}
+
+async fn revoke_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(prefix): Path<String>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+) -> Result<Response, ApiError> {
+    let not_found = || ApiError::NotFound(format!("no active key `{prefix}` you may revoke"));
+    let (owner, team) = portfolio::key_owner(&state.db, &prefix)
+        .await?
+        .ok_or_else(not_found)?;
+    let allowed = caller.super_admin
+        || owner == caller.user_id
+        || team.is_some_and(|t| {
+            caller
+                .memberships
+                .iter()
+                .any(|m| m.team_id == t && m.role == "team_admin")
+        });
+    if !allowed {
+        return Err(not_found());
+    }
+    if !identity::revoke_key(&state.db, &prefix, &caller.username, Some(&request_id))
+        .await
+        .map_err(ApiError::internal)?
+    {
+        return Err(not_found());
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+fn super_admin(caller: &Caller) -> Result<(), ApiError> {
+    if caller.super_admin {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound("not found".into()))
+    }
+}
+
+async fn users(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    super_admin(&caller)?;
+    let items = portfolio::users(&state.db).await?;
+    Ok(json_value(StatusCode::OK, &json!({ "users": items })))
+}
+
+async fn audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(page): Query<Page>,
+) -> Result<Response, ApiError> {
+    super_admin(&caller)?;
+    let items = portfolio::audit_log(&state.db, page.limit(100, 1000)).await?;
+    Ok(json_value(StatusCode::OK, &json!({ "entries": items })))
+}

@@ -1,0 +1,168 @@
+//! The HTTP API. Each module has a `router()`; they are merged here. [`ROUTES`] lists every
+//! route, and a test checks that the OpenAPI document names each of them.
+
+mod admin;
+mod meta;
+mod portfolio;
+mod projects;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use serde::de::DeserializeOwned;
+
+use crate::error::ApiError;
+use crate::ingest::too_deep;
+use crate::state::AppState;
+
+/// Every route: method and path template.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("GET", "/health"),
+    ("GET", "/metrics"),
+    ("GET", "/v1/openapi.json"),
+    ("GET", "/v1/projects"),
+    ("GET", "/v1/projects/{project}"),
+    ("POST", "/v1/projects/{project}/scans"),
+    ("GET", "/v1/projects/{project}/scans"),
+    ("GET", "/v1/projects/{project}/scans/{scan}"),
+    ("GET", "/v1/projects/{project}/scans/{scan}/document"),
+    ("GET", "/v1/projects/{project}/scans/{scan}/components"),
+    ("GET", "/v1/projects/{project}/findings"),
+    ("PUT", "/v1/projects/{project}/findings/{advisory}/triage"),
+    ("GET", "/v1/components"),
+    ("GET", "/v1/advisories/{advisory}/projects"),
+    ("GET", "/v1/teams/{team}/members"),
+    ("PUT", "/v1/teams/{team}/members/{username}"),
+    ("DELETE", "/v1/keys/{prefix}"),
+    ("GET", "/v1/admin/users"),
+    ("GET", "/v1/admin/audit"),
+];
+
+/// All routes, without state.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(meta::router())
+        .merge(projects::router())
+        .merge(portfolio::router())
+        .merge(admin::router())
+}
+
+/// `?team=NAME`, accepted by every team-scoped route.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct TeamQuery {
+    /// The team to act in.
+    pub team: Option<String>,
+}
+
+/// Reads a JSON request body within the configured size and depth limits. A body that is not
+/// declared as JSON is 415.
+pub async fn read_json_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, ApiError> {
+    let media = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
+    match media.as_deref() {
+        Some(m)
+            if m == "application/json"
+                || (m.starts_with("application/") && m.ends_with("+json")) => {}
+        Some(m) => {
+            return Err(ApiError::UnsupportedMediaType(format!(
+                "the body must be JSON (`application/json`), not `{m}`"
+            )))
+        }
+        None => {
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON: send `Content-Type: application/json`".into(),
+            ))
+        }
+    }
+    let max = state.config.max_body_bytes;
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max as u64) {
+        return Err(ApiError::TooLarge(max));
+    }
+    let bytes = Limited::new(body, max)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.downcast_ref::<LengthLimitError>().is_some() {
+                ApiError::TooLarge(max)
+            } else {
+                ApiError::BadRequest("the request body could not be read".into())
+            }
+        })?
+        .to_bytes();
+    if too_deep(&bytes, state.config.max_json_depth) {
+        return Err(ApiError::TooDeep(state.config.max_json_depth));
+    }
+    Ok(bytes)
+}
+
+/// A small JSON body deserialised into `T`, with problem responses for every failure.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        let bytes = read_json_body(state, &parts.headers, body).await?;
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+            } else {
+                ApiError::Invalid(format!("invalid request: {e}"))
+            }
+        })
+    }
+}
+
+/// A JSON response from already-serialised text.
+pub fn json_text(status: StatusCode, body: String) -> Response {
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// A JSON response from a value.
+pub fn json_value(status: StatusCode, body: &serde_json::Value) -> Response {
+    json_text(status, body.to_string())
+}
+
+/// `?limit=&offset=` for paged lists.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Page {
+    /// Team.
+    pub team: Option<String>,
+    /// At most this many items (capped).
+    pub limit: Option<i64>,
+    /// Skip this many.
+    pub offset: Option<i64>,
+}
+
+impl Page {
+    /// The limit within `1..=max`, `default` when absent.
+    pub fn limit(&self, default: i64, max: i64) -> i64 {
+        self.limit.unwrap_or(default).clamp(1, max)
+    }
+
+    /// The offset, never negative.
+    pub fn offset(&self) -> i64 {
+        self.offset.unwrap_or(0).max(0)
+    }
+}

@@ -1,0 +1,371 @@
+//! Uploads, projects, scans, components of a scan, findings and triage.
+
+use std::io::{Read, Write};
+
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Extension, Router};
+use serde::Deserialize;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::{json_text, json_value, read_json_body, JsonBody, Page, TeamQuery};
+use crate::auth::{Caller, TeamCtx};
+use crate::db::portfolio::{self, ProjectRef, TeamScope, TriageSet};
+use crate::db::scans::{self, NewScan, Stored};
+use crate::error::ApiError;
+use crate::ingest;
+use crate::state::AppState;
+use crate::RequestId;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/projects", get(list_projects))
+        .route("/v1/projects/{project}", get(project_detail))
+        .route("/v1/projects/{project}/scans", get(list_scans).post(upload))
+        .route("/v1/projects/{project}/scans/{scan}", get(scan_detail))
+        .route(
+            "/v1/projects/{project}/scans/{scan}/document",
+            get(scan_document),
+        )
+        .route(
+            "/v1/projects/{project}/scans/{scan}/components",
+            get(scan_components),
+        )
+        .route("/v1/projects/{project}/findings", get(findings))
+        .route(
+            "/v1/projects/{project}/findings/{advisory}/triage",
+            put(set_triage),
+        )
+}
+
+fn check_project_name(name: &str) -> Result<(), ApiError> {
+    if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
+        return Err(ApiError::BadRequest(
+            "a project name must be 1 to 200 characters without control characters".into(),
+        ));
+    }
+    Ok(())
+}
+
+async fn resolve(
+    state: &AppState,
+    caller: &Caller,
+    team: Option<&str>,
+    project: &str,
+) -> Result<(TeamCtx, ProjectRef), ApiError> {
+    let team = caller.team(state, team).await?;
+    let project = portfolio::project(&state.db, team.id, project)
+        .await?
+        .ok_or_else(|| {
+            ApiError::NotFound(format!("team `{}` has no project `{project}`", team.name))
+        })?;
+    Ok((team, project))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+    Query(q): Query<TeamQuery>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, ApiError> {
+    check_project_name(&project)?;
+    let team = caller.team(&state, q.team.as_deref()).await?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .ok()
+                .filter(|k| !k.is_empty() && k.len() <= 200)
+                .map(str::to_owned)
+                .ok_or_else(|| {
+                    ApiError::BadRequest(
+                        "`Idempotency-Key` must be 1 to 200 visible ASCII characters".into(),
+                    )
+                })
+        })
+        .transpose()?;
+    let bytes = read_json_body(&state, &headers, body).await?;
+    let hash = {
+        let mut h = Sha256::new();
+        h.update(project.as_bytes());
+        h.update([0]);
+        h.update(&bytes);
+        h.finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    if let Some(key) = &key {
+        if let Some((status, body)) =
+            scans::idempotent_replay(&state.db, team.id, key, &hash).await?
+        {
+            return Ok(replayed(status, body));
+        }
+    }
+    let max_components = state.config.max_components;
+    let (ingest, document) = tokio::task::spawn_blocking(move || {
+        let ingest = ingest::parse(&bytes, max_components)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(&bytes).map_err(ApiError::internal)?;
+        let document = gz.finish().map_err(ApiError::internal)?;
+        Ok::<_, ApiError>((ingest, document))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    let stored = scans::store(
+        &state.db,
+        NewScan {
+            team_id: team.id,
+            team: &team.name,
+            project: &project,
+            user_id: caller.user_id,
+            actor: &caller.username,
+            request_id: &request_id,
+            ingest: &ingest,
+            document,
+            idempotency: key.as_deref().map(|k| (k, hash.as_str())),
+        },
+    )
+    .await?;
+    match stored {
+        Stored::Created(body) => {
+            state.metrics.uploads.inc();
+            state
+                .metrics
+                .components
+                .inc_by(ingest.components.len() as u64);
+            Ok(json_text(StatusCode::CREATED, body))
+        }
+        Stored::Replay(status, body) => Ok(replayed(status, body)),
+    }
+}
+
+fn replayed(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::CREATED);
+    let mut res = json_text(status, body);
+    res.headers_mut().insert(
+        "idempotent-replayed",
+        header::HeaderValue::from_static("true"),
+    );
+    res
+}
+
+async fn list_projects(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<TeamQuery>,
+) -> Result<Response, ApiError> {
+    let scope = caller.scope(&state, q.team.as_deref()).await?;
+    let items = portfolio::projects(&state.db, &scope).await?;
+    Ok(json_value(StatusCode::OK, &json!({ "projects": items })))
+}
+
+async fn project_detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+    Query(q): Query<TeamQuery>,
+) -> Result<Response, ApiError> {
+    let (team, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    let items = portfolio::projects(&state.db, &TeamScope::Teams(vec![team.id])).await?;
+    let item = items
+        .into_iter()
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(project.name.as_str()))
+        .ok_or_else(|| ApiError::NotFound("no such project".into()))?;
+    Ok(json_value(StatusCode::OK, &item))
+}
+
+async fn list_scans(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+    Query(page): Query<Page>,
+) -> Result<Response, ApiError> {
+    let (_, project) = resolve(&state, &caller, page.team.as_deref(), &project).await?;
+    let items = scans::list(&state.db, project.id, page.limit(100, 1000), page.offset()).await?;
+    Ok(json_value(StatusCode::OK, &json!({ "scans": items })))
+}
+
+async fn scan_detail(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project, scan)): Path<(String, i64)>,
+    Query(q): Query<TeamQuery>,
+) -> Result<Response, ApiError> {
+    let (_, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    let item = scans::detail(&state.db, project.id, scan)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no scan {scan} in this project")))?;
+    Ok(json_value(StatusCode::OK, &item))
+}
+
+async fn scan_document(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project, scan)): Path<(String, i64)>,
+    Query(q): Query<TeamQuery>,
+) -> Result<Response, ApiError> {
+    let (_, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    let (media, gz) = scans::document(&state.db, project.id, scan)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no scan {scan} in this project")))?;
+    let text = tokio::task::spawn_blocking(move || {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(gz.as_slice())
+            .read_to_end(&mut out)
+            .map(|_| out)
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    Ok(([(header::CONTENT_TYPE, media)], text).into_response())
+}
+
+async fn scan_components(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project, scan)): Path<(String, i64)>,
+    Query(page): Query<Page>,
+) -> Result<Response, ApiError> {
+    let (_, project) = resolve(&state, &caller, page.team.as_deref(), &project).await?;
+    scans::detail(&state.db, project.id, scan)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no scan {scan} in this project")))?;
+    let (total, items) =
+        scans::components(&state.db, scan, page.limit(1000, 10_000), page.offset()).await?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "total": total, "components": items }),
+    ))
+}
+
+#[derive(Debug, Deserialize)]
+struct FindingsQuery {
+    team: Option<String>,
+    scan: Option<i64>,
+}
+
+async fn findings(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(project): Path<String>,
+    Query(q): Query<FindingsQuery>,
+) -> Result<Response, ApiError> {
+    let (_, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    let scan = match q.scan {
+        Some(id) => {
+            scans::detail(&state.db, project.id, id)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("no scan {id} in this project")))?;
+            Some(id)
+        }
+        None => project.latest_scan_id,
+    };
+    let items = match scan {
+        Some(id) => portfolio::findings(&state.db, project.id, id).await?,
+        None => Vec::new(),
+    };
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "project": project.name, "scan_id": scan, "findings": items }),
+    ))
+}
+
+/// The VEX states a finding can be given.
+const STATES: &[&str] = &[
+    "in_triage",
+    "not_affected",
+    "affected",
+    "fixed",
+    "false_positive",
+];
+/// CycloneDX `analysis.justification` and OpenVEX `justification` values.
+const JUSTIFICATIONS: &[&str] = &[
+    "code_not_present",
+    "code_not_reachable",
+    "requires_configuration",
+    "requires_dependency",
+    "requires_environment",
+    "protected_by_compiler",
+    "protected_at_runtime",
+    "protected_at_perimeter",
+    "protected_by_mitigating_control",
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+];
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TriageBody {
+    purl: String,
+    state: String,
+    justification: Option<String>,
+    comment: Option<String>,
+}
+
+async fn set_triage(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((project, advisory)): Path<(String, String)>,
+    Query(q): Query<TeamQuery>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    JsonBody(body): JsonBody<TriageBody>,
+) -> Result<Response, ApiError> {
+    let (team, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    if !STATES.contains(&body.state.as_str()) {
+        return Err(ApiError::Invalid(format!(
+            "unknown state `{}`: use one of {}",
+            body.state,
+            STATES.join(", ")
+        )));
+    }
+    if let Some(j) = &body.justification {
+        if !JUSTIFICATIONS.contains(&j.as_str()) {
+            return Err(ApiError::Invalid(format!(
+                "unknown justification `{j}`: use a CycloneDX or OpenVEX justification"
+            )));
+        }
+    } else if body.state == "not_affected" {
+        return Err(ApiError::Invalid(
+            "`not_affected` needs a `justification`".into(),
+        ));
+    }
+    if body.comment.as_ref().is_some_and(|c| c.len() > 10_000) {
+        return Err(ApiError::Invalid(
+            "the comment is longer than 10000 bytes".into(),
+        ));
+    }
+    let result = portfolio::set_triage(
+        &state.db,
+        TriageSet {
+            project: &project,
+            team_id: team.id,
+            purl: &body.purl,
+            advisory: &advisory,
+            state: &body.state,
+            justification: body.justification.as_deref(),
+            comment: body.comment.as_deref(),
+            user_id: caller.user_id,
+            actor: &caller.username,
+            request_id: &request_id,
+        },
+    )
+    .await?
+    .ok_or_else(|| {
+        ApiError::NotFound(format!(
+            "project `{}` has no finding `{advisory}` for `{}`",
+            project.name, body.purl
+        ))
+    })?;
+    Ok(json_value(StatusCode::OK, &result))
+}

@@ -1,0 +1,33 @@
+//! The state shared by every handler.
+
+use std::sync::Arc;
+
+use crate::auth::AuthState;
+use crate::config::Config;
+use crate::db::Db;
+use crate::metrics::Metrics;
+
+/// Handed to handlers through axum's `State`.
+#[derive(Debug, Clone)]
+pub struct AppState {
+    /// The database.
+    pub db: Db,
+    /// Settings.
+    pub config: Arc<Config>,
+    /// Prometheus metrics.
+    pub metrics: Arc<Metrics>,
+    /// Verified-key cache and failure counts.
+    pub auth: Arc<AuthState>,
+}
+
+impl AppState {
+    /// State over an opened (and migrated) database.
+    pub fn new(db: Db, config: Config) -> Self {
+        AppState {
+            db,
+            config: Arc::new(config),
+            metrics: Arc::new(Metrics::new()),
+            auth: Arc::new(AuthState::default()),
+        }
+    }
+}
