@@ -10,7 +10,13 @@ use trusca_server::db::identity;
 
 /// Method, route template, concrete URI (empty: a fresh key to revoke), body, and the status
 /// expected for each identity.
-type Case = (&'static str, &'static str, String, Option<serde_json::Value>, [u16; 6]);
+type Case = (
+    &'static str,
+    &'static str,
+    String,
+    Option<serde_json::Value>,
+    [u16; 6],
+);
 
 const BAD: &str = "trs_0123456789ab_notthesecret";
 

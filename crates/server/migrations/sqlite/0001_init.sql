@@ -77,10 +77,11 @@ CREATE TABLE components (
     license TEXT,
     license_tier TEXT
 );
-CREATE INDEX components_scan ON components (scan_id);
-CREATE INDEX components_purl ON components (purl);
-CREATE INDEX components_package ON components (package);
-CREATE INDEX components_name ON components (name);
+-- "Which projects use X" probes each project's latest scan by package (and purl) or by name.
+-- The scan id leads so that the rows of one upload land together at the end of each index:
+-- an upload appends to the indexes instead of touching pages all over them.
+CREATE INDEX components_scan_package ON components (scan_id, package, purl);
+CREATE INDEX components_scan_name ON components (scan_id, name);
 
 CREATE TABLE findings (
     id INTEGER PRIMARY KEY,
@@ -104,7 +105,7 @@ CREATE TABLE finding_ids (
     purl TEXT NOT NULL,
     alias TEXT NOT NULL
 );
-CREATE INDEX finding_ids_alias ON finding_ids (alias);
+CREATE INDEX finding_ids_alias ON finding_ids (alias, scan_id);
 
 CREATE TABLE triage (
     project_id INTEGER NOT NULL REFERENCES projects (id),

@@ -62,14 +62,20 @@ pub async fn project(db: &Db, team_id: i64, name: &str) -> Result<Option<Project
         .transpose()
 }
 
-/// Projects with their latest scan summary, sorted by team and name.
-pub async fn projects(db: &Db, scope: &TeamScope) -> Result<Vec<Value>, sqlx::Error> {
+/// Projects with their latest scan summary, sorted by team and name; only the project with
+/// id `only` when given.
+pub async fn projects(
+    db: &Db,
+    scope: &TeamScope,
+    only: Option<i64>,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let only = only.map_or(String::new(), |id| format!(" AND p.id = {id}"));
     let sql = format!(
         "SELECT t.name AS team, p.name AS project, p.created_at AS project_created_at, \
          p.latest_scan_id, {SCAN_COLUMNS} \
          FROM projects p JOIN teams t ON t.id = p.team_id \
          LEFT JOIN scans s ON s.id = p.latest_scan_id \
-         WHERE {} ORDER BY t.name, p.name",
+         WHERE {}{only} ORDER BY t.name, p.name",
         scope.condition("p.team_id")
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
@@ -141,10 +147,13 @@ pub async fn component_users(
     name: Option<&str>,
 ) -> Result<Vec<Value>, sqlx::Error> {
     let (filter, value) = match (purl, name) {
-        (Some(p), _) => ("(c.purl = $1 OR c.package = $1)", p),
+        // A purl with a version names one version; without, every version of the package.
+        (Some(p), _) if crate::ingest::package_of(p) != p => ("c.package = $2 AND c.purl = $1", p),
+        (Some(p), _) => ("c.package = $1", p),
         (None, Some(n)) => ("c.name = $1", n),
         (None, None) => return Ok(Vec::new()),
     };
+    let package = crate::ingest::package_of(value);
     let sql = format!(
         "SELECT t.name AS team, p.name AS project, p.latest_scan_id AS scan_id, c.name, \
          c.version, c.purl, c.scope, c.direct, c.location \
@@ -153,7 +162,11 @@ pub async fn component_users(
          WHERE {filter} AND {} ORDER BY t.name, p.name, c.purl, c.location",
         scope.condition("p.team_id")
     );
-    let rows = sqlx::query(&sql).bind(value).fetch_all(&db.pool).await?;
+    let mut query = sqlx::query(&sql).bind(value);
+    if filter.contains("$2") {
+        query = query.bind(package);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
     rows.iter()
         .map(|r| {
             Ok(json!({

@@ -163,7 +163,7 @@ async fn list_projects(
     Query(q): Query<TeamQuery>,
 ) -> Result<Response, ApiError> {
     let scope = caller.scope(&state, q.team.as_deref()).await?;
-    let items = portfolio::projects(&state.db, &scope).await?;
+    let items = portfolio::projects(&state.db, &scope, None).await?;
     Ok(json_value(StatusCode::OK, &json!({ "projects": items })))
 }
 
@@ -174,10 +174,15 @@ async fn project_detail(
     Query(q): Query<TeamQuery>,
 ) -> Result<Response, ApiError> {
     let (team, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
-    let items = portfolio::projects(&state.db, &TeamScope::Teams(vec![team.id])).await?;
+    let items = portfolio::projects(
+        &state.db,
+        &TeamScope::Teams(vec![team.id]),
+        Some(project.id),
+    )
+    .await?;
     let item = items
         .into_iter()
-        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(project.name.as_str()))
+        .next()
         .ok_or_else(|| ApiError::NotFound("no such project".into()))?;
     Ok(json_value(StatusCode::OK, &item))
 }

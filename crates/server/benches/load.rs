@@ -1,0 +1,264 @@
+//! Load generator for the server: N concurrent clients upload scans of 1,000 components each,
+//! then the portfolio queries are timed with the resulting projects stored. Prints figures;
+//! asserts nothing. Run through `benches/server-load.sh` at the repository root.
+//!
+//! Environment: `LOAD_DATABASE_URL` (default: a fresh SQLite file), `LOAD_CLIENTS` (8),
+//! `LOAD_UPLOADS` (2000), `LOAD_PROJECTS` (1000), `LOAD_COMPONENTS` (1000).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+use trusca_server::config::Config;
+use trusca_server::db::{identity, Db};
+use trusca_server::state::AppState;
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn document(project: usize, upload: usize, components: usize) -> Vec<u8> {
+    let packages: Vec<Value> = (0..components)
+        .map(|i| {
+            let version = format!("1.{}.{}", i % 7, (upload + i) % 3);
+            json!({
+                "ecosystem": "npm", "name": format!("pkg-{i}"), "version": version,
+                "purl": format!("pkg:npm/pkg-{i}@{version}"), "scope": "runtime",
+                "direct": i < 50, "location": { "file": "package-lock.json", "line": i + 2 },
+                "license": { "concluded": "MIT", "tier": "permissive" }
+            })
+        })
+        .collect();
+    let findings: Vec<Value> = (0..3)
+        .map(|i| {
+            let version = format!("1.{}.{}", i % 7, (upload + i) % 3);
+            json!({
+                "id": format!("GHSA-load-{i}"), "aliases": [format!("CVE-2024-{}", 1000 + i)],
+                "purl": format!("pkg:npm/pkg-{i}@{version}"), "package": format!("pkg-{i}"),
+                "version": version, "location": { "file": "package-lock.json", "line": i + 2 },
+                "severity": "high", "score": 7.5, "fixed_in": "2.0.0"
+            })
+        })
+        .collect();
+    json!({
+        "schema_version": 1, "tool": { "name": "trusca", "version": "0.1.0" },
+        "target": { "name": format!("p{project}"), "location": ".", "kind": "directory" },
+        "generated_at": "2024-01-01T00:00:00Z", "files": [], "packages": packages,
+        "findings": findings, "diagnostics": []
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+#[tokio::main]
+async fn main() {
+    let clients = env("LOAD_CLIENTS", 8);
+    let uploads = env("LOAD_UPLOADS", 2000);
+    let projects = env("LOAD_PROJECTS", 1000);
+    let components = env("LOAD_COMPONENTS", 1000);
+    let dir = tempfile::tempdir().expect("temp dir");
+    let given = std::env::var("LOAD_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.is_empty());
+    // PostgreSQL: a schema of our own, dropped at the end.
+    let schema = format!("trusca_bench_{}", uuid::Uuid::new_v4().simple());
+    let url = match &given {
+        Some(pg) => {
+            let admin = Db::connect(pg, 1).await.expect("postgres");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&admin.pool)
+                .await
+                .expect("schema");
+            let sep = if pg.contains('?') { '&' } else { '?' };
+            format!("{pg}{sep}options=-c%20search_path%3D{schema}")
+        }
+        None => format!("sqlite://{}", dir.path().join("load.db").display()),
+    };
+    let backend = if given.is_some() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let db = Db::connect(&url, 16).await.expect("db");
+    db.migrate().await.expect("migrate");
+    let team = format!("load-{}", uuid::Uuid::new_v4().simple());
+    identity::create_team(&db, &team, "bench")
+        .await
+        .expect("team");
+    identity::create_user(&db, &team, "user", "bench")
+        .await
+        .expect("user");
+    identity::set_member(&db, &team, &team, "developer", "bench", None)
+        .await
+        .expect("member");
+    let token = identity::create_key(&db, &team, Some(&team), "bench")
+        .await
+        .expect("key")
+        .token;
+    let app = trusca_server::app(AppState::new(db, Config::default()));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+
+    // Documents are made before timing starts: the server's work is measured, not ours.
+    let docs: Arc<Vec<Vec<u8>>> = Arc::new(
+        (0..uploads.min(64))
+            .map(|i| document(i % projects, i, components))
+            .collect(),
+    );
+    println!(
+        "backend {backend}: {uploads} uploads of {components} components ({} KiB each), \
+         {clients} clients, {projects} projects",
+        docs.first().map_or(0, Vec::len) / 1024
+    );
+    let client = reqwest::Client::new();
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (client, next, docs, base, token) = (
+            client.clone(),
+            next.clone(),
+            docs.clone(),
+            base.clone(),
+            token.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut errors = 0usize;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= uploads {
+                    break;
+                }
+                let body = docs[i % docs.len()].clone();
+                let t = Instant::now();
+                let res = client
+                    .post(format!("{base}/v1/projects/p{}/scans", i % projects))
+                    .bearer_auth(&token)
+                    .header("content-type", "application/json")
+                    .header("idempotency-key", format!("load-{i}"))
+                    .body(body)
+                    .send()
+                    .await;
+                let ok = match res {
+                    Ok(r) => {
+                        let ok = r.status().as_u16() == 201;
+                        let _ = r.bytes().await;
+                        ok
+                    }
+                    Err(_) => false,
+                };
+                latencies.push(t.elapsed());
+                if !ok {
+                    errors += 1;
+                }
+            }
+            (latencies, errors)
+        }));
+    }
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for t in tasks {
+        let (l, e) = t.await.expect("client");
+        latencies.extend(l);
+        errors += e;
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    println!(
+        "uploads: {:.1}/s over {:.1} s; latency p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms; errors {errors}",
+        uploads as f64 / elapsed.as_secs_f64(),
+        elapsed.as_secs_f64(),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 1.0),
+    );
+
+    let queries = [
+        ("projects list", "/v1/projects".to_owned()),
+        ("project detail", "/v1/projects/p7".to_owned()),
+        (
+            "findings of a project",
+            "/v1/projects/p7/findings".to_owned(),
+        ),
+        ("who uses (name)", "/v1/components?name=pkg-17".to_owned()),
+        (
+            "who uses (purl)",
+            "/v1/components?purl=pkg:npm/pkg-17".to_owned(),
+        ),
+        (
+            "affected by advisory (alias)",
+            "/v1/advisories/CVE-2024-1001/projects".to_owned(),
+        ),
+        (
+            "components of a scan (page)",
+            "/v1/projects/p7/scans".to_owned(),
+        ),
+    ];
+    for (name, path) in queries {
+        let mut times = Vec::new();
+        let mut size = 0;
+        let mut path = path;
+        if name.starts_with("components of a scan") {
+            let text = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("scans")
+                .text()
+                .await
+                .unwrap_or_default();
+            let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+            let id = v
+                .pointer("/scans/0/id")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            path = format!("/v1/projects/p7/scans/{id}/components?limit=1000");
+        }
+        for _ in 0..20 {
+            let t = Instant::now();
+            let res = client
+                .get(format!("{base}{path}"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("query");
+            let status = res.status();
+            let body = res.bytes().await.unwrap_or_default();
+            times.push(t.elapsed());
+            assert!(status.is_success(), "{path}: {status}");
+            size = body.len();
+        }
+        times.sort();
+        println!(
+            "query {name:<30} p50 {:>7.1} ms  max {:>7.1} ms  ({} KiB)",
+            percentile(&times, 0.5),
+            percentile(&times, 1.0),
+            size / 1024
+        );
+    }
+    if let Some(pg) = &given {
+        let admin = Db::connect(pg, 1).await.expect("postgres");
+        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+            .execute(&admin.pool)
+            .await;
+    }
+}
