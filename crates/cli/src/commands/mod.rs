@@ -4,6 +4,6 @@ pub mod completions;
 pub mod db;
 pub mod policy;
 pub mod scan;
-pub mod vulns;
 pub mod server;
 pub mod upload;
+pub mod vulns;

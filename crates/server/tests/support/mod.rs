@@ -229,7 +229,7 @@ pub fn trusca_result(
         .iter()
         .map(|(id, aliases, n, v, sev)| {
             json!({
-                "id": id, "aliases": aliases, "purl": format!("pkg:npm/{n}@{v}"),
+                "id": id, "aliases": aliases, "purl": format!("pkg:npm/{n}@{v}"), "ecosystem": "npm",
                 "package": n, "version": v,
                 "location": { "file": "package-lock.json", "line": 3 },
                 "severity": sev, "score": 7.5, "fixed_in": "9.9.9"
