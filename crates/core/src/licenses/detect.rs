@@ -71,6 +71,12 @@ const CODE: &[&str] = &[
     "dart", "r", "jl", "lua", "sql", "tmpl", "tpl", "j2", "in", "cmake", "gradle", "png", "svg",
 ];
 
+/// Extensions of compressed or binary artefacts, never license texts (`license-corpus.z`).
+const BINARY: &[&str] = &[
+    "z", "gz", "zip", "xz", "bz2", "zst", "tar", "tgz", "7z", "jpg", "jpeg", "gif", "pdf", "bin",
+    "so", "dll", "exe", "class", "jar", "o", "a",
+];
+
 /// Whether a file name is that of a license text: `LICENSE`, `LICENCE.md`, `COPYING.LESSER`,
 /// `LICENSE-MIT`, `UNLICENSE`, `NOTICE`, `MIT-LICENSE.txt`, …
 pub fn is_license_file_name(name: &str) -> bool {
@@ -79,7 +85,9 @@ pub fn is_license_file_name(name: &str) -> bool {
         Some((s, e)) if !s.is_empty() => (s, e),
         _ => (upper.as_str(), ""),
     };
-    if CODE.contains(&ext.to_ascii_lowercase().as_str()) {
+    if CODE.contains(&ext.to_ascii_lowercase().as_str())
+        || BINARY.contains(&ext.to_ascii_lowercase().as_str())
+    {
         return false;
     }
     const PREFIXES: &[&str] = &[
@@ -370,6 +378,8 @@ mod tests {
             "license.rs",
             "licenses.py",
             "LICENSE.json",
+            "license-corpus.z",
+            "LICENSES.tar.gz",
             "README.md",
             "licensed.txt",
         ] {
