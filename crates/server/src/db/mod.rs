@@ -2,6 +2,7 @@
 //! checked at run time (no database at build time) and use `$N` placeholders, which both
 //! backends accept. All SQL lives under this module.
 
+pub mod events;
 pub mod identity;
 pub mod portfolio;
 pub mod scans;
@@ -138,16 +139,30 @@ fn normalise_url(url: &str) -> Result<(Backend, String), DbError> {
 
 type Embedded0 = &'static [(i64, &'static str, &'static str)];
 
-const SQLITE_MIGRATIONS: Embedded0 = &[(
-    1,
-    "init",
-    include_str!("../../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: Embedded0 = &[(
-    1,
-    "init",
-    include_str!("../../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: Embedded0 = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "lifecycle webhooks sessions",
+        include_str!("../../migrations/sqlite/0002_lifecycle_webhooks_sessions.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: Embedded0 = &[
+    (
+        1,
+        "init",
+        include_str!("../../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "lifecycle webhooks sessions",
+        include_str!("../../migrations/postgres/0002_lifecycle_webhooks_sessions.sql"),
+    ),
+];
 
 /// Migrations compiled into the binary, so the server needs no files beside it.
 #[derive(Debug)]
