@@ -6,6 +6,7 @@ pub mod events;
 pub mod identity;
 pub mod portfolio;
 pub mod scans;
+pub mod sla;
 
 use std::borrow::Cow;
 use std::sync::Arc;
