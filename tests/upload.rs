@@ -12,7 +12,7 @@ use trusca_server::config::Config;
 use trusca_server::db::{identity, Db};
 use trusca_server::state::AppState;
 
-use crate::support::{fixture, trusca};
+use crate::support::{fixture, fixture_copy, trusca};
 
 /// A server on 127.0.0.1 with one team, one developer key, and a layer that answers the first
 /// upload attempt with 503 (after recording its `Idempotency-Key`).
@@ -168,6 +168,39 @@ fn scan_upload_names_the_project_after_the_target() {
 }
 
 #[test]
+fn the_server_url_can_come_from_trusca_toml() {
+    let server = start();
+    let (_keep, dir) = fixture_copy("scan/mixed");
+    std::fs::write(
+        dir.join("trusca.toml"),
+        format!("[server]\nurl = \"http://{}\"\n", server.addr),
+    )
+    .expect("write trusca.toml");
+    let out = trusca()
+        .args(["scan", "--format", "json", "--no-progress", "--upload"])
+        .arg(&dir)
+        .env_remove("TRUSCA_SERVER")
+        .env("TRUSCA_TOKEN", &server.token)
+        .output()
+        .expect("scan");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(scans(&server, "mixed"), 1);
+    // `trusca upload` reads the trusca.toml of the working directory.
+    std::fs::write(dir.join("r.json"), &out.stdout).expect("write result");
+    let out = trusca()
+        .args(["upload", "r.json", "--project", "again"])
+        .current_dir(&dir)
+        .env_remove("TRUSCA_SERVER")
+        .env("TRUSCA_TOKEN", &server.token)
+        .output()
+        .expect("upload");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(scans(&server, "again"), 1);
+}
+
+#[test]
 fn upload_without_a_key_or_server_is_an_error() {
     let out = trusca()
         .args(["upload", "nope.json", "--server", "http://127.0.0.1:9"])
@@ -181,6 +214,7 @@ fn upload_without_a_key_or_server_is_an_error() {
     let out = trusca()
         .arg("upload")
         .arg(&file)
+        .current_dir(dir.path())
         .env_remove("TRUSCA_SERVER")
         .env("TRUSCA_TOKEN", "trs_a_b")
         .output()

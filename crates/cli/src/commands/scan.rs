@@ -102,7 +102,8 @@ pub fn run(
         eprintln!("warning: no dependency files found in `{target}`");
     }
     if let Some(connection) = upload {
-        let uploaded = crate::commands::upload::upload_scan(connection, &scan);
+        let uploaded =
+            crate::commands::upload::upload_scan(&connection.or_configured(&config), &scan);
         if uploaded != Outcome::Pass {
             return uploaded;
         }

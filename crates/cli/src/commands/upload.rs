@@ -37,6 +37,18 @@ pub struct Connection {
     pub retries: u32,
 }
 
+impl Connection {
+    /// The connection with `[server] url` of trusca.toml as the server when neither `--server`
+    /// nor `TRUSCA_SERVER` names one.
+    pub fn or_configured(&self, config: &trusca_core::policy::Config) -> Connection {
+        let mut c = self.clone();
+        if c.server.is_none() {
+            c.server.clone_from(&config.server.url);
+        }
+        c
+    }
+}
+
 /// `trusca upload`.
 #[derive(Debug, Args)]
 pub struct UploadArgs {
@@ -85,7 +97,16 @@ pub fn run(args: &UploadArgs) -> Outcome {
     } else {
         "application/json"
     };
-    match send(&args.connection, named.as_deref(), body, media) {
+    // `[server] url` of a trusca.toml in the working directory, as `trusca scan .` would read.
+    let Some(config) = crate::commands::policy::load(None, std::path::Path::new(".")) else {
+        return Outcome::Error;
+    };
+    match send(
+        &args.connection.or_configured(&config),
+        named.as_deref(),
+        body,
+        media,
+    ) {
         Ok(answer) => {
             println!("{answer}");
             Outcome::Pass
@@ -142,7 +163,7 @@ fn send(
     let server = c.server.as_deref().ok_or_else(|| {
         fail(
             "no server to upload to",
-            Some("pass `--server URL` or set `TRUSCA_SERVER`"),
+            Some("pass `--server URL`, set `TRUSCA_SERVER`, or `[server] url` in trusca.toml"),
         )
     })?;
     let token = std::env::var("TRUSCA_TOKEN")
