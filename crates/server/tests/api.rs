@@ -361,6 +361,27 @@ async fn hostile_uploads_are_problems_and_store_nothing() {
 }
 
 #[tokio::test]
+async fn a_request_over_the_time_limit_is_a_problem_and_stores_nothing() {
+    // No upload completes within a nanosecond: it waits on the database at least once, and the
+    // timeout drops it there, rolling its transaction back.
+    let config = Config {
+        request_timeout: std::time::Duration::from_nanos(1),
+        ..Config::default()
+    };
+    for env in backends(config).await {
+        let p = people(&env.state.db).await;
+        let doc = trusca_result("web", &[("a", "1.0.0")], &[]);
+        let a = upload(&env.app, &p.dev_a, "web", &doc).await;
+        assert_eq!(a.status, 503, "{}: {:?}", env.name, a.json);
+        assert_eq!(a.json["type"], "urn:trusca:problem:timeout");
+        assert_eq!(a.headers["content-type"], "application/problem+json");
+        assert_eq!(count(&env.state.db, "scans").await, 0);
+        assert_eq!(count(&env.state.db, "projects").await, 0);
+        env.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn failed_authentication_is_rate_limited() {
     let config = Config {
         auth_failures_per_minute: 3,
