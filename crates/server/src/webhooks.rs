@@ -141,20 +141,26 @@ pub async fn deliver_due(
                 (d, attempt)
             });
         }
+        let mut done = Vec::with_capacity(sends.len());
         while let Some(joined) = sends.join_next().await {
-            let Ok((d, attempt)) = joined else {
+            // A panicked send leaves its delivery leased; it is retried when the lease ends.
+            if let Ok(pair) = joined {
+                done.push(pair);
+            }
+        }
+        let outcomes = webhooks::record(db, &at, &done).await?;
+        for ((d, _), outcome) in done.iter().zip(outcomes) {
+            let Some(outcome) = outcome else {
                 continue;
             };
-            if let Some(outcome) = webhooks::record(db, &d, &at, &attempt).await? {
-                tracing::info!(
-                    delivery = d.id,
-                    event = %d.event,
-                    outcome = outcome.as_str(),
-                    attempts = d.attempts + 1,
-                    "webhook delivery"
-                );
-                round.add(outcome);
-            }
+            tracing::info!(
+                delivery = d.id,
+                event = %d.event,
+                outcome = outcome.as_str(),
+                attempts = d.attempts + 1,
+                "webhook delivery"
+            );
+            round.add(outcome);
         }
     }
 }

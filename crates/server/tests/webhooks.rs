@@ -233,25 +233,26 @@ async fn a_failed_delivery_is_retried_and_counted_once() {
             .fetch_one(&db.pool)
             .await
             .expect("payload");
-        let inbox = inbox.lock().expect("inbox");
-        assert_eq!(inbox.seen.len(), 2);
-        for seen in &inbox.seen {
-            assert!(seen.signature_ok);
-            assert_eq!(seen.delivery, key, "the key is stable across retries");
-            assert_eq!(seen.event, "finding.new");
-            assert!(seen.user_agent.starts_with("trusca-server/"));
-            assert_eq!(
-                seen.body,
-                payload.as_bytes(),
-                "the body is sent byte for byte"
-            );
+        {
+            let inbox = inbox.lock().expect("inbox");
+            assert_eq!(inbox.seen.len(), 2);
+            for seen in &inbox.seen {
+                assert!(seen.signature_ok);
+                assert_eq!(seen.delivery, key, "the key is stable across retries");
+                assert_eq!(seen.event, "finding.new");
+                assert!(seen.user_agent.starts_with("trusca-server/"));
+                assert_eq!(
+                    seen.body,
+                    payload.as_bytes(),
+                    "the body is sent byte for byte"
+                );
+            }
+            assert_eq!(inbox.accepted, HashMap::from([(key.to_owned(), 1)]));
+            let body: Value = serde_json::from_slice(&inbox.seen[0].body).expect("json");
+            assert_eq!(body["event"], "finding.new");
+            assert_eq!(body["id"], key);
+            assert_eq!(body["data"]["project"], "web");
         }
-        assert_eq!(inbox.accepted, HashMap::from([(key.to_owned(), 1)]));
-        let body: Value = serde_json::from_slice(&inbox.seen[0].body).expect("json");
-        assert_eq!(body["event"], "finding.new");
-        assert_eq!(body["id"], key);
-        assert_eq!(body["data"]["project"], "web");
-        drop(inbox);
         env.finish().await;
     }
 }
@@ -364,13 +365,14 @@ async fn a_delivery_fails_for_good_after_the_last_attempt() {
             (d["status"].as_str(), d["attempts"].as_i64()),
             (Some("failed"), Some(MAX_ATTEMPTS))
         );
-        let inbox = inbox.lock().expect("inbox");
-        assert_eq!(
-            inbox.seen.len(),
-            usize::try_from(MAX_ATTEMPTS).expect("small")
-        );
-        assert!(inbox.accepted.is_empty());
-        drop(inbox);
+        {
+            let inbox = inbox.lock().expect("inbox");
+            assert_eq!(
+                inbox.seen.len(),
+                usize::try_from(MAX_ATTEMPTS).expect("small")
+            );
+            assert!(inbox.accepted.is_empty());
+        }
         env.finish().await;
     }
 }
@@ -404,16 +406,17 @@ async fn concurrent_workers_send_each_delivery_once() {
         );
         let (a, b) = (a.expect("worker a"), b.expect("worker b"));
         assert_eq!(a.delivered + b.delivered, 40, "{}: {a:?} {b:?}", env.name);
-        let inbox = inbox.lock().expect("inbox");
-        assert_eq!(
-            inbox.seen.len(),
-            40,
-            "{}: a delivery was sent twice",
-            env.name
-        );
-        assert_eq!(inbox.accepted.len(), 40);
-        assert!(inbox.accepted.values().all(|n| *n == 1));
-        drop(inbox);
+        {
+            let inbox = inbox.lock().expect("inbox");
+            assert_eq!(
+                inbox.seen.len(),
+                40,
+                "{}: a delivery was sent twice",
+                env.name
+            );
+            assert_eq!(inbox.accepted.len(), 40);
+            assert!(inbox.accepted.values().all(|n| *n == 1));
+        }
         other.pool.close().await;
         env.finish().await;
     }

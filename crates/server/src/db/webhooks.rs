@@ -1,9 +1,10 @@
 //! Webhooks of a team and their deliveries (the outbox that `events::enqueue` fills): admin
 //! writes with their audit rows, listings, and the claim/record steps of the delivery worker.
 //!
-//! Several server instances may share one PostgreSQL database, so a due delivery is claimed by
-//! a conditional UPDATE that pushes its `next_attempt_at` forward by a lease: only the instance
-//! whose UPDATE still sees the old time gets it.
+//! Several server instances may share one PostgreSQL database, so due deliveries are claimed by
+//! a conditional UPDATE that pushes their `next_attempt_at` forward by a lease: a row another
+//! instance claimed first is no longer due, and PostgreSQL re-checks the condition after
+//! waiting for that instance's row lock, so only one instance gets it.
 
 use serde_json::{json, Value};
 use sqlx::any::AnyRow;
@@ -291,8 +292,8 @@ pub struct Due {
 }
 
 /// Claims up to `limit` pending deliveries due at `now` (RFC 3339) for active webhooks, oldest
-/// first, by moving their next attempt to `lease_until`. A delivery claimed by another instance
-/// meanwhile is skipped.
+/// first, by moving their next attempt to `lease_until`. The claiming UPDATE re-checks that
+/// each row is still due, so a delivery another instance claimed meanwhile is skipped.
 pub async fn claim_due(
     db: &Db,
     now: &str,
@@ -300,8 +301,8 @@ pub async fn claim_due(
     limit: i64,
 ) -> Result<Vec<Due>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT d.id, d.next_attempt_at, w.url, w.secret, d.event, d.idem_key, d.payload, \
-         d.attempts FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+        "SELECT d.id, w.url, w.secret, d.event, d.idem_key, d.payload, d.attempts \
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
          WHERE d.status = 'pending' AND d.next_attempt_at <= $1 AND w.disabled_at IS NULL \
          ORDER BY d.next_attempt_at, d.id LIMIT $2",
     )
@@ -312,36 +313,34 @@ pub async fn claim_due(
     if rows.is_empty() {
         return Ok(Vec::new());
     }
-    let _gate = db.write_gate().await;
-    let mut tx = db.pool.begin().await?;
-    let mut claimed = Vec::with_capacity(rows.len());
+    let mut candidates = Vec::with_capacity(rows.len());
     for r in &rows {
-        let id: i64 = r.try_get("id")?;
-        let old: String = r.try_get("next_attempt_at")?;
-        let done = sqlx::query(
-            "UPDATE webhook_deliveries SET next_attempt_at = $1 \
-             WHERE id = $2 AND status = 'pending' AND next_attempt_at = $3",
-        )
-        .bind(lease_until)
-        .bind(id)
-        .bind(&old)
-        .execute(&mut *tx)
-        .await?;
-        if done.rows_affected() == 1 {
-            claimed.push(Due {
-                id,
-                url: r.try_get("url")?,
-                secret: r.try_get("secret")?,
-                event: r.try_get("event")?,
-                idem_key: r.try_get("idem_key")?,
-                payload: r.try_get("payload")?,
-                attempts: r.try_get("attempts")?,
-                lease_until: lease_until.to_owned(),
-            });
-        }
+        candidates.push(Due {
+            id: r.try_get("id")?,
+            url: r.try_get("url")?,
+            secret: r.try_get("secret")?,
+            event: r.try_get("event")?,
+            idem_key: r.try_get("idem_key")?,
+            payload: r.try_get("payload")?,
+            attempts: r.try_get("attempts")?,
+            lease_until: lease_until.to_owned(),
+        });
     }
-    tx.commit().await?;
-    Ok(claimed)
+    // Ids come from our own database as integers, so they are written into the SQL directly.
+    let ids: Vec<String> = candidates.iter().map(|d| d.id.to_string()).collect();
+    let sql = format!(
+        "UPDATE webhook_deliveries SET next_attempt_at = $1 \
+         WHERE status = 'pending' AND next_attempt_at <= $2 AND id IN ({}) RETURNING id",
+        ids.join(", ")
+    );
+    let _gate = db.write_gate().await;
+    let won: Vec<i64> = sqlx::query_scalar(&sql)
+        .bind(lease_until)
+        .bind(now)
+        .fetch_all(&db.pool)
+        .await?;
+    candidates.retain(|d| won.contains(&d.id));
+    Ok(candidates)
 }
 
 /// What became of one attempt.
@@ -385,50 +384,56 @@ impl Outcome {
     }
 }
 
-/// Records an attempt made at `at` on a claimed delivery. Nothing is written when the claim was
-/// lost (its lease ran out and another instance took it).
+/// Records attempts made at `at` on claimed deliveries, in one transaction. A delivery whose
+/// claim was lost (its lease ran out and another instance took it) is left alone: its outcome
+/// is `None`.
 pub async fn record(
     db: &Db,
-    due: &Due,
     at: &str,
-    attempt: &Attempt,
-) -> Result<Option<Outcome>, sqlx::Error> {
-    let attempts = due.attempts + 1;
-    let (outcome, status, error, next) = match attempt {
-        Attempt::Delivered { status } => (Outcome::Delivered, Some(*status), None, at),
-        Attempt::Failed {
-            status,
-            error,
-            retry_at,
-        } => {
-            let outcome = if attempts >= MAX_ATTEMPTS {
-                Outcome::Failed
-            } else {
-                Outcome::Retry
-            };
-            (outcome, *status, Some(error.as_str()), retry_at.as_str())
-        }
-    };
-    let new_status = match outcome {
-        Outcome::Delivered => "delivered",
-        Outcome::Retry => "pending",
-        Outcome::Failed => "failed",
-    };
+    attempts: &[(Due, Attempt)],
+) -> Result<Vec<Option<Outcome>>, sqlx::Error> {
     let _gate = db.write_gate().await;
-    let done = sqlx::query(
-        "UPDATE webhook_deliveries SET status = $1, attempts = $2, last_attempt_at = $3, \
-         response_status = $4, last_error = $5, next_attempt_at = $6 \
-         WHERE id = $7 AND status = 'pending' AND next_attempt_at = $8",
-    )
-    .bind(new_status)
-    .bind(attempts)
-    .bind(at)
-    .bind(status.map(i64::from))
-    .bind(error)
-    .bind(next)
-    .bind(due.id)
-    .bind(&due.lease_until)
-    .execute(&db.pool)
-    .await?;
-    Ok((done.rows_affected() == 1).then_some(outcome))
+    let mut tx = db.pool.begin().await?;
+    let mut outcomes = Vec::with_capacity(attempts.len());
+    for (due, attempt) in attempts {
+        let made = due.attempts + 1;
+        let (outcome, status, error, next) = match attempt {
+            Attempt::Delivered { status } => (Outcome::Delivered, Some(*status), None, at),
+            Attempt::Failed {
+                status,
+                error,
+                retry_at,
+            } => {
+                let outcome = if made >= MAX_ATTEMPTS {
+                    Outcome::Failed
+                } else {
+                    Outcome::Retry
+                };
+                (outcome, *status, Some(error.as_str()), retry_at.as_str())
+            }
+        };
+        let new_status = match outcome {
+            Outcome::Delivered => "delivered",
+            Outcome::Retry => "pending",
+            Outcome::Failed => "failed",
+        };
+        let done = sqlx::query(
+            "UPDATE webhook_deliveries SET status = $1, attempts = $2, last_attempt_at = $3, \
+             response_status = $4, last_error = $5, next_attempt_at = $6 \
+             WHERE id = $7 AND status = 'pending' AND next_attempt_at = $8",
+        )
+        .bind(new_status)
+        .bind(made)
+        .bind(at)
+        .bind(status.map(i64::from))
+        .bind(error)
+        .bind(next)
+        .bind(due.id)
+        .bind(&due.lease_until)
+        .execute(&mut *tx)
+        .await?;
+        outcomes.push((done.rows_affected() == 1).then_some(outcome));
+    }
+    tx.commit().await?;
+    Ok(outcomes)
 }
