@@ -12,7 +12,9 @@ pub mod error;
 pub mod ingest;
 pub mod metrics;
 pub mod routes;
+pub mod sla_check;
 pub mod state;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -55,7 +57,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
-    let app = app(AppState::new(db, config));
+    let state = AppState::new(db, config);
+    tokio::spawn(webhooks::run(state.db.clone(), state.metrics.clone()));
+    tokio::spawn(sla_check::run(state.db.clone()));
+    let app = app(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),

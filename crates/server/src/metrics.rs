@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests by route and status, latency, uploads, and the database pool.
+//! Prometheus metrics: requests by route and status, latency, uploads, webhook deliveries, and
+//! the database pool.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -19,6 +20,11 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OutcomeLabels {
+    outcome: &'static str,
+}
+
 /// Every metric the server exports.
 #[derive(Debug)]
 pub struct Metrics {
@@ -29,6 +35,7 @@ pub struct Metrics {
     pub uploads: Counter,
     /// Components stored.
     pub components: Counter,
+    webhook_deliveries: Family<OutcomeLabels, Counter>,
     pool_size: Gauge,
     pool_idle: Gauge,
 }
@@ -55,6 +62,7 @@ impl Metrics {
         );
         let uploads = Counter::default();
         let components = Counter::default();
+        let webhook_deliveries = Family::<OutcomeLabels, Counter>::default();
         let pool_size = Gauge::default();
         let pool_idle = Gauge::default();
         registry.register(
@@ -69,6 +77,11 @@ impl Metrics {
         );
         registry.register("uploads", "Scans stored", uploads.clone());
         registry.register("components_stored", "Components stored", components.clone());
+        registry.register(
+            "webhook_deliveries",
+            "Webhook delivery attempts by outcome (delivered, retry, failed)",
+            webhook_deliveries.clone(),
+        );
         registry.register(
             "db_pool_connections",
             "Open database connections",
@@ -85,6 +98,7 @@ impl Metrics {
             latency,
             uploads,
             components,
+            webhook_deliveries,
             pool_size,
             pool_idle,
         }
@@ -104,6 +118,19 @@ impl Metrics {
                 route: route.to_owned(),
             })
             .observe(seconds);
+    }
+
+    /// Counts the outcomes of one round of webhook deliveries.
+    pub fn webhook_round(&self, delivered: u64, retried: u64, failed: u64) {
+        for (outcome, n) in [
+            ("delivered", delivered),
+            ("retry", retried),
+            ("failed", failed),
+        ] {
+            self.webhook_deliveries
+                .get_or_create(&OutcomeLabels { outcome })
+                .inc_by(n);
+        }
     }
 
     /// The text exposition, with the pool gauges read now.

@@ -6,10 +6,10 @@ mod support;
 use serde_json::json;
 use support::*;
 use trusca_server::config::Config;
-use trusca_server::db::identity;
+use trusca_server::db::{identity, webhooks};
 
-/// Method, route template, concrete URI (empty: a fresh key to revoke), body, and the status
-/// expected for each identity.
+/// Method, route template, concrete URI ([`FRESH_KEY`], [`FRESH_WEBHOOK`]: a new one to delete
+/// for each identity), body, and the status expected for each identity.
 type Case = (
     &'static str,
     &'static str,
@@ -19,6 +19,32 @@ type Case = (
 );
 
 const BAD: &str = "trs_0123456789ab_notthesecret";
+/// Revoke a fresh key of developer A.
+const FRESH_KEY: &str = "{fresh-key}";
+/// Delete a fresh webhook of team A.
+const FRESH_WEBHOOK: &str = "{fresh-webhook}";
+
+/// A webhook of team `alpha`, made directly in the database.
+async fn webhook(db: &trusca_server::db::Db) -> i64 {
+    let team = identity::team_id(db, "alpha")
+        .await
+        .expect("query")
+        .expect("team");
+    webhooks::create(
+        db,
+        webhooks::NewWebhook {
+            team_id: team,
+            url: "https://hooks.example/a",
+            events: &["finding.new".to_owned()],
+            secret: "0123456789abcdef",
+            actor: "test",
+            request_id: None,
+        },
+    )
+    .await
+    .expect("webhook")
+    .id
+}
 
 #[tokio::test]
 async fn every_route_by_every_identity() {
@@ -52,6 +78,9 @@ async fn every_route_by_every_identity() {
         const OPEN: [u16; 6] = [200; 6];
         let triage = json!({"purl": "pkg:npm/shared@1.0.0", "state": "in_triage"});
         let role = json!({"role": "developer"});
+        let hook = webhook(&env.state.db).await;
+        let new_hook = json!({"url": "https://hooks.example/b", "events": ["sla.breached"]});
+        let sla_days = json!({"critical": 5, "high": 20, "medium": 60, "low": 120});
         let cases: Vec<Case> = vec![
             ("GET", "/health", "/health".into(), None, OPEN),
             ("GET", "/metrics", "/metrics".into(), None, OPEN),
@@ -154,9 +183,65 @@ async fn every_route_by_every_identity() {
                 TEAM_ADMIN,
             ),
             (
+                "GET",
+                "/v1/teams/{team}/webhooks",
+                "/v1/teams/alpha/webhooks".into(),
+                None,
+                TEAM_ADMIN,
+            ),
+            (
+                "POST",
+                "/v1/teams/{team}/webhooks",
+                "/v1/teams/alpha/webhooks".into(),
+                Some(new_hook),
+                [401, 401, 403, 201, 403, 201],
+            ),
+            (
+                "DELETE",
+                "/v1/teams/{team}/webhooks/{id}",
+                FRESH_WEBHOOK.into(),
+                None,
+                [401, 401, 403, 204, 403, 204],
+            ),
+            (
+                "GET",
+                "/v1/teams/{team}/webhooks/{id}/deliveries",
+                format!("/v1/teams/alpha/webhooks/{hook}/deliveries"),
+                None,
+                TEAM_ADMIN,
+            ),
+            (
+                "POST",
+                "/v1/teams/{team}/webhooks/{id}/test",
+                format!("/v1/teams/alpha/webhooks/{hook}/test"),
+                None,
+                [401, 401, 403, 202, 403, 202],
+            ),
+            (
+                "GET",
+                "/v1/teams/{team}/sla",
+                "/v1/teams/alpha/sla".into(),
+                None,
+                READ,
+            ),
+            (
+                "PUT",
+                "/v1/teams/{team}/sla",
+                "/v1/teams/alpha/sla".into(),
+                Some(sla_days),
+                TEAM_ADMIN,
+            ),
+            (
+                "GET",
+                "/v1/teams/{team}/findings/overdue",
+                "/v1/teams/alpha/findings/overdue".into(),
+                None,
+                READ,
+            ),
+            (
                 "DELETE",
                 "/v1/keys/{prefix}",
-                String::new(),
+                FRESH_KEY.into(),
                 None,
                 [401, 401, 204, 204, 404, 204],
             ),
@@ -197,12 +282,14 @@ async fn every_route_by_every_identity() {
         ];
         for (method, _route, uri, body, expected) in &cases {
             for (i, (name, token)) in who.iter().enumerate() {
-                let uri = if uri.is_empty() {
+                let uri = if uri == FRESH_KEY {
                     // A fresh key of developer A, bound to team A, to revoke.
                     let key = identity::create_key(&env.state.db, "dev-a", Some("alpha"), "test")
                         .await
                         .expect("key");
                     format!("/v1/keys/{}", key.prefix)
+                } else if uri == FRESH_WEBHOOK {
+                    format!("/v1/teams/alpha/webhooks/{}", webhook(&env.state.db).await)
                 } else {
                     uri.clone()
                 };

@@ -7,6 +7,7 @@ pub mod identity;
 pub mod portfolio;
 pub mod scans;
 pub mod sla;
+pub mod webhooks;
 
 use std::borrow::Cow;
 use std::sync::Arc;

@@ -1,11 +1,22 @@
 //! Remediation SLAs: days to fix per severity, per team. A finding is due `days` after it was
-//! first seen; findings of `unknown` severity have no due date.
+//! first seen; findings of `unknown` severity have no due date. Open findings past their due
+//! date are listed per team, and [`check_breaches`] raises `sla.breached` for each once.
 
 use std::time::{Duration, SystemTime};
 
+use serde_json::json;
 use sqlx::Row;
 
-use super::Db;
+use super::events::{self, SLA_BREACHED};
+use super::identity::{audit, Audit};
+use super::{Db, DbError};
+
+/// The most days a policy may give (ten years).
+pub const MAX_DAYS: i64 = 3650;
+/// Triage states that take a finding out of the SLA.
+pub const CLOSED_STATES: [&str; 3] = ["not_affected", "false_positive", "fixed"];
+/// Breaches raised per transaction by [`check_breaches`].
+const BREACH_BATCH: usize = 500;
 
 /// Days to fix by severity when a team has set nothing.
 pub const DEFAULT_DAYS: [(&str, i64); 4] =
@@ -60,6 +71,25 @@ impl SlaPolicy {
         true
     }
 
+    /// Checks every severity's days are within `1..=MAX_DAYS`; the message names each bad one.
+    pub fn validate(&self) -> Result<(), String> {
+        let bad: Vec<String> = DEFAULT_DAYS
+            .iter()
+            .filter_map(|(severity, _)| {
+                let days = self.days(severity)?;
+                (!(1..=MAX_DAYS).contains(&days)).then(|| format!("`{severity}` ({days})"))
+            })
+            .collect();
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(format!(
+                "days to fix must be between 1 and {MAX_DAYS}: {}",
+                bad.join(", ")
+            ))
+        }
+    }
+
     /// When a finding of `severity` first seen at `first_seen` (RFC 3339) is due, as RFC 3339;
     /// `None` for `unknown` severity or an unreadable time.
     pub fn due_at(&self, first_seen: &str, severity: &str) -> Option<String> {
@@ -90,6 +120,202 @@ pub async fn policy(db: &Db, team_id: i64) -> Result<SlaPolicy, sqlx::Error> {
     Ok(policy)
 }
 
+/// Replaces a team's policy (validated first) and audits it (`sla.set`).
+pub async fn set_policy(
+    db: &Db,
+    team_id: i64,
+    policy: &SlaPolicy,
+    actor: &str,
+    request_id: Option<&str>,
+) -> Result<(), DbError> {
+    policy.validate().map_err(DbError::Invalid)?;
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    for (severity, _) in DEFAULT_DAYS {
+        let days = policy.days(severity).unwrap_or_default();
+        sqlx::query(
+            "INSERT INTO sla_policies (team_id, severity, days) VALUES ($1, $2, $3) \
+             ON CONFLICT (team_id, severity) DO UPDATE SET days = excluded.days",
+        )
+        .bind(team_id)
+        .bind(severity)
+        .bind(days)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "sla.set",
+            target: "sla",
+            team_id: Some(team_id),
+            request_id,
+            detail: serde_json::to_string(policy).ok(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// An open finding past its due date.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Overdue {
+    /// Project id (not serialised).
+    #[serde(skip)]
+    pub project_id: i64,
+    /// Project name.
+    pub project: String,
+    /// The affected component.
+    pub purl: String,
+    /// The advisory.
+    pub advisory_id: String,
+    /// Its severity.
+    pub severity: String,
+    /// When the finding first appeared in the project.
+    pub first_seen_at: String,
+    /// When it was due.
+    pub due_at: String,
+    /// Whole days since it was due.
+    pub days_overdue: i64,
+    /// When `sla.breached` was raised for it, if it was.
+    pub sla_breached_at: Option<String>,
+}
+
+/// Open findings of a team's projects past their due date at `now` under `policy`, most overdue
+/// first. Findings triaged `not_affected`, `false_positive` or `fixed` are left out;
+/// `unbreached_only` keeps those not yet reported as breached.
+pub async fn overdue(
+    db: &Db,
+    team_id: i64,
+    policy: &SlaPolicy,
+    now: SystemTime,
+    unbreached_only: bool,
+) -> Result<Vec<Overdue>, sqlx::Error> {
+    // A finding is overdue when first seen before `now - days` of its severity. Times are
+    // fixed-width RFC 3339 UTC text, so comparing the text compares the times.
+    let mut cutoffs = Vec::new();
+    for (severity, _) in DEFAULT_DAYS {
+        let days = u64::try_from(policy.days(severity).unwrap_or_default()).unwrap_or_default();
+        let cutoff = now
+            .checked_sub(Duration::from_secs(days.saturating_mul(86_400)))
+            .unwrap_or(SystemTime::UNIX_EPOCH);
+        cutoffs.push(humantime::format_rfc3339_millis(cutoff).to_string());
+    }
+    let breached = if unbreached_only {
+        " AND pf.sla_breached_at IS NULL"
+    } else {
+        ""
+    };
+    let closed = CLOSED_STATES
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "SELECT pf.project_id, p.name, pf.purl, pf.advisory_id, pf.severity, pf.first_seen_at, \
+         pf.sla_breached_at FROM project_findings pf JOIN projects p ON p.id = pf.project_id \
+         LEFT JOIN triage tr ON tr.project_id = pf.project_id AND tr.purl = pf.purl \
+              AND tr.advisory_id = pf.advisory_id \
+         WHERE p.team_id = $1 AND pf.resolved_at IS NULL{breached} \
+         AND (tr.state IS NULL OR tr.state NOT IN ({closed})) \
+         AND ((pf.severity = 'critical' AND pf.first_seen_at < $2) \
+           OR (pf.severity = 'high' AND pf.first_seen_at < $3) \
+           OR (pf.severity = 'medium' AND pf.first_seen_at < $4) \
+           OR (pf.severity = 'low' AND pf.first_seen_at < $5))"
+    );
+    let mut query = sqlx::query(&sql).bind(team_id);
+    for cutoff in &cutoffs {
+        query = query.bind(cutoff);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let severity: String = r.try_get("severity")?;
+        let first_seen_at: String = r.try_get("first_seen_at")?;
+        let Some(due) = policy.due_time(&first_seen_at, &severity) else {
+            continue;
+        };
+        let Ok(late) = now.duration_since(due) else {
+            continue;
+        };
+        out.push(Overdue {
+            project_id: r.try_get("project_id")?,
+            project: r.try_get("name")?,
+            purl: r.try_get("purl")?,
+            advisory_id: r.try_get("advisory_id")?,
+            severity,
+            first_seen_at,
+            due_at: humantime::format_rfc3339_millis(due).to_string(),
+            days_overdue: i64::try_from(late.as_secs() / 86_400).unwrap_or(i64::MAX),
+            sla_breached_at: r.try_get("sla_breached_at")?,
+        });
+    }
+    out.sort_by(|a, b| {
+        (&a.due_at, &a.project, &a.purl, &a.advisory_id).cmp(&(
+            &b.due_at,
+            &b.project,
+            &b.purl,
+            &b.advisory_id,
+        ))
+    });
+    Ok(out)
+}
+
+/// Marks every overdue open finding not yet breached as breached at `now` and queues its
+/// `sla.breached` event in the same transaction; the conditional update makes each breach
+/// raised exactly once, also with several server instances. Returns the breaches raised.
+pub async fn check_breaches(db: &Db, now: SystemTime) -> Result<u64, sqlx::Error> {
+    let at = humantime::format_rfc3339_millis(now).to_string();
+    let teams = sqlx::query("SELECT id FROM teams ORDER BY id")
+        .fetch_all(&db.pool)
+        .await?;
+    let mut raised = 0;
+    for team in &teams {
+        let team_id: i64 = team.try_get("id")?;
+        let team_policy = policy(db, team_id).await?;
+        let due = overdue(db, team_id, &team_policy, now, true).await?;
+        for chunk in due.chunks(BREACH_BATCH) {
+            let _gate = db.write_gate().await;
+            let mut tx = db.pool.begin().await?;
+            for f in chunk {
+                let done = sqlx::query(
+                    "UPDATE project_findings SET sla_breached_at = $1 \
+                     WHERE project_id = $2 AND purl = $3 AND advisory_id = $4 \
+                     AND sla_breached_at IS NULL AND resolved_at IS NULL",
+                )
+                .bind(&at)
+                .bind(f.project_id)
+                .bind(&f.purl)
+                .bind(&f.advisory_id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 0 {
+                    continue;
+                }
+                let key = format!(
+                    "{SLA_BREACHED}:{}:{}:{}",
+                    f.project_id, f.purl, f.advisory_id
+                );
+                let data = json!({
+                    "project": f.project,
+                    "purl": f.purl,
+                    "advisory_id": f.advisory_id,
+                    "severity": f.severity,
+                    "first_seen_at": f.first_seen_at,
+                    "due_at": f.due_at,
+                    "days_overdue": f.days_overdue,
+                });
+                events::enqueue(&mut tx, team_id, SLA_BREACHED, &key, data).await?;
+                raised += 1;
+            }
+            tx.commit().await?;
+        }
+    }
+    Ok(raised)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,5 +344,19 @@ mod tests {
         );
         assert_eq!(p.due_at("2026-01-01T00:00:00.000Z", "unknown"), None);
         assert_eq!(p.due_at("not a time", "low"), None);
+    }
+
+    #[test]
+    fn days_must_be_positive_and_at_most_ten_years() {
+        let mut p = SlaPolicy::default();
+        assert!(p.validate().is_ok());
+        p.set("critical", 0);
+        p.set("low", MAX_DAYS + 1);
+        let message = p.validate().err().unwrap_or_default();
+        assert!(message.contains("`critical` (0)"), "{message}");
+        assert!(message.contains("`low` (3651)"), "{message}");
+        p.set("critical", 1);
+        p.set("low", MAX_DAYS);
+        assert!(p.validate().is_ok());
     }
 }

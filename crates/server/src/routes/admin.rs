@@ -25,7 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/v1/admin/audit", get(audit))
 }
 
-async fn team_admin(
+pub(super) async fn team_admin(
     state: &AppState,
     caller: &Caller,
     team: &str,

@@ -5,6 +5,8 @@ mod admin;
 mod meta;
 mod portfolio;
 mod projects;
+mod sla;
+mod webhooks;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
@@ -36,6 +38,14 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/advisories/{advisory}/projects"),
     ("GET", "/v1/teams/{team}/members"),
     ("PUT", "/v1/teams/{team}/members/{username}"),
+    ("GET", "/v1/teams/{team}/webhooks"),
+    ("POST", "/v1/teams/{team}/webhooks"),
+    ("DELETE", "/v1/teams/{team}/webhooks/{id}"),
+    ("GET", "/v1/teams/{team}/webhooks/{id}/deliveries"),
+    ("POST", "/v1/teams/{team}/webhooks/{id}/test"),
+    ("GET", "/v1/teams/{team}/sla"),
+    ("PUT", "/v1/teams/{team}/sla"),
+    ("GET", "/v1/teams/{team}/findings/overdue"),
     ("DELETE", "/v1/keys/{prefix}"),
     ("GET", "/v1/admin/users"),
     ("GET", "/v1/admin/audit"),
@@ -48,6 +58,8 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(portfolio::router())
         .merge(admin::router())
+        .merge(webhooks::router())
+        .merge(sla::router())
 }
 
 /// `?team=NAME`, accepted by every team-scoped route.

@@ -1,0 +1,256 @@
+//! Webhook administration of a team (team admins and super admins): create, list, delete, list
+//! deliveries, and queue a test delivery. Secrets are shown once, when the server makes them.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::{Extension, Router};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::admin::team_admin;
+use super::{json_value, JsonBody, Page};
+use crate::auth::Caller;
+use crate::db::events::EVENTS;
+use crate::db::webhooks::{self, NewWebhook};
+use crate::db::DbError;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::RequestId;
+
+/// The longest URL accepted.
+const MAX_URL: usize = 2048;
+/// Bounds on a caller-chosen secret, in bytes.
+const SECRET_LEN: std::ops::RangeInclusive<usize> = 16..=256;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/teams/{team}/webhooks", get(list).post(create))
+        .route("/v1/teams/{team}/webhooks/{id}", delete(remove))
+        .route("/v1/teams/{team}/webhooks/{id}/deliveries", get(deliveries))
+        .route("/v1/teams/{team}/webhooks/{id}/test", post(test))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewBody {
+    url: String,
+    events: Vec<String>,
+    secret: Option<String>,
+}
+
+/// An http(s) URL with a host.
+fn check_url(url: &str) -> Result<(), ApiError> {
+    let bad = |why: &str| Err(ApiError::Invalid(format!("`url` {why}")));
+    if url.len() > MAX_URL {
+        return bad(&format!("is longer than {MAX_URL} bytes"));
+    }
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return bad("is not a URL");
+    };
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return bad("must be http or https");
+    }
+    if parsed.host_str().is_none_or(str::is_empty) {
+        return bad("has no host");
+    }
+    Ok(())
+}
+
+/// The subscribed events, known and in the canonical order, each once.
+fn check_events(events: &[String]) -> Result<Vec<String>, ApiError> {
+    if let Some(unknown) = events.iter().find(|e| !EVENTS.contains(&e.as_str())) {
+        return Err(ApiError::Invalid(format!(
+            "unknown event `{unknown}`: use {}",
+            EVENTS.join(", ")
+        )));
+    }
+    let chosen: Vec<String> = EVENTS
+        .iter()
+        .filter(|e| events.iter().any(|c| c == *e))
+        .map(|e| (*e).to_owned())
+        .collect();
+    if chosen.is_empty() {
+        return Err(ApiError::Invalid(
+            "`events` must name at least one event".into(),
+        ));
+    }
+    Ok(chosen)
+}
+
+fn check_secret(secret: &str) -> Result<(), ApiError> {
+    if !SECRET_LEN.contains(&secret.len()) || !secret.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(ApiError::Invalid(format!(
+            "`secret` must be {} to {} visible ASCII characters",
+            SECRET_LEN.start(),
+            SECRET_LEN.end()
+        )));
+    }
+    Ok(())
+}
+
+/// 32 random bytes as hex.
+fn new_secret() -> Result<String, ApiError> {
+    let mut buf = [0u8; 32];
+    getrandom::fill(&mut buf).map_err(ApiError::internal)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(team): Path<String>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+    JsonBody(body): JsonBody<NewBody>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    check_url(&body.url)?;
+    let events = check_events(&body.events)?;
+    let generated = match &body.secret {
+        Some(s) => {
+            check_secret(s)?;
+            None
+        }
+        None => Some(new_secret()?),
+    };
+    let secret = body
+        .secret
+        .as_deref()
+        .or(generated.as_deref())
+        .unwrap_or_default();
+    let created = webhooks::create(
+        &state.db,
+        NewWebhook {
+            team_id: ctx.id,
+            url: &body.url,
+            events: &events,
+            secret,
+            actor: &caller.username,
+            request_id: Some(&request_id),
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let mut out = json!(created);
+    if let Some(secret) = generated {
+        out["secret"] = json!(secret);
+    }
+    Ok(json_value(StatusCode::CREATED, &out))
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(team): Path<String>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    let items = webhooks::list(&state.db, ctx.id).await?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "team": ctx.name, "webhooks": items }),
+    ))
+}
+
+fn no_webhook(id: i64) -> ApiError {
+    ApiError::NotFound(format!("this team has no active webhook {id}"))
+}
+
+fn internal(e: DbError) -> ApiError {
+    match e {
+        DbError::Invalid(m) => ApiError::Invalid(m),
+        other => ApiError::internal(other),
+    }
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((team, id)): Path<(String, i64)>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    if !webhooks::disable(&state.db, ctx.id, id, &caller.username, Some(&request_id))
+        .await
+        .map_err(internal)?
+    {
+        return Err(no_webhook(id));
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn deliveries(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((team, id)): Path<(String, i64)>,
+    Query(page): Query<Page>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    webhooks::get(&state.db, ctx.id, id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("this team has no webhook {id}")))?;
+    let (total, items) =
+        webhooks::deliveries(&state.db, id, page.limit(100, 1000), page.offset()).await?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({ "webhook_id": id, "total": total, "deliveries": items }),
+    ))
+}
+
+async fn test(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((team, id)): Path<(String, i64)>,
+    Extension(RequestId(request_id)): Extension<RequestId>,
+) -> Result<Response, ApiError> {
+    let ctx = team_admin(&state, &caller, &team).await?;
+    let key = webhooks::enqueue_ping(&state.db, ctx.id, id, &caller.username, Some(&request_id))
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| no_webhook(id))?;
+    crate::webhooks::wake();
+    Ok(json_value(
+        StatusCode::ACCEPTED,
+        &json!({ "event": webhooks::PING, "delivery": key }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_http_urls_with_a_host() {
+        assert!(check_url("https://hooks.example/x?t=1").is_ok());
+        assert!(check_url("http://127.0.0.1:9000/").is_ok());
+        for bad in [
+            "ftp://hooks.example/",
+            "hooks.example",
+            "file:///etc/passwd",
+            "https://",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+        assert!(check_url(&format!("https://h.example/{}", "a".repeat(MAX_URL))).is_err());
+    }
+
+    #[test]
+    fn events_are_known_deduplicated_and_ordered() {
+        let ev = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            check_events(&ev(&["sla.breached", "scan.completed", "sla.breached"])).ok(),
+            Some(ev(&["scan.completed", "sla.breached"]))
+        );
+        assert!(check_events(&ev(&[])).is_err());
+        assert!(check_events(&ev(&["ping"])).is_err());
+        assert!(check_events(&ev(&["finding.new", "finding.old"])).is_err());
+    }
+
+    #[test]
+    fn secrets_are_long_visible_ascii() {
+        assert!(check_secret("0123456789abcdef").is_ok());
+        assert!(check_secret("short").is_err());
+        assert!(check_secret("0123456789 abcdef").is_err());
+        assert_eq!(new_secret().map(|s| s.len()).ok(), Some(64));
+    }
+}
