@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod metrics;
 pub mod routes;
 pub mod state;
+pub mod vulndb;
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -44,7 +45,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Opens the database, applies migrations and serves until Ctrl-C.
+/// Opens the database, applies migrations, starts the scheduled vulnerability-database refresh
+/// (unless `db_refresh_hours` is 0) and serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = Db::connect(&config.database_url, config.pool_size).await?;
     db.migrate().await?;
@@ -55,7 +57,22 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
-    let app = app(AppState::new(db, config));
+    let state = AppState::new(db, config);
+    if state.config.db_refresh_hours > 0 {
+        let every = std::time::Duration::from_secs(state.config.db_refresh_hours * 3600);
+        let mirror = state
+            .config
+            .db_mirror
+            .clone()
+            .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
+        tokio::spawn(vulndb::schedule(
+            state.db.clone(),
+            state.vulns.clone(),
+            every,
+            mirror,
+        ));
+    }
+    let app = app(state);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
