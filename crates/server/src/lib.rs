@@ -59,7 +59,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     tracing::info!(%addr, backend = ?db.backend, "listening");
     let state = AppState::new(db, config);
     if state.config.db_refresh_hours > 0 {
-        let every = std::time::Duration::from_secs(state.config.db_refresh_hours * 3600);
+        let every =
+            std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));
         let mirror = state
             .config
             .db_mirror

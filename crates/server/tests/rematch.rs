@@ -405,3 +405,26 @@ async fn a_rematch_finds_new_advisories_once_and_resolves_withdrawn_ones() {
         env.finish().await;
     }
 }
+
+#[test]
+fn the_first_scheduled_refresh_waits_only_for_fresh_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vulns.db");
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let missing = vulndb::VulnDb::open(&path);
+    assert!(missing.get().is_none());
+    assert_eq!(missing.status()["loaded"], false);
+    assert_eq!(
+        vulndb::first_delay(&missing, day),
+        std::time::Duration::ZERO
+    );
+    build_db(&path, &[ANSI_HTML]);
+    // The file appeared: the next look picks it up.
+    assert!(missing.get().is_some());
+    let fresh = vulndb::VulnDb::open(&path);
+    assert_eq!(vulndb::first_delay(&fresh, day), day);
+    assert_eq!(
+        vulndb::first_delay(&fresh, std::time::Duration::ZERO),
+        std::time::Duration::ZERO
+    );
+}
