@@ -94,6 +94,9 @@ _trusca() {
             trusca__subcmd__help__subcmd__server,admin)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin"
                 ;;
+            trusca__subcmd__help__subcmd__server,db)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__db"
+                ;;
             trusca__subcmd__help__subcmd__server,migrate)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__migrate"
                 ;;
@@ -112,8 +115,20 @@ _trusca() {
             trusca__subcmd__help__subcmd__server__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__help__subcmd__server__subcmd__db,import)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__import"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__db,status)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__status"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__db,update)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__update"
+                ;;
             trusca__subcmd__server,admin)
                 cmd="trusca__subcmd__server__subcmd__admin"
+                ;;
+            trusca__subcmd__server,db)
+                cmd="trusca__subcmd__server__subcmd__db"
                 ;;
             trusca__subcmd__server,help)
                 cmd="trusca__subcmd__server__subcmd__help"
@@ -157,8 +172,35 @@ _trusca() {
             trusca__subcmd__server__subcmd__admin__subcmd__help,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__server__subcmd__db,help)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__db,import)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__import"
+                ;;
+            trusca__subcmd__server__subcmd__db,status)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__status"
+                ;;
+            trusca__subcmd__server__subcmd__db,update)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__update"
+                ;;
+            trusca__subcmd__server__subcmd__db__subcmd__help,help)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__db__subcmd__help,import)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__import"
+                ;;
+            trusca__subcmd__server__subcmd__db__subcmd__help,status)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__status"
+                ;;
+            trusca__subcmd__server__subcmd__db__subcmd__help,update)
+                cmd="trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__update"
+                ;;
             trusca__subcmd__server__subcmd__help,admin)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin"
+                ;;
+            trusca__subcmd__server__subcmd__help,db)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__db"
                 ;;
             trusca__subcmd__server__subcmd__help,help)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__help"
@@ -180,6 +222,15 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__help__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__db,import)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__import"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__db,status)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__status"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__db,update)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__update"
                 ;;
             *)
                 ;;
@@ -516,7 +567,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server)
-            opts="migrate admin"
+            opts="migrate admin db"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +651,62 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__db)
+            opts="update import status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__update)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -782,7 +889,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server)
-            opts="-h --database-url --listen --max-body-mib --request-timeout --help migrate admin help"
+            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --help migrate admin db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -804,6 +911,18 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-refresh-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -812,13 +931,17 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin)
-            opts="-h --database-url --help create-user create-team add-member create-key revoke-key help"
+            opts="-h --database-url --vuln-db --help create-user create-team add-member create-key revoke-key help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -830,7 +953,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__add__subcmd__member)
-            opts="-h --team --user --role --database-url --help"
+            opts="-h --team --user --role --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -852,6 +975,10 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -860,7 +987,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__key)
-            opts="-h --user --team --database-url --help"
+            opts="-h --user --team --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -878,6 +1005,10 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -886,7 +1017,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__team)
-            opts="-h --name --database-url --help"
+            opts="-h --name --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -900,6 +1031,10 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -908,7 +1043,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__create__subcmd__user)
-            opts="-h --username --role --database-url --help"
+            opts="-h --username --role --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -923,6 +1058,10 @@ _trusca() {
                     return 0
                     ;;
                 --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1032,13 +1171,183 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
-            opts="-h --database-url --help"
+            opts="-h --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db)
+            opts="-h --database-url --vuln-db --help update import status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__help)
+            opts="update import status help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__help__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__import)
+            opts="-h --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__status)
+            opts="-h --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__db__subcmd__update)
+            opts="-h --mirror --ecosystem --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ecosystem)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1050,7 +1359,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help)
-            opts="migrate admin help"
+            opts="migrate admin db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1147,6 +1456,62 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__help__subcmd__db)
+            opts="update import status"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__import)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__update)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1176,13 +1541,17 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__migrate)
-            opts="-h --database-url --help"
+            opts="-h --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -112,17 +112,23 @@ complete -c trusca -n "__fish_trusca_using_subcommand upload" -l project -d 'The
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l retries -d 'How often to retry after a server error or a network failure' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l listen -d 'The address to listen on' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -l request-timeout -d 'Seconds after which a request is abandoned (and rolled back)' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "migrate" -d 'Apply database migrations and exit'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l listen -d 'The address to listen on' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l request-timeout -d 'Seconds after which a request is abandoned (and rolled back)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l db-refresh-hours -d 'Hours between refreshes of the vulnerability database while serving (0: never)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l db-mirror -d 'Where scheduled refreshes fetch OSV data: an `http(s)://` or `file://` URL or a directory (default: the public OSV bucket)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "migrate" -d 'Apply database migrations and exit'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-user" -d 'Create a user'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-team" -d 'Create a team'
@@ -130,8 +136,16 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-key" -d 'Create an API key for a user and print it (it is shown only this once)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "revoke-key" -d 'Revoke an API key by its prefix (`trs_<prefix>_…`)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`), rebuild the database and re-match'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -f -a "import" -d 'Build the database from OSV zips, record files or directories, and re-match'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database\'s build time, source and size, and the last refreshes'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
@@ -146,3 +160,4 @@ complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subc
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'

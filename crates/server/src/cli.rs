@@ -1,14 +1,18 @@
-//! `trusca server …`: the clap definitions and their implementation. The `trusca` binary
+//! `trusca server …`: the clap definitions and their implementation (serve, migrate, admin,
+//! and `db` for the server's vulnerability database). The `trusca` binary
 //! flattens [`ServerArgs`] into its command line and calls [`run`].
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
 
 use crate::config::{Config, DEFAULT_DATABASE_URL};
-use crate::db::{identity, Db, DbError};
-use crate::ServeError;
+use trusca_core::vulns::update;
+
+use crate::db::{identity, rematch, Db, DbError};
+use crate::{vulndb, ServeError};
 
 /// `trusca server`: serve, migrate, or administer.
 #[derive(Debug, Args)]
@@ -32,6 +36,20 @@ pub struct ServerArgs {
     /// Seconds after which a request is abandoned (and rolled back)
     #[arg(long, default_value_t = 60)]
     pub request_timeout: u64,
+
+    /// The server's vulnerability database (built by `trusca server db update|import`)
+    #[arg(long, env = "TRUSCA_SERVER_VULN_DB", default_value = crate::vulndb::DEFAULT_PATH,
+          global = true)]
+    pub vuln_db: PathBuf,
+
+    /// Hours between refreshes of the vulnerability database while serving (0: never)
+    #[arg(long, env = "TRUSCA_DB_REFRESH_HOURS", default_value_t = 24)]
+    pub db_refresh_hours: u64,
+
+    /// Where scheduled refreshes fetch OSV data: an `http(s)://` or `file://` URL or a directory
+    /// (default: the public OSV bucket)
+    #[arg(long, env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+    pub db_mirror: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -41,6 +59,31 @@ pub enum ServerCommand {
     /// Manage users, teams and API keys directly in the database
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Build or inspect the server's vulnerability database; after a build every project is
+    /// matched again
+    #[command(subcommand)]
+    Db(VulnDbCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum VulnDbCommand {
+    /// Download OSV data (`<mirror>/<Ecosystem>/all.zip`), rebuild the database and re-match
+    Update {
+        /// An `http(s)://` or `file://` URL or a directory laid out like the OSV bucket
+        #[arg(long, env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+        mirror: Option<String>,
+        /// Only this ecosystem (repeatable; default: all the mirror lists)
+        #[arg(long)]
+        ecosystem: Vec<String>,
+    },
+    /// Build the database from OSV zips, record files or directories, and re-match
+    Import {
+        /// The inputs
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Show the database's build time, source and size, and the last refreshes
+    Status,
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,6 +146,9 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     listen: args.listen,
                     max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
                     request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+                    vuln_db: args.vuln_db,
+                    db_refresh_hours: args.db_refresh_hours,
+                    db_mirror: args.db_mirror,
                     ..Config::default()
                 };
                 crate::serve(config).await.map(|()| None)
@@ -116,6 +162,11 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                 let db = Db::connect(&args.database_url, 1).await?;
                 db.migrate().await?;
                 admin(&db, cmd).await.map_err(ServeError::Db)
+            }
+            Some(ServerCommand::Db(cmd)) => {
+                let db = Db::connect(&args.database_url, 4).await?;
+                db.migrate().await?;
+                vuln_db(&db, &args.vuln_db, cmd).await.map(Some)
             }
         }
     })
@@ -149,4 +200,67 @@ async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
             }
         }
     }))
+}
+
+async fn vuln_db(
+    db: &Db,
+    path: &std::path::Path,
+    cmd: VulnDbCommand,
+) -> Result<String, ServeError> {
+    let source = match cmd {
+        VulnDbCommand::Update { mirror, ecosystem } => vulndb::Source::Update {
+            mirror: mirror.unwrap_or_else(|| update::DEFAULT_MIRROR.to_owned()),
+            ecosystems: ecosystem,
+        },
+        VulnDbCommand::Import { paths } => vulndb::Source::Import(paths),
+        VulnDbCommand::Status => return vuln_db_status(db, path).await,
+    };
+    let vulns = vulndb::VulnDb::open(path);
+    let summary = vulndb::refresh(db, &vulns, source, "cli")
+        .await
+        .map_err(|e| ServeError::Db(DbError::Invalid(e.to_string())))?;
+    Ok(summary.line())
+}
+
+async fn vuln_db_status(db: &Db, path: &std::path::Path) -> Result<String, ServeError> {
+    let mut out = format!("database  {}\n", path.display());
+    match trusca_core::vulns::db::Db::open(path) {
+        Ok(store) => {
+            let info = store.info();
+            out.push_str(&format!("built     {}\n", info.built_rfc3339()));
+            out.push_str(&format!("source    {}\n", info.source));
+            out.push_str(&format!(
+                "records   {} ({} withdrawn)\n",
+                info.records, info.withdrawn
+            ));
+        }
+        Err(e) => out.push_str(&format!("missing   {e}\n")),
+    }
+    let refreshes = rematch::recent_refreshes(db, 5)
+        .await
+        .map_err(DbError::Query)?;
+    if refreshes.is_empty() {
+        out.push_str("refreshes none recorded");
+    }
+    for r in refreshes {
+        let text = |k: &str| r[k].as_str().unwrap_or("-").to_owned();
+        let num = |k: &str| r[k].as_i64().map_or("-".to_owned(), |n| n.to_string());
+        let outcome = match r["error"].as_str() {
+            Some(e) => format!("failed: {e}"),
+            None if r["finished_at"].is_null() => "running or interrupted".to_owned(),
+            None => format!(
+                "{} records, {} projects, {} new, {} resolved",
+                num("records"),
+                num("projects"),
+                num("new_findings"),
+                num("resolved_findings")
+            ),
+        };
+        out.push_str(&format!(
+            "refresh   {} {}: {outcome}\n",
+            text("started_at"),
+            text("source")
+        ));
+    }
+    Ok(out.trim_end().to_owned())
 }

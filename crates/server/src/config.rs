@@ -1,6 +1,8 @@
-//! Server settings: where to listen, which database, and the request limits.
+//! Server settings: where to listen, which database, the request limits, and the
+//! vulnerability database and its refresh.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The SQLite file used when no `DATABASE_URL` is given, in the working directory.
@@ -25,6 +27,12 @@ pub struct Config {
     pub auth_failures_per_minute: u32,
     /// Connections in the database pool.
     pub pool_size: u32,
+    /// The server's own vulnerability database (matching is off while it is missing).
+    pub vuln_db: PathBuf,
+    /// Hours between refreshes of the vulnerability database; 0: never.
+    pub db_refresh_hours: u64,
+    /// Where refreshes fetch OSV data from; `None`: the public OSV bucket.
+    pub db_mirror: Option<String>,
 }
 
 impl Default for Config {
@@ -38,6 +46,9 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             auth_failures_per_minute: 20,
             pool_size: 10,
+            vuln_db: PathBuf::from(crate::vulndb::DEFAULT_PATH),
+            db_refresh_hours: 24,
+            db_mirror: None,
         }
     }
 }

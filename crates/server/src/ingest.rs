@@ -1,13 +1,17 @@
 //! Turning an uploaded document into rows: a trusca JSON result, or a plain CycloneDX JSON SBOM
 //! from any tool (read tolerantly: unknown fields are ignored, components without a name are
-//! skipped, nested components are flattened).
+//! skipped, nested components are flattened), and adding the server's own matches of its
+//! components against the vulnerability database.
 
 use std::collections::HashMap;
+use std::str::FromStr;
 
+use packageurl::PackageUrl;
 use serde_json::Value;
 use trusca_core::licenses::Tier;
-use trusca_core::scan::Scan;
-use trusca_core::vulns::SeverityLevel;
+use trusca_core::model::{Ecosystem, Location, Package};
+use trusca_core::scan::{Scan, Target, TargetKind, Tool};
+use trusca_core::vulns::{Advisories, Finding, SeverityLevel};
 
 use crate::error::ApiError;
 
@@ -232,14 +236,140 @@ pub fn from_scan(scan: Scan) -> Ingest {
     }
 }
 
-/// The findings for components of a plain CycloneDX upload.
+/// Adds the server's own matches to an upload's findings (see [`match_components`]).
+pub fn add_matches<A: Advisories + ?Sized>(
+    ingest: &mut Ingest,
+    advisories: &A,
+) -> Result<(), A::Error> {
+    let carried = std::mem::take(&mut ingest.findings);
+    ingest.findings = match_components(&ingest.components, carried, advisories)?;
+    Ok(())
+}
+
+/// The findings of an upload: the ones the document carries (a trusca result's `findings`, a
+/// CycloneDX `vulnerabilities` section) united with the server's own matches of the components
+/// against `advisories` (the core matcher, [`trusca_core::vulns::find`]).
 ///
-/// This is where server-side matching against the server's own vulnerability database plugs in
-/// once crates/core has its matcher and database. Until then it returns exactly the findings the
-/// uploaded document itself carries (its `vulnerabilities` section), and nothing more: the server
-/// does not invent findings.
-pub fn match_components(_components: &[Component], carried: Vec<FindingRow>) -> Vec<FindingRow> {
-    carried
+/// A component is matched when its purl (or, without one, its ecosystem and name) names a
+/// package of an ecosystem trusca knows and gives a version. A server match is dropped when
+/// the document already reports the same purl with the same advisory id or any alias of it;
+/// the carried finding is kept and only its missing `fixed_in`, score and summary are filled
+/// from the match. Matches are deduplicated by purl and advisory id.
+pub fn match_components<A: Advisories + ?Sized>(
+    components: &[Component],
+    carried: Vec<FindingRow>,
+    advisories: &A,
+) -> Result<Vec<FindingRow>, A::Error> {
+    let packages: Vec<Package> = components.iter().filter_map(package_for).collect();
+    if packages.is_empty() {
+        return Ok(carried);
+    }
+    let mut scan = bare_scan(packages);
+    trusca_core::vulns::find(&mut scan, advisories)?;
+    Ok(merge(carried, scan.findings))
+}
+
+/// Unites carried findings and matches (see [`match_components`]).
+fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow> {
+    // Every id of each carried finding, by purl, pointing at the finding.
+    let mut known: HashMap<(String, String), usize> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        for id in std::iter::once(&f.advisory_id).chain(&f.aliases) {
+            known.entry((f.purl.clone(), id.clone())).or_insert(i);
+        }
+    }
+    let carried = findings.len();
+    for m in matches {
+        let hit = std::iter::once(&m.id)
+            .chain(&m.aliases)
+            .find_map(|id| known.get(&(m.purl.clone(), id.clone())).copied());
+        if let Some(i) = hit {
+            if let Some(f) = findings.get_mut(i).filter(|_| i < carried) {
+                if f.fixed_in.is_none() {
+                    f.fixed_in.clone_from(&m.fixed_in);
+                }
+                if f.score.is_none() {
+                    f.score = m.score;
+                }
+                if f.summary.is_none() {
+                    f.summary.clone_from(&m.summary);
+                }
+            }
+            continue;
+        }
+        known.insert((m.purl.clone(), m.id.clone()), findings.len());
+        findings.push(FindingRow {
+            package: package_of(&m.purl),
+            advisory_id: m.id,
+            aliases: m.aliases,
+            purl: m.purl,
+            version: m.version,
+            severity: severity_name(m.severity),
+            score: m.score,
+            fixed_in: m.fixed_in,
+            summary: m.summary,
+        });
+    }
+    findings
+}
+
+/// The core package a component stands for, when it can be matched: from its purl (the
+/// ecosystem's own spelling of the name is rebuilt from namespace and name), else from its
+/// ecosystem and name. The package keeps the component's purl, so findings point back at it.
+fn package_for(c: &Component) -> Option<Package> {
+    let parsed = (!c.purl.is_empty())
+        .then(|| PackageUrl::from_str(&c.purl).ok())
+        .flatten();
+    let (ecosystem, name, purl_version) = match &parsed {
+        Some(p) => {
+            let ecosystem: Ecosystem = p.ty().parse().ok()?;
+            let name = match (ecosystem, p.namespace().filter(|n| !n.is_empty())) {
+                (Ecosystem::Maven, Some(ns)) => format!("{ns}:{}", p.name()),
+                (_, Some(ns)) => format!("{ns}/{}", p.name()),
+                (_, None) => p.name().to_owned(),
+            };
+            (ecosystem, name, p.version().map(str::to_owned))
+        }
+        None if c.purl.is_empty() => {
+            let ecosystem: Ecosystem = c.ecosystem.as_deref()?.parse().ok()?;
+            (ecosystem, c.name.clone(), None)
+        }
+        None => return None,
+    };
+    let version = purl_version.or_else(|| c.version.clone())?;
+    let location = Location {
+        file: c.location.clone().unwrap_or_default(),
+        line: None,
+    };
+    let mut package = Package::new(ecosystem, &name, Some(&version), location);
+    if !c.purl.is_empty() {
+        package.purl.clone_from(&c.purl);
+    }
+    package.direct = c.direct;
+    Some(package)
+}
+
+/// A scan holding only packages, for the matcher.
+fn bare_scan(packages: Vec<Package>) -> Scan {
+    Scan {
+        schema_version: trusca_core::scan::SCHEMA_VERSION,
+        tool: Tool::default(),
+        target: Target {
+            name: String::new(),
+            location: String::new(),
+            kind: TargetKind::Directory,
+            reference: None,
+            commit: None,
+        },
+        generated_at: String::new(),
+        files: Vec::new(),
+        packages,
+        findings: Vec::new(),
+        vuln_check: None,
+        project_licenses: Vec::new(),
+        policy: None,
+        diagnostics: Vec::new(),
+    }
 }
 
 fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
@@ -290,8 +420,7 @@ fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
             }
         }
     }
-    let carried = cdx_vulnerabilities(doc, &refs, &components);
-    let findings = match_components(&components, carried);
+    let findings = cdx_vulnerabilities(doc, &refs, &components);
     let tool = doc
         .pointer("/metadata/tools/components/0/name")
         .or_else(|| doc.pointer("/metadata/tools/0/name"))

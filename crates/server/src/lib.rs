@@ -15,6 +15,7 @@ pub mod routes;
 pub mod sla_check;
 pub mod state;
 pub mod webhooks;
+pub mod vulndb;
 
 use std::net::SocketAddr;
 use std::time::Instant;
@@ -46,7 +47,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Opens the database, applies migrations and serves until Ctrl-C.
+/// Opens the database, applies migrations, starts the scheduled vulnerability-database refresh
+/// (unless `db_refresh_hours` is 0) and serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = Db::connect(&config.database_url, config.pool_size).await?;
     db.migrate().await?;
@@ -60,6 +62,21 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let state = AppState::new(db, config);
     tokio::spawn(webhooks::run(state.db.clone(), state.metrics.clone()));
     tokio::spawn(sla_check::run(state.db.clone()));
+    if state.config.db_refresh_hours > 0 {
+        let every =
+            std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));
+        let mirror = state
+            .config
+            .db_mirror
+            .clone()
+            .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
+        tokio::spawn(vulndb::schedule(
+            state.db.clone(),
+            state.vulns.clone(),
+            every,
+            mirror,
+        ));
+    }
     let app = app(state);
     axum::serve(
         listener,

@@ -6,6 +6,7 @@ use crate::auth::AuthState;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::vulndb::VulnDb;
 
 /// Handed to handlers through axum's `State`.
 #[derive(Debug, Clone)]
@@ -18,12 +19,16 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Verified-key cache and failure counts.
     pub auth: Arc<AuthState>,
+    /// The server's vulnerability database, swapped by a refresh.
+    pub vulns: Arc<VulnDb>,
 }
 
 impl AppState {
-    /// State over an opened (and migrated) database.
+    /// State over an opened (and migrated) database; opens the vulnerability database named
+    /// by the configuration, if there is one.
     pub fn new(db: Db, config: Config) -> Self {
         AppState {
+            vulns: Arc::new(VulnDb::open(&config.vuln_db)),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

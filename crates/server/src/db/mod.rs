@@ -4,7 +4,9 @@
 
 pub mod events;
 pub mod identity;
+pub mod lifecycle;
 pub mod portfolio;
+pub mod rematch;
 pub mod scans;
 pub mod sla;
 pub mod webhooks;

@@ -95,15 +95,49 @@ pub async fn projects(
         .collect()
 }
 
-/// Findings of one scan with the project's triage of each.
-pub async fn findings(db: &Db, project_id: i64, scan_id: i64) -> Result<Vec<Value>, sqlx::Error> {
+/// Which findings of a project to list, by lifecycle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FindingState {
+    /// The findings of a scan (the latest unless another is named).
+    Open,
+    /// Findings that were in an earlier scan and are no longer found.
+    Resolved,
+    /// Both.
+    All,
+}
+
+/// Findings of one scan with the project's triage of each and their lifecycle
+/// (`first_seen_at`, `last_seen_at`, and `resolved_at` for a resolved one): with
+/// [`FindingState::Open`] the findings of `scan_id`, with `Resolved` the project's resolved
+/// findings (their lifecycle, severity and triage: the scan that had them may be gone), with
+/// `All` both.
+pub async fn findings(
+    db: &Db,
+    project_id: i64,
+    scan_id: Option<i64>,
+    state: FindingState,
+) -> Result<Vec<Value>, sqlx::Error> {
+    let mut items = Vec::new();
+    if let (Some(scan_id), FindingState::Open | FindingState::All) = (scan_id, state) {
+        items.extend(open_findings(db, project_id, scan_id).await?);
+    }
+    if matches!(state, FindingState::Resolved | FindingState::All) {
+        items.extend(resolved_findings(db, project_id).await?);
+    }
+    Ok(items)
+}
+
+async fn open_findings(db: &Db, project_id: i64, scan_id: i64) -> Result<Vec<Value>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT f.advisory_id, f.aliases, f.purl, f.version, f.severity, f.score, f.fixed_in, \
-         f.summary, tr.state, tr.justification, tr.comment, tr.updated_at, u.username \
+         f.summary, tr.state, tr.justification, tr.comment, tr.updated_at, u.username, \
+         pf.first_seen_at, pf.last_seen_at, pf.resolved_at \
          FROM findings f \
          LEFT JOIN triage tr ON tr.project_id = $1 AND tr.purl = f.purl \
               AND tr.advisory_id = f.advisory_id \
          LEFT JOIN users u ON u.id = tr.updated_by \
+         LEFT JOIN project_findings pf ON pf.project_id = $1 AND pf.purl = f.purl \
+              AND pf.advisory_id = f.advisory_id \
          WHERE f.scan_id = $2 ORDER BY f.id",
     )
     .bind(project_id)
@@ -113,17 +147,7 @@ pub async fn findings(db: &Db, project_id: i64, scan_id: i64) -> Result<Vec<Valu
     rows.iter()
         .map(|r| {
             let aliases: String = r.try_get("aliases")?;
-            let triage = match r.try_get::<Option<String>, _>("state")? {
-                Some(state) => json!({
-                    "state": state,
-                    "justification": r.try_get::<Option<String>, _>("justification")?,
-                    "comment": r.try_get::<Option<String>, _>("comment")?,
-                    "by": r.try_get::<Option<String>, _>("username")?,
-                    "at": r.try_get::<Option<String>, _>("updated_at")?,
-                }),
-                None => Value::Null,
-            };
-            Ok(json!({
+            let mut item = json!({
                 "id": r.try_get::<String, _>("advisory_id")?,
                 "aliases": aliases.split_whitespace().collect::<Vec<_>>(),
                 "purl": r.try_get::<String, _>("purl")?,
@@ -132,10 +156,94 @@ pub async fn findings(db: &Db, project_id: i64, scan_id: i64) -> Result<Vec<Valu
                 "score": r.try_get::<Option<f64>, _>("score")?,
                 "fixed_in": r.try_get::<Option<String>, _>("fixed_in")?,
                 "summary": r.try_get::<Option<String>, _>("summary")?,
-                "triage": triage,
-            }))
+                "triage": triage_json(r)?,
+            });
+            add_lifecycle(&mut item, r)?;
+            Ok(item)
         })
         .collect()
+}
+
+async fn resolved_findings(db: &Db, project_id: i64) -> Result<Vec<Value>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT pf.purl, pf.advisory_id, pf.severity, pf.first_seen_at, pf.last_seen_at, \
+         pf.resolved_at, tr.state, tr.justification, tr.comment, tr.updated_at, u.username \
+         FROM project_findings pf \
+         LEFT JOIN triage tr ON tr.project_id = pf.project_id AND tr.purl = pf.purl \
+              AND tr.advisory_id = pf.advisory_id \
+         LEFT JOIN users u ON u.id = tr.updated_by \
+         WHERE pf.project_id = $1 AND pf.resolved_at IS NOT NULL \
+         ORDER BY pf.resolved_at DESC, pf.purl, pf.advisory_id",
+    )
+    .bind(project_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let purl: String = r.try_get("purl")?;
+            let mut item = json!({
+                "id": r.try_get::<String, _>("advisory_id")?,
+                "version": version_of(&purl),
+                "purl": purl,
+                "severity": r.try_get::<String, _>("severity")?,
+                "triage": triage_json(r)?,
+            });
+            add_lifecycle(&mut item, r)?;
+            Ok(item)
+        })
+        .collect()
+}
+
+/// The triage columns of a findings query, as JSON (`null` when not triaged).
+fn triage_json(r: &sqlx::any::AnyRow) -> Result<Value, sqlx::Error> {
+    Ok(match r.try_get::<Option<String>, _>("state")? {
+        Some(state) => json!({
+            "state": state,
+            "justification": r.try_get::<Option<String>, _>("justification")?,
+            "comment": r.try_get::<Option<String>, _>("comment")?,
+            "by": r.try_get::<Option<String>, _>("username")?,
+            "at": r.try_get::<Option<String>, _>("updated_at")?,
+        }),
+        None => Value::Null,
+    })
+}
+
+/// Adds `state`, `first_seen_at`, `last_seen_at` and (when resolved) `resolved_at`.
+fn add_lifecycle(item: &mut Value, r: &sqlx::any::AnyRow) -> Result<(), sqlx::Error> {
+    let resolved: Option<String> = r.try_get("resolved_at")?;
+    if let Some(obj) = item.as_object_mut() {
+        obj.insert(
+            "state".into(),
+            if resolved.is_some() {
+                "resolved"
+            } else {
+                "open"
+            }
+            .into(),
+        );
+        obj.insert(
+            "first_seen_at".into(),
+            r.try_get::<Option<String>, _>("first_seen_at")?.into(),
+        );
+        obj.insert(
+            "last_seen_at".into(),
+            r.try_get::<Option<String>, _>("last_seen_at")?.into(),
+        );
+        if let Some(at) = resolved {
+            obj.insert("resolved_at".into(), at.into());
+        }
+    }
+    Ok(())
+}
+
+/// The version part of a purl (`pkg:npm/a@1.0?x` → `1.0`), empty when it has none.
+fn version_of(purl: &str) -> String {
+    let package = crate::ingest::package_of(purl);
+    let end = purl.find(['?', '#']).unwrap_or(purl.len());
+    purl.get(package.len()..end)
+        .and_then(|rest| rest.strip_prefix('@'))
+        .unwrap_or("")
+        .to_owned()
 }
 
 /// Which projects use a package (by exact purl, purl without version, or name) and at which

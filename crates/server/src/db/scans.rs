@@ -5,7 +5,9 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::events;
 use super::identity::{audit, Audit};
+use super::lifecycle::{self, ProjectCtx};
 use super::{is_unique_violation, now, Backend, Db};
 use crate::error::ApiError;
 use crate::ingest::{Component, FindingRow, Ingest, Summary};
@@ -75,8 +77,9 @@ pub async fn idempotent_replay(
 }
 
 /// Stores an upload in one transaction: project (created if new), scan, components, findings,
-/// the project's latest-scan pointer, the audit row and the idempotency record. Nothing is
-/// stored when any part fails.
+/// the project's latest-scan pointer, the finding lifecycle ([`lifecycle::apply`], with its
+/// `finding.new` events), the `scan.completed` event, the audit row and the idempotency
+/// record. Nothing is stored when any part fails.
 pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, ApiError> {
     let result = store_once(db, &s).await;
     match result {
@@ -153,13 +156,39 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     insert_components(&mut tx, db.backend, scan_id, &s.ingest.components).await?;
     insert_findings(&mut tx, db.backend, scan_id, &s.ingest.findings).await?;
 
-    sqlx::query(
+    // On PostgreSQL this takes the project row until commit, so the lifecycle of one project
+    // is brought up to date by one transaction at a time.
+    let latest = sqlx::query(
         "UPDATE projects SET latest_scan_id = $1 \
          WHERE id = $2 AND (latest_scan_id IS NULL OR latest_scan_id < $1)",
     )
     .bind(scan_id)
     .bind(project_id)
     .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        > 0;
+    if latest {
+        let ctx = ProjectCtx {
+            id: project_id,
+            name: s.project,
+            team_id: s.team_id,
+            team: s.team,
+        };
+        lifecycle::apply(&mut tx, db.backend, ctx, &s.ingest.findings, &created_at).await?;
+    }
+    events::enqueue(
+        &mut tx,
+        s.team_id,
+        events::SCAN_COMPLETED,
+        &format!("{}:{scan_id}", events::SCAN_COMPLETED),
+        json!({
+            "project": s.project,
+            "team": s.team,
+            "scan_id": scan_id,
+            "summary": summary,
+        }),
+    )
     .await?;
     let body = json!({
         "team": s.team,
@@ -272,7 +301,8 @@ async fn insert_components(
     Ok(())
 }
 
-async fn insert_findings(
+/// Inserts a scan's findings and every id of each (`finding_ids`).
+pub(super) async fn insert_findings(
     conn: &mut AnyConnection,
     backend: Backend,
     scan_id: i64,

@@ -20,7 +20,10 @@ pub fn router() -> Router<AppState> {
 
 async fn health(State(state): State<AppState>) -> Response {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => super::json_value(StatusCode::OK, &serde_json::json!({ "status": "ok" })),
+        Ok(_) => super::json_value(
+            StatusCode::OK,
+            &serde_json::json!({ "status": "ok", "vuln_db": state.vulns.status() }),
+        ),
         Err(e) => crate::error::ApiError::internal(format!("health check: {e}")).into_response(),
     }
 }

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::{json_text, json_value, read_json_body, JsonBody, Page, TeamQuery};
 use crate::auth::{Caller, TeamCtx};
-use crate::db::portfolio::{self, ProjectRef, TeamScope, TriageSet};
+use crate::db::portfolio::{self, FindingState, ProjectRef, TeamScope, TriageSet};
 use crate::db::scans::{self, NewScan, Stored};
 use crate::error::ApiError;
 use crate::ingest;
@@ -110,8 +110,12 @@ async fn upload(
         }
     }
     let max_components = state.config.max_components;
+    let vulns = state.vulns.get();
     let (ingest, document) = tokio::task::spawn_blocking(move || {
-        let ingest = ingest::parse(&bytes, max_components)?;
+        let mut ingest = ingest::parse(&bytes, max_components)?;
+        if let Some(vulns) = vulns {
+            ingest::add_matches(&mut ingest, vulns.as_ref()).map_err(ApiError::internal)?;
+        }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&bytes).map_err(ApiError::internal)?;
         let document = gz.finish().map_err(ApiError::internal)?;
@@ -255,6 +259,7 @@ async fn scan_components(
 struct FindingsQuery {
     team: Option<String>,
     scan: Option<i64>,
+    state: Option<String>,
 }
 
 async fn findings(
@@ -264,7 +269,24 @@ async fn findings(
     Query(q): Query<FindingsQuery>,
 ) -> Result<Response, ApiError> {
     let (_, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
+    let which = match q.state.as_deref() {
+        None | Some("open") => FindingState::Open,
+        Some("resolved") => FindingState::Resolved,
+        Some("all") => FindingState::All,
+        Some(other) => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown state `{other}`: use `open`, `resolved` or `all`"
+            )))
+        }
+    };
     let scan = match q.scan {
+        Some(_) if which != FindingState::Open => {
+            return Err(ApiError::BadRequest(
+                "`scan` lists the findings of one scan: use it without `state` or with \
+                 `state=open`"
+                    .into(),
+            ))
+        }
         Some(id) => {
             scans::detail(&state.db, project.id, id)
                 .await?
@@ -273,10 +295,7 @@ async fn findings(
         }
         None => project.latest_scan_id,
     };
-    let items = match scan {
-        Some(id) => portfolio::findings(&state.db, project.id, id).await?,
-        None => Vec::new(),
-    };
+    let items = portfolio::findings(&state.db, project.id, scan, which).await?;
     Ok(json_value(
         StatusCode::OK,
         &json!({ "project": project.name, "scan_id": scan, "findings": items }),

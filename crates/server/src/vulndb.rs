@@ -1,0 +1,293 @@
+//! The server's own vulnerability database (the core's redb file, `--vuln-db`): a handle that a
+//! refresh swaps without a restart, the refresh itself (update from a mirror or import from
+//! files, then a re-match of every project), and the schedule that refreshes it.
+//!
+//! A missing database is not an error: uploads are then stored with the findings their
+//! documents carry, and the server says so once at start and in `/health`.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::{json, Value};
+use trusca_core::vulns::db::{Db as VulnStore, DbError as VulnStoreError};
+use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
+use trusca_core::vulns::update::{self, NoUpdateProgress, UpdateOptions};
+
+use crate::db::rematch::{self, RematchSummary};
+use crate::db::Db;
+
+/// The default database file, in the working directory (beside the default SQLite file).
+pub const DEFAULT_PATH: &str = "trusca-server-vulns.db";
+
+/// The database file and the open handle, swapped whole by [`VulnDb::reload`]. A file replaced
+/// by another process (`trusca server db update` beside a running server) is noticed by its
+/// modification time and size and opened again on the next [`VulnDb::get`].
+#[derive(Debug)]
+pub struct VulnDb {
+    path: PathBuf,
+    current: RwLock<Option<Opened>>,
+}
+
+#[derive(Debug, Clone)]
+struct Opened {
+    db: Arc<VulnStore>,
+    stamp: Option<(SystemTime, u64)>,
+}
+
+/// The modification time and size of a file, when it can be read.
+fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+    let meta = std::fs::metadata(path).ok()?;
+    Some((meta.modified().ok()?, meta.len()))
+}
+
+impl VulnDb {
+    /// Opens the database at `path` if there is one; logs once when there is none (or it cannot
+    /// be read), and the server then matches nothing itself.
+    pub fn open(path: &Path) -> VulnDb {
+        let file_stamp = stamp(path);
+        let current = match VulnStore::open(path) {
+            Ok(db) => {
+                tracing::info!(
+                    path = %path.display(),
+                    records = db.info().records,
+                    built = %db.info().built_rfc3339(),
+                    "vulnerability database opened"
+                );
+                Some(Opened {
+                    db: Arc::new(db),
+                    stamp: file_stamp,
+                })
+            }
+            Err(e) => {
+                tracing::warn!(
+                    error = %e,
+                    "no server-side vulnerability matching until `trusca server db update` runs"
+                );
+                None
+            }
+        };
+        VulnDb {
+            path: path.to_owned(),
+            current: RwLock::new(current),
+        }
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The database as it is now, if there is one; opened again first when the file was
+    /// replaced since. A handle given out stays valid after a swap.
+    pub fn get(&self) -> Option<Arc<VulnStore>> {
+        let current = match self.current.read() {
+            Ok(guard) => guard.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        };
+        let now = stamp(&self.path);
+        match current {
+            Some(o) if o.stamp == now => Some(o.db),
+            // Replaced (or created) since: take the new file; keep the old one if it is not
+            // readable yet.
+            current if now.is_some() => self.reload().ok().or(current.map(|o| o.db)),
+            current => current.map(|o| o.db),
+        }
+    }
+
+    /// Opens the file again and makes it the current database.
+    pub fn reload(&self) -> Result<Arc<VulnStore>, VulnStoreError> {
+        let file_stamp = stamp(&self.path);
+        let db = Arc::new(VulnStore::open(&self.path)?);
+        let mut guard = match self.current.write() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        *guard = Some(Opened {
+            db: db.clone(),
+            stamp: file_stamp,
+        });
+        Ok(db)
+    }
+
+    /// What `/health` shows: whether matching is on, and the data's build time and size.
+    pub fn status(&self) -> Value {
+        match self.get() {
+            Some(db) => json!({
+                "loaded": true,
+                "built_at": db.info().built_rfc3339(),
+                "records": db.info().records,
+                "source": db.info().source,
+            }),
+            None => json!({ "loaded": false }),
+        }
+    }
+}
+
+/// Where a refresh takes its records from.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// `update`: OSV bulk data from a mirror (HTTP(S), `file://`, a directory).
+    Update {
+        /// The mirror.
+        mirror: String,
+        /// Only these ecosystems (empty: all the mirror offers).
+        ecosystems: Vec<String>,
+    },
+    /// `import`: zips, record files and directories on disk.
+    Import(Vec<PathBuf>),
+}
+
+impl Source {
+    /// The source as recorded in `vuln_db_refreshes`.
+    pub fn describe(&self) -> String {
+        match self {
+            Source::Update { mirror, .. } => format!("update {mirror}"),
+            Source::Import(paths) => {
+                let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+                format!("import {}", list.join(", "))
+            }
+        }
+    }
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefreshSummary {
+    /// Records in the new database.
+    pub records: u64,
+    /// The re-match.
+    pub rematch: RematchSummary,
+    /// Wall-clock seconds, update and re-match.
+    pub seconds: f64,
+}
+
+impl RefreshSummary {
+    /// One line for people.
+    pub fn line(&self) -> String {
+        let failed = if self.rematch.failed > 0 {
+            format!(" ({} failed, see the log)", self.rematch.failed)
+        } else {
+            String::new()
+        };
+        format!(
+            "{} records; re-matched {} projects{failed}: {} new findings, {} resolved; {:.1} s",
+            self.records,
+            self.rematch.projects,
+            self.rematch.new_findings,
+            self.rematch.resolved_findings,
+            self.seconds
+        )
+    }
+}
+
+/// Why a refresh failed. The previous database stays in use.
+#[derive(Debug, thiserror::Error)]
+pub enum RefreshError {
+    /// Fetching or importing the records failed.
+    #[error("{0}")]
+    Fetch(String),
+    /// The new file could not be opened.
+    #[error(transparent)]
+    Open(#[from] VulnStoreError),
+    /// Recording the refresh failed.
+    #[error("database error: {0}")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Rebuilds the database from `source`, swaps it in, re-matches every project
+/// ([`rematch::run`]) and records the refresh in `vuln_db_refreshes` (its failure too).
+pub async fn refresh(
+    db: &Db,
+    vulns: &VulnDb,
+    source: Source,
+    actor: &str,
+) -> Result<RefreshSummary, RefreshError> {
+    let start = Instant::now();
+    let id = rematch::refresh_started(db, &source.describe()).await?;
+    let result = rebuild_and_rematch(db, vulns, source, actor).await;
+    let seconds = start.elapsed().as_secs_f64();
+    match result {
+        Ok((records, summary)) => {
+            rematch::refresh_finished(db, id, records, &summary, actor).await?;
+            Ok(RefreshSummary {
+                records,
+                rematch: summary,
+                seconds,
+            })
+        }
+        Err(e) => {
+            rematch::refresh_failed(db, id, &e.to_string(), actor).await?;
+            Err(e)
+        }
+    }
+}
+
+async fn rebuild_and_rematch(
+    db: &Db,
+    vulns: &VulnDb,
+    source: Source,
+    actor: &str,
+) -> Result<(u64, RematchSummary), RefreshError> {
+    let path = vulns.path().to_owned();
+    let records = tokio::task::spawn_blocking(move || rebuild(&path, source))
+        .await
+        .map_err(|e| RefreshError::Fetch(format!("the update task failed: {e}")))??;
+    let store = vulns.reload()?;
+    let summary = rematch::run(db, store, actor).await;
+    Ok((records, summary))
+}
+
+fn rebuild(path: &Path, source: Source) -> Result<u64, RefreshError> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| RefreshError::Fetch(format!("cannot create `{}`: {e}", dir.display())))?;
+    }
+    let info = match source {
+        Source::Update { mirror, ecosystems } => {
+            let options = UpdateOptions {
+                mirror,
+                ecosystems,
+                limits: ImportLimits::default(),
+            };
+            update::update(path, &options, &NoUpdateProgress)
+                .map_err(|e| RefreshError::Fetch(e.to_string()))?
+                .1
+        }
+        Source::Import(paths) => {
+            import::import(path, &paths, ImportLimits::default(), &NoImportProgress)
+                .map_err(|e| RefreshError::Fetch(e.to_string()))?
+                .1
+        }
+    };
+    Ok(info.records)
+}
+
+/// How long to wait before the first scheduled refresh: at once when there is no database or
+/// it is older than `every`, else `every` after start.
+pub fn first_delay(vulns: &VulnDb, every: Duration) -> Duration {
+    match vulns.get() {
+        Some(db) if db.info().age() < every => every,
+        _ => Duration::ZERO,
+    }
+}
+
+/// Refreshes from `mirror` every `every`, forever (started by [`crate::serve`]). Failures are
+/// logged and recorded, never fatal.
+pub async fn schedule(db: Db, vulns: Arc<VulnDb>, every: Duration, mirror: String) {
+    let mut delay = first_delay(&vulns, every);
+    loop {
+        tokio::time::sleep(delay).await;
+        delay = every;
+        let source = Source::Update {
+            mirror: mirror.clone(),
+            ecosystems: Vec::new(),
+        };
+        match refresh(&db, &vulns, source, "scheduler").await {
+            Ok(summary) => {
+                tracing::info!(summary = %summary.line(), "vulnerability database refreshed");
+            }
+            Err(e) => tracing::error!(error = %e, "vulnerability database refresh failed"),
+        }
+    }
+}

@@ -1,0 +1,430 @@
+//! Server-side matching against the server's own vulnerability database, the finding
+//! lifecycle, its webhook events, and the re-match after a refresh; on SQLite and (when
+//! configured) PostgreSQL. The databases are imported from OSV records in `fixtures/osv`.
+
+mod support;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Value};
+use sqlx::Row;
+use support::*;
+use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
+use trusca_server::config::Config;
+use trusca_server::db::Db;
+use trusca_server::vulndb::{self, Source};
+
+fn osv(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/osv")
+        .join(rel)
+}
+
+const MINIMIST: &str = "npm/GHSA-xvch-5gv4-984h.json";
+const ANSI_HTML: &str = "npm/GHSA-whgm-jr23-g3j9.json";
+const LOG4J: &str = "Maven/GHSA-jfh8-c2jp-5v3q.json";
+
+/// A directory holding copies of the given fixture records, `withdrawn` set on the ones named
+/// in `withdraw`.
+fn records(records: &[&str], withdraw: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for rel in records {
+        let text = std::fs::read_to_string(osv(rel)).expect("fixture");
+        let mut record: Value = serde_json::from_str(&text).expect("record");
+        if withdraw.contains(rel) {
+            record["withdrawn"] = json!("2025-01-01T00:00:00Z");
+        }
+        let name = Path::new(rel).file_name().expect("name");
+        std::fs::write(dir.path().join(name), record.to_string()).expect("write");
+    }
+    dir
+}
+
+/// A vulnerability database at `path` built from fixture records.
+fn build_db(path: &Path, rels: &[&str]) {
+    let dir = records(rels, &[]);
+    import::import(
+        path,
+        &[dir.path().to_owned()],
+        ImportLimits::default(),
+        &NoImportProgress,
+    )
+    .expect("import");
+}
+
+/// A CycloneDX SBOM with the given components (`(name, group, purl)`), and vulnerabilities.
+fn sbom(components: &[(&str, Option<&str>, &str)], vulnerabilities: Value) -> Value {
+    let components: Vec<Value> = components
+        .iter()
+        .map(|(name, group, purl)| {
+            let version = purl.rsplit('@').next().unwrap_or("");
+            let mut c = json!({ "type": "library", "name": name, "version": version,
+                                "purl": purl, "bom-ref": purl });
+            if let Some(g) = group {
+                c["group"] = json!(g);
+            }
+            c
+        })
+        .collect();
+    json!({
+        "bomFormat": "CycloneDX", "specVersion": "1.5",
+        "metadata": { "component": { "name": "app", "bom-ref": "root" } },
+        "components": components,
+        "vulnerabilities": vulnerabilities,
+    })
+}
+
+fn ids(findings: &Value) -> Vec<String> {
+    let mut out: Vec<String> = findings
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| format!("{} {}", f["id"].as_str().unwrap_or(""), f["purl"]))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn cyclonedx_uploads_are_matched_with_the_servers_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vuln_db = dir.path().join("vulns.db");
+    build_db(&vuln_db, &[MINIMIST, ANSI_HTML, LOG4J]);
+    let config = Config {
+        vuln_db: vuln_db.clone(),
+        ..Config::default()
+    };
+    for env in backends(config.clone()).await {
+        let p = people(&env.state.db).await;
+        // minimist is also reported by the document itself, under its CVE alias: one finding.
+        let doc = sbom(
+            &[
+                ("ansi-html", None, "pkg:npm/ansi-html@0.0.7"),
+                ("minimist", None, "pkg:npm/minimist@1.2.5"),
+                ("lodash", None, "pkg:npm/lodash@4.17.21"),
+                (
+                    "log4j-core",
+                    Some("org.apache.logging.log4j"),
+                    "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1",
+                ),
+            ],
+            json!([{ "id": "CVE-2021-44906", "ratings": [{ "severity": "critical" }],
+                     "affects": [{ "ref": "pkg:npm/minimist@1.2.5" }] }]),
+        );
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        assert_eq!(a.json["scan"]["summary"]["findings"], 3, "{}", env.name);
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects/app/findings",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 200);
+        assert_eq!(
+            ids(&a.json["findings"]),
+            [
+                "CVE-2021-44906 \"pkg:npm/minimist@1.2.5\"",
+                "GHSA-jfh8-c2jp-5v3q \"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1\"",
+                "GHSA-whgm-jr23-g3j9 \"pkg:npm/ansi-html@0.0.7\"",
+            ],
+            "{}",
+            env.name
+        );
+        for f in a.json["findings"].as_array().expect("findings") {
+            assert_eq!(f["state"], "open");
+            assert!(f["first_seen_at"].is_string(), "{f}");
+            assert!(f.get("resolved_at").is_none(), "{f}");
+            if f["id"] == "CVE-2021-44906" {
+                // The document's own finding is kept, the missing fix taken from the match.
+                assert_eq!(f["severity"], "critical");
+                assert_eq!(f["fixed_in"], "1.2.6");
+            }
+            if f["id"] == "GHSA-jfh8-c2jp-5v3q" {
+                assert_eq!(f["severity"], "critical");
+                assert_eq!(f["fixed_in"], "2.15.0");
+            }
+        }
+        // "Who is affected by" finds a server-side match by its alias.
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/advisories/CVE-2021-44228/projects",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 200, "{:?}", a.json);
+        assert!(a.json.to_string().contains("log4j-core"), "{}", a.json);
+        let a = send(&env.app, "GET", "/health", None, None, &[]).await;
+        assert_eq!(a.json["vuln_db"]["loaded"], true);
+        assert_eq!(a.json["vuln_db"]["records"], 3);
+        env.finish().await;
+    }
+}
+
+async fn team_id(db: &Db, name: &str) -> i64 {
+    sqlx::query("SELECT id FROM teams WHERE name = $1")
+        .bind(name)
+        .fetch_one(&db.pool)
+        .await
+        .expect("team")
+        .get("id")
+}
+
+async fn deliveries(db: &Db, event: &str) -> Vec<Value> {
+    let rows =
+        sqlx::query("SELECT payload, status FROM webhook_deliveries WHERE event = $1 ORDER BY id")
+            .bind(event)
+            .fetch_all(&db.pool)
+            .await
+            .expect("deliveries");
+    rows.iter()
+        .map(|r| {
+            assert_eq!(r.get::<String, _>("status"), "pending");
+            serde_json::from_str(&r.get::<String, _>("payload")).expect("payload")
+        })
+        .collect()
+}
+
+/// (first_seen_at, last_seen_at, resolved_at) of a project's lifecycle row.
+async fn lifecycle(db: &Db, advisory: &str) -> (String, String, Option<String>) {
+    let r = sqlx::query(
+        "SELECT first_seen_at, last_seen_at, resolved_at FROM project_findings \
+         WHERE advisory_id = $1",
+    )
+    .bind(advisory)
+    .fetch_one(&db.pool)
+    .await
+    .expect("lifecycle row");
+    (
+        r.get("first_seen_at"),
+        r.get("last_seen_at"),
+        r.get("resolved_at"),
+    )
+}
+
+async fn findings(env: &Env, token: &str, query: &str) -> Value {
+    let a = send(
+        &env.app,
+        "GET",
+        &format!("/v1/projects/app/findings{query}"),
+        Some(token),
+        None,
+        &[],
+    )
+    .await;
+    assert_eq!(a.status, 200, "{:?}", a.json);
+    a.json
+}
+
+#[tokio::test]
+async fn a_rematch_finds_new_advisories_once_and_resolves_withdrawn_ones() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vuln_db = dir.path().join("vulns.db");
+    // Only ansi-html's advisory exists when the project is uploaded.
+    build_db(&vuln_db, &[ANSI_HTML]);
+    let config = Config {
+        vuln_db: vuln_db.clone(),
+        ..Config::default()
+    };
+    for env in backends(config.clone()).await {
+        build_db(&vuln_db, &[ANSI_HTML]);
+        let db = &env.state.db;
+        let p = people(db).await;
+        let alpha = team_id(db, "alpha").await;
+        sqlx::query(
+            "INSERT INTO webhooks (team_id, url, secret, events, created_at) \
+             VALUES ($1, 'http://hooks.example/a', 's', 'scan.completed,finding.new', 'now')",
+        )
+        .bind(alpha)
+        .execute(&db.pool)
+        .await
+        .expect("webhook");
+
+        let doc = sbom(
+            &[
+                ("ansi-html", None, "pkg:npm/ansi-html@0.0.7"),
+                ("minimist", None, "pkg:npm/minimist@1.2.5"),
+            ],
+            json!([]),
+        );
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        let scan_id = a.json["scan"]["id"].as_i64().expect("scan id");
+        assert_eq!(a.json["scan"]["summary"]["findings"], 1);
+        let completed = deliveries(db, "scan.completed").await;
+        assert_eq!(completed.len(), 1, "{}", env.name);
+        assert_eq!(completed[0]["id"], format!("scan.completed:{scan_id}"));
+        assert_eq!(completed[0]["data"]["summary"]["findings"], 1);
+        assert_eq!(deliveries(db, "finding.new").await.len(), 1);
+
+        // The minimist advisory is published: the re-match finds it and announces it once.
+        let source = |rels: &[&str], withdraw: &[&str]| {
+            let d = records(rels, withdraw);
+            (Source::Import(vec![d.path().to_owned()]), d)
+        };
+        let (src, _keep) = source(&[ANSI_HTML, MINIMIST], &[]);
+        let s = vulndb::refresh(db, &env.state.vulns, src, "test")
+            .await
+            .expect("refresh");
+        assert_eq!(
+            (s.records, s.rematch.projects, s.rematch.failed),
+            (2, 1, 0),
+            "{}",
+            env.name
+        );
+        assert_eq!(
+            (s.rematch.new_findings, s.rematch.resolved_findings),
+            (1, 0)
+        );
+        let (first_seen, last_seen, resolved) = lifecycle(db, "GHSA-xvch-5gv4-984h").await;
+        assert_eq!(first_seen, last_seen);
+        assert!(resolved.is_none());
+        let news = deliveries(db, "finding.new").await;
+        assert_eq!(news.len(), 2, "{}", env.name);
+        let data = &news[1]["data"];
+        assert_eq!(data["advisory_id"], "GHSA-xvch-5gv4-984h");
+        assert_eq!(data["project"], "app");
+        assert_eq!(data["team"], "alpha");
+        assert_eq!(data["purl"], "pkg:npm/minimist@1.2.5");
+        assert_eq!(data["first_seen_at"], first_seen.as_str());
+        assert_eq!(data["fixed_in"], "1.2.6");
+        assert_eq!(data["aliases"], json!(["CVE-2021-44906"]));
+        assert!(news[1]["id"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("finding.new:") && k.ends_with(&first_seen)));
+        let listed = findings(&env, &p.dev_a, "").await;
+        assert_eq!(
+            ids(&listed["findings"]),
+            [
+                "GHSA-whgm-jr23-g3j9 \"pkg:npm/ansi-html@0.0.7\"",
+                "GHSA-xvch-5gv4-984h \"pkg:npm/minimist@1.2.5\"",
+            ]
+        );
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects/app",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(a.json["latest_scan"]["summary"]["findings"], 2);
+
+        // The same data again: nothing new, no second delivery; the finding is seen again.
+        let (src, _keep) = source(&[ANSI_HTML, MINIMIST], &[]);
+        let s = vulndb::refresh(db, &env.state.vulns, src, "test")
+            .await
+            .expect("refresh");
+        assert_eq!(
+            (s.rematch.new_findings, s.rematch.resolved_findings),
+            (0, 0)
+        );
+        assert_eq!(deliveries(db, "finding.new").await.len(), 2);
+        let (first_again, last_again, _) = lifecycle(db, "GHSA-xvch-5gv4-984h").await;
+        assert_eq!(first_again, first_seen);
+        assert!(last_again >= last_seen);
+
+        // The advisory is withdrawn: the finding is resolved, and listed as such.
+        let (src, _keep) = source(&[ANSI_HTML, MINIMIST], &[MINIMIST]);
+        let s = vulndb::refresh(db, &env.state.vulns, src, "test")
+            .await
+            .expect("refresh");
+        assert_eq!(
+            (s.rematch.new_findings, s.rematch.resolved_findings),
+            (0, 1)
+        );
+        let (_, _, resolved) = lifecycle(db, "GHSA-xvch-5gv4-984h").await;
+        assert!(resolved.is_some(), "{}", env.name);
+        let open = findings(&env, &p.dev_a, "").await;
+        assert_eq!(ids(&open["findings"]).len(), 1);
+        let gone = findings(&env, &p.dev_a, "?state=resolved").await;
+        let gone = gone["findings"].as_array().expect("list");
+        assert_eq!(gone.len(), 1);
+        assert_eq!(gone[0]["id"], "GHSA-xvch-5gv4-984h");
+        assert_eq!(gone[0]["state"], "resolved");
+        assert_eq!(gone[0]["version"], "1.2.5");
+        assert_eq!(gone[0]["first_seen_at"], first_seen.as_str());
+        assert_eq!(gone[0]["resolved_at"], resolved.as_deref().unwrap_or(""));
+        let all = findings(&env, &p.dev_a, "?state=all").await;
+        assert_eq!(ids(&all["findings"]).len(), 2);
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects/app/findings?state=closed",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 400);
+
+        // Published again: reopened under its first sighting, no new event.
+        let (src, _keep) = source(&[ANSI_HTML, MINIMIST], &[]);
+        let s = vulndb::refresh(db, &env.state.vulns, src, "test")
+            .await
+            .expect("refresh");
+        assert_eq!(s.rematch.new_findings, 0);
+        let (first_back, _, resolved) = lifecycle(db, "GHSA-xvch-5gv4-984h").await;
+        assert_eq!((first_back.as_str(), resolved), (first_seen.as_str(), None));
+        assert_eq!(deliveries(db, "finding.new").await.len(), 2);
+
+        // An upload without minimist resolves it as well.
+        let doc = sbom(&[("ansi-html", None, "pkg:npm/ansi-html@0.0.7")], json!([]));
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.status, 201);
+        let (_, _, resolved) = lifecycle(db, "GHSA-xvch-5gv4-984h").await;
+        assert!(resolved.is_some());
+        assert_eq!(deliveries(db, "scan.completed").await.len(), 2);
+
+        // Each refresh is recorded, and a failed one too (the data stays in use).
+        let bad = Source::Import(vec![dir.path().join("no-such-dir")]);
+        assert!(vulndb::refresh(db, &env.state.vulns, bad, "test")
+            .await
+            .is_err());
+        let rows = sqlx::query(
+            "SELECT finished_at, records, projects, error FROM vuln_db_refreshes ORDER BY id",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("refreshes");
+        assert_eq!(rows.len(), 5, "{}", env.name);
+        for r in &rows[..4] {
+            assert!(r.get::<Option<String>, _>("finished_at").is_some());
+            assert_eq!(r.get::<Option<i64>, _>("records"), Some(2));
+            assert_eq!(r.get::<Option<i64>, _>("projects"), Some(1));
+        }
+        assert!(rows[4].get::<Option<String>, _>("error").is_some());
+        assert!(env.state.vulns.get().is_some());
+        env.finish().await;
+    }
+}
+
+#[test]
+fn the_first_scheduled_refresh_waits_only_for_fresh_data() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("vulns.db");
+    let day = std::time::Duration::from_secs(24 * 3600);
+    let missing = vulndb::VulnDb::open(&path);
+    assert!(missing.get().is_none());
+    assert_eq!(missing.status()["loaded"], false);
+    assert_eq!(
+        vulndb::first_delay(&missing, day),
+        std::time::Duration::ZERO
+    );
+    build_db(&path, &[ANSI_HTML]);
+    // The file appeared: the next look picks it up.
+    assert!(missing.get().is_some());
+    let fresh = vulndb::VulnDb::open(&path);
+    assert_eq!(vulndb::first_delay(&fresh, day), day);
+    assert_eq!(
+        vulndb::first_delay(&fresh, std::time::Duration::ZERO),
+        std::time::Duration::ZERO
+    );
+}
