@@ -14,8 +14,8 @@ pub mod metrics;
 pub mod routes;
 pub mod sla_check;
 pub mod state;
-pub mod webhooks;
 pub mod vulndb;
+pub mod webhooks;
 
 use std::net::SocketAddr;
 use std::time::Instant;

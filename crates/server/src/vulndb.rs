@@ -235,6 +235,9 @@ async fn rebuild_and_rematch(
         .map_err(|e| RefreshError::Fetch(format!("the update task failed: {e}")))??;
     let store = vulns.reload()?;
     let summary = rematch::run(db, store, actor).await;
+    if summary.new_findings > 0 {
+        crate::webhooks::wake();
+    }
     Ok((records, summary))
 }
 

@@ -428,3 +428,121 @@ fn the_first_scheduled_refresh_waits_only_for_fresh_data() {
         std::time::Duration::ZERO
     );
 }
+
+/// An OSV mirror directory in the bulk layout (`<dir>/<Ecosystem>/all.zip`) holding the given
+/// fixture records.
+fn mirror(rels: &[&str]) -> tempfile::TempDir {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut by_ecosystem: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for rel in rels {
+        let (ecosystem, _) = rel.split_once('/').expect("ecosystem/record");
+        by_ecosystem.entry(ecosystem).or_default().push(rel);
+    }
+    for (ecosystem, rels) in by_ecosystem {
+        std::fs::create_dir_all(dir.path().join(ecosystem)).expect("mkdir");
+        let file = std::fs::File::create(dir.path().join(ecosystem).join("all.zip")).expect("zip");
+        let mut zip = zip::ZipWriter::new(file);
+        for rel in rels {
+            let name = Path::new(rel).file_name().expect("name").to_string_lossy();
+            zip.start_file(name.as_ref(), zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            zip.write_all(&std::fs::read(osv(rel)).expect("fixture"))
+                .expect("write entry");
+        }
+        zip.finish().expect("finish zip");
+    }
+    dir
+}
+
+#[tokio::test]
+async fn db_update_announces_a_new_advisory_to_a_webhook_once() {
+    use support::receiver::receiver;
+    use trusca_server::webhooks::{self, deliver_due};
+    const SECRET: &str = "a-long-enough-webhook-secret";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vuln_db = dir.path().join("vulns.db");
+    let config = Config {
+        vuln_db: vuln_db.clone(),
+        ..Config::default()
+    };
+    build_db(&vuln_db, &[ANSI_HTML]);
+    for env in backends(config.clone()).await {
+        // The server's data knows only ansi-html when the project is scanned.
+        let first = records(&[ANSI_HTML], &[]);
+        let src = Source::Import(vec![first.path().to_owned()]);
+        vulndb::refresh(&env.state.db, &env.state.vulns, src, "test")
+            .await
+            .expect("first data");
+        let db = &env.state.db;
+        let p = people(db).await;
+        let (url, inbox) = receiver(SECRET, 1).await;
+        let a = send(
+            &env.app,
+            "POST",
+            "/v1/teams/alpha/webhooks",
+            Some(&p.admin_a),
+            json_body(&json!({ "url": url, "events": ["finding.new"], "secret": SECRET })),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        let doc = sbom(&[("minimist", None, "pkg:npm/minimist@1.2.5")], json!([]));
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        assert_eq!(a.json["scan"]["summary"]["findings"], 0);
+
+        // `db update` from a mirror that now has the minimist advisory.
+        let osv_mirror = mirror(&[ANSI_HTML, MINIMIST]);
+        let update = || Source::Update {
+            mirror: osv_mirror.path().display().to_string(),
+            ecosystems: vec!["npm".into()],
+        };
+        let s = vulndb::refresh(db, &env.state.vulns, update(), "test")
+            .await
+            .expect("update");
+        assert_eq!(s.rematch.new_findings, 1, "{}", env.name);
+
+        // The receiver answers the first attempt 500, the retry 200: one event counted.
+        let client = webhooks::client().expect("client");
+        let t0 = std::time::SystemTime::now();
+        assert_eq!(
+            deliver_due(db, &client, t0).await.expect("deliver").retried,
+            1
+        );
+        let later = t0 + std::time::Duration::from_secs(60);
+        assert_eq!(
+            deliver_due(db, &client, later)
+                .await
+                .expect("deliver")
+                .delivered,
+            1
+        );
+        // The same data again announces nothing more.
+        let s = vulndb::refresh(db, &env.state.vulns, update(), "test")
+            .await
+            .expect("update again");
+        assert_eq!(s.rematch.new_findings, 0);
+        let much_later = t0 + std::time::Duration::from_secs(7200);
+        assert_eq!(
+            deliver_due(db, &client, much_later)
+                .await
+                .expect("deliver")
+                .total(),
+            0
+        );
+
+        let inbox = inbox.lock().expect("inbox");
+        assert_eq!(inbox.seen.len(), 2, "{}", env.name);
+        assert!(inbox.seen.iter().all(|s| s.signature_ok));
+        assert_eq!(inbox.seen[0].delivery, inbox.seen[1].delivery);
+        assert_eq!(inbox.accepted.len(), 1);
+        assert_eq!(inbox.accepted.values().sum::<usize>(), 1);
+        let body: Value = serde_json::from_slice(&inbox.seen[1].body).expect("json");
+        assert_eq!(body["event"], "finding.new");
+        assert_eq!(body["data"]["advisory_id"], "GHSA-xvch-5gv4-984h");
+        assert_eq!(body["data"]["purl"], "pkg:npm/minimist@1.2.5");
+        drop(inbox);
+        env.finish().await;
+    }
+}

@@ -140,6 +140,8 @@ async fn upload(
     .await?;
     match stored {
         Stored::Created(body) => {
+            // The upload queued `scan.completed` (and maybe `finding.new`) deliveries.
+            crate::webhooks::wake();
             state.metrics.uploads.inc();
             state
                 .metrics
