@@ -6,7 +6,9 @@ pub mod events;
 pub mod identity;
 pub mod portfolio;
 pub mod scans;
+pub mod sessions;
 pub mod sla;
+pub mod ui;
 
 use std::borrow::Cow;
 use std::sync::Arc;
