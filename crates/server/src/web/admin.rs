@@ -249,6 +249,7 @@ pub async fn team(
 /// A form with nothing but its token.
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
+    #[serde(default)]
     csrf: String,
 }
 

@@ -316,6 +316,7 @@ pub async fn page(
 /// The triage form.
 #[derive(Debug, Deserialize)]
 pub struct TriageForm {
+    #[serde(default)]
     csrf: String,
     purl: String,
     state: String,

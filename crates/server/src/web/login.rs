@@ -89,6 +89,7 @@ pub async fn form(Query(q): Query<NextQuery>) -> Result<Response, WebError> {
 /// The sign-in form.
 #[derive(Debug, Deserialize)]
 pub struct LoginForm {
+    #[serde(default)]
     csrf: String,
     username: String,
     password: String,
@@ -134,6 +135,7 @@ pub async fn submit(
 /// The sign-out form.
 #[derive(Debug, Deserialize)]
 pub struct LogoutForm {
+    #[serde(default)]
     csrf: String,
 }
 
