@@ -528,3 +528,39 @@ async fn pages_carry_security_headers_and_html_errors() {
         env.finish().await;
     }
 }
+
+/// An advisory database of one record.
+struct OneRecord(trusca_core::vulns::osv::Vulnerability);
+
+impl trusca_server::web::advisory::AdvisorySource for OneRecord {
+    fn record(&self, id: &str) -> Option<trusca_core::vulns::osv::Vulnerability> {
+        (id == self.0.id).then(|| self.0.clone())
+    }
+}
+
+#[tokio::test]
+async fn finding_pages_show_the_advisory_record_when_the_server_has_one() {
+    for env in backends(Config::default()).await {
+        seed(&env).await;
+        let s = sign_in(&env.app, "dev-a").await;
+        let uri = "/t/alpha/p/app/findings/GHSA-1111?purl=pkg%3Anpm%2Fshared%401.0.0";
+        let page = text(&get(&env.app, uri, Some(&s)).await);
+        assert!(page.contains("References are shown when the server has a vulnerability database."));
+
+        let record = trusca_core::vulns::osv::Vulnerability::from_json(
+            br#"{"id":"CVE-2024-1","details":"Long <b>details</b>.",
+                 "references":[{"type":"ADVISORY","url":"https://adv.example/CVE-2024-1"},
+                               {"type":"WEB","url":"javascript:alert(1)"}]}"#,
+        )
+        .expect("record");
+        let app = env.app.clone().layer(axum::Extension(
+            trusca_server::web::advisory::Advisories::new(OneRecord(record)),
+        ));
+        let page = text(&get(&app, uri, Some(&s)).await);
+        // Found through the alias; details escaped; only web links.
+        assert!(page.contains("Long &#60;b&#62;details&#60;/b&#62;."), "{page}");
+        assert!(page.contains("href=\"https://adv.example/CVE-2024-1\""));
+        assert!(!page.contains("javascript:"));
+        env.finish().await;
+    }
+}
