@@ -165,9 +165,9 @@ async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
 /// The first line of `input`, without its line ending: a password piped in by a script.
 fn read_password_line(mut input: impl std::io::BufRead) -> Result<String, DbError> {
     let mut line = String::new();
-    input
-        .read_line(&mut line)
-        .map_err(|e| DbError::Invalid(format!("cannot read the password from standard input: {e}")))?;
+    input.read_line(&mut line).map_err(|e| {
+        DbError::Invalid(format!("cannot read the password from standard input: {e}"))
+    })?;
     let password = line.strip_suffix('\n').unwrap_or(&line);
     let password = password.strip_suffix('\r').unwrap_or(password);
     if password.is_empty() {

@@ -48,7 +48,12 @@ fn demo_scan() -> Value {
         ("express", "4.17.1", "MIT", "permissive"),
         ("lodash", "4.17.20", "MIT", "permissive"),
         ("minimist", "1.2.5", "MIT", "permissive"),
-        ("node-forge", "0.10.0", "BSD-3-Clause OR GPL-2.0", "conditional"),
+        (
+            "node-forge",
+            "0.10.0",
+            "BSD-3-Clause OR GPL-2.0",
+            "conditional",
+        ),
         ("ghostscript-wrap", "2.1.0", "AGPL-3.0-only", "forbidden"),
         ("left-pad", "1.3.0", "WTFPL", "unknown"),
         ("axios", "0.21.1", "MIT", "permissive"),
@@ -65,16 +70,56 @@ fn demo_scan() -> Value {
     })
     .collect();
     let findings: Vec<Value> = [
-        ("GHSA-p6mc-m468-83gw", "CVE-2020-8203", "lodash", "4.17.20", "high", 7.4, Some("4.17.21"),
-         "Prototype pollution in lodash"),
-        ("GHSA-xvch-5gv4-984h", "CVE-2021-44906", "minimist", "1.2.5", "critical", 9.8, Some("1.2.6"),
-         "Prototype pollution in minimist"),
-        ("GHSA-cfm4-qjh2-4765", "CVE-2022-24771", "node-forge", "0.10.0", "high", 7.5, Some("1.3.0"),
-         "Improper verification of RSA signatures in node-forge"),
-        ("GHSA-4w2v-q235-vp99", "CVE-2020-28168", "axios", "0.21.1", "medium", 5.9, Some("0.21.2"),
-         "Server-side request forgery in axios"),
-        ("GHSA-rv95-896h-c2vc", "CVE-2022-24999", "express", "4.17.1", "low", 3.7, None,
-         "Open redirect in express"),
+        (
+            "GHSA-p6mc-m468-83gw",
+            "CVE-2020-8203",
+            "lodash",
+            "4.17.20",
+            "high",
+            7.4,
+            Some("4.17.21"),
+            "Prototype pollution in lodash",
+        ),
+        (
+            "GHSA-xvch-5gv4-984h",
+            "CVE-2021-44906",
+            "minimist",
+            "1.2.5",
+            "critical",
+            9.8,
+            Some("1.2.6"),
+            "Prototype pollution in minimist",
+        ),
+        (
+            "GHSA-cfm4-qjh2-4765",
+            "CVE-2022-24771",
+            "node-forge",
+            "0.10.0",
+            "high",
+            7.5,
+            Some("1.3.0"),
+            "Improper verification of RSA signatures in node-forge",
+        ),
+        (
+            "GHSA-4w2v-q235-vp99",
+            "CVE-2020-28168",
+            "axios",
+            "0.21.1",
+            "medium",
+            5.9,
+            Some("0.21.2"),
+            "Server-side request forgery in axios",
+        ),
+        (
+            "GHSA-rv95-896h-c2vc",
+            "CVE-2022-24999",
+            "express",
+            "4.17.1",
+            "low",
+            3.7,
+            None,
+            "Open redirect in express",
+        ),
     ]
     .iter()
     .map(|(id, alias, n, v, sev, score, fixed, summary)| {
@@ -104,7 +149,12 @@ async fn seed(state: &AppState, app: &axum::Router) {
             .await
             .expect("password");
     }
-    assert_eq!(upload(app, &p.admin_a, "storefront", &demo_scan()).await.status, 201);
+    assert_eq!(
+        upload(app, &p.admin_a, "storefront", &demo_scan())
+            .await
+            .status,
+        201
+    );
     let small = trusca_result(
         "billing",
         &[("stripe", "8.0.0"), ("dayjs", "1.11.0")],
@@ -121,9 +171,20 @@ async fn seed(state: &AppState, app: &axum::Router) {
         .await
         .expect("project");
     for (purl, id, sev, seen, resolved) in [
-        ("pkg:npm/minimist@1.2.5", "GHSA-xvch-5gv4-984h", "critical", "2026-01-02T09:00:00.000Z", None),
-        ("pkg:npm/qs@6.5.2", "GHSA-hrpp-h998-j3pp", "high", "2025-11-20T09:00:00.000Z",
-         Some("2026-01-05T09:00:00.000Z")),
+        (
+            "pkg:npm/minimist@1.2.5",
+            "GHSA-xvch-5gv4-984h",
+            "critical",
+            "2026-01-02T09:00:00.000Z",
+            None,
+        ),
+        (
+            "pkg:npm/qs@6.5.2",
+            "GHSA-hrpp-h998-j3pp",
+            "high",
+            "2025-11-20T09:00:00.000Z",
+            Some("2026-01-05T09:00:00.000Z"),
+        ),
     ] {
         sqlx::query(
             "INSERT INTO project_findings (project_id, purl, advisory_id, severity, first_seen_at, \
@@ -318,7 +379,10 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
     );
     let mut ready = false;
     for _ in 0..100 {
-        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
             ready = true;
             break;
         }
@@ -347,7 +411,12 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
     shot(&client, "projects").await;
 
     // Open the project: its findings, most severe first, and the overdue one.
-    click_to(&client, Locator::LinkText("storefront"), path_is("/t/alpha/p/storefront")).await;
+    click_to(
+        &client,
+        Locator::LinkText("storefront"),
+        path_is("/t/alpha/p/storefront"),
+    )
+    .await;
     let findings = text_of(&client, "table.grid").await;
     assert!(findings.contains("GHSA-xvch-5gv4-984h"), "{findings}");
     assert!(findings.contains("overdue"), "{findings}");
@@ -382,31 +451,60 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
         .send_keys("Only _.merge is affected; we never call it.")
         .await
         .expect("type");
-    click_to(&client, Locator::Css("form.triage button[type=submit]"), |u| {
-        u.query().is_some_and(|q| q.contains("saved=not_affected"))
-    })
+    click_to(
+        &client,
+        Locator::Css("form.triage button[type=submit]"),
+        |u| u.query().is_some_and(|q| q.contains("saved=not_affected")),
+    )
     .await;
 
     // Back on the finding's page, with the new state and the decision in the history.
     assert_eq!(text_of(&client, "#triage-state").await, "not affected");
     assert!(text_of(&client, ".notice").await.contains("Triage saved"));
-    assert!(text_of(&client, ".history").await.contains("admin-a set not affected"));
+    assert!(text_of(&client, ".history")
+        .await
+        .contains("admin-a set not affected"));
     shot(&client, "finding").await;
 
     // The project page shows it closed.
-    click_to(&client, Locator::LinkText("storefront"), path_is("/t/alpha/p/storefront")).await;
-    assert!(text_of(&client, "table.grid").await.contains("not affected"));
+    click_to(
+        &client,
+        Locator::LinkText("storefront"),
+        path_is("/t/alpha/p/storefront"),
+    )
+    .await;
+    assert!(text_of(&client, "table.grid")
+        .await
+        .contains("not affected"));
 
     // Team admin page.
-    click_to(&client, Locator::LinkText("Team admin"), path_is("/t/alpha/admin")).await;
+    click_to(
+        &client,
+        Locator::LinkText("Team admin"),
+        path_is("/t/alpha/admin"),
+    )
+    .await;
     let page = text_of(&client, "main").await;
-    assert!(page.contains("Members") && page.contains("hooks.example"), "{page}");
+    assert!(
+        page.contains("Members") && page.contains("hooks.example"),
+        "{page}"
+    );
     shot(&client, "team-admin").await;
 
     // Sign out, then the super admin's audit log shows the triage.
-    click_to(&client, Locator::Css("form[action='/logout'] button"), path_is("/login")).await;
+    click_to(
+        &client,
+        Locator::Css("form[action='/logout'] button"),
+        path_is("/login"),
+    )
+    .await;
     sign_in(&client, &base, "root").await;
-    click_to(&client, Locator::LinkText("Audit log"), path_is("/admin/audit")).await;
+    click_to(
+        &client,
+        Locator::LinkText("Audit log"),
+        path_is("/admin/audit"),
+    )
+    .await;
     assert!(text_of(&client, "table.grid").await.contains("triage.set"));
     shot(&client, "audit").await;
 

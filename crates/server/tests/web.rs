@@ -66,7 +66,11 @@ fn cookie_value(a: &Answer, name: &str) -> Option<String> {
 fn hidden(html: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
     let start = html.find(&marker).expect("hidden field") + marker.len();
-    html[start..].split('"').next().unwrap_or_default().to_owned()
+    html[start..]
+        .split('"')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn text(a: &Answer) -> String {
@@ -129,11 +133,15 @@ async fn sign_in(app: &Router, user: &str) -> Session {
     assert_eq!(a.headers["location"], "/projects");
     let token = cookie_value(&a, "trusca_session").expect("session cookie");
     let cookie = format!("trusca_session={token}");
-    let page = get(app, "/projects", Some(&Session {
-        cookie: cookie.clone(),
-        token: token.clone(),
-        csrf: String::new(),
-    }))
+    let page = get(
+        app,
+        "/projects",
+        Some(&Session {
+            cookie: cookie.clone(),
+            token: token.clone(),
+            csrf: String::new(),
+        }),
+    )
     .await;
     assert_eq!(page.status, 200);
     let csrf = hidden(&text(&page), "csrf");
@@ -196,7 +204,14 @@ async fn sign_in_opens_a_flagged_session_and_sign_out_ends_it() {
         assert!(text(&page).contains("href=\"/t/alpha/p/app\""));
         assert!(text(&page).contains(">dev-a<"));
 
-        let a = post(app, "/logout", &s, &[("csrf", &s.csrf)], &[("origin", ORIGIN)]).await;
+        let a = post(
+            app,
+            "/logout",
+            &s,
+            &[("csrf", &s.csrf)],
+            &[("origin", ORIGIN)],
+        )
+        .await;
         assert_eq!(a.status, 303);
         assert_eq!(a.headers["location"], "/login");
         assert!(set_cookies(&a)
@@ -240,7 +255,15 @@ async fn wrong_passwords_and_forged_sign_ins_are_refused() {
             ("username", "dev-a"),
             ("password", PASSWORD),
         ];
-        let a = send(app, "POST", "/login", None, form(&fields), &[("host", HOST), ("origin", ORIGIN)]).await;
+        let a = send(
+            app,
+            "POST",
+            "/login",
+            None,
+            form(&fields),
+            &[("host", HOST), ("origin", ORIGIN)],
+        )
+        .await;
         assert_eq!(a.status, 403);
         let cookie = format!("trusca_login={csrf}");
         let a = send(
@@ -249,7 +272,11 @@ async fn wrong_passwords_and_forged_sign_ins_are_refused() {
             "/login",
             None,
             form(&fields),
-            &[("host", HOST), ("origin", "http://evil.example"), ("cookie", &cookie)],
+            &[
+                ("host", HOST),
+                ("origin", "http://evil.example"),
+                ("cookie", &cookie),
+            ],
         )
         .await;
         assert_eq!(a.status, 403);
@@ -291,7 +318,12 @@ async fn triage_forms_need_the_token_and_this_origin() {
         let s = sign_in(app, "dev-a").await;
         let purl = "pkg:npm/shared@1.0.0";
         // The finding is reached by an alias too, and its page links the form.
-        let page = get(app, &format!("/t/alpha/p/app/findings/CVE-2024-1?purl={}", encode(purl)), Some(&s)).await;
+        let page = get(
+            app,
+            &format!("/t/alpha/p/app/findings/CVE-2024-1?purl={}", encode(purl)),
+            Some(&s),
+        )
+        .await;
         assert_eq!(page.status, 200);
         let html = text(&page);
         assert!(html.contains("GHSA-1111"));
@@ -327,18 +359,32 @@ async fn triage_forms_need_the_token_and_this_origin() {
         assert_eq!(count(&env.state.db, "triage").await, 0);
 
         // A refused value shows the page again with the reason.
-        let bad = [("csrf", s.csrf.as_str()), ("purl", purl), ("state", "not_affected")];
+        let bad = [
+            ("csrf", s.csrf.as_str()),
+            ("purl", purl),
+            ("state", "not_affected"),
+        ];
         let a = post(app, uri, &s, &bad, &origin).await;
         assert_eq!(a.status, 422);
         assert!(text(&a).contains("needs a `justification`"));
 
         // The right token from this site (a Referer alone will do too).
-        let a = post(app, uri, &s, &good, &[("referer", "http://ui.example/t/alpha/p/app")]).await;
+        let a = post(
+            app,
+            uri,
+            &s,
+            &good,
+            &[("referer", "http://ui.example/t/alpha/p/app")],
+        )
+        .await;
         assert_eq!(a.status, 303, "{}", text(&a));
         let to = a.headers["location"].to_str().expect("location").to_owned();
         assert_eq!(
             to,
-            format!("/t/alpha/p/app/findings/GHSA-1111?purl={}&saved=not_affected", encode(purl))
+            format!(
+                "/t/alpha/p/app/findings/GHSA-1111?purl={}&saved=not_affected",
+                encode(purl)
+            )
         );
         let page = text(&get(app, &to, Some(&s)).await);
         assert!(page.contains("Triage saved: not affected."));
@@ -348,10 +394,20 @@ async fn triage_forms_need_the_token_and_this_origin() {
 
         // Recorded as the API records it: the API sees the state, and the audit row is the
         // API's `triage.set`.
-        let api = send(app, "GET", "/v1/projects/app/findings?team=alpha", Some(&people_key(&env).await), None, &[]).await;
+        let api = send(
+            app,
+            "GET",
+            "/v1/projects/app/findings?team=alpha",
+            Some(&people_key(&env).await),
+            None,
+            &[],
+        )
+        .await;
         assert_eq!(api.json["findings"][0]["triage"]["state"], "not_affected");
         assert_eq!(api.json["findings"][0]["triage"]["by"], "dev-a");
-        assert!(audit_actions(&env.state.db).await.contains(&"triage.set".to_owned()));
+        assert!(audit_actions(&env.state.db)
+            .await
+            .contains(&"triage.set".to_owned()));
 
         // The project page shows it closed, and no longer open.
         let page = text(&get(app, "/t/alpha/p/app", Some(&s)).await);
@@ -384,7 +440,12 @@ async fn pages_are_scoped_like_the_api() {
         let list = text(&get(app, "/projects", Some(&dev_b)).await);
         assert!(list.contains("/t/beta/p/svc"));
         assert!(!list.contains("/t/alpha/p/app"));
-        for uri in ["/t/alpha/p/app", finding, "/t/alpha/admin", "/projects?team=alpha"] {
+        for uri in [
+            "/t/alpha/p/app",
+            finding,
+            "/t/alpha/admin",
+            "/projects?team=alpha",
+        ] {
             let a = get(app, uri, Some(&dev_b)).await;
             assert_eq!(a.status, 403, "{uri}");
             assert!(!text(&a).contains("GHSA-1111"));
@@ -393,7 +454,11 @@ async fn pages_are_scoped_like_the_api() {
             app,
             "/t/alpha/p/app/findings/GHSA-1111/triage",
             &dev_b,
-            &[("csrf", &dev_b.csrf), ("purl", "pkg:npm/shared@1.0.0"), ("state", "affected")],
+            &[
+                ("csrf", &dev_b.csrf),
+                ("purl", "pkg:npm/shared@1.0.0"),
+                ("state", "affected"),
+            ],
             &[("origin", ORIGIN)],
         )
         .await;
@@ -444,7 +509,14 @@ async fn team_admins_revoke_keys_from_the_page() {
         // Without the token: refused, the key still works.
         let a = post(app, &action, &admin_a, &[], &[("origin", ORIGIN)]).await;
         assert_eq!(a.status, 403);
-        let a = post(app, &action, &admin_a, &[("csrf", &admin_a.csrf)], &[("origin", ORIGIN)]).await;
+        let a = post(
+            app,
+            &action,
+            &admin_a,
+            &[("csrf", &admin_a.csrf)],
+            &[("origin", ORIGIN)],
+        )
+        .await;
         assert_eq!(a.status, 303);
         let a = send(app, "GET", "/v1/projects", Some(&bound.token), None, &[]).await;
         assert_eq!(a.status, 401);
@@ -456,7 +528,14 @@ async fn team_admins_revoke_keys_from_the_page() {
             .await
             .expect("key");
         let uri = format!("/t/alpha/admin/keys/{}/revoke", other.prefix);
-        let a = post(app, &uri, &dev_a, &[("csrf", &dev_a.csrf)], &[("origin", ORIGIN)]).await;
+        let a = post(
+            app,
+            &uri,
+            &dev_a,
+            &[("csrf", &dev_a.csrf)],
+            &[("origin", ORIGIN)],
+        )
+        .await;
         assert_eq!(a.status, 403);
         let a = send(app, "GET", "/v1/projects", Some(&other.token), None, &[]).await;
         assert_eq!(a.status, 200);
@@ -484,14 +563,20 @@ async fn hostile_names_are_escaped() {
         let s = sign_in(app, "dev-a").await;
         let list = text(&get(app, "/projects", Some(&s)).await);
         assert!(!list.contains("<script>alert"), "{list}");
-        assert!(list.contains("&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;&#38;"), "{list}");
+        assert!(
+            list.contains("&#60;script&#62;alert(1)&#60;/script&#62;&#34;&#39;&#38;"),
+            "{list}"
+        );
         let href = format!("/t/alpha/p/{}", encode(name));
         assert!(list.contains(&href));
         let page = get(app, &href, Some(&s)).await;
         assert_eq!(page.status, 200);
         let page = text(&page);
         assert!(!page.contains("<script>") && !page.contains("<img src=x"));
-        assert!(page.contains("&#60;img src=x onerror=alert(2)&#62;"), "{page}");
+        assert!(
+            page.contains("&#60;img src=x onerror=alert(2)&#62;"),
+            "{page}"
+        );
         env.finish().await;
     }
 }
@@ -512,17 +597,23 @@ async fn pages_carry_security_headers_and_html_errors() {
 
         let css = get(app, "/static/app.css", None).await;
         assert_eq!(css.status, 200);
-        assert!(css.headers["content-type"].to_str().is_ok_and(|c| c.starts_with("text/css")));
+        assert!(css.headers["content-type"]
+            .to_str()
+            .is_ok_and(|c| c.starts_with("text/css")));
         assert!(text(&css).contains(".sev-critical"));
 
         // Unknown pages and wrong methods are HTML; the API keeps problem+json.
         let a = get(app, "/no/such/page", None).await;
         assert_eq!(a.status, 404);
-        assert!(a.headers["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")));
+        assert!(a.headers["content-type"]
+            .to_str()
+            .is_ok_and(|c| c.starts_with("text/html")));
         assert!(text(&a).contains("There is no page at this address."));
         let a = send(app, "DELETE", "/projects", None, None, &[]).await;
         assert_eq!(a.status, 405);
-        assert!(a.headers["content-type"].to_str().is_ok_and(|c| c.starts_with("text/html")));
+        assert!(a.headers["content-type"]
+            .to_str()
+            .is_ok_and(|c| c.starts_with("text/html")));
         let a = send(app, "GET", "/v1/nope", None, None, &[]).await;
         assert_eq!(a.headers["content-type"], "application/problem+json");
         env.finish().await;
@@ -558,7 +649,10 @@ async fn finding_pages_show_the_advisory_record_when_the_server_has_one() {
         ));
         let page = text(&get(&app, uri, Some(&s)).await);
         // Found through the alias; details escaped; only web links.
-        assert!(page.contains("Long &#60;b&#62;details&#60;/b&#62;."), "{page}");
+        assert!(
+            page.contains("Long &#60;b&#62;details&#60;/b&#62;."),
+            "{page}"
+        );
         assert!(page.contains("href=\"https://adv.example/CVE-2024-1\""));
         assert!(!page.contains("javascript:"));
         env.finish().await;

@@ -468,10 +468,11 @@ pub async fn check_password(
     username: &str,
     password: &str,
 ) -> Result<Option<SignedIn>, DbError> {
-    let row = sqlx::query("SELECT id, username, role, password_hash FROM users WHERE username = $1")
-        .bind(username)
-        .fetch_optional(&db.pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT id, username, role, password_hash FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&db.pool)
+            .await?;
     let (user, hash) = match &row {
         Some(r) => {
             let user = SignedIn {

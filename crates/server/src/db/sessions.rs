@@ -191,23 +191,39 @@ mod tests {
         let created = "2026-01-01T00:00:00.000Z";
         // Used one hour in: twelve hours from then.
         assert_eq!(
-            next_expiry(created, "2026-01-01T12:00:00.000Z", at("2026-01-01T01:00:00Z"))
-                .as_deref(),
+            next_expiry(
+                created,
+                "2026-01-01T12:00:00.000Z",
+                at("2026-01-01T01:00:00Z")
+            )
+            .as_deref(),
             Some("2026-01-01T13:00:00.000Z")
         );
         // Used a minute after the last push: not worth a write.
         assert_eq!(
-            next_expiry(created, "2026-01-01T13:00:00.000Z", at("2026-01-01T01:01:00Z")),
+            next_expiry(
+                created,
+                "2026-01-01T13:00:00.000Z",
+                at("2026-01-01T01:01:00Z")
+            ),
             None
         );
         // Near the end of the seventh day: capped at seven days.
         assert_eq!(
-            next_expiry(created, "2026-01-07T20:00:00.000Z", at("2026-01-07T19:00:00Z"))
-                .as_deref(),
+            next_expiry(
+                created,
+                "2026-01-07T20:00:00.000Z",
+                at("2026-01-07T19:00:00Z")
+            )
+            .as_deref(),
             Some("2026-01-08T00:00:00.000Z")
         );
         assert_eq!(
-            next_expiry(created, "2026-01-08T00:00:00.000Z", at("2026-01-07T23:00:00Z")),
+            next_expiry(
+                created,
+                "2026-01-08T00:00:00.000Z",
+                at("2026-01-07T23:00:00Z")
+            ),
             None
         );
     }

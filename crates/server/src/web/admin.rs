@@ -190,10 +190,10 @@ pub async fn team(
             url: w.url,
             events: w.events.replace(',', ", "),
             created: view::day(&w.created_at),
-            status: w
-                .disabled_at
-                .as_deref()
-                .map_or_else(|| "active".to_owned(), |d| format!("disabled {}", view::day(d))),
+            status: w.disabled_at.as_deref().map_or_else(
+                || "active".to_owned(),
+                |d| format!("disabled {}", view::day(d)),
+            ),
         })
         .collect();
     let deliveries = ui::deliveries(&state.db, ctx.id, DELIVERIES_SHOWN)
@@ -335,7 +335,9 @@ pub async fn audit(
     Query(q): Query<Before>,
 ) -> Result<Response, WebError> {
     if !user.caller.super_admin {
-        return Err(WebError::NotFound("There is no page at this address.".into()));
+        return Err(WebError::NotFound(
+            "There is no page at this address.".into(),
+        ));
     }
     // One more row than shown tells whether there is an older page.
     let mut rows = ui::audit_page(&state.db, q.before, AUDIT_PER_PAGE + 1).await?;

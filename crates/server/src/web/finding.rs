@@ -18,8 +18,8 @@ use super::session::{SameOrigin, WebUser};
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
 use crate::db::portfolio::{self, ProjectRef, TriageSet};
-use crate::db::ui::{self, CLOSING_STATES};
 use crate::db::sla;
+use crate::db::ui::{self, CLOSING_STATES};
 use crate::routes::projects::{check_triage, JUSTIFICATIONS, STATES};
 use crate::state::AppState;
 use crate::RequestId;
@@ -177,7 +177,11 @@ async fn build(
     let (id, purl, severity) = (text("id"), text("purl"), text("severity"));
     let aliases: Vec<String> = f["aliases"]
         .as_array()
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default();
     let record = advisory::lookup(advisories, &id, &aliases);
     let triage = &f["triage"];
@@ -215,13 +219,19 @@ async fn build(
                 state_class: state_class(s.as_deref()),
                 state: label(s.as_deref().unwrap_or("?")),
                 justification: d["justification"].as_str().map(label),
-                comment: d["comment"].as_str().map(str::to_owned).filter(|c| !c.is_empty()),
+                comment: d["comment"]
+                    .as_str()
+                    .map(str::to_owned)
+                    .filter(|c| !c.is_empty()),
             })
         })
         .collect();
     let (pick_state, pick_just) = match form {
         Some((s, j)) => (Some(s), j),
-        None => (current.or(Some("in_triage")), triage["justification"].as_str()),
+        None => (
+            current.or(Some("in_triage")),
+            triage["justification"].as_str(),
+        ),
     };
     let project_href = view::project_href(&team.name, &project.name);
     let (summary, details, references) = match record {
@@ -251,8 +261,13 @@ async fn build(
         severity: view::severity(&severity),
         score: f["score"].as_f64().map(|s| format!("{s:.1}")),
         version: text("version"),
-        fixed_in: f["fixed_in"].as_str().unwrap_or("no fixed version known").to_owned(),
-        first_seen: first_seen.as_deref().map_or_else(|| "—".to_owned(), view::day),
+        fixed_in: f["fixed_in"]
+            .as_str()
+            .unwrap_or("no fixed version known")
+            .to_owned(),
+        first_seen: first_seen
+            .as_deref()
+            .map_or_else(|| "—".to_owned(), view::day),
         due: due.map_or_else(
             || "no SLA for this severity".to_owned(),
             |d| view::day(&humantime::format_rfc3339(d).to_string()),
@@ -261,7 +276,10 @@ async fn build(
         state: label(current.unwrap_or("untriaged")),
         state_class: state_class(current),
         justification: triage["justification"].as_str().map(label),
-        comment: triage["comment"].as_str().map(str::to_owned).filter(|c| !c.is_empty()),
+        comment: triage["comment"]
+            .as_str()
+            .map(str::to_owned)
+            .filter(|c| !c.is_empty()),
         history,
         csrf: user.session.csrf.clone(),
         states: STATES

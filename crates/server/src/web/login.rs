@@ -13,9 +13,9 @@ use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::error::WebError;
+use super::html;
 use super::session::{self, SameOrigin, WebUser};
 use super::view::Chrome;
-use super::html;
 use crate::db::{identity, sessions};
 use crate::state::AppState;
 use crate::RequestId;
@@ -83,7 +83,12 @@ fn login_page(
 
 /// `GET /login`.
 pub async fn form(Query(q): Query<NextQuery>) -> Result<Response, WebError> {
-    login_page(StatusCode::OK, None, String::new(), safe_next(q.next.as_deref()))
+    login_page(
+        StatusCode::OK,
+        None,
+        String::new(),
+        safe_next(q.next.as_deref()),
+    )
 }
 
 /// The sign-in form.

@@ -10,9 +10,9 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::error::WebError;
+use super::html;
 use super::session::WebUser;
 use super::view::{self, Chrome};
-use super::html;
 use crate::auth::TeamCtx;
 use crate::db::portfolio::{self, ProjectRef};
 use crate::db::ui::{self, CLOSING_STATES};
@@ -325,7 +325,10 @@ pub async fn project(
     let mut first_seen = ui::first_uploaded(&state.db, project.id).await?;
     let lifecycle = ui::lifecycle(&state.db, project.id).await?;
     for l in &lifecycle {
-        first_seen.insert((l.purl.clone(), l.advisory_id.clone()), l.first_seen_at.clone());
+        first_seen.insert(
+            (l.purl.clone(), l.advisory_id.clone()),
+            l.first_seen_at.clone(),
+        );
     }
     let rows = match project.latest_scan_id {
         Some(id) => portfolio::findings(&state.db, project.id, id).await?,
@@ -427,7 +430,10 @@ pub async fn project(
     let page = |o: i64| format!("{href}?offset={o}");
     let scan = scan.map(|s| ScanLine {
         id: s["id"].as_i64().unwrap_or(0),
-        when: s["created_at"].as_str().map(view::minute).unwrap_or_default(),
+        when: s["created_at"]
+            .as_str()
+            .map(view::minute)
+            .unwrap_or_default(),
         commit: s["commit"].as_str().map(str::to_owned),
         tool: s["tool"].as_str().map(str::to_owned),
         components: s["summary"]["components"].as_i64().unwrap_or(0),

@@ -93,7 +93,12 @@ pub fn same_origin(parts: &Parts) -> bool {
     let Some(host) = request_host(parts) else {
         return false;
     };
-    let header_text = |name| parts.headers.get(name).and_then(|v: &HeaderValue| v.to_str().ok());
+    let header_text = |name| {
+        parts
+            .headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
     let from = match header_text(header::ORIGIN) {
         Some(origin) => authority_of(origin),
         None => header_text(header::REFERER).and_then(authority_of),
@@ -188,22 +193,40 @@ mod tests {
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
-        req.body(()).map(|r| r.into_parts().0).unwrap_or_else(|_| {
-            Request::new(()).into_parts().0
-        })
+        req.body(())
+            .map(|r| r.into_parts().0)
+            .unwrap_or_else(|_| Request::new(()).into_parts().0)
     }
 
     #[test]
     fn origin_must_name_the_host() {
         let host = ("host", "127.0.0.1:8080");
-        assert!(same_origin(&parts(&[host, ("origin", "http://127.0.0.1:8080")])));
-        assert!(same_origin(&parts(&[host, ("origin", "https://127.0.0.1:8080")])));
-        assert!(!same_origin(&parts(&[host, ("origin", "http://evil.example")])));
-        assert!(!same_origin(&parts(&[host, ("origin", "http://127.0.0.1:8081")])));
+        assert!(same_origin(&parts(&[
+            host,
+            ("origin", "http://127.0.0.1:8080")
+        ])));
+        assert!(same_origin(&parts(&[
+            host,
+            ("origin", "https://127.0.0.1:8080")
+        ])));
+        assert!(!same_origin(&parts(&[
+            host,
+            ("origin", "http://evil.example")
+        ])));
+        assert!(!same_origin(&parts(&[
+            host,
+            ("origin", "http://127.0.0.1:8081")
+        ])));
         assert!(!same_origin(&parts(&[host, ("origin", "null")])));
         assert!(!same_origin(&parts(&[host])));
-        assert!(same_origin(&parts(&[host, ("referer", "http://127.0.0.1:8080/t/a/p/b?x=1")])));
-        assert!(!same_origin(&parts(&[host, ("referer", "http://127.0.0.1:8080.evil.example/")])));
+        assert!(same_origin(&parts(&[
+            host,
+            ("referer", "http://127.0.0.1:8080/t/a/p/b?x=1")
+        ])));
+        assert!(!same_origin(&parts(&[
+            host,
+            ("referer", "http://127.0.0.1:8080.evil.example/")
+        ])));
         // Origin wins over Referer.
         assert!(!same_origin(&parts(&[
             host,
@@ -215,12 +238,21 @@ mod tests {
     #[test]
     fn cookies_are_read_and_flagged() {
         let mut h = HeaderMap::new();
-        h.insert(header::COOKIE, HeaderValue::from_static("a=1; trusca_session=abc ; b=2"));
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("a=1; trusca_session=abc ; b=2"),
+        );
         assert_eq!(cookie(&h, SESSION_COOKIE).as_deref(), Some("abc"));
         assert_eq!(cookie(&h, "c"), None);
         let set = session_cookie("abc");
         let set = set.to_str().unwrap_or("");
-        for flag in ["trusca_session=abc", "HttpOnly", "Secure", "SameSite=Lax", "Path=/;"] {
+        for flag in [
+            "trusca_session=abc",
+            "HttpOnly",
+            "Secure",
+            "SameSite=Lax",
+            "Path=/;",
+        ] {
             assert!(set.contains(flag), "{set} lacks {flag}");
         }
         assert!(clear_session_cookie()

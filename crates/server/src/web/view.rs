@@ -85,10 +85,7 @@ pub fn tier(s: Option<&str>) -> &'static str {
 /// `pkg:npm/%40scope/name@1.0?x=y` → `npm/%40scope/name`: the package part of a purl.
 pub fn package_name(purl: &str) -> String {
     let package = crate::ingest::package_of(purl);
-    package
-        .strip_prefix("pkg:")
-        .unwrap_or(&package)
-        .to_owned()
+    package.strip_prefix("pkg:").unwrap_or(&package).to_owned()
 }
 
 /// A link in the team switcher.
@@ -156,10 +153,7 @@ mod tests {
 
     #[test]
     fn names_are_encoded_in_links() {
-        assert_eq!(
-            project_href("a b", "x/y?z#"),
-            "/t/a%20b/p/x%2Fy%3Fz%23"
-        );
+        assert_eq!(project_href("a b", "x/y?z#"), "/t/a%20b/p/x%2Fy%3Fz%23");
         assert_eq!(
             finding_href("t", "p", "GHSA-1", "pkg:npm/a@1.0"),
             "/t/t/p/p/findings/GHSA-1?purl=pkg%3Anpm%2Fa%401.0"
