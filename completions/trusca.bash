@@ -112,6 +112,9 @@ _trusca() {
             trusca__subcmd__help__subcmd__server__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,set-password)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
             trusca__subcmd__server,admin)
                 cmd="trusca__subcmd__server__subcmd__admin"
                 ;;
@@ -139,6 +142,9 @@ _trusca() {
             trusca__subcmd__server__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__server__subcmd__admin,set-password)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,add-member)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__add__subcmd__member"
                 ;;
@@ -156,6 +162,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,set-password)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__password"
                 ;;
             trusca__subcmd__server__subcmd__help,admin)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin"
@@ -180,6 +189,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__help__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,set-password)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password"
                 ;;
             *)
                 ;;
@@ -530,7 +542,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key"
+            opts="create-user create-team add-member create-key revoke-key set-password"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -600,6 +612,20 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -812,7 +838,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin)
-            opts="-h --database-url --help create-user create-team add-member create-key revoke-key help"
+            opts="-h --database-url --help create-user create-team add-member create-key revoke-key set-password help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -934,7 +960,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__help)
-            opts="create-user create-team add-member create-key revoke-key help"
+            opts="create-user create-team add-member create-key revoke-key set-password help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1031,6 +1057,20 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
             opts="-h --database-url --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1038,6 +1078,28 @@ _trusca() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__password)
+            opts="-h --user --database-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1064,7 +1126,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key"
+            opts="create-user create-team add-member create-key revoke-key set-password"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1134,6 +1196,20 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -129,6 +129,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "add-member" -d 'Add a user to a team, or change their role in it'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-key" -d 'Create an API key for a user and print it (it is shown only this once)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "revoke-key" -d 'Revoke an API key by its prefix (`trs_<prefix>_…`)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set a user\'s web sign-in password, read from the first line of standard input'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'

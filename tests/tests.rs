@@ -10,4 +10,5 @@ mod formats;
 mod git;
 mod licenses;
 mod policy;
+mod server_admin;
 mod upload;
