@@ -450,6 +450,22 @@ async fn pages_are_scoped_like_the_api() {
             assert_eq!(a.status, 403, "{uri}");
             assert!(!text(&a).contains("GHSA-1111"));
         }
+        // Without a session a form goes to the sign-in page, which then opens the projects.
+        let anonymous = Session {
+            cookie: String::new(),
+            token: String::new(),
+            csrf: String::new(),
+        };
+        let a = post(
+            app,
+            "/t/alpha/p/app/findings/GHSA-1111/triage",
+            &anonymous,
+            &[],
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(a.status, 303);
+        assert_eq!(a.headers["location"], "/login?next=%2Fprojects");
         let a = post(
             app,
             "/t/alpha/p/app/findings/GHSA-1111/triage",
@@ -482,6 +498,20 @@ async fn pages_are_scoped_like_the_api() {
         let audit = get(app, "/admin/audit", Some(&root)).await;
         assert_eq!(audit.status, 200);
         assert!(text(&audit).contains("scan.upload"));
+        // Pages of 50, newest first, with links both ways.
+        for i in 0..60 {
+            identity::create_user(&env.state.db, &format!("filler-{i:02}"), "user", "test")
+                .await
+                .expect("user");
+        }
+        let first = text(&get(app, "/admin/audit", Some(&root)).await);
+        assert!(first.contains("user:filler-59") && !first.contains("user:filler-09<"));
+        let start = first.find("/admin/audit?before=").expect("older link");
+        let older: String = first[start..].chars().take_while(|c| *c != '"').collect();
+        let second = text(&get(app, &older, Some(&root)).await);
+        assert!(second.contains("user:filler-09<") && !second.contains("user:filler-59<"));
+        assert!(second.contains("← Newest") && !first.contains("← Newest"));
+
         // A super admin sees every team.
         let list = text(&get(app, "/projects", Some(&root)).await);
         assert!(list.contains("/t/alpha/p/app") && list.contains("/t/beta/p/svc"));

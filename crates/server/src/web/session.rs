@@ -156,11 +156,16 @@ impl FromRequestParts<AppState> for WebUser {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
-        let next = parts
-            .uri
-            .path_and_query()
-            .map_or("/", |p| p.as_str())
-            .to_owned();
+        // After signing in, come back to the page asked for; a form cannot be sent again.
+        let next = if parts.method == axum::http::Method::GET {
+            parts
+                .uri
+                .path_and_query()
+                .map_or("/projects", |p| p.as_str())
+                .to_owned()
+        } else {
+            "/projects".to_owned()
+        };
         let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::SignIn(next.clone()))?;
         let session = sessions::lookup(&state.db, &token)
             .await?
