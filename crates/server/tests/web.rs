@@ -644,6 +644,21 @@ async fn pages_carry_security_headers_and_html_errors() {
         assert!(a.headers["content-type"]
             .to_str()
             .is_ok_and(|c| c.starts_with("text/html")));
+        // Every page route exists: a visitor is sent to sign in, a form from nowhere is refused.
+        for (method, template) in trusca_server::web::PAGES {
+            let uri = template
+                .replace("{team}", "alpha")
+                .replace("{project}", "app")
+                .replace("{advisory}", "GHSA-1111")
+                .replace("{prefix}", "abc");
+            let a = send(app, method, &uri, None, None, &[("host", HOST)]).await;
+            let expected = match (*method, uri.as_str()) {
+                ("GET", "/login" | "/static/app.css") => 200,
+                ("GET", _) => 303,
+                _ => 403,
+            };
+            assert_eq!(a.status, expected, "{method} {uri}");
+        }
         let a = send(app, "GET", "/v1/nope", None, None, &[]).await;
         assert_eq!(a.headers["content-type"], "application/problem+json");
         env.finish().await;
