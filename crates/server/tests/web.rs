@@ -388,6 +388,13 @@ async fn triage_forms_need_the_token_and_this_origin() {
         );
         let page = text(&get(app, &to, Some(&s)).await);
         assert!(page.contains("Triage saved: not affected."));
+        let forged = get(
+            app,
+            &to.replace("saved=not_affected", "saved=Call+us+now"),
+            Some(&s),
+        )
+        .await;
+        assert!(!text(&forged).contains("Call us now") && !text(&forged).contains("Triage saved"));
         assert!(page.contains("id=\"triage-state\">not affected<"));
         assert!(page.contains("only in tests"));
         assert!(page.contains("<strong>dev-a</strong> set"));

@@ -314,7 +314,11 @@ pub async fn page(
     Query(q): Query<FindingQuery>,
 ) -> Result<Response, WebError> {
     let (team, project) = resolve(&state, &user, &team, &project).await?;
-    let saved = q.saved.map(|s| format!("Triage saved: {}.", label(&s)));
+    // Only a known state is echoed: the query cannot put words on the page.
+    let saved = q
+        .saved
+        .filter(|s| STATES.contains(&s.as_str()))
+        .map(|s| format!("Triage saved: {}.", label(&s)));
     let page = build(
         &state,
         &user,
