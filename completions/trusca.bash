@@ -115,6 +115,9 @@ _trusca() {
             trusca__subcmd__help__subcmd__server__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,set-password)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
             trusca__subcmd__help__subcmd__server__subcmd__db,import)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__import"
                 ;;
@@ -154,6 +157,9 @@ _trusca() {
             trusca__subcmd__server__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key"
                 ;;
+            trusca__subcmd__server__subcmd__admin,set-password)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
+                ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,add-member)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__add__subcmd__member"
                 ;;
@@ -171,6 +177,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,set-password)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__password"
                 ;;
             trusca__subcmd__server__subcmd__db,help)
                 cmd="trusca__subcmd__server__subcmd__db__subcmd__help"
@@ -222,6 +231,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__help__subcmd__admin,revoke-key)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,set-password)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password"
                 ;;
             trusca__subcmd__server__subcmd__help__subcmd__db,import)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__import"
@@ -581,7 +593,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key"
+            opts="create-user create-team add-member create-key revoke-key set-password"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -651,6 +663,20 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -931,7 +957,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin)
-            opts="-h --database-url --vuln-db --help create-user create-team add-member create-key revoke-key help"
+            opts="-h --database-url --vuln-db --help create-user create-team add-member create-key revoke-key set-password help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1073,7 +1099,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__help)
-            opts="create-user create-team add-member create-key revoke-key help"
+            opts="create-user create-team add-member create-key revoke-key set-password help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1170,6 +1196,20 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
             opts="-h --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1177,6 +1217,32 @@ _trusca() {
                 return 0
             fi
             case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__password)
+            opts="-h --user --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1373,7 +1439,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key"
+            opts="create-user create-team add-member create-key revoke-key set-password"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1443,6 +1509,20 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__revoke__subcmd__key)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -135,6 +135,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "add-member" -d 'Add a user to a team, or change their role in it'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "create-key" -d 'Create an API key for a user and print it (it is shown only this once)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "revoke-key" -d 'Revoke an API key by its prefix (`trs_<prefix>_…`)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set a user\'s web sign-in password, read from the first line of standard input'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F

@@ -10,5 +10,6 @@ mod formats;
 mod git;
 mod licenses;
 mod policy;
+mod server_admin;
 mod server_db;
 mod upload;

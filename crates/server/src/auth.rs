@@ -32,7 +32,8 @@ pub struct AuthState {
 }
 
 impl AuthState {
-    fn check_rate(&self, ip: IpAddr, limit: u32) -> Result<(), ApiError> {
+    /// Refuses (429) an address that failed `limit` times within the window.
+    pub(crate) fn check_rate(&self, ip: IpAddr, limit: u32) -> Result<(), ApiError> {
         let failures = self.failures.lock().map_err(ApiError::internal)?;
         if let Some((start, n)) = failures.get(&ip) {
             let elapsed = start.elapsed();
@@ -45,7 +46,8 @@ impl AuthState {
         Ok(())
     }
 
-    fn record_failure(&self, ip: IpAddr) {
+    /// Counts one failed authentication of an address.
+    pub(crate) fn record_failure(&self, ip: IpAddr) {
         if let Ok(mut failures) = self.failures.lock() {
             if failures.len() > CACHE_MAX {
                 failures.retain(|_, (start, _)| start.elapsed() < WINDOW);

@@ -129,6 +129,12 @@ pub enum AdminCommand {
         /// The prefix
         prefix: String,
     },
+    /// Set a user's web sign-in password, read from the first line of standard input
+    SetPassword {
+        /// The user
+        #[arg(long)]
+        user: String,
+    },
 }
 
 /// Runs `trusca server …`. Returns what to print on standard output (an API key), if anything.
@@ -191,6 +197,11 @@ async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
             identity::create_key(db, &user, team.as_deref(), ACTOR)
                 .await?
                 .token
+        }
+        AdminCommand::SetPassword { user } => {
+            let password = read_password_line(std::io::stdin().lock())?;
+            identity::set_password(db, &user, &password, ACTOR).await?;
+            format!("password of `{user}` set")
         }
         AdminCommand::RevokeKey { prefix } => {
             if identity::revoke_key(db, &prefix, ACTOR, None).await? {
@@ -263,4 +274,35 @@ async fn vuln_db_status(db: &Db, path: &std::path::Path) -> Result<String, Serve
         ));
     }
     Ok(out.trim_end().to_owned())
+}
+
+/// The first line of `input`, without its line ending: a password piped in by a script.
+fn read_password_line(mut input: impl std::io::BufRead) -> Result<String, DbError> {
+    let mut line = String::new();
+    input.read_line(&mut line).map_err(|e| {
+        DbError::Invalid(format!("cannot read the password from standard input: {e}"))
+    })?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        return Err(DbError::Invalid(
+            "give the password on the first line of standard input".into(),
+        ));
+    }
+    Ok(password.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_is_the_first_line() {
+        let read = |s: &str| read_password_line(s.as_bytes()).ok();
+        assert_eq!(read("s3cret pass\nnext\n").as_deref(), Some("s3cret pass"));
+        assert_eq!(read("crlf-line\r\n").as_deref(), Some("crlf-line"));
+        assert_eq!(read("no newline").as_deref(), Some("no newline"));
+        assert_eq!(read("\n"), None);
+        assert_eq!(read(""), None);
+    }
 }

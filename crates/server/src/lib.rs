@@ -15,6 +15,7 @@ pub mod routes;
 pub mod sla_check;
 pub mod state;
 pub mod vulndb;
+pub mod web;
 pub mod webhooks;
 
 use std::net::SocketAddr;
@@ -41,6 +42,7 @@ pub struct RequestId(pub String);
 /// The whole HTTP application.
 pub fn app(state: AppState) -> Router {
     routes::router()
+        .merge(web::router())
         .route_layer(middleware::from_fn(tag_route))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(state.clone(), observe))
@@ -114,13 +116,15 @@ async fn tag_route(req: Request, next: Next) -> Response {
     res
 }
 
-/// The outermost layer: request id, timeout, problem bodies for every error, metrics, and one
-/// log line per request (method, route template, status, latency; never headers or bodies).
+/// The outermost layer: request id, timeout, error bodies (problem+json for the API, HTML for
+/// pages), security headers, metrics, and one log line per request (method, route template,
+/// status, latency; never headers or bodies).
 async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let start = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
     let method = req.method().to_string();
+    let api = web::is_api_path(req.uri().path());
     let span = tracing::info_span!("request", request_id = %request_id, %method);
     let timeout = state.config.request_timeout;
     let mut res = match tokio::time::timeout(timeout, next.run(req).instrument(span.clone())).await
@@ -129,19 +133,27 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
         Err(_) => ApiError::Timeout.into_response(),
     };
     let status = res.status();
-    if (status.is_client_error() || status.is_server_error())
-        && res
+    if status.is_client_error() || status.is_server_error() {
+        let content_type = res
             .headers()
             .get(header::CONTENT_TYPE)
-            .map(HeaderValue::as_bytes)
-            != Some(PROBLEM_JSON.as_bytes())
-    {
+            .map(HeaderValue::as_bytes);
         // A response no handler described (unknown route, wrong method, a panic): give it the
-        // generic problem body of its status.
-        let extensions = std::mem::take(res.extensions_mut());
-        res = error::generic(status);
-        *res.extensions_mut() = extensions;
+        // generic body of its status, problem+json for the API and an HTML page otherwise.
+        let replacement = if api && content_type != Some(PROBLEM_JSON.as_bytes()) {
+            Some(error::generic(status))
+        } else if !api && !content_type.is_some_and(|c| c.starts_with(b"text/html")) {
+            Some(web::error::generic(status))
+        } else {
+            None
+        };
+        if let Some(replacement) = replacement {
+            let extensions = std::mem::take(res.extensions_mut());
+            res = replacement;
+            *res.extensions_mut() = extensions;
+        }
     }
+    web::security_headers(res.headers_mut());
     let route = res
         .extensions()
         .get::<MatchedPath>()

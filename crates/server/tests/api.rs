@@ -468,7 +468,7 @@ async fn revoked_keys_stop_working() {
 #[tokio::test]
 async fn unknown_routes_and_methods_are_problems() {
     for env in backends(Config::default()).await {
-        let a = send(&env.app, "GET", "/nope", None, None, &[]).await;
+        let a = send(&env.app, "GET", "/v1/nope", None, None, &[]).await;
         assert_eq!(a.status, 404);
         assert_eq!(a.headers["content-type"], "application/problem+json");
         let a = send(&env.app, "DELETE", "/health", None, None, &[]).await;

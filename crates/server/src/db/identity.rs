@@ -404,3 +404,110 @@ fn unique_as(e: sqlx::Error, message: String) -> DbError {
 pub fn json_str(s: &str) -> String {
     serde_json::Value::String(s.to_owned()).to_string()
 }
+
+/// The shortest and longest password accepted for web sign-in, in bytes.
+pub const PASSWORD_BYTES: (usize, usize) = (8, 1024);
+
+/// Sets (or replaces) a user's web sign-in password, stored as an argon2 hash.
+pub async fn set_password(
+    db: &Db,
+    username: &str,
+    password: &str,
+    actor: &str,
+) -> Result<(), DbError> {
+    let (min, max) = PASSWORD_BYTES;
+    if password.len() < min || password.len() > max {
+        return Err(DbError::Invalid(format!(
+            "a password must be {min} to {max} bytes long"
+        )));
+    }
+    let owned = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || hash_token(&owned))
+        .await
+        .map_err(|e| DbError::Invalid(format!("cannot hash the password: {e}")))??;
+    let _gate = db.write_gate().await;
+    let mut tx = db.pool.begin().await?;
+    let user_id = id_by_name(&mut tx, "users", "username", username, "user").await?;
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(&hash)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    audit(
+        &mut tx,
+        &Audit {
+            actor,
+            action: "user.set_password",
+            target: &format!("user:{username}"),
+            team_id: None,
+            request_id: None,
+            detail: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A user whose password was checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedIn {
+    /// User id.
+    pub user_id: i64,
+    /// Username.
+    pub username: String,
+    /// Organisation-wide administrator.
+    pub super_admin: bool,
+}
+
+/// Checks a username and password. `None` for an unknown user, a user without a password, or a
+/// wrong password; the three take the same time (an unknown user is checked against a dummy
+/// hash) so that the answer does not tell which usernames exist.
+pub async fn check_password(
+    db: &Db,
+    username: &str,
+    password: &str,
+) -> Result<Option<SignedIn>, DbError> {
+    let row =
+        sqlx::query("SELECT id, username, role, password_hash FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_optional(&db.pool)
+            .await?;
+    let (user, hash) = match &row {
+        Some(r) => {
+            let user = SignedIn {
+                user_id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                super_admin: r.try_get::<String, _>("role")? == "super_admin",
+            };
+            (Some(user), r.try_get::<Option<String>, _>("password_hash")?)
+        }
+        None => (None, None),
+    };
+    let has_hash = hash.is_some();
+    let hash = match hash {
+        Some(h) => h,
+        None => dummy_hash()?,
+    };
+    let presented = password.to_owned();
+    let ok = tokio::task::spawn_blocking(move || verify_token(&presented, &hash))
+        .await
+        .map_err(|e| DbError::Invalid(format!("cannot check the password: {e}")))?;
+    Ok(user.filter(|_| ok && has_hash))
+}
+
+/// A hash of a random secret, verified against when a user has no hash so that a failed
+/// sign-in costs the same whatever the reason.
+fn dummy_hash() -> Result<String, DbError> {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    if let Some(h) = DUMMY.get() {
+        return Ok(h.clone());
+    }
+    let h = hash_token(&random_hex(16)?)?;
+    Ok(DUMMY.get_or_init(|| h).clone())
+}
+
+/// Random bytes as lowercase hex (`bytes` bytes, twice as many characters).
+pub fn random_token(bytes: usize) -> Result<String, DbError> {
+    random_hex(bytes)
+}

@@ -8,7 +8,9 @@ pub mod lifecycle;
 pub mod portfolio;
 pub mod rematch;
 pub mod scans;
+pub mod sessions;
 pub mod sla;
+pub mod ui;
 pub mod webhooks;
 
 use std::borrow::Cow;

@@ -22,7 +22,7 @@ pub enum TeamScope {
 impl TeamScope {
     /// A SQL condition on `column`. Team ids come from our own database as integers, so they
     /// are written into the SQL directly.
-    fn condition(&self, column: &str) -> String {
+    pub(crate) fn condition(&self, column: &str) -> String {
         match self {
             TeamScope::All => "1 = 1".into(),
             TeamScope::Teams(ids) if ids.is_empty() => "1 = 0".into(),

@@ -95,15 +95,7 @@ async fn revoke_key(
     let (owner, team) = portfolio::key_owner(&state.db, &prefix)
         .await?
         .ok_or_else(not_found)?;
-    let allowed = caller.super_admin
-        || owner == caller.user_id
-        || team.is_some_and(|t| {
-            caller
-                .memberships
-                .iter()
-                .any(|m| m.team_id == t && m.role == "team_admin")
-        });
-    if !allowed {
+    if !may_revoke(&caller, owner, team) {
         return Err(not_found());
     }
     if !identity::revoke_key(&state.db, &prefix, &caller.username, Some(&request_id))
@@ -113,6 +105,19 @@ async fn revoke_key(
         return Err(not_found());
     }
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Whether `caller` may revoke a key of user `owner` bound to `team`: a super admin, the owner,
+/// or a team admin of the key's team (the API and the web page share this rule).
+pub(crate) fn may_revoke(caller: &Caller, owner: i64, team: Option<i64>) -> bool {
+    caller.super_admin
+        || owner == caller.user_id
+        || team.is_some_and(|t| {
+            caller
+                .memberships
+                .iter()
+                .any(|m| m.team_id == t && m.role == "team_admin")
+        })
 }
 
 fn super_admin(caller: &Caller) -> Result<(), ApiError> {

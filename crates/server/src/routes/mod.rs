@@ -1,10 +1,10 @@
 //! The HTTP API. Each module has a `router()`; they are merged here. [`ROUTES`] lists every
 //! route, and a test checks that the OpenAPI document names each of them.
 
-mod admin;
+pub(crate) mod admin;
 mod meta;
 mod portfolio;
-mod projects;
+pub(crate) mod projects;
 mod sla;
 mod webhooks;
 

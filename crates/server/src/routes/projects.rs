@@ -305,7 +305,7 @@ async fn findings(
 }
 
 /// The VEX states a finding can be given.
-const STATES: &[&str] = &[
+pub(crate) const STATES: &[&str] = &[
     "in_triage",
     "not_affected",
     "affected",
@@ -313,7 +313,7 @@ const STATES: &[&str] = &[
     "false_positive",
 ];
 /// CycloneDX `analysis.justification` and OpenVEX `justification` values.
-const JUSTIFICATIONS: &[&str] = &[
+pub(crate) const JUSTIFICATIONS: &[&str] = &[
     "code_not_present",
     "code_not_reachable",
     "requires_configuration",
@@ -329,6 +329,37 @@ const JUSTIFICATIONS: &[&str] = &[
     "vulnerable_code_cannot_be_controlled_by_adversary",
     "inline_mitigations_already_exist",
 ];
+
+/// Checks a triage decision's values (the API and the web form share it).
+pub(crate) fn check_triage(
+    state: &str,
+    justification: Option<&str>,
+    comment: Option<&str>,
+) -> Result<(), ApiError> {
+    if !STATES.contains(&state) {
+        return Err(ApiError::Invalid(format!(
+            "unknown state `{state}`: use one of {}",
+            STATES.join(", ")
+        )));
+    }
+    if let Some(j) = justification {
+        if !JUSTIFICATIONS.contains(&j) {
+            return Err(ApiError::Invalid(format!(
+                "unknown justification `{j}`: use a CycloneDX or OpenVEX justification"
+            )));
+        }
+    } else if state == "not_affected" {
+        return Err(ApiError::Invalid(
+            "`not_affected` needs a `justification`".into(),
+        ));
+    }
+    if comment.is_some_and(|c| c.len() > 10_000) {
+        return Err(ApiError::Invalid(
+            "the comment is longer than 10000 bytes".into(),
+        ));
+    }
+    Ok(())
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -348,29 +379,11 @@ async fn set_triage(
     JsonBody(body): JsonBody<TriageBody>,
 ) -> Result<Response, ApiError> {
     let (team, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
-    if !STATES.contains(&body.state.as_str()) {
-        return Err(ApiError::Invalid(format!(
-            "unknown state `{}`: use one of {}",
-            body.state,
-            STATES.join(", ")
-        )));
-    }
-    if let Some(j) = &body.justification {
-        if !JUSTIFICATIONS.contains(&j.as_str()) {
-            return Err(ApiError::Invalid(format!(
-                "unknown justification `{j}`: use a CycloneDX or OpenVEX justification"
-            )));
-        }
-    } else if body.state == "not_affected" {
-        return Err(ApiError::Invalid(
-            "`not_affected` needs a `justification`".into(),
-        ));
-    }
-    if body.comment.as_ref().is_some_and(|c| c.len() > 10_000) {
-        return Err(ApiError::Invalid(
-            "the comment is longer than 10000 bytes".into(),
-        ));
-    }
+    check_triage(
+        &body.state,
+        body.justification.as_deref(),
+        body.comment.as_deref(),
+    )?;
     let result = portfolio::set_triage(
         &state.db,
         TriageSet {

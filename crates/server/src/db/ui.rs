@@ -1,0 +1,357 @@
+//! Read-only queries of the web pages that the API has no equivalent for: per-project open
+//! findings and license tiers, finding lifecycle dates, triage history, a team's keys, webhooks
+//! and deliveries, and the audit log page by page.
+
+use std::collections::{BTreeMap, HashMap};
+
+use sqlx::Row;
+
+use super::portfolio::TeamScope;
+use super::Db;
+
+/// `(team, project)`: the key of per-project figures.
+pub type ProjectKey = (String, String);
+
+/// Triage states that close a finding (it is no longer open).
+pub const CLOSING_STATES: &[&str] = &["not_affected", "false_positive", "fixed"];
+
+/// Open findings of each project's latest scan: those without a closing triage state.
+pub async fn open_findings(
+    db: &Db,
+    scope: &TeamScope,
+) -> Result<HashMap<ProjectKey, i64>, sqlx::Error> {
+    let closing: Vec<String> = CLOSING_STATES.iter().map(|s| format!("'{s}'")).collect();
+    let sql = format!(
+        "SELECT t.name AS team, p.name AS project, COUNT(*) AS n \
+         FROM projects p JOIN teams t ON t.id = p.team_id \
+         JOIN findings f ON f.scan_id = p.latest_scan_id \
+         LEFT JOIN triage tr ON tr.project_id = p.id AND tr.purl = f.purl \
+              AND tr.advisory_id = f.advisory_id \
+         WHERE {} AND (tr.state IS NULL OR tr.state NOT IN ({})) \
+         GROUP BY t.name, p.name",
+        scope.condition("p.team_id"),
+        closing.join(", ")
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok(((r.try_get("team")?, r.try_get("project")?), r.try_get("n")?)))
+        .collect()
+}
+
+/// Components of each project's latest scan by license tier (`unknown` when none was given).
+pub async fn license_tiers(
+    db: &Db,
+    scope: &TeamScope,
+) -> Result<HashMap<ProjectKey, BTreeMap<String, i64>>, sqlx::Error> {
+    let sql = format!(
+        "SELECT t.name AS team, p.name AS project, COALESCE(c.license_tier, 'unknown') AS tier, \
+         COUNT(*) AS n \
+         FROM projects p JOIN teams t ON t.id = p.team_id \
+         JOIN components c ON c.scan_id = p.latest_scan_id \
+         WHERE {} GROUP BY t.name, p.name, COALESCE(c.license_tier, 'unknown')",
+        scope.condition("p.team_id")
+    );
+    let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
+    let mut out: HashMap<ProjectKey, BTreeMap<String, i64>> = HashMap::new();
+    for r in rows {
+        let key = (r.try_get("team")?, r.try_get("project")?);
+        out.entry(key)
+            .or_default()
+            .insert(r.try_get("tier")?, r.try_get("n")?);
+    }
+    Ok(out)
+}
+
+/// `(purl, advisory id)`: the key of a finding within a project.
+pub type FindingKey = (String, String);
+
+/// One finding's life in a project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    /// Component purl.
+    pub purl: String,
+    /// Advisory id.
+    pub advisory_id: String,
+    /// Severity when last seen.
+    pub severity: String,
+    /// First seen (RFC 3339).
+    pub first_seen_at: String,
+    /// Last seen (RFC 3339).
+    pub last_seen_at: String,
+    /// When it disappeared, if it did.
+    pub resolved_at: Option<String>,
+}
+
+/// The recorded lifecycle of every finding a project ever had, most recently first seen first.
+pub async fn lifecycle(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT purl, advisory_id, severity, first_seen_at, last_seen_at, resolved_at \
+         FROM project_findings WHERE project_id = $1 \
+         ORDER BY first_seen_at DESC, advisory_id, purl",
+    )
+    .bind(project_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Lifecycle {
+                purl: r.try_get("purl")?,
+                advisory_id: r.try_get("advisory_id")?,
+                severity: r.try_get("severity")?,
+                first_seen_at: r.try_get("first_seen_at")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+                resolved_at: r.try_get("resolved_at")?,
+            })
+        })
+        .collect()
+}
+
+/// When each finding of a project first appeared in an upload (the time of the earliest scan
+/// that has it), for findings the lifecycle table does not know.
+pub async fn first_uploaded(
+    db: &Db,
+    project_id: i64,
+) -> Result<HashMap<FindingKey, String>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT f.purl, f.advisory_id, MIN(s.created_at) AS seen \
+         FROM findings f JOIN scans s ON s.id = f.scan_id \
+         WHERE s.project_id = $1 GROUP BY f.purl, f.advisory_id",
+    )
+    .bind(project_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                (r.try_get("purl")?, r.try_get("advisory_id")?),
+                r.try_get("seen")?,
+            ))
+        })
+        .collect()
+}
+
+/// One recorded triage decision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TriageEvent {
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// The audit detail (JSON text: state, justification, comment, purl).
+    pub detail: Option<String>,
+}
+
+/// The triage decisions of one finding of a project, newest first, from the audit log (the
+/// record `set_triage` writes). `target` is the audit target `project:<name>/finding:<id>`.
+pub async fn triage_history(
+    db: &Db,
+    team_id: i64,
+    target: &str,
+) -> Result<Vec<TriageEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, actor, detail FROM audit_log \
+         WHERE action = 'triage.set' AND team_id = $1 AND target = $2 \
+         ORDER BY id DESC LIMIT 200",
+    )
+    .bind(team_id)
+    .bind(target)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TriageEvent {
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}
+
+/// An API key as the team page lists it (never its hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyInfo {
+    /// Public prefix.
+    pub prefix: String,
+    /// Owner id.
+    pub user_id: i64,
+    /// Owner name.
+    pub username: String,
+    /// The team it is bound to.
+    pub team_id: Option<i64>,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Last used, if ever.
+    pub last_used_at: Option<String>,
+    /// Revoked, if it was.
+    pub revoked_at: Option<String>,
+}
+
+/// The keys bound to a team and the unbound keys of its members; active ones first.
+pub async fn team_keys(db: &Db, team_id: i64) -> Result<Vec<KeyInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT k.prefix, k.user_id, u.username, k.team_id, k.created_at, k.last_used_at, \
+         k.revoked_at FROM api_keys k JOIN users u ON u.id = k.user_id \
+         WHERE k.team_id = $1 OR (k.team_id IS NULL AND k.user_id IN \
+               (SELECT user_id FROM memberships WHERE team_id = $1)) \
+         ORDER BY CASE WHEN k.revoked_at IS NULL THEN 0 ELSE 1 END, u.username, k.id",
+    )
+    .bind(team_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(KeyInfo {
+                prefix: r.try_get("prefix")?,
+                user_id: r.try_get("user_id")?,
+                username: r.try_get("username")?,
+                team_id: r.try_get("team_id")?,
+                created_at: r.try_get("created_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// A webhook as the team page lists it (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookInfo {
+    /// Row id.
+    pub id: i64,
+    /// Where events are sent.
+    pub url: String,
+    /// Comma-separated event names.
+    pub events: String,
+    /// Created (RFC 3339).
+    pub created_at: String,
+    /// Disabled, if it was.
+    pub disabled_at: Option<String>,
+}
+
+/// A team's webhooks.
+pub async fn webhooks(db: &Db, team_id: i64) -> Result<Vec<WebhookInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, url, events, created_at, disabled_at FROM webhooks WHERE team_id = $1 \
+         ORDER BY id",
+    )
+    .bind(team_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(WebhookInfo {
+                id: r.try_get("id")?,
+                url: r.try_get("url")?,
+                events: r.try_get("events")?,
+                created_at: r.try_get("created_at")?,
+                disabled_at: r.try_get("disabled_at")?,
+            })
+        })
+        .collect()
+}
+
+/// One delivery of an event to a webhook.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeliveryInfo {
+    /// The webhook's URL.
+    pub url: String,
+    /// Event name.
+    pub event: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// Queued (RFC 3339).
+    pub created_at: String,
+    /// Last attempt, if any.
+    pub last_attempt_at: Option<String>,
+    /// The receiver's last HTTP status, if any.
+    pub response_status: Option<i64>,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+}
+
+/// The latest deliveries of a team's webhooks, newest first.
+pub async fn deliveries(
+    db: &Db,
+    team_id: i64,
+    limit: i64,
+) -> Result<Vec<DeliveryInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT w.url, d.event, d.status, d.attempts, d.created_at, d.last_attempt_at, \
+         d.response_status, d.last_error \
+         FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
+         WHERE w.team_id = $1 ORDER BY d.id DESC LIMIT $2",
+    )
+    .bind(team_id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(DeliveryInfo {
+                url: r.try_get("url")?,
+                event: r.try_get("event")?,
+                status: r.try_get("status")?,
+                attempts: r.try_get("attempts")?,
+                created_at: r.try_get("created_at")?,
+                last_attempt_at: r.try_get("last_attempt_at")?,
+                response_status: r.try_get("response_status")?,
+                last_error: r.try_get("last_error")?,
+            })
+        })
+        .collect()
+}
+
+/// One audit-log row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRow {
+    /// Row id (the page cursor).
+    pub id: i64,
+    /// When.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// To what.
+    pub target: String,
+    /// The team's name, when there is one.
+    pub team: Option<String>,
+    /// The request id.
+    pub request_id: Option<String>,
+    /// JSON context.
+    pub detail: Option<String>,
+}
+
+/// Up to `limit` audit rows older than `before` (all when `None`), newest first.
+pub async fn audit_page(
+    db: &Db,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditRow>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.at, a.actor, a.action, a.target, t.name AS team, a.request_id, a.detail \
+         FROM audit_log a LEFT JOIN teams t ON t.id = a.team_id \
+         WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
+    )
+    .bind(before.unwrap_or(i64::MAX))
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(AuditRow {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                target: r.try_get("target")?,
+                team: r.try_get("team")?,
+                request_id: r.try_get("request_id")?,
+                detail: r.try_get("detail")?,
+            })
+        })
+        .collect()
+}
