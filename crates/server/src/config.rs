@@ -1,6 +1,7 @@
 //! Server settings: where to listen, which database, and the request limits.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The SQLite file used when no `DATABASE_URL` is given, in the working directory.
@@ -25,6 +26,19 @@ pub struct Config {
     pub auth_failures_per_minute: u32,
     /// Connections in the database pool.
     pub pool_size: u32,
+    /// Automatic backups taken by the running server, if any.
+    pub backup: Option<BackupSchedule>,
+}
+
+/// Where and how often the running server backs itself up (`--backup-dir`).
+#[derive(Debug, Clone)]
+pub struct BackupSchedule {
+    /// The directory the backups are written to.
+    pub dir: PathBuf,
+    /// Time between two automatic backups.
+    pub every: Duration,
+    /// Automatic backups older than this many days are removed.
+    pub retention_days: u32,
 }
 
 impl Default for Config {
@@ -38,6 +52,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             auth_failures_per_minute: 20,
             pool_size: 10,
+            backup: None,
         }
     }
 }
