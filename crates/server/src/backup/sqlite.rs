@@ -115,15 +115,38 @@ fn gzip(from: &Path, to: &Path) -> Result<(), BackupError> {
     output.sync_all().map_err(|e| BackupError::io(to, e))
 }
 
-/// Row counts and schema version of the database at `db`, if there is one (read-only).
+/// Characters escaped in a path inside a `file:` URI.
+const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b'%')
+    .add(b'?')
+    .add(b'#')
+    .add(b' ');
+
+/// Row counts and schema version of the database at `db`, if there is one (read-only, creating
+/// no file).
 pub fn current(db: &Path) -> Result<Option<(Option<i64>, BTreeMap<String, i64>)>, BackupError> {
     if !db.is_file() {
         return Ok(None);
     }
-    let conn = Connection::open_with_flags(
-        db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    let conn = if Path::new(&wal).exists() {
+        // A server runs, or stopped uncleanly: read through the WAL.
+        Connection::open_with_flags(
+            db,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    } else {
+        // No WAL: open the file as immutable so that not even -wal/-shm files are created.
+        let path = db.to_string_lossy();
+        let escaped = percent_encoding::utf8_percent_encode(&path, URI_PATH);
+        Connection::open_with_flags(
+            format!("file:{escaped}?immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?
+    };
     Ok(Some((file_schema_version(&conn)?, file_row_counts(&conn)?)))
 }
 
