@@ -132,10 +132,7 @@ async fn main() {
         "stored in {:.1} s{}",
         start.elapsed().as_secs_f64(),
         match &given {
-            None => format!(
-                "; database file {:.1} MiB",
-                mib(dir_bytes(dir.path()))
-            ),
+            None => format!("; database file {:.1} MiB", mib(dir_bytes(dir.path()))),
             Some(_) => String::new(),
         }
     );

@@ -20,7 +20,7 @@ pub fn document(project: usize, upload: usize, components: usize) -> Vec<u8> {
         .map(|i| {
             let version = format!("1.{}.{}", i % 7, (upload + i) % 3);
             json!({
-                "id": format!("GHSA-load-{i}"), "aliases": [format!("CVE-2024-{}", 1000 + i)],
+                "id": format!("GHSA-load-{i}"), "ecosystem": "npm", "aliases": [format!("CVE-2024-{}", 1000 + i)],
                 "purl": format!("pkg:npm/pkg-{i}@{version}"), "package": format!("pkg-{i}"),
                 "version": version, "location": { "file": "package-lock.json", "line": i + 2 },
                 "severity": "high", "score": 7.5, "fixed_in": "2.0.0"

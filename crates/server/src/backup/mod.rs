@@ -91,6 +91,9 @@ impl From<sqlx::Error> for BackupError {
     }
 }
 
+/// A live database's schema version (`None`: never migrated) and rows per table.
+pub type LiveState = (Option<i64>, BTreeMap<String, i64>);
+
 /// What a backend's dump produced.
 #[derive(Debug)]
 pub struct Dumped {
@@ -193,7 +196,7 @@ fn free_name(out: &Path, name: &str) -> PathBuf {
 #[derive(Debug)]
 struct Current {
     where_: String,
-    state: Option<(Option<i64>, BTreeMap<String, i64>)>,
+    state: Option<LiveState>,
 }
 
 async fn current(database_url: &str, backend: Backend) -> Result<Current, BackupError> {

@@ -5,13 +5,12 @@
 //! The connection is handed to `pg_dump`/`pg_restore` through `PG*` environment variables, never
 //! on their command line, so the password shows up neither in the process list nor in logs.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Stdio;
 
 use sqlx::Connection;
 
-use super::{BackupError, Dumped, Manifest};
+use super::{BackupError, Dumped, LiveState, Manifest};
 use crate::db::backup::{
     change_schemas, current_schema, export_snapshot, quote_ident, row_counts, schema_exists,
     schema_version, SchemaChange,
@@ -184,9 +183,7 @@ pub async fn dump(url: &str, dir: &Path) -> Result<Dumped, BackupError> {
 }
 
 /// What a restore would replace: the target schema, its schema version and row counts.
-pub async fn current(
-    url: &str,
-) -> Result<(String, Option<(Option<i64>, BTreeMap<String, i64>)>), BackupError> {
+pub async fn current(url: &str) -> Result<(String, Option<LiveState>), BackupError> {
     let db = Db::connect(url, 1).await?;
     let result = async {
         let mut conn = db.pool.acquire().await?;

@@ -5,7 +5,6 @@
 //! (one `links = "sqlite3"` in the tree), and the workspace forbids the `unsafe` that calling
 //! `sqlite3_backup_*` through sqlx's raw handle would need. `VACUUM INTO` was not needed.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -17,7 +16,7 @@ use flate2::Compression;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
 
-use super::{BackupError, Dumped};
+use super::{BackupError, Dumped, LiveState};
 use crate::db::backup::{
     file_integrity, file_journal_delete, file_row_counts, file_schema_version,
 };
@@ -124,7 +123,7 @@ const URI_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// Row counts and schema version of the database at `db`, if there is one (read-only, creating
 /// no file).
-pub fn current(db: &Path) -> Result<Option<(Option<i64>, BTreeMap<String, i64>)>, BackupError> {
+pub fn current(db: &Path) -> Result<Option<LiveState>, BackupError> {
     if !db.is_file() {
         return Ok(None);
     }
