@@ -94,11 +94,17 @@ _trusca() {
             trusca__subcmd__help__subcmd__server,admin)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin"
                 ;;
+            trusca__subcmd__help__subcmd__server,backup)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__backup"
+                ;;
             trusca__subcmd__help__subcmd__server,db)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__db"
                 ;;
             trusca__subcmd__help__subcmd__server,migrate)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__migrate"
+                ;;
+            trusca__subcmd__help__subcmd__server,restore)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__restore"
                 ;;
             trusca__subcmd__help__subcmd__server__subcmd__admin,add-member)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__add__subcmd__member"
@@ -130,6 +136,9 @@ _trusca() {
             trusca__subcmd__server,admin)
                 cmd="trusca__subcmd__server__subcmd__admin"
                 ;;
+            trusca__subcmd__server,backup)
+                cmd="trusca__subcmd__server__subcmd__backup"
+                ;;
             trusca__subcmd__server,db)
                 cmd="trusca__subcmd__server__subcmd__db"
                 ;;
@@ -138,6 +147,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server,migrate)
                 cmd="trusca__subcmd__server__subcmd__migrate"
+                ;;
+            trusca__subcmd__server,restore)
+                cmd="trusca__subcmd__server__subcmd__restore"
                 ;;
             trusca__subcmd__server__subcmd__admin,add-member)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__add__subcmd__member"
@@ -208,6 +220,9 @@ _trusca() {
             trusca__subcmd__server__subcmd__help,admin)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin"
                 ;;
+            trusca__subcmd__server__subcmd__help,backup)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__backup"
+                ;;
             trusca__subcmd__server__subcmd__help,db)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__db"
                 ;;
@@ -216,6 +231,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__help,migrate)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__migrate"
+                ;;
+            trusca__subcmd__server__subcmd__help,restore)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__restore"
                 ;;
             trusca__subcmd__server__subcmd__help__subcmd__admin,add-member)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__add__subcmd__member"
@@ -579,7 +597,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server)
-            opts="migrate admin db"
+            opts="migrate admin backup restore db"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -690,6 +708,20 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__help__subcmd__server__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__help__subcmd__server__subcmd__db)
             opts="update import status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -747,6 +779,20 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__migrate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__restore)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -915,7 +961,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server)
-            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --help migrate admin db help"
+            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --backup-dir --backup-hours --backup-retention-days --help migrate admin backup restore db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -946,6 +992,18 @@ _trusca() {
                     return 0
                     ;;
                 --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-hours)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --backup-retention-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1258,6 +1316,36 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__backup)
+            opts="-h --out --retention-days --automatic --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retention-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__db)
             opts="-h --database-url --vuln-db --help update import status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1425,7 +1513,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help)
-            opts="migrate admin db help"
+            opts="migrate admin backup restore db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1536,6 +1624,20 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__help__subcmd__backup)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__help__subcmd__db)
             opts="update import status"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1620,8 +1722,44 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__help__subcmd__restore)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__migrate)
             opts="-h --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__restore)
+            opts="-h --confirm --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -112,18 +112,23 @@ complete -c trusca -n "__fish_trusca_using_subcommand upload" -l project -d 'The
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l retries -d 'How often to retry after a server error or a network failure' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l listen -d 'The address to listen on' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l request-timeout -d 'Seconds after which a request is abandoned (and rolled back)' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l db-refresh-hours -d 'Hours between refreshes of the vulnerability database while serving (0: never)' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -l db-mirror -d 'Where scheduled refreshes fetch OSV data: an `http(s)://` or `file://` URL or a directory (default: the public OSV bucket)' -r
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "migrate" -d 'Apply database migrations and exit'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'
-complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin db help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l listen -d 'The address to listen on' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l request-timeout -d 'Seconds after which a request is abandoned (and rolled back)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l db-refresh-hours -d 'Hours between refreshes of the vulnerability database while serving (0: never)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l db-mirror -d 'Where scheduled refreshes fetch OSV data: an `http(s)://` or `file://` URL or a directory (default: the public OSV bucket)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-dir -d 'Take automatic backups into this directory while serving' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-hours -d 'Hours between automatic backups' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-retention-days -d 'Remove automatic backups older than this many days (manual ones are kept)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "migrate" -d 'Apply database migrations and exit'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "backup" -d 'Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "restore" -d 'Restore a backup, replacing all data. Stop the server first: it must not run meanwhile. Without --confirm, only checks the backup and says what would be replaced'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from migrate" -s h -l help -d 'Print help'
@@ -137,6 +142,16 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "revoke-key" -d 'Revoke an API key by its prefix (`trs_<prefix>_…`)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "set-password" -d 'Set a user\'s web sign-in password, read from the first line of standard input'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from admin" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -l out -d 'The directory to write the backup into' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -l retention-days -d 'Afterwards, remove automatic backups in DIR older than N days (never manual ones)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -l automatic -d 'Mark this backup automatic (for scheduled jobs), so that retention may remove it'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from backup" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from restore" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from restore" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from restore" -l confirm -d 'Really replace the data'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from restore" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -l vuln-db -d 'The server\'s vulnerability database (built by `trusca server db update|import`)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -s h -l help -d 'Print help'
@@ -146,6 +161,8 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from db" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "backup" -d 'Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/'
+complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "restore" -d 'Restore a backup, replacing all data. Stop the server first: it must not run meanwhile. Without --confirm, only checks the backup and says what would be replaced'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand completions" -s h -l help -d 'Print help'
@@ -161,4 +178,6 @@ complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subc
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "backup" -d 'Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "restore" -d 'Restore a backup, replacing all data. Stop the server first: it must not run meanwhile. Without --confirm, only checks the backup and says what would be replaced'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "db" -d 'Build or inspect the server\'s vulnerability database; after a build every project is matched again'

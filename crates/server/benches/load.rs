@@ -9,49 +9,19 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use trusca_server::config::Config;
 use trusca_server::db::{identity, Db};
 use trusca_server::state::AppState;
+
+mod common;
+use common::document;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-fn document(project: usize, upload: usize, components: usize) -> Vec<u8> {
-    let packages: Vec<Value> = (0..components)
-        .map(|i| {
-            let version = format!("1.{}.{}", i % 7, (upload + i) % 3);
-            json!({
-                "ecosystem": "npm", "name": format!("pkg-{i}"), "version": version,
-                "purl": format!("pkg:npm/pkg-{i}@{version}"), "scope": "runtime",
-                "direct": i < 50, "location": { "file": "package-lock.json", "line": i + 2 },
-                "license": { "concluded": "MIT", "tier": "permissive" }
-            })
-        })
-        .collect();
-    let findings: Vec<Value> = (0..3)
-        .map(|i| {
-            let version = format!("1.{}.{}", i % 7, (upload + i) % 3);
-            json!({
-                "id": format!("GHSA-load-{i}"), "aliases": [format!("CVE-2024-{}", 1000 + i)],
-                "purl": format!("pkg:npm/pkg-{i}@{version}"), "package": format!("pkg-{i}"),
-                "version": version, "location": { "file": "package-lock.json", "line": i + 2 },
-                "severity": "high", "score": 7.5, "fixed_in": "2.0.0"
-            })
-        })
-        .collect();
-    json!({
-        "schema_version": 1, "tool": { "name": "trusca", "version": "0.1.0" },
-        "target": { "name": format!("p{project}"), "location": ".", "kind": "directory" },
-        "generated_at": "2024-01-01T00:00:00Z", "files": [], "packages": packages,
-        "findings": findings, "diagnostics": []
-    })
-    .to_string()
-    .into_bytes()
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {

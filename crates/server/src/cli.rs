@@ -2,15 +2,16 @@
 //! and `db` for the server's vulnerability database). The `trusca` binary
 //! flattens [`ServerArgs`] into its command line and calls [`run`].
 
+use std::fmt::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand};
-
-use crate::config::{Config, DEFAULT_DATABASE_URL};
 use trusca_core::vulns::update;
 
+use crate::backup;
+use crate::config::{BackupSchedule, Config, DEFAULT_DATABASE_URL};
 use crate::db::{identity, rematch, Db, DbError};
 use crate::{vulndb, ServeError};
 
@@ -50,6 +51,19 @@ pub struct ServerArgs {
     /// (default: the public OSV bucket)
     #[arg(long, env = "TRUSCA_DB_MIRROR", value_name = "URL")]
     pub db_mirror: Option<String>,
+
+    /// Take automatic backups into this directory while serving
+    #[arg(long, value_name = "DIR")]
+    pub backup_dir: Option<PathBuf>,
+
+    /// Hours between automatic backups
+    #[arg(long, default_value_t = 24, value_name = "H",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub backup_hours: u64,
+
+    /// Remove automatic backups older than this many days (manual ones are kept)
+    #[arg(long, default_value_t = 14, value_name = "N")]
+    pub backup_retention_days: u32,
 }
 
 #[derive(Debug, Subcommand)]
@@ -59,6 +73,27 @@ pub enum ServerCommand {
     /// Manage users, teams and API keys directly in the database
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/
+    Backup {
+        /// The directory to write the backup into
+        #[arg(long, value_name = "DIR", default_value = "trusca-backups")]
+        out: PathBuf,
+        /// Afterwards, remove automatic backups in DIR older than N days (never manual ones)
+        #[arg(long, value_name = "N")]
+        retention_days: Option<u32>,
+        /// Mark this backup automatic (for scheduled jobs), so that retention may remove it
+        #[arg(long)]
+        automatic: bool,
+    },
+    /// Restore a backup, replacing all data. Stop the server first: it must not run meanwhile.
+    /// Without --confirm, only checks the backup and says what would be replaced
+    Restore {
+        /// The backup directory (the one holding manifest.json)
+        dir: PathBuf,
+        /// Really replace the data
+        #[arg(long)]
+        confirm: bool,
+    },
     /// Build or inspect the server's vulnerability database; after a build every project is
     /// matched again
     #[command(subcommand)]
@@ -155,6 +190,11 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     vuln_db: args.vuln_db,
                     db_refresh_hours: args.db_refresh_hours,
                     db_mirror: args.db_mirror,
+                    backup: args.backup_dir.map(|dir| BackupSchedule {
+                        dir,
+                        every: Duration::from_secs(args.backup_hours.saturating_mul(3600)),
+                        retention_days: args.backup_retention_days,
+                    }),
                     ..Config::default()
                 };
                 crate::serve(config).await.map(|()| None)
@@ -163,6 +203,29 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                 let db = Db::connect(&args.database_url, 1).await?;
                 db.migrate().await?;
                 Ok(Some("migrations applied".to_owned()))
+            }
+            Some(ServerCommand::Backup {
+                out,
+                retention_days,
+                automatic,
+            }) => {
+                let done = backup::create(&args.database_url, &out, automatic).await?;
+                let bytes: u64 = done.manifest.files.iter().map(|f| f.bytes).sum();
+                let mut text = format!(
+                    "backup written to {} ({bytes} bytes, schema version {})",
+                    done.dir.display(),
+                    done.manifest.schema_version
+                );
+                if let Some(days) = retention_days {
+                    for path in backup::prune::prune(&out, days, SystemTime::now())? {
+                        let _ = write!(text, "\nremoved old automatic backup {}", path.display());
+                    }
+                }
+                Ok(Some(text))
+            }
+            Some(ServerCommand::Restore { dir, confirm }) => {
+                let text = backup::restore(&args.database_url, &dir, confirm).await?;
+                Ok(Some(text))
             }
             Some(ServerCommand::Admin(cmd)) => {
                 let db = Db::connect(&args.database_url, 1).await?;

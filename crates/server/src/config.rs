@@ -33,6 +33,19 @@ pub struct Config {
     pub db_refresh_hours: u64,
     /// Where refreshes fetch OSV data from; `None`: the public OSV bucket.
     pub db_mirror: Option<String>,
+    /// Automatic backups taken by the running server, if any.
+    pub backup: Option<BackupSchedule>,
+}
+
+/// Where and how often the running server backs itself up (`--backup-dir`).
+#[derive(Debug, Clone)]
+pub struct BackupSchedule {
+    /// The directory the backups are written to.
+    pub dir: PathBuf,
+    /// Time between two automatic backups.
+    pub every: Duration,
+    /// Automatic backups older than this many days are removed.
+    pub retention_days: u32,
 }
 
 impl Default for Config {
@@ -49,6 +62,7 @@ impl Default for Config {
             vuln_db: PathBuf::from(crate::vulndb::DEFAULT_PATH),
             db_refresh_hours: 24,
             db_mirror: None,
+            backup: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 //! migrates it and listens. The command-line entry points are in [`cli`].
 
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -61,6 +62,11 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
+    if let Some(schedule) = config.backup.clone() {
+        tracing::info!(dir = %schedule.dir.display(), hours = schedule.every.as_secs() / 3600,
+                       "automatic backups on");
+        tokio::spawn(backup::schedule::run(config.database_url.clone(), schedule));
+    }
     let state = AppState::new(db, config);
     tokio::spawn(webhooks::run(state.db.clone(), state.metrics.clone()));
     tokio::spawn(sla_check::run(state.db.clone()));
@@ -100,6 +106,9 @@ pub enum ServeError {
     /// The address is taken or not ours.
     #[error("cannot listen on `{0}`: {1}")]
     Bind(SocketAddr, std::io::Error),
+    /// A backup or restore failed.
+    #[error(transparent)]
+    Backup(#[from] backup::BackupError),
     /// Serving failed.
     #[error("server error: {0}")]
     Io(std::io::Error),

@@ -2,6 +2,7 @@
 //! checked at run time (no database at build time) and use `$N` placeholders, which both
 //! backends accept. All SQL lives under this module.
 
+pub mod backup;
 pub mod events;
 pub mod identity;
 pub mod lifecycle;
@@ -118,6 +119,31 @@ impl Db {
     pub fn pool_stats(&self) -> (u32, usize) {
         (self.pool.size(), self.pool.num_idle())
     }
+}
+
+impl Backend {
+    /// The backend a database URL names.
+    pub fn of_url(url: &str) -> Result<Backend, DbError> {
+        normalise_url(url).map(|(b, _)| b)
+    }
+
+    /// Its name in manifests and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The highest schema version (migration number) this binary knows.
+pub fn latest_schema_version() -> i64 {
+    SQLITE_MIGRATIONS
+        .iter()
+        .chain(POSTGRES_MIGRATIONS)
+        .map(|(v, _, _)| *v)
+        .max()
+        .unwrap_or(0)
 }
 
 /// `sqlite:` URLs get `mode=rwc` so the file is created on first start; a bare path is taken as
