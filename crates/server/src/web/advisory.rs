@@ -1,10 +1,8 @@
 //! Advisory text beyond what a stored finding keeps (its summary and aliases): the details and
-//! references of the published record, read from a vulnerability database.
-//!
-//! The pages take the database as an optional request extension, [`Advisories`]: whoever gives
-//! the server a vulnerability database (`trusca server db update`) layers it onto the app with
-//! `axum::Extension(Advisories::new(db))`. Without one, a finding page shows the stored
-//! summary and says that references need the server's vulnerability database.
+//! references of the published record, read from the server's vulnerability database
+//! (`trusca server db update`), or from a source layered onto the app as the request extension
+//! [`Advisories`]. Without either, a finding page shows the stored summary and says that
+//! references need the server's vulnerability database.
 
 use std::sync::Arc;
 

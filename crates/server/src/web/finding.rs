@@ -180,6 +180,12 @@ async fn build(
     error: Option<String>,
     form: Option<(&str, Option<&str>)>,
 ) -> Result<FindingPage, WebError> {
+    // A layered source (tests) first, else the server's own vulnerability database.
+    let server_db = state.vulns.get().map(|db| {
+        let source: std::sync::Arc<dyn advisory::AdvisorySource> = db;
+        Advisories(source)
+    });
+    let advisories = advisories.or(server_db.as_ref());
     let f = latest_finding(state, project, advisory, purl).await?;
     let text = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
     let (id, purl, severity) = (text("id"), text("purl"), text("severity"));
