@@ -532,17 +532,18 @@ async fn db_update_announces_a_new_advisory_to_a_webhook_once() {
             0
         );
 
-        let inbox = inbox.lock().expect("inbox");
-        assert_eq!(inbox.seen.len(), 2, "{}", env.name);
-        assert!(inbox.seen.iter().all(|s| s.signature_ok));
-        assert_eq!(inbox.seen[0].delivery, inbox.seen[1].delivery);
-        assert_eq!(inbox.accepted.len(), 1);
-        assert_eq!(inbox.accepted.values().sum::<usize>(), 1);
-        let body: Value = serde_json::from_slice(&inbox.seen[1].body).expect("json");
-        assert_eq!(body["event"], "finding.new");
-        assert_eq!(body["data"]["advisory_id"], "GHSA-xvch-5gv4-984h");
-        assert_eq!(body["data"]["purl"], "pkg:npm/minimist@1.2.5");
-        drop(inbox);
+        {
+            let inbox = inbox.lock().expect("inbox");
+            assert_eq!(inbox.seen.len(), 2, "{}", env.name);
+            assert!(inbox.seen.iter().all(|s| s.signature_ok));
+            assert_eq!(inbox.seen[0].delivery, inbox.seen[1].delivery);
+            assert_eq!(inbox.accepted.len(), 1);
+            assert_eq!(inbox.accepted.values().sum::<usize>(), 1);
+            let body: Value = serde_json::from_slice(&inbox.seen[1].body).expect("json");
+            assert_eq!(body["event"], "finding.new");
+            assert_eq!(body["data"]["advisory_id"], "GHSA-xvch-5gv4-984h");
+            assert_eq!(body["data"]["purl"], "pkg:npm/minimist@1.2.5");
+        }
         env.finish().await;
     }
 }

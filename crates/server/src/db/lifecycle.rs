@@ -51,20 +51,21 @@ pub async fn apply(
     findings: &[FindingRow],
     at: &str,
 ) -> Result<Changes, sqlx::Error> {
-    // (purl, advisory) → whether it is open, for every row the project has.
+    // (purl, advisory) → whether it is open, and its severity, for every row the project has.
     let rows = sqlx::query(
-        "SELECT purl, advisory_id, resolved_at FROM project_findings WHERE project_id = $1",
+        "SELECT purl, advisory_id, severity, resolved_at FROM project_findings \
+         WHERE project_id = $1",
     )
     .bind(project.id)
     .fetch_all(&mut *conn)
     .await?;
     let mut known: HashMap<(String, String), bool> = HashMap::with_capacity(rows.len());
+    let mut severities: HashMap<(String, String), String> = HashMap::with_capacity(rows.len());
     for r in &rows {
         let resolved: Option<String> = r.try_get("resolved_at")?;
-        known.insert(
-            (r.try_get("purl")?, r.try_get("advisory_id")?),
-            resolved.is_none(),
-        );
+        let key: (String, String) = (r.try_get("purl")?, r.try_get("advisory_id")?);
+        severities.insert(key.clone(), r.try_get("severity")?);
+        known.insert(key, resolved.is_none());
     }
 
     // The current findings, one per (purl, advisory), with the worst severity seen.
@@ -97,7 +98,30 @@ pub async fn apply(
         .collect();
     gone.sort();
 
-    for chunk in current.chunks(BATCH) {
+    // Nothing new, gone, reopened or re-rated (a re-match of unchanged data): one statement moves
+    // the last-seen time of the open rows instead of an upsert of every row.
+    let unchanged = new.is_empty()
+        && gone.is_empty()
+        && changes.reopened == 0
+        && current.iter().all(|(f, severity)| {
+            severities
+                .get(&(f.purl.clone(), f.advisory_id.clone()))
+                .is_some_and(|s| s == severity)
+        });
+    let upserts: &[(&FindingRow, &str)] = if unchanged {
+        sqlx::query(
+            "UPDATE project_findings SET last_seen_at = $1 \
+             WHERE project_id = $2 AND resolved_at IS NULL",
+        )
+        .bind(at)
+        .bind(project.id)
+        .execute(&mut *conn)
+        .await?;
+        &[]
+    } else {
+        &current
+    };
+    for chunk in upserts.chunks(BATCH) {
         let sql = format!(
             "INSERT INTO project_findings (project_id, purl, advisory_id, severity, \
              first_seen_at, last_seen_at) VALUES {} \

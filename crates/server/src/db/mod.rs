@@ -182,6 +182,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "lifecycle webhooks sessions",
         include_str!("../../migrations/sqlite/0002_lifecycle_webhooks_sessions.sql"),
     ),
+    (
+        3,
+        "finding ids by scan",
+        include_str!("../../migrations/sqlite/0003_finding_ids_by_scan.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -193,6 +198,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         2,
         "lifecycle webhooks sessions",
         include_str!("../../migrations/postgres/0002_lifecycle_webhooks_sessions.sql"),
+    ),
+    (
+        3,
+        "finding ids by scan",
+        include_str!("../../migrations/postgres/0003_finding_ids_by_scan.sql"),
     ),
 ];
 

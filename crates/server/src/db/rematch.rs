@@ -11,13 +11,13 @@ use std::io::Read;
 use std::sync::{Arc, Mutex};
 
 use serde_json::json;
-use sqlx::Row;
+use sqlx::{AnyConnection, Row};
 use trusca_core::vulns::db::Db as VulnStore;
 
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, Changes, ProjectCtx};
-use super::{now, scans, Db};
-use crate::ingest::{self, Ingest};
+use super::{now, scans, Backend, Db};
+use crate::ingest::{self, FindingRow, Ingest, Summary};
 
 /// What a re-match did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -178,28 +178,9 @@ async fn project(
     if still_latest == 0 {
         return Ok(None);
     }
-    sqlx::query("DELETE FROM finding_ids WHERE scan_id = $1")
-        .bind(t.scan_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM findings WHERE scan_id = $1")
-        .bind(t.scan_id)
-        .execute(&mut *tx)
-        .await?;
-    scans::insert_findings(&mut tx, db.backend, t.scan_id, &ingest.findings).await?;
-    sqlx::query(
-        "UPDATE scans SET finding_count = $1, critical_count = $2, high_count = $3, \
-         medium_count = $4, low_count = $5, unknown_count = $6 WHERE id = $7",
-    )
-    .bind(summary.findings)
-    .bind(summary.critical)
-    .bind(summary.high)
-    .bind(summary.medium)
-    .bind(summary.low)
-    .bind(summary.unknown)
-    .bind(t.scan_id)
-    .execute(&mut *tx)
-    .await?;
+    if !same_findings(&mut tx, t.scan_id, &ingest.findings).await? {
+        rewrite_findings(&mut tx, db.backend, t.scan_id, &ingest, &summary).await?;
+    }
     let ctx = ProjectCtx {
         id: t.id,
         name: &t.name,
@@ -354,4 +335,96 @@ pub async fn recent_refreshes(db: &Db, limit: i64) -> Result<Vec<serde_json::Val
             }))
         })
         .collect()
+}
+
+/// Whether the scan's stored findings are exactly `findings` (same ids, aliases, components,
+/// severities, scores, fixes and summaries), so a re-match need not rewrite them.
+async fn same_findings(
+    conn: &mut AnyConnection,
+    scan_id: i64,
+    findings: &[FindingRow],
+) -> Result<bool, sqlx::Error> {
+    type Key = (
+        String,
+        String,
+        String,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
+    let key = |f: &FindingRow| -> Key {
+        (
+            f.advisory_id.clone(),
+            f.aliases.join(" "),
+            f.purl.clone(),
+            f.version.clone(),
+            f.severity.clone(),
+            f.score.map(|s| format!("{s:.1}")),
+            f.fixed_in.clone(),
+            f.summary.clone(),
+        )
+    };
+    let rows = sqlx::query(
+        "SELECT advisory_id, aliases, purl, version, severity, score, fixed_in, summary \
+         FROM findings WHERE scan_id = $1",
+    )
+    .bind(scan_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    if rows.len() != findings.len() {
+        return Ok(false);
+    }
+    let mut stored = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let score: Option<f64> = r.try_get("score")?;
+        stored.push((
+            r.try_get("advisory_id")?,
+            r.try_get("aliases")?,
+            r.try_get("purl")?,
+            r.try_get("version")?,
+            r.try_get("severity")?,
+            score.map(|s| format!("{s:.1}")),
+            r.try_get("fixed_in")?,
+            r.try_get("summary")?,
+        ));
+    }
+    let mut now: Vec<Key> = findings.iter().map(key).collect();
+    stored.sort();
+    now.sort();
+    Ok(stored == now)
+}
+
+/// Replaces the scan's findings (and their ids) with the re-matched ones and updates its counts.
+async fn rewrite_findings(
+    conn: &mut AnyConnection,
+    backend: Backend,
+    scan_id: i64,
+    ingest: &Ingest,
+    summary: &Summary,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM finding_ids WHERE scan_id = $1")
+        .bind(scan_id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM findings WHERE scan_id = $1")
+        .bind(scan_id)
+        .execute(&mut *conn)
+        .await?;
+    scans::insert_findings(conn, backend, scan_id, &ingest.findings).await?;
+    sqlx::query(
+        "UPDATE scans SET finding_count = $1, critical_count = $2, high_count = $3, \
+         medium_count = $4, low_count = $5, unknown_count = $6 WHERE id = $7",
+    )
+    .bind(summary.findings)
+    .bind(summary.critical)
+    .bind(summary.high)
+    .bind(summary.medium)
+    .bind(summary.low)
+    .bind(summary.unknown)
+    .bind(scan_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
