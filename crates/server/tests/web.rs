@@ -710,3 +710,33 @@ async fn finding_pages_show_the_advisory_record_when_the_server_has_one() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn finding_pages_read_the_servers_vulnerability_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        vuln_db: dir.path().join("vulns.db"),
+        ..Config::default()
+    };
+    let records = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        records.path().join("CVE-2024-1.json"),
+        r#"{"id":"CVE-2024-1","modified":"2024-01-01T00:00:00Z","details":"From the database.",
+            "affected":[{"package":{"ecosystem":"npm","name":"unrelated"},"versions":["9.9.9"]}],
+            "references":[{"type":"FIX","url":"https://fix.example/CVE-2024-1"}]}"#,
+    )
+    .expect("record");
+    for env in backends(config.clone()).await {
+        seed(&env).await;
+        let source = trusca_server::vulndb::Source::Import(vec![records.path().to_owned()]);
+        trusca_server::vulndb::refresh(&env.state.db, &env.state.vulns, source, "test")
+            .await
+            .expect("import");
+        let s = sign_in(&env.app, "dev-a").await;
+        let uri = "/t/alpha/p/app/findings/GHSA-1111?purl=pkg%3Anpm%2Fshared%401.0.0";
+        let page = text(&get(&env.app, uri, Some(&s)).await);
+        assert!(page.contains("From the database."), "{}: {page}", env.name);
+        assert!(page.contains("href=\"https://fix.example/CVE-2024-1\""));
+        env.finish().await;
+    }
+}
