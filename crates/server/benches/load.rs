@@ -15,7 +15,7 @@ use trusca_server::db::{identity, Db};
 use trusca_server::state::AppState;
 
 mod common;
-use common::document;
+use common::{document, BenchDb};
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -38,29 +38,8 @@ async fn main() {
     let uploads = env("LOAD_UPLOADS", 2000);
     let projects = env("LOAD_PROJECTS", 1000);
     let components = env("LOAD_COMPONENTS", 1000);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let given = std::env::var("LOAD_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    // PostgreSQL: a schema of our own, dropped at the end.
-    let schema = format!("trusca_bench_{}", uuid::Uuid::new_v4().simple());
-    let url = match &given {
-        Some(pg) => {
-            let admin = Db::connect(pg, 1).await.expect("postgres");
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin.pool)
-                .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            format!("{pg}{sep}options=-c%20search_path%3D{schema}")
-        }
-        None => format!("sqlite://{}", dir.path().join("load.db").display()),
-    };
-    let backend = if given.is_some() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
+    let bench_db = BenchDb::new("LOAD_DATABASE_URL").await;
+    let (url, backend) = (bench_db.url.clone(), bench_db.backend);
     let db = Db::connect(&url, 16).await.expect("db");
     db.migrate().await.expect("migrate");
     let team = format!("load-{}", uuid::Uuid::new_v4().simple());
@@ -225,10 +204,5 @@ async fn main() {
             size / 1024
         );
     }
-    if let Some(pg) = &given {
-        let admin = Db::connect(pg, 1).await.expect("postgres");
-        let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-            .execute(&admin.pool)
-            .await;
-    }
+    bench_db.finish().await;
 }

@@ -124,32 +124,16 @@ fn osv_input() -> PathBuf {
     }
 }
 
+mod common;
+use common::BenchDb;
+
 #[tokio::main]
 async fn main() {
     let projects = env("REMATCH_PROJECTS", 1000);
     let components = env("REMATCH_COMPONENTS", 1000);
     let dir = tempfile::tempdir().expect("temp dir");
-    let given = std::env::var("REMATCH_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let schema = format!("trusca_bench_{}", uuid::Uuid::new_v4().simple());
-    let url = match &given {
-        Some(pg) => {
-            let admin = Db::connect(pg, 1).await.expect("postgres");
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin.pool)
-                .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            format!("{pg}{sep}options=-c%20search_path%3D{schema}")
-        }
-        None => format!("sqlite://{}", dir.path().join("rematch.db").display()),
-    };
-    let backend = if given.is_some() {
-        "postgres"
-    } else {
-        "sqlite"
-    };
+    let bench_db = BenchDb::new("REMATCH_DATABASE_URL").await;
+    let (url, backend) = (bench_db.url.clone(), bench_db.backend);
     let db = Db::connect(&url, 16).await.expect("db");
     db.migrate().await.expect("migrate");
     let team_id = identity::create_team(&db, "bench", "bench")
@@ -233,13 +217,6 @@ async fn main() {
         );
     }
 
-    if given.is_some() {
-        db.pool.close().await;
-        if let Some(pg) = &given {
-            let admin = Db::connect(pg, 1).await.expect("postgres");
-            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin.pool)
-                .await;
-        }
-    }
+    db.pool.close().await;
+    bench_db.finish().await;
 }

@@ -42,34 +42,16 @@ async fn receiver(count: Arc<AtomicUsize>) -> String {
     format!("http://{addr}/hook")
 }
 
+mod common;
+use common::BenchDb;
+
 #[tokio::main]
 async fn main() {
     let deliveries = env("BENCH_DELIVERIES", 2000);
     let projects = env("BENCH_PROJECTS", 1000);
     let per_project = env("BENCH_FINDINGS", 10);
-    let dir = tempfile::tempdir().expect("temp dir");
-    let given = std::env::var("BENCH_DATABASE_URL")
-        .ok()
-        .filter(|u| !u.is_empty());
-    let schema = format!("trusca_bench_{}", uuid::Uuid::new_v4().simple());
-    let (url, backend) = match &given {
-        Some(pg) => {
-            let admin = Db::connect(pg, 1).await.expect("postgres");
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&admin.pool)
-                .await
-                .expect("schema");
-            let sep = if pg.contains('?') { '&' } else { '?' };
-            (
-                format!("{pg}{sep}options=-c%20search_path%3D{schema}"),
-                "postgres",
-            )
-        }
-        None => (
-            format!("sqlite://{}", dir.path().join("hooks.db").display()),
-            "sqlite",
-        ),
-    };
+    let bench_db = BenchDb::new("BENCH_DATABASE_URL").await;
+    let (url, backend) = (bench_db.url.clone(), bench_db.backend);
     let db = Db::connect(&url, 16).await.expect("db");
     db.migrate().await.expect("migrate");
     let team = identity::create_team(&db, "bench", "bench")
@@ -183,11 +165,5 @@ async fn main() {
         start.elapsed().as_secs_f64() * 1000.0
     );
     db.pool.close().await;
-    if let Some(pg) = &given {
-        if let Ok(admin) = Db::connect(pg, 1).await {
-            let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
-                .execute(&admin.pool)
-                .await;
-        }
-    }
+    bench_db.finish().await;
 }

@@ -1,6 +1,65 @@
-//! What the server benchmarks share: the scan documents they upload or store.
+//! What the server benchmarks share: the database they run on and the scan documents they
+//! upload or store. Each benchmark uses a part of it.
+
+#![allow(dead_code)]
 
 use serde_json::{json, Value};
+use trusca_server::db::Db;
+
+/// Where a benchmark stores its data: a fresh SQLite file, or a schema of its own on the
+/// PostgreSQL server that the environment variable `var` names, dropped by [`BenchDb::finish`].
+pub struct BenchDb {
+    /// The database URL to connect to.
+    pub url: String,
+    /// `sqlite` or `postgres`, for the printed figures.
+    pub backend: &'static str,
+    /// The server URL and the schema made for this run.
+    pg: Option<(String, String)>,
+    _dir: tempfile::TempDir,
+}
+
+impl BenchDb {
+    /// Makes the database named by `var` (unset or empty: SQLite).
+    pub async fn new(var: &str) -> BenchDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let given = std::env::var(var).ok().filter(|u| !u.is_empty());
+        match given {
+            Some(pg) => {
+                let schema = format!("trusca_bench_{}", uuid::Uuid::new_v4().simple());
+                let admin = Db::connect(&pg, 1).await.expect("postgres");
+                sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                    .execute(&admin.pool)
+                    .await
+                    .expect("schema");
+                admin.pool.close().await;
+                let sep = if pg.contains('?') { '&' } else { '?' };
+                BenchDb {
+                    url: format!("{pg}{sep}options=-c%20search_path%3D{schema}"),
+                    backend: "postgres",
+                    pg: Some((pg, schema)),
+                    _dir: dir,
+                }
+            }
+            None => BenchDb {
+                url: format!("sqlite://{}", dir.path().join("bench.db").display()),
+                backend: "sqlite",
+                pg: None,
+                _dir: dir,
+            },
+        }
+    }
+
+    /// Drops the PostgreSQL schema made for this run (close the benchmark's pool first).
+    pub async fn finish(self) {
+        if let Some((pg, schema)) = &self.pg {
+            if let Ok(admin) = Db::connect(pg, 1).await {
+                let _ = sqlx::query(&format!("DROP SCHEMA {schema} CASCADE"))
+                    .execute(&admin.pool)
+                    .await;
+            }
+        }
+    }
+}
 
 /// A trusca result for project `p<project>` with `components` npm packages and three findings;
 /// `upload` varies the versions from one upload to the next.
