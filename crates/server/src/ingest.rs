@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::str::FromStr;
 
 use packageurl::PackageUrl;
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use trusca_core::licenses::Tier;
 use trusca_core::model::{Ecosystem, Location, Package};
@@ -154,43 +155,142 @@ impl Ingest {
     }
 }
 
-/// Parses an upload body (already checked for size and depth).
+/// Parses an upload body (already checked for size and depth). A first pass reads only the
+/// keys that tell the kinds apart (without building the document); a trusca result is then
+/// read straight into its types, a CycloneDX SBOM through a JSON tree (it is read tolerantly).
 pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, ApiError> {
-    let value: Value = serde_json::from_slice(body).map_err(|e| {
+    let probe: Probe = serde_json::from_slice(body).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
-            ApiError::Invalid(format!("the body cannot be read: {e}"))
+            ApiError::Invalid(
+                "the body must be a JSON object: a trusca result or a CycloneDX SBOM".into(),
+            )
         }
     })?;
-    let Value::Object(obj) = &value else {
-        return Err(ApiError::Invalid(
-            "the body must be a JSON object: a trusca result or a CycloneDX SBOM".into(),
-        ));
-    };
-    if obj.get("bomFormat").and_then(Value::as_str) == Some("CycloneDX") {
-        return cyclonedx(&value, max_components);
+    if probe.bom_format.as_ref().and_then(Value::as_str) == Some("CycloneDX") {
+        let value: Value = serde_json::from_slice(body)
+            .map_err(|e| ApiError::Invalid(format!("the body cannot be read: {e}")))?;
+        return cyclonedx(&value, max_components).and_then(refuse_nul);
     }
-    if obj.contains_key("schema_version") && obj.contains_key("packages") {
-        let count = obj
-            .get("packages")
-            .and_then(Value::as_array)
-            .map_or(0, Vec::len);
+    if let (Some(_), Some(Count(count))) = (probe.schema_version, probe.packages) {
         if count > max_components {
             return Err(ApiError::TooManyComponents {
                 found: count,
                 limit: max_components,
             });
         }
-        let scan: Scan = serde_json::from_value(value)
+        let scan: Scan = serde_json::from_slice(body)
             .map_err(|e| ApiError::Invalid(format!("not a valid trusca result: {e}")))?;
-        return Ok(from_scan(scan));
+        return refuse_nul(from_scan(scan));
     }
     Err(ApiError::Invalid(
         "the body is neither a trusca result (`schema_version`, `packages`) nor a CycloneDX SBOM \
          (`bomFormat`: `CycloneDX`)"
             .into(),
     ))
+}
+
+/// Refuses an upload with a NUL character (U+0000) in any text it would store: PostgreSQL
+/// text cannot hold one, and both backends answer the same.
+fn refuse_nul(ingest: Ingest) -> Result<Ingest, ApiError> {
+    let has_nul = |s: &str| s.contains('\0');
+    let opt = |s: &Option<String>| s.as_deref().is_some_and(has_nul);
+    let refuse = |what: String| {
+        Err(ApiError::Invalid(format!(
+            "{what} contains a NUL character (U+0000), which cannot be stored"
+        )))
+    };
+    if opt(&ingest.commit) || opt(&ingest.tool) || opt(&ingest.name) {
+        return refuse("the document's target or tool".into());
+    }
+    for (i, c) in ingest.components.iter().enumerate() {
+        let texts = [&c.purl, &c.package, &c.name, &c.scope];
+        let optional = [
+            &c.ecosystem,
+            &c.version,
+            &c.location,
+            &c.license,
+            &c.license_tier,
+        ];
+        if texts.iter().any(|s| has_nul(s)) || optional.iter().any(|s| opt(s)) {
+            return refuse(format!(
+                "component {} (`{}`)",
+                i + 1,
+                c.name.escape_default()
+            ));
+        }
+    }
+    for (i, f) in ingest.findings.iter().enumerate() {
+        let texts = [&f.advisory_id, &f.purl, &f.package, &f.version, &f.severity];
+        if texts.iter().any(|s| has_nul(s))
+            || f.aliases.iter().any(|s| has_nul(s))
+            || opt(&f.fixed_in)
+            || opt(&f.summary)
+        {
+            return refuse(format!(
+                "finding {} (`{}`)",
+                i + 1,
+                f.advisory_id.escape_default()
+            ));
+        }
+    }
+    Ok(ingest)
+}
+
+/// The top-level keys of an upload that tell a trusca result from a CycloneDX SBOM; the rest
+/// of the document is skipped over, not built.
+#[derive(serde::Deserialize)]
+struct Probe {
+    #[serde(rename = "bomFormat")]
+    bom_format: Option<Value>,
+    schema_version: Option<IgnoredAny>,
+    packages: Option<Count>,
+}
+
+/// The number of elements of a JSON array (0 for any other value), counted while skipping it.
+struct Count(usize);
+
+impl<'de> serde::Deserialize<'de> for Count {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Count, D::Error> {
+        struct Counter;
+        impl<'de> Visitor<'de> for Counter {
+            type Value = Count;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Count, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(Count(n))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Count, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Count(0))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+            fn visit_unit<E>(self) -> Result<Count, E> {
+                Ok(Count(0))
+            }
+        }
+        d.deserialize_any(Counter)
+    }
 }
 
 /// A trusca result: components and findings as the CLI computed them.

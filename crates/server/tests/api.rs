@@ -289,6 +289,116 @@ async fn audit_rows_cannot_be_changed() {
 }
 
 #[tokio::test]
+async fn bulk_rows_must_name_an_existing_scan() {
+    // PostgreSQL checks these references per statement (migration 0004), SQLite by foreign key:
+    // either way a row cannot name a missing scan, and a scan with rows cannot go.
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let doc = trusca_result(
+            "web",
+            &[("lodash", "4.17.20")],
+            &[("GHSA-aaaa", &["CVE-2021-0001"], "lodash", "4.17.20", "high")],
+        );
+        let a = upload(&env.app, &p.dev_a, "web", &doc).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        let scan = a.json["scan"]["id"].as_i64().expect("scan id");
+        let pool = &env.state.db.pool;
+        let refused = [
+            "INSERT INTO components (scan_id, ord, purl, package, name, scope) \
+             VALUES (987654, 987654, 'pkg:npm/x@1', 'pkg:npm/x', 'x', 'runtime')"
+                .to_owned(),
+            "INSERT INTO findings (scan_id, advisory_id, aliases, purl, package, version, severity) \
+             VALUES (987654, 'GHSA-x', '', 'pkg:npm/x@1', 'pkg:npm/x', '1', 'high')"
+                .to_owned(),
+            "INSERT INTO finding_ids (scan_id, advisory_id, purl, alias) \
+             VALUES (987654, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x')"
+                .to_owned(),
+            format!("UPDATE components SET scan_id = 987654 WHERE scan_id = {scan}"),
+            format!("UPDATE scans SET id = 987654 WHERE id = {scan}"),
+            format!("DELETE FROM scans WHERE id = {scan}"),
+        ];
+        for sql in &refused {
+            let r = sqlx::query(sql).execute(pool).await;
+            let code = match &r {
+                Err(sqlx::Error::Database(e)) => e.code().map(|c| c.into_owned()),
+                _ => None,
+            };
+            // 23503: foreign_key_violation; 787: SQLITE_CONSTRAINT_FOREIGNKEY.
+            assert!(
+                matches!(code.as_deref(), Some("23503" | "787")),
+                "{}: {sql}: {r:?}",
+                env.name
+            );
+        }
+        assert_eq!(count(&env.state.db, "scans").await, 1, "{}", env.name);
+        for table in ["components", "findings"] {
+            assert_eq!(
+                count(&env.state.db, table).await,
+                1,
+                "{}: {table}",
+                env.name
+            );
+        }
+        assert_eq!(count(&env.state.db, "finding_ids").await, 2, "{}", env.name);
+        env.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn stored_text_reads_back_unchanged_and_nul_is_refused() {
+    let names = [
+        r#"a "quoted" name"#,
+        r"back\slash\",
+        "{braces},comma",
+        "NULL",
+        " spaced ",
+        "ünïcødé 🦀",
+        r#"\"{}\\"#,
+    ];
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let mut sbom = cyclonedx(names.len());
+        for (i, n) in names.iter().enumerate() {
+            sbom["components"][i]["name"] = json!(n);
+            sbom["components"][i]["licenses"] = json!([{ "license": { "name": n } }]);
+        }
+        let a = upload(&env.app, &p.dev_a, "web", &sbom).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        let scan = a.json["scan"]["id"].as_i64().expect("scan id");
+        let path = format!("/v1/projects/web/scans/{scan}/components?limit=100");
+        let a = send(&env.app, "GET", &path, Some(&p.dev_a), None, &[]).await;
+        assert_eq!(a.status, 200);
+        let mut got: Vec<(String, String)> = a.json["components"]
+            .as_array()
+            .expect("components")
+            .iter()
+            .map(|c| {
+                let text = |k: &str| c[k].as_str().unwrap_or("<missing>").to_owned();
+                (text("name"), text("license"))
+            })
+            .collect();
+        got.sort();
+        let mut want: Vec<(String, String)> = names
+            .iter()
+            .map(|n| (n.to_string(), n.to_string()))
+            .collect();
+        want.sort();
+        assert_eq!(got, want, "{}", env.name);
+
+        sbom["components"][2]["name"] = json!("nul\u{0}byte");
+        let a = upload(&env.app, &p.dev_a, "web", &sbom).await;
+        assert_eq!(a.status, 422, "{}: {:?}", env.name, a.json);
+        let detail = a.json["detail"].as_str().unwrap_or_default();
+        assert!(
+            detail.contains("component 3") && detail.contains("NUL"),
+            "{detail}"
+        );
+        assert_eq!(count(&env.state.db, "scans").await, 1, "{}", env.name);
+        env.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn hostile_uploads_are_problems_and_store_nothing() {
     let config = Config {
         max_components: 150_000,

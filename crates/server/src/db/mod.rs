@@ -6,6 +6,7 @@ pub mod backup;
 pub mod events;
 pub mod identity;
 pub mod lifecycle;
+mod pg_array;
 pub mod portfolio;
 pub mod rematch;
 pub mod scans;
@@ -187,6 +188,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "finding ids by scan",
         include_str!("../../migrations/sqlite/0003_finding_ids_by_scan.sql"),
     ),
+    (
+        4,
+        "bulk tables",
+        include_str!("../../migrations/sqlite/0004_bulk_tables.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -203,6 +209,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         3,
         "finding ids by scan",
         include_str!("../../migrations/postgres/0003_finding_ids_by_scan.sql"),
+    ),
+    (
+        4,
+        "bulk tables",
+        include_str!("../../migrations/postgres/0004_bulk_tables.sql"),
     ),
 ];
 

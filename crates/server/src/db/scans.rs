@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Row};
 use super::events;
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
+use super::pg_array::ArrayLiteral;
 use super::{is_unique_violation, now, Backend, Db};
 use crate::error::ApiError;
 use crate::ingest::{Component, FindingRow, Ingest, Summary};
@@ -232,71 +233,70 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     Ok(body)
 }
 
-/// Rows of components per statement when they travel as one JSON parameter.
-const JSON_BATCH: usize = 5_000;
-
-/// Inserts components. PostgreSQL gets one JSON array per statement, unpacked by
-/// `json_to_recordset` (two parameters instead of eleven per row). SQLite gets multi-row
-/// inserts with anonymous parameters, which measured faster there than `json_each`.
+/// Inserts components. PostgreSQL gets one array literal per column ([`ArrayLiteral`]) unpacked
+/// by `unnest`: one statement whatever the number of rows, parsed faster than JSON. SQLite gets
+/// multi-row inserts with anonymous parameters, which measured faster there than `json_each`.
 async fn insert_components(
     conn: &mut AnyConnection,
     backend: Backend,
     scan_id: i64,
     components: &[Component],
 ) -> Result<(), sqlx::Error> {
-    if backend == Backend::Sqlite {
-        for chunk in components.chunks(BATCH) {
-            let sql = multi_insert(
-                backend,
-                "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, \
-                 scope, direct, location, license, license_tier) VALUES ",
-                11,
-                chunk.len(),
-            );
-            let mut q = sqlx::query(&sql);
-            for c in chunk {
-                q = q
-                    .bind(scan_id)
-                    .bind(c.purl.as_str())
-                    .bind(c.package.as_str())
-                    .bind(c.ecosystem.as_deref())
-                    .bind(c.name.as_str())
-                    .bind(c.version.as_deref())
-                    .bind(c.scope.as_str())
-                    .bind(c.direct.map(i64::from))
-                    .bind(c.location.as_deref())
-                    .bind(c.license.as_deref())
-                    .bind(c.license_tier.as_deref());
-            }
-            q.execute(&mut *conn).await?;
+    if backend == Backend::Postgres {
+        let n = components.len();
+        let mut cols: Vec<ArrayLiteral> = (0..10)
+            .map(|_| ArrayLiteral::with_capacity(n, 24))
+            .collect();
+        for c in components {
+            cols[0].text(Some(&c.purl));
+            cols[1].text(Some(&c.package));
+            cols[2].text(c.ecosystem.as_deref());
+            cols[3].text(Some(&c.name));
+            cols[4].text(c.version.as_deref());
+            cols[5].text(Some(&c.scope));
+            cols[6].int(c.direct.map(i64::from));
+            cols[7].text(c.location.as_deref());
+            cols[8].text(c.license.as_deref());
+            cols[9].text(c.license_tier.as_deref());
         }
+        let mut q = sqlx::query(
+            "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, scope, \
+             direct, location, license, license_tier, ord) \
+             SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], \
+             $6::text[], $7::text[], $8::bigint[], $9::text[], $10::text[], $11::text[]) \
+             WITH ORDINALITY",
+        )
+        .bind(scan_id);
+        for col in cols {
+            q = q.bind(col.finish());
+        }
+        q.execute(&mut *conn).await?;
         return Ok(());
     }
-    for chunk in components.chunks(JSON_BATCH) {
-        let rows: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|c| {
-                json!({
-                    "purl": c.purl, "package": c.package, "ecosystem": c.ecosystem,
-                    "name": c.name, "version": c.version, "scope": c.scope,
-                    "direct": c.direct.map(i64::from), "location": c.location,
-                    "license": c.license, "license_tier": c.license_tier,
-                })
-            })
-            .collect();
-        sqlx::query(
-            "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, scope, \
-             direct, location, license, license_tier) \
-             SELECT $1, x.purl, x.package, x.ecosystem, x.name, x.version, x.scope, x.direct, \
-             x.location, x.license, x.license_tier \
-             FROM json_to_recordset($2::json) AS x(purl text, package text, ecosystem text, \
-             name text, version text, scope text, direct bigint, location text, license text, \
-             license_tier text)",
-        )
-        .bind(scan_id)
-        .bind(Value::Array(rows).to_string())
-        .execute(&mut *conn)
-        .await?;
+    for chunk in components.chunks(BATCH) {
+        let sql = multi_insert(
+            backend,
+            "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, \
+             scope, direct, location, license, license_tier) VALUES ",
+            11,
+            chunk.len(),
+        );
+        let mut q = sqlx::query(&sql);
+        for c in chunk {
+            q = q
+                .bind(scan_id)
+                .bind(c.purl.as_str())
+                .bind(c.package.as_str())
+                .bind(c.ecosystem.as_deref())
+                .bind(c.name.as_str())
+                .bind(c.version.as_deref())
+                .bind(c.scope.as_str())
+                .bind(c.direct.map(i64::from))
+                .bind(c.location.as_deref())
+                .bind(c.license.as_deref())
+                .bind(c.license_tier.as_deref());
+        }
+        q.execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -481,7 +481,7 @@ pub async fn components(
         .try_get("n")?;
     let rows = sqlx::query(
         "SELECT purl, ecosystem, name, version, scope, direct, location, license, license_tier \
-         FROM components WHERE scan_id = $1 ORDER BY package, purl, id LIMIT $2 OFFSET $3",
+         FROM components WHERE scan_id = $1 ORDER BY package, purl, ord LIMIT $2 OFFSET $3",
     )
     .bind(scan_id)
     .bind(limit)
