@@ -122,6 +122,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_see
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-dir -d 'Take automatic backups into this directory while serving' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-hours -d 'Hours between automatic backups' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l backup-retention-days -d 'Remove automatic backups older than this many days (manual ones are kept)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -l idempotency-hours -d 'Hours an upload\'s `Idempotency-Key` is remembered; a key reused later is a new upload' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db help" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'

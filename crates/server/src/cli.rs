@@ -64,6 +64,11 @@ pub struct ServerArgs {
     /// Remove automatic backups older than this many days (manual ones are kept)
     #[arg(long, default_value_t = 14, value_name = "N")]
     pub backup_retention_days: u32,
+
+    /// Hours an upload's `Idempotency-Key` is remembered; a key reused later is a new upload
+    #[arg(long, env = "TRUSCA_IDEMPOTENCY_HOURS", default_value_t = 24, value_name = "H",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub idempotency_hours: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -195,6 +200,9 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                         every: Duration::from_secs(args.backup_hours.saturating_mul(3600)),
                         retention_days: args.backup_retention_days,
                     }),
+                    idempotency_retention: Duration::from_secs(
+                        args.idempotency_hours.saturating_mul(3600),
+                    ),
                     ..Config::default()
                 };
                 crate::serve(config).await.map(|()| None)

@@ -35,6 +35,8 @@ pub struct Config {
     pub db_mirror: Option<String>,
     /// Automatic backups taken by the running server, if any.
     pub backup: Option<BackupSchedule>,
+    /// How long an `Idempotency-Key` is remembered (its record is swept after that).
+    pub idempotency_retention: Duration,
 }
 
 /// Where and how often the running server backs itself up (`--backup-dir`).
@@ -63,6 +65,7 @@ impl Default for Config {
             db_refresh_hours: 24,
             db_mirror: None,
             backup: None,
+            idempotency_retention: Duration::from_secs(24 * 3600),
         }
     }
 }

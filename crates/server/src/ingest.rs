@@ -3,7 +3,7 @@
 //! skipped, nested components are flattened), and adding the server's own matches of its
 //! components against the vulnerability database.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
 use packageurl::PackageUrl;
@@ -152,6 +152,16 @@ impl Ingest {
             .filter(|c| c.license_tier.as_deref() == Some("forbidden"))
             .count() as i64;
         s
+    }
+
+    /// Components by license tier (`unknown` where none is given).
+    pub fn license_tiers(&self) -> BTreeMap<String, i64> {
+        let mut tiers = BTreeMap::new();
+        for c in &self.components {
+            let tier = c.license_tier.as_deref().unwrap_or("unknown");
+            *tiers.entry(tier.to_owned()).or_insert(0) += 1;
+        }
+        tiers
     }
 }
 

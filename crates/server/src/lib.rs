@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod error;
+pub mod housekeeping;
 pub mod ingest;
 pub mod metrics;
 pub mod routes;
@@ -70,6 +71,10 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     let state = AppState::new(db, config);
     tokio::spawn(webhooks::run(state.db.clone(), state.metrics.clone()));
     tokio::spawn(sla_check::run(state.db.clone()));
+    tokio::spawn(housekeeping::run(
+        state.db.clone(),
+        state.config.idempotency_retention,
+    ));
     if state.config.db_refresh_hours > 0 {
         let every =
             std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));

@@ -265,6 +265,65 @@ async fn idempotency_replays_and_conflicts() {
 }
 
 #[tokio::test]
+async fn idempotency_records_and_expired_sessions_are_swept() {
+    use std::time::{Duration, SystemTime};
+    use trusca_server::db::{identity::SignedIn, retention, sessions};
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let db = &env.state.db;
+        let post = |doc: Value| {
+            let (app, token) = (env.app.clone(), p.dev_a.clone());
+            async move {
+                let key = [("idempotency-key", "k-1")];
+                send(
+                    &app,
+                    "POST",
+                    "/v1/projects/web/scans",
+                    Some(&token),
+                    json_body(&doc),
+                    &key,
+                )
+                .await
+            }
+        };
+        assert_eq!(
+            post(trusca_result("web", &[("a", "1.0.0")], &[]))
+                .await
+                .status,
+            201
+        );
+        let other = trusca_result("web", &[("b", "2.0.0")], &[]);
+        assert_eq!(post(other.clone()).await.status, 409, "{}", env.name);
+        let (user_id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = 'dev-a'")
+            .fetch_one(&db.pool)
+            .await
+            .expect("user");
+        let user = SignedIn {
+            user_id,
+            username: "dev-a".into(),
+            super_admin: false,
+        };
+        sessions::create(db, &user, None).await.expect("session");
+
+        let day = Duration::from_secs(24 * 3600);
+        let now = SystemTime::now();
+        let kept = retention::sweep(db, now, day).await.expect("sweep");
+        assert_eq!(kept, retention::Swept::default(), "{}", env.name);
+        // A day and a minute later the key is forgotten, and the session (idle for over 12 h)
+        // has expired.
+        let later = retention::sweep(db, now + day + Duration::from_secs(60), day)
+            .await
+            .expect("sweep");
+        assert_eq!((later.idempotency, later.sessions), (1, 1), "{}", env.name);
+        let reused = post(other).await;
+        assert_eq!(reused.status, 201, "{}: {:?}", env.name, reused.json);
+        assert_eq!(count(db, "scans").await, 2);
+        assert_eq!(count(db, "sessions").await, 0);
+        env.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn audit_rows_cannot_be_changed() {
     for env in backends(Config::default()).await {
         let _ = people(&env.state.db).await;

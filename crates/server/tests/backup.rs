@@ -341,29 +341,6 @@ async fn backup_then_restore_round_trips_every_table() {
     }
 }
 
-/// The first migration only, as an older trusca left it.
-async fn migrate_to_v1(db: &Db) {
-    let flavour = match db.backend {
-        Backend::Sqlite => "sqlite",
-        Backend::Postgres => "postgres",
-    };
-    let dir = tempfile::tempdir().expect("dir");
-    std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("migrations")
-            .join(flavour)
-            .join("0001_init.sql"),
-        dir.path().join("0001_init.sql"),
-    )
-    .expect("copy");
-    sqlx::migrate::Migrator::new(dir.path())
-        .await
-        .expect("migrator")
-        .run(&db.pool)
-        .await
-        .expect("migrate to 1");
-}
-
 #[tokio::test]
 async fn an_older_schema_is_restored_then_migrated() {
     assert!(latest_schema_version() > 1);
@@ -395,7 +372,7 @@ async fn an_older_schema_is_restored_then_migrated() {
             }
         };
         let old = Db::connect(&old_url, 1).await.expect("old");
-        migrate_to_v1(&old).await;
+        migrate_to(&old, 1).await;
         exec(
             &old,
             "INSERT INTO users (username, role, created_at) \

@@ -9,6 +9,7 @@ pub mod lifecycle;
 mod pg_array;
 pub mod portfolio;
 pub mod rematch;
+pub mod retention;
 pub mod scans;
 pub mod sessions;
 pub mod sla;
@@ -190,8 +191,8 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
     ),
     (
         4,
-        "bulk tables",
-        include_str!("../../migrations/sqlite/0004_bulk_tables.sql"),
+        "uploads",
+        include_str!("../../migrations/sqlite/0004_uploads.sql"),
     ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
@@ -212,8 +213,8 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
     ),
     (
         4,
-        "bulk tables",
-        include_str!("../../migrations/postgres/0004_bulk_tables.sql"),
+        "uploads",
+        include_str!("../../migrations/postgres/0004_uploads.sql"),
     ),
 ];
 

@@ -131,9 +131,10 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     let scan_id: i64 = sqlx::query(
         "INSERT INTO scans (project_id, created_at, source_kind, commit_id, tool, document, \
          document_encoding, document_type, component_count, finding_count, critical_count, \
-         high_count, medium_count, low_count, unknown_count, forbidden_license_count, uploaded_by) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'gzip', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) \
-         RETURNING id",
+         high_count, medium_count, low_count, unknown_count, forbidden_license_count, uploaded_by, \
+         license_tiers) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'gzip', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+         $17) RETURNING id",
     )
     .bind(project_id)
     .bind(&created_at)
@@ -151,6 +152,7 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     .bind(summary.unknown)
     .bind(summary.forbidden_licenses)
     .bind(s.user_id)
+    .bind(json!(s.ingest.license_tiers()).to_string())
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;

@@ -38,26 +38,26 @@ pub async fn open_findings(
         .collect()
 }
 
-/// Components of each project's latest scan by license tier (`unknown` when none was given).
+/// Components of each project's latest scan by license tier (`unknown` when none was given),
+/// as stored with the scan.
 pub async fn license_tiers(
     db: &Db,
     scope: &TeamScope,
 ) -> Result<HashMap<ProjectKey, BTreeMap<String, i64>>, sqlx::Error> {
     let sql = format!(
-        "SELECT t.name AS team, p.name AS project, COALESCE(c.license_tier, 'unknown') AS tier, \
-         COUNT(*) AS n \
+        "SELECT t.name AS team, p.name AS project, s.license_tiers \
          FROM projects p JOIN teams t ON t.id = p.team_id \
-         JOIN components c ON c.scan_id = p.latest_scan_id \
-         WHERE {} GROUP BY t.name, p.name, COALESCE(c.license_tier, 'unknown')",
+         JOIN scans s ON s.id = p.latest_scan_id WHERE {}",
         scope.condition("p.team_id")
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
-    let mut out: HashMap<ProjectKey, BTreeMap<String, i64>> = HashMap::new();
+    let mut out = HashMap::with_capacity(rows.len());
     for r in rows {
         let key = (r.try_get("team")?, r.try_get("project")?);
-        out.entry(key)
-            .or_default()
-            .insert(r.try_get("tier")?, r.try_get("n")?);
+        let text: Option<String> = r.try_get("license_tiers")?;
+        let tiers = serde_json::from_str(text.as_deref().unwrap_or("{}"))
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        out.insert(key, tiers);
     }
     Ok(out)
 }

@@ -5,6 +5,8 @@
 
 pub mod receiver;
 
+use std::path::Path;
+
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
@@ -12,7 +14,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 use trusca_server::config::Config;
-use trusca_server::db::{identity, Db};
+use trusca_server::db::{identity, Backend, Db};
 use trusca_server::state::AppState;
 
 /// One backend under test.
@@ -40,10 +42,14 @@ impl Env {
 
 /// Every backend to run against, each freshly migrated.
 pub async fn backends(config: Config) -> Vec<Env> {
+    backends_with(config, None).await
+}
+
+async fn backends_with(config: Config, version: Option<i64>) -> Vec<Env> {
     let mut out = Vec::new();
     let dir = tempfile::tempdir().expect("temp dir");
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    out.push(make("sqlite", &url, None, config.clone(), dir).await);
+    out.push(make("sqlite", &url, None, config.clone(), dir, version).await);
     if let Ok(base) = std::env::var("TRUSCA_TEST_DATABASE_URL") {
         let schema = format!("trusca_test_{}", uuid::Uuid::new_v4().simple());
         let admin = Db::connect(&base, 1).await.expect("postgres");
@@ -55,11 +61,52 @@ pub async fn backends(config: Config) -> Vec<Env> {
         let sep = if base.contains('?') { '&' } else { '?' };
         let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
         let dir = tempfile::tempdir().expect("temp dir");
-        out.push(make("postgres", &url, Some((base, schema)), config, dir).await);
+        out.push(make("postgres", &url, Some((base, schema)), config, dir, version).await);
     } else {
         eprintln!("skipped: PostgreSQL (set TRUSCA_TEST_DATABASE_URL to run against it)");
     }
     out
+}
+
+/// Like [`backends`], with the schema only as far as migration `version`, as an older trusca
+/// left it: for testing the migrations after it (the app itself needs the latest schema).
+pub async fn backends_at_version(version: i64) -> Vec<Env> {
+    backends_with(Config::default(), Some(version)).await
+}
+
+/// Applies the migrations of the backend's flavour up to `version` (from the files, as an
+/// older trusca shipped them).
+pub async fn migrate_to(db: &Db, version: i64) {
+    let flavour = match db.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(flavour);
+    let dir = tempfile::tempdir().expect("dir");
+    for entry in std::fs::read_dir(&src).expect("migrations") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let number: i64 = name
+            .split('_')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(i64::MAX);
+        if number <= version {
+            std::fs::copy(&path, dir.path().join(&name)).expect("copy");
+        }
+    }
+    sqlx::migrate::Migrator::new(dir.path())
+        .await
+        .expect("migrator")
+        .run(&db.pool)
+        .await
+        .unwrap_or_else(|e| panic!("migrate to {version}: {e}"));
 }
 
 async fn make(
@@ -68,9 +115,13 @@ async fn make(
     pg: Option<(String, String)>,
     config: Config,
     dir: tempfile::TempDir,
+    version: Option<i64>,
 ) -> Env {
     let db = Db::connect(url, 5).await.expect("connect");
-    db.migrate().await.expect("migrate");
+    match version {
+        None => db.migrate().await.expect("migrate"),
+        Some(v) => migrate_to(&db, v).await,
+    }
     let state = AppState::new(
         db,
         Config {

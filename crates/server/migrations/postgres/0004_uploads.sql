@@ -1,5 +1,6 @@
--- The bulk tables (components, findings, finding_ids), made cheaper to fill: an upload of 1,000
--- components spent most of the database's time on per-row work that follows.
+-- Cheaper uploads: the bulk tables (components, findings, finding_ids) made cheaper to fill (an
+-- upload of 1,000 components spent most of the database's time on the per-row work below), and
+-- what the sweeps and the projects page read.
 
 -- A component is always reached through its scan: its own id serves only to order the rows of
 -- a scan. The identity key cost an index insertion and a sequence step per row (a fifth of the
@@ -73,3 +74,17 @@ CREATE TRIGGER scans_unreferenced_delete AFTER DELETE ON scans
 CREATE TRIGGER scans_unreferenced_update AFTER UPDATE ON scans
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT
     EXECUTE FUNCTION trusca_check_scan_unreferenced();
+
+-- Idempotency records are swept by age (`db::retention`).
+CREATE INDEX idempotency_created ON idempotency (created_at);
+
+-- Components of a scan by license tier (JSON object, tier → count; `unknown` for none), written
+-- with the scan, so the projects page need not count every component of every latest scan.
+-- Filled here for the latest scans, the only ones the page reads.
+ALTER TABLE scans ADD COLUMN license_tiers TEXT;
+UPDATE scans s SET license_tiers = COALESCE((
+    SELECT json_object_agg(x.tier, x.n)::text FROM (
+        SELECT COALESCE(c.license_tier, 'unknown') AS tier, COUNT(*) AS n
+        FROM components c WHERE c.scan_id = s.id GROUP BY 1
+    ) AS x), '{}')
+WHERE s.id IN (SELECT latest_scan_id FROM projects);
