@@ -961,7 +961,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server)
-            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --backup-dir --backup-hours --backup-retention-days --idempotency-hours --help migrate admin backup restore db help"
+            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --backup-dir --backup-hours --backup-retention-days --idempotency-hours --webhooks-allow-private --help migrate admin backup restore db help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

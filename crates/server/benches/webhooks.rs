@@ -90,7 +90,8 @@ async fn main() {
         }
         tx.commit().await.expect("commit");
     }
-    let client = trusca_server::webhooks::client().expect("client");
+    let client =
+        trusca_server::webhooks::client(trusca_server::egress::Targets::Any).expect("client");
     let start = Instant::now();
     let round = trusca_server::webhooks::deliver_due(&db, &client, SystemTime::now())
         .await

@@ -69,6 +69,11 @@ pub struct ServerArgs {
     #[arg(long, env = "TRUSCA_IDEMPOTENCY_HOURS", default_value_t = 24, value_name = "H",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub idempotency_hours: u64,
+
+    /// Let webhooks target loopback, private and link-local addresses (refused by default, so a
+    /// webhook cannot probe the server's own network)
+    #[arg(long, env = "TRUSCA_WEBHOOKS_ALLOW_PRIVATE")]
+    pub webhooks_allow_private: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,6 +208,11 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     idempotency_retention: Duration::from_secs(
                         args.idempotency_hours.saturating_mul(3600),
                     ),
+                    webhook_targets: if args.webhooks_allow_private {
+                        crate::egress::Targets::Any
+                    } else {
+                        crate::egress::Targets::Public
+                    },
                     ..Config::default()
                 };
                 crate::serve(config).await.map(|()| None)

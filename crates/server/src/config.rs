@@ -37,6 +37,8 @@ pub struct Config {
     pub backup: Option<BackupSchedule>,
     /// How long an `Idempotency-Key` is remembered (its record is swept after that).
     pub idempotency_retention: Duration,
+    /// Where webhooks may be delivered (public addresses only by default).
+    pub webhook_targets: crate::egress::Targets,
 }
 
 /// Where and how often the running server backs itself up (`--backup-dir`).
@@ -66,6 +68,7 @@ impl Default for Config {
             db_mirror: None,
             backup: None,
             idempotency_retention: Duration::from_secs(24 * 3600),
+            webhook_targets: crate::egress::Targets::Public,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod egress;
 pub mod error;
 pub mod housekeeping;
 pub mod ingest;
@@ -69,7 +70,11 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         tokio::spawn(backup::schedule::run(config.database_url.clone(), schedule));
     }
     let state = AppState::new(db, config);
-    tokio::spawn(webhooks::run(state.db.clone(), state.metrics.clone()));
+    tokio::spawn(webhooks::run(
+        state.db.clone(),
+        state.metrics.clone(),
+        state.config.webhook_targets,
+    ));
     tokio::spawn(sla_check::run(state.db.clone()));
     tokio::spawn(housekeeping::run(
         state.db.clone(),

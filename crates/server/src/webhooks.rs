@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 
 use crate::db::webhooks::{self, Attempt, Due, Outcome};
 use crate::db::Db;
+use crate::egress::{self, Targets};
 use crate::metrics::Metrics;
 
 pub use crate::db::webhooks::MAX_ATTEMPTS;
@@ -46,14 +47,25 @@ pub fn wake() {
 #[error("cannot build the webhook client: {0}")]
 pub struct ClientError(String);
 
-/// The HTTP client deliveries are sent with: 10 s timeout, no redirects, our user agent.
-pub fn client() -> Result<reqwest::Client, ClientError> {
-    reqwest::Client::builder()
+/// The HTTP client deliveries are sent with, and where it may send them.
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    targets: Targets,
+}
+
+/// The delivery client: 10 s timeout, no redirects, our user agent; with [`Targets::Public`]
+/// host names resolve to public addresses only ([`egress::PublicOnly`]).
+pub fn client(targets: Targets) -> Result<Client, ClientError> {
+    let mut builder = reqwest::Client::builder()
         .timeout(TIMEOUT)
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("trusca-server/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| ClientError(e.to_string()))
+        .user_agent(concat!("trusca-server/", env!("CARGO_PKG_VERSION")));
+    if targets == Targets::Public {
+        builder = builder.dns_resolver(Arc::new(egress::PublicOnly));
+    }
+    let http = builder.build().map_err(|e| ClientError(e.to_string()))?;
+    Ok(Client { http, targets })
 }
 
 /// `sha256=<hex HMAC-SHA256(secret, body)>`, the value of `X-Trusca-Signature-256`.
@@ -120,11 +132,7 @@ impl Round {
 
 /// Sends every delivery due at `now` once (in batches, concurrently within a batch) and records
 /// the outcomes. Retries are scheduled from `now`, so tests can step time forward.
-pub async fn deliver_due(
-    db: &Db,
-    client: &reqwest::Client,
-    now: SystemTime,
-) -> Result<Round, sqlx::Error> {
+pub async fn deliver_due(db: &Db, client: &Client, now: SystemTime) -> Result<Round, sqlx::Error> {
     let at = humantime::format_rfc3339_millis(now).to_string();
     let lease = humantime::format_rfc3339_millis(now + LEASE).to_string();
     let mut round = Round::default();
@@ -166,9 +174,27 @@ pub async fn deliver_due(
 }
 
 /// POSTs one delivery. Errors never carry the URL, which may hold a token.
-async fn send(client: &reqwest::Client, d: &Due, now: SystemTime) -> Attempt {
+async fn send(client: &Client, d: &Due, now: SystemTime) -> Attempt {
+    let retry_at =
+        || humantime::format_rfc3339_millis(now + backoff(d.attempts + 1, jitter())).to_string();
+    if client.targets == Targets::Public {
+        let internal = reqwest::Url::parse(&d.url)
+            .ok()
+            .and_then(|u| egress::internal_literal(&u));
+        if let Some(host) = internal {
+            return Attempt::Failed {
+                status: None,
+                error: format!(
+                    "`{host}` is an internal address (internal targets are refused; see \
+                     --webhooks-allow-private)"
+                ),
+                retry_at: retry_at(),
+            };
+        }
+    }
     let body = d.payload.clone().into_bytes();
     let result = client
+        .http
         .post(&d.url)
         .header(reqwest::header::CONTENT_TYPE, "application/json")
         .header("x-trusca-event", &d.event)
@@ -177,8 +203,6 @@ async fn send(client: &reqwest::Client, d: &Due, now: SystemTime) -> Attempt {
         .body(body)
         .send()
         .await;
-    let retry_at =
-        || humantime::format_rfc3339_millis(now + backoff(d.attempts + 1, jitter())).to_string();
     match result {
         Ok(res) if res.status().is_success() => Attempt::Delivered {
             status: res.status().as_u16(),
@@ -190,16 +214,32 @@ async fn send(client: &reqwest::Client, d: &Due, now: SystemTime) -> Attempt {
         },
         Err(e) => Attempt::Failed {
             status: None,
-            error: e.without_url().to_string(),
+            error: with_causes(&e.without_url()),
             retry_at: retry_at(),
         },
     }
 }
 
+/// An error and its causes (`error sending request: … : \`host\` resolves to no public
+/// address …`), so a delivery's recorded error says why.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let part = c.to_string();
+        if !text.contains(&part) {
+            text.push_str(": ");
+            text.push_str(&part);
+        }
+        cause = c.source();
+    }
+    text
+}
+
 /// Delivers due webhooks until the process ends: every few seconds, or sooner when [`wake`]
 /// is called. Outcomes are counted in `metrics`.
-pub async fn run(db: Db, metrics: Arc<Metrics>) {
-    let client = match client() {
+pub async fn run(db: Db, metrics: Arc<Metrics>, targets: Targets) {
+    let client = match client(targets) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhook deliveries are off");

@@ -12,6 +12,7 @@ use support::*;
 use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
 use trusca_server::config::Config;
 use trusca_server::db::Db;
+use trusca_server::egress::Targets;
 use trusca_server::vulndb::{self, Source};
 
 fn osv(rel: &str) -> PathBuf {
@@ -464,6 +465,7 @@ async fn db_update_announces_a_new_advisory_to_a_webhook_once() {
     let vuln_db = dir.path().join("vulns.db");
     let config = Config {
         vuln_db: vuln_db.clone(),
+        webhook_targets: Targets::Any, // the receiver listens on 127.0.0.1
         ..Config::default()
     };
     build_db(&vuln_db, &[ANSI_HTML]);
@@ -504,7 +506,7 @@ async fn db_update_announces_a_new_advisory_to_a_webhook_once() {
         assert_eq!(s.rematch.new_findings, 1, "{}", env.name);
 
         // The receiver answers the first attempt 500, the retry 200: one event counted.
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         let t0 = std::time::SystemTime::now();
         assert_eq!(
             deliver_due(db, &client, t0).await.expect("deliver").retried,

@@ -11,6 +11,7 @@ use support::receiver::receiver;
 use support::*;
 use trusca_server::config::Config;
 use trusca_server::db::{events, identity, Db};
+use trusca_server::egress::Targets;
 use trusca_server::webhooks::{self, deliver_due, Round, MAX_ATTEMPTS};
 
 /// Creates a webhook through the API as the team admin of alpha.
@@ -62,9 +63,76 @@ async fn deliveries(env: &Env, admin: &str, hook: i64) -> Value {
 
 const SECRET: &str = "correct-horse-battery-staple";
 
+/// The receivers of these tests listen on 127.0.0.1, an internal address.
+fn local() -> Config {
+    Config {
+        webhook_targets: Targets::Any,
+        ..Config::default()
+    }
+}
+
+#[tokio::test]
+async fn internal_targets_are_refused_unless_allowed() {
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let (url, inbox) = receiver(SECRET, 0).await;
+        let body = json!({ "url": url, "events": ["finding.new"] });
+        let a = send(
+            &env.app,
+            "POST",
+            "/v1/teams/alpha/webhooks",
+            Some(&p.admin_a),
+            json_body(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 422, "{}: {:?}", env.name, a.json);
+        let detail = a.json["detail"].as_str().unwrap_or_default();
+        assert!(detail.contains("internal address"), "{detail}");
+        assert_eq!(count(&env.state.db, "webhooks").await, 0);
+
+        // One stored while internal targets were allowed is not delivered once they are not.
+        let db = &env.state.db;
+        let team = alpha(db).await;
+        let allowed = trusca_server::app(trusca_server::state::AppState::new(db.clone(), local()));
+        let a = send(
+            &allowed,
+            "POST",
+            "/v1/teams/alpha/webhooks",
+            Some(&p.admin_a),
+            json_body(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        assert_eq!(
+            enqueue(db, team, events::FINDING_NEW, "finding.new:x").await,
+            1
+        );
+        let client = webhooks::client(Targets::Public).expect("client");
+        let round = deliver_due(db, &client, SystemTime::now())
+            .await
+            .expect("deliver");
+        assert_eq!(round.retried, 1, "{}", env.name);
+        let (error,): (Option<String>,) =
+            sqlx::query_as("SELECT last_error FROM webhook_deliveries")
+                .fetch_one(&db.pool)
+                .await
+                .expect("delivery");
+        let error = error.unwrap_or_default();
+        assert!(error.contains("internal address"), "{}: {error}", env.name);
+        assert!(
+            inbox.lock().map(|i| i.seen.is_empty()).unwrap_or(false),
+            "{}",
+            env.name
+        );
+        env.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn a_failed_delivery_is_retried_and_counted_once() {
-    for env in backends(Config::default()).await {
+    for env in backends(local()).await {
         let p = people(&env.state.db).await;
         let db = &env.state.db;
         let (url, inbox) = receiver(SECRET, 1).await;
@@ -81,7 +149,7 @@ async fn a_failed_delivery_is_retried_and_counted_once() {
             0
         );
 
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         let t0 = SystemTime::now();
         let round = deliver_due(db, &client, t0).await.expect("deliver");
         assert_eq!(
@@ -167,7 +235,7 @@ async fn a_failed_delivery_is_retried_and_counted_once() {
 
 #[tokio::test]
 async fn a_wrong_secret_fails_the_receivers_check() {
-    for env in backends(Config::default()).await {
+    for env in backends(local()).await {
         let p = people(&env.state.db).await;
         let db = &env.state.db;
         let (url, inbox) = receiver("not-the-secret-of-this-hook", 0).await;
@@ -203,7 +271,7 @@ async fn a_wrong_secret_fails_the_receivers_check() {
             "scan.completed:1",
         )
         .await;
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         let t0 = SystemTime::now();
         let round = deliver_due(db, &client, t0).await.expect("deliver");
         assert_eq!(round.retried, 1);
@@ -235,13 +303,13 @@ async fn a_wrong_secret_fails_the_receivers_check() {
 
 #[tokio::test]
 async fn a_delivery_fails_for_good_after_the_last_attempt() {
-    for env in backends(Config::default()).await {
+    for env in backends(local()).await {
         let p = people(&env.state.db).await;
         let db = &env.state.db;
         let (url, inbox) = receiver(SECRET, usize::MAX).await;
         let hook = create_hook(&env, &p.admin_a, &url, Some(SECRET)).await;
         enqueue(db, alpha(db).await, events::FINDING_NEW, "finding.new:k").await;
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         let mut now = SystemTime::now();
         for attempt in 1..=MAX_ATTEMPTS {
             let round = deliver_due(db, &client, now).await.expect("deliver");
@@ -287,7 +355,7 @@ async fn a_delivery_fails_for_good_after_the_last_attempt() {
 
 #[tokio::test]
 async fn concurrent_workers_send_each_delivery_once() {
-    for env in backends(Config::default()).await {
+    for env in backends(local()).await {
         let p = people(&env.state.db).await;
         let db = &env.state.db;
         let (url, inbox) = receiver(SECRET, 0).await;
@@ -302,7 +370,7 @@ async fn concurrent_workers_send_each_delivery_once() {
             )
             .await;
         }
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         let now = SystemTime::now();
         // Two instances on one database (two pools, as two processes would have).
         let other = Db::connect(&env.state.config.database_url, 5)
@@ -332,7 +400,7 @@ async fn concurrent_workers_send_each_delivery_once() {
 
 #[tokio::test]
 async fn admin_api_validates_deletes_pings_and_audits() {
-    for env in backends(Config::default()).await {
+    for env in backends(local()).await {
         let p = people(&env.state.db).await;
         let db = &env.state.db;
         let app = &env.app;
@@ -402,7 +470,7 @@ async fn admin_api_validates_deletes_pings_and_audits() {
         )
         .await;
         assert_eq!(a.status, 202, "{:?}", a.json);
-        let client = webhooks::client().expect("client");
+        let client = webhooks::client(Targets::Any).expect("client");
         assert_eq!(
             deliver_due(db, &client, SystemTime::now())
                 .await

@@ -15,6 +15,7 @@ use crate::auth::Caller;
 use crate::db::events::EVENTS;
 use crate::db::webhooks::{self, NewWebhook};
 use crate::db::DbError;
+use crate::egress::{self, Targets};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::RequestId;
@@ -40,8 +41,9 @@ struct NewBody {
     secret: Option<String>,
 }
 
-/// An http(s) URL with a host.
-fn check_url(url: &str) -> Result<(), ApiError> {
+/// An http(s) URL with a host; with [`Targets::Public`], not a literal internal address or
+/// `localhost` (other names are checked when a delivery resolves them).
+fn check_url(url: &str, targets: Targets) -> Result<(), ApiError> {
     let bad = |why: &str| Err(ApiError::Invalid(format!("`url` {why}")));
     if url.len() > MAX_URL {
         return bad(&format!("is longer than {MAX_URL} bytes"));
@@ -54,6 +56,14 @@ fn check_url(url: &str) -> Result<(), ApiError> {
     }
     if parsed.host_str().is_none_or(str::is_empty) {
         return bad("has no host");
+    }
+    if targets == Targets::Public {
+        if let Some(host) = egress::internal_literal(&parsed) {
+            return bad(&format!(
+                "points at `{host}`, an internal address: the server refuses internal webhook \
+                 targets unless started with --webhooks-allow-private"
+            ));
+        }
     }
     Ok(())
 }
@@ -105,7 +115,7 @@ async fn create(
     JsonBody(body): JsonBody<NewBody>,
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
-    check_url(&body.url)?;
+    check_url(&body.url, state.config.webhook_targets)?;
     let events = check_events(&body.events)?;
     let generated = match &body.secret {
         Some(s) => {
@@ -221,17 +231,35 @@ mod tests {
 
     #[test]
     fn only_http_urls_with_a_host() {
-        assert!(check_url("https://hooks.example/x?t=1").is_ok());
-        assert!(check_url("http://127.0.0.1:9000/").is_ok());
-        for bad in [
-            "ftp://hooks.example/",
-            "hooks.example",
-            "file:///etc/passwd",
-            "https://",
-        ] {
-            assert!(check_url(bad).is_err(), "{bad}");
+        for targets in [Targets::Public, Targets::Any] {
+            assert!(check_url("https://hooks.example/x?t=1", targets).is_ok());
+            for bad in [
+                "ftp://hooks.example/",
+                "hooks.example",
+                "file:///etc/passwd",
+                "https://",
+            ] {
+                assert!(check_url(bad, targets).is_err(), "{bad}");
+            }
+            let long = format!("https://h.example/{}", "a".repeat(MAX_URL));
+            assert!(check_url(&long, targets).is_err());
         }
-        assert!(check_url(&format!("https://h.example/{}", "a".repeat(MAX_URL))).is_err());
+    }
+
+    #[test]
+    fn internal_targets_only_when_allowed() {
+        for url in [
+            "http://127.0.0.1:9000/",
+            "http://[fd00::1]/",
+            "http://localhost/",
+            "http://169.254.169.254/latest",
+        ] {
+            assert!(check_url(url, Targets::Any).is_ok(), "{url}");
+            let Err(ApiError::Invalid(why)) = check_url(url, Targets::Public) else {
+                panic!("{url} accepted")
+            };
+            assert!(why.contains("--webhooks-allow-private"), "{why}");
+        }
     }
 
     #[test]
