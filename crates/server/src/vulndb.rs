@@ -27,6 +27,8 @@ pub const DEFAULT_PATH: &str = "trusca-server-vulns.db";
 pub struct VulnDb {
     path: PathBuf,
     current: RwLock<Option<Opened>>,
+    /// Held by the refresh that is rebuilding the file: one at a time.
+    refreshing: tokio::sync::Mutex<()>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,7 +72,13 @@ impl VulnDb {
         VulnDb {
             path: path.to_owned(),
             current: RwLock::new(current),
+            refreshing: tokio::sync::Mutex::new(()),
         }
+    }
+
+    /// Whether a refresh is rebuilding the database now.
+    pub fn refreshing(&self) -> bool {
+        self.refreshing.try_lock().is_err()
     }
 
     /// The database file.
@@ -196,13 +204,15 @@ pub enum RefreshError {
 }
 
 /// Rebuilds the database from `source`, swaps it in, re-matches every project
-/// ([`rematch::run`]) and records the refresh in `vuln_db_refreshes` (its failure too).
+/// ([`rematch::run`]) and records the refresh in `vuln_db_refreshes` (its failure too). A
+/// refresh started while another runs waits for it.
 pub async fn refresh(
     db: &Db,
     vulns: &VulnDb,
     source: Source,
     actor: &str,
 ) -> Result<RefreshSummary, RefreshError> {
+    let _one_at_a_time = vulns.refreshing.lock().await;
     let start = Instant::now();
     let id = rematch::refresh_started(db, &source.describe()).await?;
     let result = rebuild_and_rematch(db, vulns, source, actor).await;

@@ -48,8 +48,12 @@ async fn webhook(db: &trusca_server::db::Db) -> i64 {
 
 #[tokio::test]
 async fn every_route_by_every_identity() {
+    // A refresh the matrix starts reads an empty mirror and writes beside the test's files.
+    let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
         auth_failures_per_minute: 10_000,
+        vuln_db: dir.path().join("vulns.db"),
+        db_mirror: Some(dir.path().display().to_string()),
         ..Config::default()
     };
     for env in backends(config).await {
@@ -258,6 +262,20 @@ async fn every_route_by_every_identity() {
                 "/v1/admin/audit".into(),
                 None,
                 SUPER,
+            ),
+            (
+                "GET",
+                "/v1/admin/vuln-db",
+                "/v1/admin/vuln-db".into(),
+                None,
+                SUPER,
+            ),
+            (
+                "POST",
+                "/v1/admin/vuln-db/refresh",
+                "/v1/admin/vuln-db/refresh".into(),
+                Some(json!({})),
+                [401, 401, 404, 404, 404, 202],
             ),
         ];
         for (method, route, _, _, _) in &cases {

@@ -549,3 +549,114 @@ async fn db_update_announces_a_new_advisory_to_a_webhook_once() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_super_admin_starts_a_refresh_through_the_api() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vuln_db = dir.path().join("vulns.db");
+    build_db(&vuln_db, &[ANSI_HTML]);
+    let osv_mirror = mirror(&[ANSI_HTML, MINIMIST]);
+    let config = Config {
+        vuln_db: vuln_db.clone(),
+        db_mirror: Some(osv_mirror.path().display().to_string()),
+        ..Config::default()
+    };
+    for env in backends(config.clone()).await {
+        // The server's data knows only ansi-html when the project is scanned.
+        let first = records(&[ANSI_HTML], &[]);
+        let src = Source::Import(vec![first.path().to_owned()]);
+        vulndb::refresh(&env.state.db, &env.state.vulns, src, "test")
+            .await
+            .expect("first data");
+        let p = people(&env.state.db).await;
+        let doc = sbom(&[("minimist", None, "pkg:npm/minimist@1.2.5")], json!([]));
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.json["scan"]["summary"]["findings"], 0, "{}", env.name);
+
+        let body = json!({ "ecosystems": ["npm"] });
+        let path = "/v1/admin/vuln-db/refresh";
+        let a = send(
+            &env.app,
+            "POST",
+            path,
+            Some(&p.admin_a),
+            json_body(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 404, "only super admins");
+        let bad = json!({ "ecosystem": "npm" });
+        let a = send(
+            &env.app,
+            "POST",
+            path,
+            Some(&p.super_admin),
+            json_body(&bad),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 422, "{}: {:?}", env.name, a.json);
+        let a = send(
+            &env.app,
+            "POST",
+            path,
+            Some(&p.super_admin),
+            json_body(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 202, "{}: {:?}", env.name, a.json);
+        assert_eq!(a.headers["location"], "/v1/admin/vuln-db");
+
+        // The refresh runs in the background; its outcome shows in the status route.
+        let mut status = Value::Null;
+        for _ in 0..200 {
+            let a = send(
+                &env.app,
+                "GET",
+                "/v1/admin/vuln-db",
+                Some(&p.super_admin),
+                None,
+                &[],
+            )
+            .await;
+            assert_eq!(a.status, 200);
+            status = a.json;
+            if status["refreshing"] == false && !status["refreshes"][0]["finished_at"].is_null() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let latest = &status["refreshes"][0];
+        assert!(latest["error"].is_null(), "{}: {status}", env.name);
+        assert_eq!(latest["new_findings"], 1, "{}: {status}", env.name);
+        assert!(latest["source"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("update "));
+        assert_eq!(status["database"]["loaded"], true);
+        let a = send(
+            &env.app,
+            "GET",
+            "/v1/projects/app/findings",
+            Some(&p.dev_a),
+            None,
+            &[],
+        )
+        .await;
+        assert_eq!(
+            a.json["findings"].as_array().map(Vec::len),
+            Some(1),
+            "{}",
+            env.name
+        );
+        let (actor,): (String,) = sqlx::query_as(
+            "SELECT actor FROM audit_log WHERE action = 'vulndb.refresh' ORDER BY id DESC",
+        )
+        .fetch_one(&env.state.db.pool)
+        .await
+        .expect("audit");
+        assert_eq!(actor, "root");
+        env.finish().await;
+    }
+}

@@ -120,7 +120,7 @@ pub(crate) fn may_revoke(caller: &Caller, owner: i64, team: Option<i64>) -> bool
         })
 }
 
-fn super_admin(caller: &Caller) -> Result<(), ApiError> {
+pub(super) fn super_admin(caller: &Caller) -> Result<(), ApiError> {
     if caller.super_admin {
         Ok(())
     } else {

@@ -6,6 +6,7 @@ mod meta;
 mod portfolio;
 pub(crate) mod projects;
 mod sla;
+mod vulndb;
 mod webhooks;
 
 use axum::body::{Body, Bytes};
@@ -47,6 +48,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("PUT", "/v1/teams/{team}/sla"),
     ("GET", "/v1/teams/{team}/findings/overdue"),
     ("DELETE", "/v1/keys/{prefix}"),
+    ("GET", "/v1/admin/vuln-db"),
+    ("POST", "/v1/admin/vuln-db/refresh"),
     ("GET", "/v1/admin/users"),
     ("GET", "/v1/admin/audit"),
 ];
@@ -60,6 +63,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(webhooks::router())
         .merge(sla::router())
+        .merge(vulndb::router())
 }
 
 /// `?team=NAME`, accepted by every team-scoped route.

@@ -1,0 +1,100 @@
+//! The server's vulnerability database, for super admins (404 to everyone else): its state and
+//! recent refreshes, and a refresh started now instead of at the next scheduled one.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::admin::super_admin;
+use super::json_value;
+use crate::auth::Caller;
+use crate::db::rematch;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::vulndb::{self, Source};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/v1/admin/vuln-db", get(status))
+        .route("/v1/admin/vuln-db/refresh", post(refresh))
+}
+
+async fn status(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
+    super_admin(&caller)?;
+    let refreshes = rematch::recent_refreshes(&state.db, 20).await?;
+    Ok(json_value(
+        StatusCode::OK,
+        &json!({
+            "database": state.vulns.status(),
+            "refreshing": state.vulns.refreshing(),
+            "refreshes": refreshes,
+        }),
+    ))
+}
+
+/// The optional body of a refresh request.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefreshBody {
+    /// Only these ecosystems (default: all the mirror offers).
+    #[serde(default)]
+    ecosystems: Vec<String>,
+}
+
+/// Starts a refresh from the configured mirror (`--db-mirror`) and answers 202 at once; the
+/// refresh, its re-match and its outcome appear in `GET /v1/admin/vuln-db` and the audit log.
+async fn refresh(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    super_admin(&caller)?;
+    let body: RefreshBody = if body.iter().all(u8::is_ascii_whitespace) {
+        RefreshBody::default()
+    } else {
+        serde_json::from_slice(&body)
+            .map_err(|e| ApiError::Invalid(format!("not a refresh request: {e}")))?
+    };
+    if state.vulns.refreshing() {
+        return Err(ApiError::Conflict(
+            "a refresh of the vulnerability database is running; see GET /v1/admin/vuln-db".into(),
+        ));
+    }
+    let mirror = state
+        .config
+        .db_mirror
+        .clone()
+        .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
+    let source = Source::Update {
+        mirror,
+        ecosystems: body.ecosystems,
+    };
+    let described = source.describe();
+    let (db, vulns, actor) = (
+        state.db.clone(),
+        state.vulns.clone(),
+        caller.username.clone(),
+    );
+    tokio::spawn(async move {
+        match vulndb::refresh(&db, &vulns, source, &actor).await {
+            Ok(summary) => {
+                tracing::info!(summary = %summary.line(), actor, "vulnerability database refreshed");
+            }
+            Err(e) => tracing::error!(error = %e, actor, "vulnerability database refresh failed"),
+        }
+    });
+    let mut res = json_value(
+        StatusCode::ACCEPTED,
+        &json!({ "refresh": "started", "source": described }),
+    );
+    res.headers_mut().insert(
+        header::LOCATION,
+        header::HeaderValue::from_static("/v1/admin/vuln-db"),
+    );
+    Ok(res.into_response())
+}
