@@ -78,6 +78,19 @@ async fn snapshot(db: &Db) -> Snapshot {
     out
 }
 
+/// A snapshot without the audit rows of restores, and how many there were.
+fn without_restores(mut s: Snapshot) -> (Snapshot, usize) {
+    let mut removed = 0;
+    for (table, rows) in &mut s {
+        if table == "audit_log" {
+            let before = rows.len();
+            rows.retain(|r| !r.contains(&Cell::Text("backup.restore".into())));
+            removed = before - rows.len();
+        }
+    }
+    (s, removed)
+}
+
 async fn exec(db: &Db, sql: &str) {
     sqlx::query(sql).execute(&db.pool).await.expect(sql);
 }
@@ -313,7 +326,21 @@ async fn backup_then_restore_round_trips_every_table() {
         assert!(text.contains("Restored."), "{text}");
         assert!(!text.contains("were applied"), "{text}");
         let db = Db::connect(&url, 2).await.expect("reopen");
-        assert_eq!(snapshot(&db).await, seeded, "{}", env.name);
+        // The backup's data, and one audit row more: the restore itself.
+        let (restored, restores) = without_restores(snapshot(&db).await);
+        assert_eq!(restored, seeded, "{}", env.name);
+        assert_eq!(restores, 1, "{}", env.name);
+        let (target, actor): (String, String) =
+            sqlx::query_as("SELECT target, actor FROM audit_log WHERE action = 'backup.restore'")
+                .fetch_one(&db.pool)
+                .await
+                .expect("restore row");
+        let name = done
+            .dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
+        assert_eq!(Some(target), name.map(|n| format!("backup:{n}")));
+        assert_eq!(actor, "cli");
         // Identity sequences continue after the restored rows.
         identity::create_user(&db, "after-restore", "user", "test")
             .await

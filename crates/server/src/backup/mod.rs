@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use manifest::Manifest;
 
-use crate::db::{latest_schema_version, now, Backend, Db, DbError};
+use crate::db::{identity, latest_schema_version, now, Backend, Db, DbError};
 
 /// Backup directories are named `trusca-backup-<UTC time>`.
 pub const DIR_PREFIX: &str = "trusca-backup-";
@@ -267,8 +267,12 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
     }
     let db = Db::connect(database_url, 1).await?;
     let migrated = db.migrate().await;
+    let recorded = match migrated {
+        Ok(()) => record_restore(&db, dir, &m).await,
+        Err(e) => Err(e),
+    };
     db.pool.close().await;
-    migrated?;
+    recorded?;
     let _ = writeln!(text, "\nRestored.");
     if m.schema_version < known {
         let _ = writeln!(
@@ -280,6 +284,35 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
         );
     }
     Ok(text.trim_end().to_owned())
+}
+
+/// Appends `backup.restore` to the restored audit log: the restore replaced the log with the
+/// backup's, and this row says when that happened and from which backup.
+async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError> {
+    let mut conn = db.pool.acquire().await.map_err(DbError::Query)?;
+    let name = dir.file_name().map_or_else(
+        || dir.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let detail = serde_json::json!({
+        "taken_at": m.created_at,
+        "schema_version": m.schema_version,
+        "trusca_version": m.trusca_version,
+        "automatic": m.automatic,
+    });
+    identity::audit(
+        &mut conn,
+        &identity::Audit {
+            actor: "cli",
+            action: "backup.restore",
+            target: &format!("backup:{name}"),
+            team_id: None,
+            request_id: None,
+            detail: Some(detail.to_string()),
+        },
+    )
+    .await
+    .map_err(DbError::Query)
 }
 
 /// The dry run's account: what the backup holds and what it would replace.
