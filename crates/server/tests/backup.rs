@@ -318,6 +318,37 @@ async fn backup_then_restore_round_trips_every_table() {
         assert!(e.to_string().contains("upgrade trusca"), "{e}");
         assert_eq!(snapshot(&env.state.db).await, changed, "{}", env.name);
 
+        // A dump that matches its manifest but is no dump: the restore gets as far as loading
+        // it, fails, and undoes what it did; live data untouched.
+        let broken = copy_backup(&done.dir, damaged.path().join("broken").as_path());
+        let junk = {
+            use std::io::Write as _;
+            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            gz.write_all(&b"not a database dump ".repeat(4096))
+                .expect("gzip");
+            gz.finish().expect("gzip")
+        };
+        std::fs::write(broken.join(&m.files[0].name), &junk).expect("write");
+        let mut mb = m.clone();
+        mb.files[0].bytes = junk.len() as u64;
+        mb.files[0].sha256 = {
+            use sha2::Digest as _;
+            sha2::Sha256::digest(&junk)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        };
+        mb.write(&broken).expect("write");
+        let e = backup::restore(&url, &broken, true)
+            .await
+            .expect_err("a dump of junk restored");
+        let stage = match env.state.db.backend {
+            Backend::Sqlite => "not a database",
+            Backend::Postgres => "pg_restore failed",
+        };
+        assert!(e.to_string().contains(stage), "{}: {e}", env.name);
+        assert_eq!(snapshot(&env.state.db).await, changed, "{}: {e}", env.name);
+
         // The real restore, with the server's pool closed.
         env.state.db.pool.close().await;
         let text = backup::restore(&url, &done.dir, true)
