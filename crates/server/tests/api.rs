@@ -372,6 +372,12 @@ async fn bulk_rows_must_name_an_existing_scan() {
             "INSERT INTO finding_ids (scan_id, advisory_id, purl, alias) \
              VALUES (987654, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x')"
                 .to_owned(),
+            // Rows naming several scans, one of them missing.
+            format!(
+                "INSERT INTO finding_ids (scan_id, advisory_id, purl, alias) \
+                 VALUES ({scan}, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x'), \
+                 (987654, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x')"
+            ),
             format!("UPDATE components SET scan_id = 987654 WHERE scan_id = {scan}"),
             format!("UPDATE scans SET id = 987654 WHERE id = {scan}"),
             format!("DELETE FROM scans WHERE id = {scan}"),
@@ -399,6 +405,18 @@ async fn bulk_rows_must_name_an_existing_scan() {
             );
         }
         assert_eq!(count(&env.state.db, "finding_ids").await, 2, "{}", env.name);
+        // Rows naming several scans that all exist are taken.
+        let b = upload(&env.app, &p.dev_a, "api", &doc).await;
+        let other = b.json["scan"]["id"].as_i64().expect("scan id");
+        sqlx::query(&format!(
+            "INSERT INTO finding_ids (scan_id, advisory_id, purl, alias) \
+             VALUES ({scan}, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x'), \
+             ({other}, 'GHSA-x', 'pkg:npm/x@1', 'GHSA-x')"
+        ))
+        .execute(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", env.name));
+        assert_eq!(count(&env.state.db, "finding_ids").await, 6, "{}", env.name);
         env.finish().await;
     }
 }
