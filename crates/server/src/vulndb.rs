@@ -276,6 +276,41 @@ fn rebuild(path: &Path, source: Source) -> Result<u64, RefreshError> {
     Ok(info.records)
 }
 
+/// A refresh is already running.
+#[derive(Debug, thiserror::Error)]
+#[error("a refresh of the vulnerability database is running")]
+pub struct Busy;
+
+/// Starts a refresh from the configured mirror (`--db-mirror`, else the public OSV bucket) in
+/// the background, for a super admin's request (API or web page); returns its source as
+/// recorded. Its outcome lands in `vuln_db_refreshes`, the audit log and the server log.
+pub fn start_refresh(
+    state: &crate::state::AppState,
+    actor: &str,
+    ecosystems: Vec<String>,
+) -> Result<String, Busy> {
+    if state.vulns.refreshing() {
+        return Err(Busy);
+    }
+    let mirror = state
+        .config
+        .db_mirror
+        .clone()
+        .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
+    let source = Source::Update { mirror, ecosystems };
+    let described = source.describe();
+    let (db, vulns, actor) = (state.db.clone(), state.vulns.clone(), actor.to_owned());
+    tokio::spawn(async move {
+        match refresh(&db, &vulns, source, &actor).await {
+            Ok(summary) => {
+                tracing::info!(summary = %summary.line(), actor, "vulnerability database refreshed");
+            }
+            Err(e) => tracing::error!(error = %e, actor, "vulnerability database refresh failed"),
+        }
+    });
+    Ok(described)
+}
+
 /// How long to wait before the first scheduled refresh: at once when there is no database or
 /// it is older than `every`, else `every` after start.
 pub fn first_delay(vulns: &VulnDb, every: Duration) -> Duration {

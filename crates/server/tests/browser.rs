@@ -1,6 +1,6 @@
 //! The web UI in a real headless Chromium, driven over WebDriver (chromedriver): sign in, open a
 //! project, open a finding, triage it, and see the new state; then the team admin and audit
-//! pages. Skipped, with a `skipped:` line, when Chromium or chromedriver is not installed
+//! pages, and a refresh of the vulnerability database from its page. Skipped, with a `skipped:` line, when Chromium or chromedriver is not installed
 //! (`.ci/run` installs them).
 //!
 //! With `TRUSCA_UPDATE_SCREENSHOTS=1` each page is saved as a 1366×768 PNG under
@@ -345,10 +345,16 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
     let url = format!("sqlite://{}", dir.path().join("ui.db").display());
     let db = Db::connect(&url, 5).await.expect("connect");
     db.migrate().await.expect("migrate");
+    let osv_mirror = mirror(&[
+        "npm/GHSA-xvch-5gv4-984h.json",
+        "npm/GHSA-whgm-jr23-g3j9.json",
+    ]);
     let state = AppState::new(
         db,
         Config {
             database_url: url,
+            vuln_db: dir.path().join("vulns.db"),
+            db_mirror: Some(osv_mirror.path().display().to_string()),
             ..Config::default()
         },
     );
@@ -507,6 +513,34 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
     .await;
     assert!(text_of(&client, "table.grid").await.contains("triage.set"));
     shot(&client, "audit").await;
+
+    // The vulnerability database page: a refresh started from its button, followed to its end.
+    click_to(
+        &client,
+        Locator::LinkText("Vulnerability DB"),
+        path_is("/admin/vuln-db"),
+    )
+    .await;
+    click_to(
+        &client,
+        Locator::Css("form[action='/admin/vuln-db/refresh'] button"),
+        |u| u.query() == Some("started=1"),
+    )
+    .await;
+    let mut page = String::new();
+    for _ in 0..100 {
+        client.refresh().await.expect("reload");
+        page = text_of(&client, "main").await;
+        if page.contains("done") || page.contains("failed") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        page.contains("done") && page.contains("Refresh now"),
+        "{page}"
+    );
+    shot(&client, "vuln-db").await;
 
     client.close().await.expect("close");
 }

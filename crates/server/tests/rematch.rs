@@ -4,7 +4,7 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{json, Value};
 use sqlx::Row;
@@ -14,12 +14,6 @@ use trusca_server::config::Config;
 use trusca_server::db::Db;
 use trusca_server::egress::Targets;
 use trusca_server::vulndb::{self, Source};
-
-fn osv(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../fixtures/osv")
-        .join(rel)
-}
 
 const MINIMIST: &str = "npm/GHSA-xvch-5gv4-984h.json";
 const ANSI_HTML: &str = "npm/GHSA-whgm-jr23-g3j9.json";
@@ -428,32 +422,6 @@ fn the_first_scheduled_refresh_waits_only_for_fresh_data() {
         vulndb::first_delay(&fresh, std::time::Duration::ZERO),
         std::time::Duration::ZERO
     );
-}
-
-/// An OSV mirror directory in the bulk layout (`<dir>/<Ecosystem>/all.zip`) holding the given
-/// fixture records.
-fn mirror(rels: &[&str]) -> tempfile::TempDir {
-    use std::io::Write;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let mut by_ecosystem: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
-    for rel in rels {
-        let (ecosystem, _) = rel.split_once('/').expect("ecosystem/record");
-        by_ecosystem.entry(ecosystem).or_default().push(rel);
-    }
-    for (ecosystem, rels) in by_ecosystem {
-        std::fs::create_dir_all(dir.path().join(ecosystem)).expect("mkdir");
-        let file = std::fs::File::create(dir.path().join(ecosystem).join("all.zip")).expect("zip");
-        let mut zip = zip::ZipWriter::new(file);
-        for rel in rels {
-            let name = Path::new(rel).file_name().expect("name").to_string_lossy();
-            zip.start_file(name.as_ref(), zip::write::SimpleFileOptions::default())
-                .expect("entry");
-            zip.write_all(&std::fs::read(osv(rel)).expect("fixture"))
-                .expect("write entry");
-        }
-        zip.finish().expect("finish zip");
-    }
-    dir
 }
 
 #[tokio::test]

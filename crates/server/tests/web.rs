@@ -740,3 +740,84 @@ async fn finding_pages_read_the_servers_vulnerability_database() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn super_admins_refresh_the_vulnerability_database_from_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let osv_mirror = mirror(&["npm/GHSA-xvch-5gv4-984h.json"]);
+    for env in backends(Config::default()).await {
+        // Each backend its own database file, refreshed from the mirror.
+        let config = Config {
+            vuln_db: dir.path().join(format!("{}.db", env.name)),
+            db_mirror: Some(osv_mirror.path().display().to_string()),
+            ..(*env.state.config).clone()
+        };
+        let state = trusca_server::state::AppState::new(env.state.db.clone(), config);
+        let app = &trusca_server::app(state);
+        seed(&env).await;
+        let root = sign_in(app, "root").await;
+        let dev_a = sign_in(app, "dev-a").await;
+
+        assert_eq!(get(app, "/admin/vuln-db", Some(&dev_a)).await.status, 404);
+        let a = post(
+            app,
+            "/admin/vuln-db/refresh",
+            &dev_a,
+            &[("csrf", &dev_a.csrf)],
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(a.status, 404);
+        let page = text(&get(app, "/projects", Some(&root)).await);
+        assert!(page.contains("href=\"/admin/vuln-db\""));
+        let page = text(&get(app, "/admin/vuln-db", Some(&root)).await);
+        assert!(page.contains("No database yet"), "{page}");
+        assert!(page.contains("Refresh now"));
+
+        // Without the token, or from another site: refused, nothing started.
+        let a = post(
+            app,
+            "/admin/vuln-db/refresh",
+            &root,
+            &[],
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(a.status, 403);
+        let a = post(
+            app,
+            "/admin/vuln-db/refresh",
+            &root,
+            &[("csrf", &root.csrf)],
+            &[("origin", "http://evil.example")],
+        )
+        .await;
+        assert_eq!(a.status, 403);
+        assert_eq!(count(&env.state.db, "vuln_db_refreshes").await, 0);
+
+        let a = post(
+            app,
+            "/admin/vuln-db/refresh",
+            &root,
+            &[("csrf", &root.csrf)],
+            &[("origin", ORIGIN)],
+        )
+        .await;
+        assert_eq!(a.status, 303, "{}", text(&a));
+        assert_eq!(a.headers["location"], "/admin/vuln-db?started=1");
+        let mut page = String::new();
+        for _ in 0..200 {
+            page = text(&get(app, "/admin/vuln-db?started=1", Some(&root)).await);
+            if page.contains(">done<") || page.contains(">failed<") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert!(page.contains("Refresh started."), "{page}");
+        assert!(page.contains(">done<"), "{}: {page}", env.name);
+        assert!(page.contains("<dt>Records</dt><dd>1</dd>"), "{page}");
+        let actions = audit_actions(&env.state.db).await;
+        assert!(actions.iter().any(|a| a == "vulndb.refresh"), "{actions:?}");
+        env.finish().await;
+    }
+}

@@ -16,7 +16,7 @@ use crate::auth::Caller;
 use crate::db::rematch;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::vulndb::{self, Source};
+use crate::vulndb;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -60,34 +60,8 @@ async fn refresh(
         serde_json::from_slice(&body)
             .map_err(|e| ApiError::Invalid(format!("not a refresh request: {e}")))?
     };
-    if state.vulns.refreshing() {
-        return Err(ApiError::Conflict(
-            "a refresh of the vulnerability database is running; see GET /v1/admin/vuln-db".into(),
-        ));
-    }
-    let mirror = state
-        .config
-        .db_mirror
-        .clone()
-        .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
-    let source = Source::Update {
-        mirror,
-        ecosystems: body.ecosystems,
-    };
-    let described = source.describe();
-    let (db, vulns, actor) = (
-        state.db.clone(),
-        state.vulns.clone(),
-        caller.username.clone(),
-    );
-    tokio::spawn(async move {
-        match vulndb::refresh(&db, &vulns, source, &actor).await {
-            Ok(summary) => {
-                tracing::info!(summary = %summary.line(), actor, "vulnerability database refreshed");
-            }
-            Err(e) => tracing::error!(error = %e, actor, "vulnerability database refresh failed"),
-        }
-    });
+    let described = vulndb::start_refresh(&state, &caller.username, body.ecosystems)
+        .map_err(|e| ApiError::Conflict(format!("{e}; see GET /v1/admin/vuln-db")))?;
     let mut res = json_value(
         StatusCode::ACCEPTED,
         &json!({ "refresh": "started", "source": described }),

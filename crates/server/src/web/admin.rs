@@ -249,8 +249,9 @@ pub async fn team(
 /// A form with nothing but its token.
 #[derive(Debug, Deserialize)]
 pub struct TokenForm {
+    /// The session's CSRF token.
     #[serde(default)]
-    csrf: String,
+    pub csrf: String,
 }
 
 /// `POST /t/{team}/admin/keys/{prefix}/revoke`: the API's revocation, with the API's rule of

@@ -17,6 +17,7 @@ pub mod login;
 pub mod projects;
 pub mod session;
 pub mod view;
+pub mod vulndb;
 
 use askama::Template;
 use axum::http::{header, HeaderMap, HeaderValue};
@@ -68,6 +69,8 @@ pub fn router() -> Router<AppState> {
             post(admin::revoke_key),
         )
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/vuln-db", get(vulndb::page))
+        .route("/admin/vuln-db/refresh", post(vulndb::refresh))
         .route("/static/app.css", get(stylesheet))
 }
 

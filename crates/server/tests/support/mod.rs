@@ -5,7 +5,7 @@
 
 pub mod receiver;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
@@ -323,4 +323,37 @@ pub async fn count(db: &Db, table: &str) -> i64 {
         .await
         .expect("count");
     row.0
+}
+
+/// A fixture OSV record (`fixtures/osv/<ecosystem>/<file>`).
+pub fn osv(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/osv")
+        .join(rel)
+}
+
+/// An OSV mirror directory in the bulk layout (`<dir>/<Ecosystem>/all.zip`) holding the given
+/// fixture records.
+pub fn mirror(rels: &[&str]) -> tempfile::TempDir {
+    use std::io::Write;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut by_ecosystem: std::collections::BTreeMap<&str, Vec<&str>> = Default::default();
+    for rel in rels {
+        let (ecosystem, _) = rel.split_once('/').expect("ecosystem/record");
+        by_ecosystem.entry(ecosystem).or_default().push(rel);
+    }
+    for (ecosystem, rels) in by_ecosystem {
+        std::fs::create_dir_all(dir.path().join(ecosystem)).expect("mkdir");
+        let file = std::fs::File::create(dir.path().join(ecosystem).join("all.zip")).expect("zip");
+        let mut zip = zip::ZipWriter::new(file);
+        for rel in rels {
+            let name = Path::new(rel).file_name().expect("name").to_string_lossy();
+            zip.start_file(name.as_ref(), zip::write::SimpleFileOptions::default())
+                .expect("entry");
+            zip.write_all(&std::fs::read(osv(rel)).expect("fixture"))
+                .expect("write entry");
+        }
+        zip.finish().expect("finish zip");
+    }
+    dir
 }
