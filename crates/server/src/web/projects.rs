@@ -322,14 +322,7 @@ pub async fn project(
         None => None,
     };
     let policy = sla::policy(&state.db, team.id).await?;
-    let mut first_seen = ui::first_uploaded(&state.db, project.id).await?;
     let lifecycle = ui::lifecycle(&state.db, project.id).await?;
-    for l in &lifecycle {
-        first_seen.insert(
-            (l.purl.clone(), l.advisory_id.clone()),
-            l.first_seen_at.clone(),
-        );
-    }
     let rows = match project.latest_scan_id {
         Some(id) => {
             portfolio::findings(
@@ -342,13 +335,24 @@ pub async fn project(
         }
         None => Vec::new(),
     };
+    // Findings carry their first sighting (the lifecycle table's); the upload history is read
+    // only when one lacks it.
+    let uploaded = if rows.iter().any(|f| f["first_seen_at"].is_null()) {
+        ui::first_uploaded(&state.db, project.id).await?
+    } else {
+        Default::default()
+    };
     let mut findings: Vec<FindingLine> = rows
         .iter()
         .map(|f| {
             let text = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
             let (advisory, purl, severity) = (text("id"), text("purl"), text("severity"));
             let state = f["triage"]["state"].as_str();
-            let seen = first_seen.get(&(purl.clone(), advisory.clone()));
+            let seen = f["first_seen_at"].as_str().or_else(|| {
+                uploaded
+                    .get(&(purl.clone(), advisory.clone()))
+                    .map(String::as_str)
+            });
             let due = seen.and_then(|s| policy.due_time(s, &severity));
             let open = !state.is_some_and(|s| CLOSING_STATES.contains(&s));
             FindingLine {
@@ -360,7 +364,7 @@ pub async fn project(
                 fixed_in: f["fixed_in"].as_str().unwrap_or("—").to_owned(),
                 state: state.unwrap_or("untriaged").replace('_', " "),
                 state_class: state_class(state),
-                first_seen: seen.map_or_else(|| "—".to_owned(), |s| view::day(s)),
+                first_seen: seen.map_or_else(|| "—".to_owned(), view::day),
                 due: due.map_or_else(
                     || "—".to_owned(),
                     |d| view::day(&humantime::format_rfc3339(d).to_string()),
