@@ -356,6 +356,26 @@ pub fn add_matches<A: Advisories + ?Sized>(
     Ok(())
 }
 
+/// What the server's own database says of an upload: the findings the document carries whose
+/// advisory the database holds as withdrawn are dropped (the document was made with older
+/// data), then the components are matched ([`add_matches`]). Used at upload and re-match.
+pub fn apply_server_db(
+    ingest: &mut Ingest,
+    store: &trusca_core::vulns::db::Db,
+) -> Result<(), trusca_core::vulns::db::DbError> {
+    let mut kept = Vec::with_capacity(ingest.findings.len());
+    for f in std::mem::take(&mut ingest.findings) {
+        let withdrawn = store
+            .record(&f.advisory_id)?
+            .is_some_and(|r| r.withdrawn.is_some());
+        if !withdrawn {
+            kept.push(f);
+        }
+    }
+    ingest.findings = kept;
+    add_matches(ingest, store)
+}
+
 /// The findings of an upload: the ones the document carries (a trusca result's `findings`, a
 /// CycloneDX `vulnerabilities` section) united with the server's own matches of the components
 /// against `advisories` (the core matcher, [`trusca_core::vulns::find`]).

@@ -628,3 +628,54 @@ async fn a_super_admin_starts_a_refresh_through_the_api() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn findings_a_document_carries_go_when_their_advisory_is_withdrawn() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let vuln_db = dir.path().join("vulns.db");
+    let config = Config {
+        vuln_db: vuln_db.clone(),
+        ..Config::default()
+    };
+    for env in backends(config.clone()).await {
+        let db = &env.state.db;
+        import(&env, &[MINIMIST], &[]).await;
+        let p = people(db).await;
+        // The CLI found minimist's advisory and says so in its result.
+        let doc = trusca_result(
+            "app",
+            &[("minimist", "1.2.5")],
+            &[(
+                "GHSA-xvch-5gv4-984h",
+                &["CVE-2021-44906"],
+                "minimist",
+                "1.2.5",
+                "critical",
+            )],
+        );
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.json["scan"]["summary"]["findings"], 1, "{}", env.name);
+
+        // The advisory is withdrawn: the re-match resolves the finding, though the stored
+        // document still carries it.
+        let s = import(&env, &[MINIMIST], &[MINIMIST]).await;
+        assert_eq!(s.rematch.resolved_findings, 1, "{}", env.name);
+        let open = findings(&env, &p.dev_a, "").await;
+        assert_eq!(open["findings"], json!([]), "{}", env.name);
+
+        // The same document uploaded again: the withdrawn finding is not taken.
+        let a = upload(&env.app, &p.dev_a, "app", &doc).await;
+        assert_eq!(a.json["scan"]["summary"]["findings"], 0, "{}", env.name);
+        env.finish().await;
+    }
+}
+
+/// Refreshes the server's database from copies of the given fixture records (`withdraw`n ones
+/// marked withdrawn).
+async fn import(env: &Env, rels: &[&str], withdraw: &[&str]) -> vulndb::RefreshSummary {
+    let d = records(rels, withdraw);
+    let src = Source::Import(vec![d.path().to_owned()]);
+    vulndb::refresh(&env.state.db, &env.state.vulns, src, "test")
+        .await
+        .expect("refresh")
+}

@@ -219,7 +219,7 @@ fn matched(gz: &[u8], store: &VulnStore) -> Result<Ingest, ProjectError> {
         .map_err(|e| ProjectError::Document(e.to_string()))?;
     let mut ingest =
         ingest::parse(&body, usize::MAX).map_err(|e| ProjectError::Document(e.to_string()))?;
-    ingest::add_matches(&mut ingest, store).map_err(|e| ProjectError::Match(e.to_string()))?;
+    ingest::apply_server_db(&mut ingest, store).map_err(|e| ProjectError::Match(e.to_string()))?;
     Ok(ingest)
 }
 

@@ -114,7 +114,7 @@ async fn upload(
     let (ingest, document) = tokio::task::spawn_blocking(move || {
         let mut ingest = ingest::parse(&bytes, max_components)?;
         if let Some(vulns) = vulns {
-            ingest::add_matches(&mut ingest, vulns.as_ref()).map_err(ApiError::internal)?;
+            ingest::apply_server_db(&mut ingest, vulns.as_ref()).map_err(ApiError::internal)?;
         }
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&bytes).map_err(ApiError::internal)?;
