@@ -147,15 +147,43 @@ pub enum Source {
 }
 
 impl Source {
-    /// The source as recorded in `vuln_db_refreshes`.
+    /// The source as recorded in `vuln_db_refreshes` and shown to super admins; a mirror URL's
+    /// user name and password are left out.
     pub fn describe(&self) -> String {
         match self {
-            Source::Update { mirror, .. } => format!("update {mirror}"),
+            Source::Update { mirror, .. } => format!("update {}", without_credentials(mirror)),
             Source::Import(paths) => {
                 let list: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
                 format!("import {}", list.join(", "))
             }
         }
+    }
+}
+
+/// A URL without its user name and password (`https://***@mirror.example/osv`); anything
+/// else as it is.
+fn without_credentials(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if !u.username().is_empty() || u.password().is_some() => {
+            let _ = u.set_password(None);
+            let _ = u.set_username("***");
+            u.to_string()
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// `text` with the user name and password of `mirror` (as they appear in its URLs) left out.
+fn redact(text: &str, mirror: &str) -> String {
+    match url::Url::parse(mirror) {
+        Ok(u) if !u.username().is_empty() || u.password().is_some() => {
+            let userinfo = match u.password() {
+                Some(p) => format!("{}:{p}@", u.username()),
+                None => format!("{}@", u.username()),
+            };
+            text.replace(&userinfo, "***@")
+        }
+        _ => text.to_owned(),
     }
 }
 
@@ -263,8 +291,9 @@ fn rebuild(path: &Path, source: Source) -> Result<u64, RefreshError> {
                 ecosystems,
                 limits: ImportLimits::default(),
             };
+            // Errors name the URLs fetched: recorded, logged and shown without credentials.
             update::update(path, &options, &NoUpdateProgress)
-                .map_err(|e| RefreshError::Fetch(e.to_string()))?
+                .map_err(|e| RefreshError::Fetch(redact(&e.to_string(), &options.mirror)))?
                 .1
         }
         Source::Import(paths) => {
@@ -337,5 +366,48 @@ pub async fn schedule(db: Db, vulns: Arc<VulnDb>, every: Duration, mirror: Strin
             }
             Err(e) => tracing::error!(error = %e, "vulnerability database refresh failed"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mirror_credentials_are_not_recorded() {
+        let update = |mirror: &str| Source::Update {
+            mirror: mirror.into(),
+            ecosystems: Vec::new(),
+        };
+        assert_eq!(
+            update("https://bot:s3cret@osv.example/osv").describe(),
+            "update https://***@osv.example/osv"
+        );
+        assert_eq!(
+            update("https://token@osv.example/").describe(),
+            "update https://***@osv.example/"
+        );
+        assert_eq!(
+            update("https://osv.example/osv").describe(),
+            "update https://osv.example/osv"
+        );
+        assert_eq!(update("/srv/osv").describe(), "update /srv/osv");
+    }
+
+    #[test]
+    fn fetch_errors_are_recorded_without_credentials() {
+        let mirror = "https://bot:s3cret@osv.example/osv";
+        let text = "download of `https://bot:s3cret@osv.example/osv/npm/all.zip` failed: \
+                    error sending request for url (https://bot:s3cret@osv.example/osv/npm/all.zip)";
+        let clean = redact(text, mirror);
+        assert!(
+            !clean.contains("s3cret") && !clean.contains("bot"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains("https://***@osv.example/osv/npm/all.zip"),
+            "{clean}"
+        );
+        assert_eq!(redact("no URL here", "/srv/osv"), "no URL here");
     }
 }
