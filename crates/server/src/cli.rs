@@ -228,7 +228,7 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                 automatic,
             }) => {
                 let done = backup::create(&args.database_url, &out, automatic).await?;
-                let bytes: u64 = done.manifest.files.iter().map(|f| f.bytes).sum();
+                let bytes = done.manifest.total_bytes();
                 let mut text = format!(
                     "backup written to {} ({bytes} bytes, schema version {})",
                     done.dir.display(),

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,11 @@ pub struct FileEntry {
 }
 
 impl Manifest {
+    /// The size of the backup's files together.
+    pub fn total_bytes(&self) -> u64 {
+        self.files.iter().map(|f| f.bytes).sum()
+    }
+
     /// Reads and checks the shape of `dir/manifest.json`.
     pub fn read(dir: &Path) -> Result<Manifest, BackupError> {
         let path = dir.join(MANIFEST);
@@ -161,25 +166,8 @@ pub fn entry(dir: &Path, name: &str) -> Result<FileEntry, BackupError> {
 pub fn sha256_file(path: &Path) -> Result<String, BackupError> {
     let mut f = File::open(path).map_err(|e| BackupError::io(path, e))?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match f.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(BackupError::io(path, e)),
-        };
-        hasher.update(&buf[..n]);
-    }
-    Ok(hex(&hasher.finalize()))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    io::copy(&mut f, &mut hasher).map_err(|e| BackupError::io(path, e))?;
+    Ok(hex::encode(hasher.finalize()))
 }
 
 #[cfg(test)]

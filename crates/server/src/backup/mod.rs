@@ -135,18 +135,14 @@ pub async fn create(
             Backend::Sqlite => {
                 let path = sqlite::db_path(database_url)?;
                 let work = work.clone();
-                tokio::task::spawn_blocking(move || sqlite::dump(&path, &work))
-                    .await
-                    .map_err(|e| BackupError::Invalid(format!("the backup task failed: {e}")))??
+                blocking("backup", move || sqlite::dump(&path, &work)).await?
             }
             Backend::Postgres => postgres::dump(database_url, &work).await?,
         };
         let entry = {
             let work = work.clone();
             let file = dumped.file.clone();
-            tokio::task::spawn_blocking(move || manifest::entry(&work, &file))
-                .await
-                .map_err(|e| BackupError::Invalid(format!("the backup task failed: {e}")))??
+            blocking("backup", move || manifest::entry(&work, &file)).await?
         };
         let m = Manifest {
             format_version: manifest::FORMAT_VERSION,
@@ -159,10 +155,14 @@ pub async fn create(
             automatic,
             pg_schema: dumped.pg_schema,
         };
-        m.write(&work)?;
-        let dir = free_name(out, &name);
-        std::fs::rename(&work, &dir).map_err(|e| BackupError::io(&dir, e))?;
-        Ok(Created { dir, manifest: m })
+        let (work, out, name) = (work.clone(), out.to_path_buf(), name.clone());
+        blocking("backup", move || {
+            m.write(&work)?;
+            let dir = free_name(&out, &name);
+            std::fs::rename(&work, &dir).map_err(|e| BackupError::io(&dir, e))?;
+            Ok(Created { dir, manifest: m })
+        })
+        .await
     }
     .await;
     if result.is_err() {
@@ -204,9 +204,7 @@ async fn current(database_url: &str, backend: Backend) -> Result<Current, Backup
         Backend::Sqlite => {
             let path = sqlite::db_path(database_url)?;
             let where_ = format!("SQLite file {}", path.display());
-            let state = tokio::task::spawn_blocking(move || sqlite::current(&path))
-                .await
-                .map_err(|e| BackupError::Invalid(format!("the restore task failed: {e}")))??;
+            let state = blocking("restore", move || sqlite::current(&path)).await?;
             Current { where_, state }
         }
         Backend::Postgres => {
@@ -245,9 +243,7 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
     {
         let m = m.clone();
         let dir = dir.to_path_buf();
-        tokio::task::spawn_blocking(move || m.verify(&dir))
-            .await
-            .map_err(|e| BackupError::Invalid(format!("the restore task failed: {e}")))??;
+        blocking("restore", move || m.verify(&dir)).await?;
     }
     let cur = current(database_url, backend).await?;
     let mut text = describe(dir, &m, known, &cur);
@@ -259,9 +255,7 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
         Backend::Sqlite => {
             let path = sqlite::db_path(database_url)?;
             let (m2, dir2) = (m.clone(), dir.to_path_buf());
-            tokio::task::spawn_blocking(move || sqlite::restore(&path, &dir2, &m2))
-                .await
-                .map_err(|e| BackupError::Invalid(format!("the restore task failed: {e}")))??;
+            blocking("restore", move || sqlite::restore(&path, &dir2, &m2)).await?;
         }
         Backend::Postgres => postgres::restore(database_url, dir, &m).await?,
     }
@@ -315,6 +309,16 @@ async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError
     .map_err(DbError::Query)
 }
 
+/// Runs blocking file work (`what`: "backup" or "restore") off the async runtime.
+async fn blocking<T: Send + 'static>(
+    what: &str,
+    work: impl FnOnce() -> Result<T, BackupError> + Send + 'static,
+) -> Result<T, BackupError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| BackupError::Invalid(format!("the {what} task failed: {e}")))?
+}
+
 /// The dry run's account: what the backup holds and what it would replace.
 fn describe(dir: &Path, m: &Manifest, known: i64, cur: &Current) -> String {
     let mut t = String::new();
@@ -336,7 +340,7 @@ fn describe(dir: &Path, m: &Manifest, known: i64, cur: &Current) -> String {
         m.schema_version.to_string()
     };
     let _ = writeln!(t, "Schema:    {schema}");
-    let bytes: u64 = m.files.iter().map(|f| f.bytes).sum();
+    let bytes = m.total_bytes();
     let _ = writeln!(
         t,
         "Files:     {} ({bytes} bytes), sizes and SHA-256 verified",

@@ -13,16 +13,23 @@ const RETRY: Duration = Duration::from_secs(3600);
 pub async fn run(database_url: String, schedule: BackupSchedule) {
     let every = schedule.every.max(Duration::from_secs(60));
     loop {
-        let due = super::prune::newest_automatic(&schedule.dir)
-            .map_or(SystemTime::now(), |newest| newest + every);
-        let wait = due
-            .duration_since(SystemTime::now())
-            .unwrap_or(Duration::ZERO);
+        let dir = schedule.dir.clone();
+        let newest = tokio::task::spawn_blocking(move || super::prune::newest_automatic(&dir))
+            .await
+            .ok()
+            .flatten();
+        // Due `every` after the newest automatic backup (a time too far to represent: never).
+        let wait = newest.map_or(Duration::ZERO, |newest| {
+            newest.checked_add(every).map_or(every, |due| {
+                due.duration_since(SystemTime::now())
+                    .unwrap_or(Duration::ZERO)
+            })
+        });
         tokio::time::sleep(wait).await;
         match super::create(&database_url, &schedule.dir, true).await {
             Ok(done) => tracing::info!(
                 dir = %done.dir.display(),
-                bytes = done.manifest.files.iter().map(|f| f.bytes).sum::<u64>(),
+                bytes = done.manifest.total_bytes(),
                 "automatic backup written"
             ),
             Err(e) => {
@@ -35,14 +42,15 @@ pub async fn run(database_url: String, schedule: BackupSchedule) {
         let days = schedule.retention_days;
         let pruned =
             tokio::task::spawn_blocking(move || super::prune::prune(&dir, days, SystemTime::now()))
-                .await;
+                .await
+                .map_err(|e| e.to_string())
+                .and_then(|r| r.map_err(|e| e.to_string()));
         match pruned {
-            Ok(Ok(removed)) => {
+            Ok(removed) => {
                 for path in removed {
                     tracing::info!(dir = %path.display(), "old automatic backup removed");
                 }
             }
-            Ok(Err(e)) => tracing::error!(error = %e, "pruning automatic backups failed"),
             Err(e) => tracing::error!(error = %e, "pruning automatic backups failed"),
         }
     }

@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::time::Duration;
 
 use flate2::read::GzDecoder;
@@ -15,6 +16,7 @@ use flate2::write::GzEncoder;
 use flate2::Compression;
 use rusqlite::backup::{Backup, StepResult};
 use rusqlite::{Connection, OpenFlags};
+use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{BackupError, Dumped, LiveState};
 use crate::db::backup::{
@@ -27,19 +29,25 @@ pub const DUMP_FILE: &str = "trusca.sqlite3.gz";
 /// gzip level: SQLite pages compress well at low levels; higher ones cost much more time.
 const GZIP_LEVEL: u32 = 3;
 
-/// The file a `sqlite:` URL (or bare path) names.
+/// The file a `sqlite:` URL (or bare path) names, percent-decoded as sqlx decodes it when it
+/// opens the database (`my%20db.db` is `my db.db`).
 pub fn db_path(url: &str) -> Result<PathBuf, BackupError> {
+    let none = || {
+        BackupError::Invalid(format!(
+            "`{url}` names no database file to back up or restore"
+        ))
+    };
     let rest = url
         .strip_prefix("sqlite://")
         .or_else(|| url.strip_prefix("sqlite:"))
         .unwrap_or(url);
     let path = rest.split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
-        return Err(BackupError::Invalid(format!(
-            "`{url}` names no database file to back up or restore"
-        )));
+        return Err(none());
     }
-    Ok(PathBuf::from(path))
+    let options =
+        SqliteConnectOptions::from_str(&format!("sqlite://{path}")).map_err(|_| none())?;
+    Ok(options.get_filename().to_path_buf())
 }
 
 /// Copies the database at `db` into `dir/DUMP_FILE` while the server may be writing to it.
@@ -249,6 +257,10 @@ mod tests {
         assert_eq!(p("sqlite:///abs/t.db").as_deref(), Some("/abs/t.db"));
         assert_eq!(p("sqlite:t.db").as_deref(), Some("t.db"));
         assert_eq!(p("t.db").as_deref(), Some("t.db"));
+        assert_eq!(
+            p("sqlite://data/my%20db.db").as_deref(),
+            Some("data/my db.db")
+        );
         assert_eq!(p("sqlite::memory:"), None);
         assert_eq!(p("sqlite://"), None);
     }
