@@ -169,8 +169,8 @@ pub async fn create_key(
     team: Option<&str>,
     actor: &str,
 ) -> Result<NewKey, DbError> {
-    let prefix = random_hex(6)?;
-    let secret = random_hex(24)?;
+    let prefix = random_token(6)?;
+    let secret = random_token(24)?;
     let token = format!("trs_{prefix}_{secret}");
     let hash = hash_token(&token)?;
     let _gate = db.write_gate().await;
@@ -359,12 +359,6 @@ fn hash_token(token: &str) -> Result<String, DbError> {
         .map_err(|e| DbError::Invalid(e.to_string()))
 }
 
-fn random_hex(bytes: usize) -> Result<String, DbError> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| DbError::Invalid(format!("no randomness: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 async fn id_by_name(
     conn: &mut AnyConnection,
     table: &str,
@@ -503,11 +497,13 @@ fn dummy_hash() -> Result<String, DbError> {
     if let Some(h) = DUMMY.get() {
         return Ok(h.clone());
     }
-    let h = hash_token(&random_hex(16)?)?;
+    let h = hash_token(&random_token(16)?)?;
     Ok(DUMMY.get_or_init(|| h).clone())
 }
 
 /// Random bytes as lowercase hex (`bytes` bytes, twice as many characters).
 pub fn random_token(bytes: usize) -> Result<String, DbError> {
-    random_hex(bytes)
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(|e| DbError::Invalid(format!("no randomness: {e}")))?;
+    Ok(hex::encode(buf))
 }

@@ -45,10 +45,7 @@ fn rfc3339(t: SystemTime) -> String {
 
 /// The stored form of a cookie value.
 pub fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex::encode(Sha256::digest(token.as_bytes()))
 }
 
 /// Opens a session for a user whose password was checked; the user's expired sessions are

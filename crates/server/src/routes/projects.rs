@@ -97,10 +97,7 @@ async fn upload(
         h.update(project.as_bytes());
         h.update([0]);
         h.update(&bytes);
-        h.finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
+        hex::encode(h.finalize())
     };
     if let Some(key) = &key {
         if let Some((status, body)) =

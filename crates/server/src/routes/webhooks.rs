@@ -13,6 +13,7 @@ use super::admin::team_admin;
 use super::{json_value, JsonBody, Page};
 use crate::auth::Caller;
 use crate::db::events::EVENTS;
+use crate::db::identity;
 use crate::db::webhooks::{self, NewWebhook};
 use crate::db::DbError;
 use crate::egress::{self, Targets};
@@ -102,9 +103,7 @@ fn check_secret(secret: &str) -> Result<(), ApiError> {
 
 /// 32 random bytes as hex.
 fn new_secret() -> Result<String, ApiError> {
-    let mut buf = [0u8; 32];
-    getrandom::fill(&mut buf).map_err(ApiError::internal)?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    identity::random_token(32).map_err(ApiError::internal)
 }
 
 async fn create(
