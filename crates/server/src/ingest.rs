@@ -363,12 +363,19 @@ pub fn apply_server_db(
     ingest: &mut Ingest,
     store: &trusca_core::vulns::db::Db,
 ) -> Result<(), trusca_core::vulns::db::DbError> {
+    // Each advisory looked up once, however many components it names.
+    let mut withdrawn: HashMap<String, bool> = HashMap::new();
     let mut kept = Vec::with_capacity(ingest.findings.len());
     for f in std::mem::take(&mut ingest.findings) {
-        let withdrawn = store
-            .record(&f.advisory_id)?
-            .is_some_and(|r| r.withdrawn.is_some());
-        if !withdrawn {
+        let gone = match withdrawn.get(&f.advisory_id) {
+            Some(&gone) => gone,
+            None => {
+                let gone = store.is_withdrawn(&f.advisory_id)? == Some(true);
+                withdrawn.insert(f.advisory_id.clone(), gone);
+                gone
+            }
+        };
+        if !gone {
             kept.push(f);
         }
     }

@@ -343,6 +343,17 @@ impl Db {
             .map_err(|e| self.corrupt(&e))
     }
 
+    /// Whether the record with this id is withdrawn (`None` when there is none), read from its
+    /// stored flag without inflating or parsing the record.
+    pub fn is_withdrawn(&self, id: &str) -> Result<Option<bool>, DbError> {
+        let Some(value) = self.records.get(id).map_err(|e| self.corrupt(&e))? else {
+            return Ok(None);
+        };
+        let stored: StoredRecord =
+            postcard::from_bytes(value.value()).map_err(|e| self.corrupt(&e))?;
+        Ok(Some(stored.withdrawn))
+    }
+
     /// The record's JSON text as it was published.
     pub fn record_json(&self, id: &str) -> Result<Option<Vec<u8>>, DbError> {
         let Some(value) = self.records.get(id).map_err(|e| self.corrupt(&e))? else {
@@ -920,6 +931,9 @@ mod tests {
         assert!(db.lookup("Debian", "Curl").expect("lookup").is_empty());
         let w = db.record("W-1").expect("reads").expect("kept");
         assert!(w.withdrawn.is_some());
+        assert_eq!(db.is_withdrawn("W-1").expect("reads"), Some(true));
+        assert_eq!(db.is_withdrawn("A-1").expect("reads"), Some(false));
+        assert_eq!(db.is_withdrawn("NOPE-1").expect("reads"), None);
         assert_eq!(
             db.record("A-1")
                 .expect("reads")
