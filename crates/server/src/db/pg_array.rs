@@ -7,7 +7,7 @@
 //! rows as one `json_to_recordset` document.
 
 /// Builds one array literal, element by element.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ArrayLiteral {
     text: String,
     empty: bool,

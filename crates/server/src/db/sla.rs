@@ -15,6 +15,15 @@ use super::{Db, DbError};
 pub const MAX_DAYS: i64 = 3650;
 /// Triage states that take a finding out of the SLA.
 pub const CLOSED_STATES: [&str; 3] = ["not_affected", "false_positive", "fixed"];
+/// [`CLOSED_STATES`] as an SQL list: `'not_affected', 'false_positive', 'fixed'`.
+pub fn closed_states_sql() -> String {
+    CLOSED_STATES
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Breaches raised per transaction by [`check_breaches`].
 const BREACH_BATCH: usize = 500;
 
@@ -208,11 +217,7 @@ pub async fn overdue(
     } else {
         ""
     };
-    let closed = CLOSED_STATES
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let closed = closed_states_sql();
     let sql = format!(
         "SELECT pf.project_id, p.name, pf.purl, pf.advisory_id, pf.severity, pf.first_seen_at, \
          pf.sla_breached_at FROM project_findings pf JOIN projects p ON p.id = pf.project_id \

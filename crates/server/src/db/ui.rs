@@ -7,20 +7,17 @@ use std::collections::{BTreeMap, HashMap};
 use sqlx::Row;
 
 use super::portfolio::TeamScope;
+use super::sla;
 use super::Db;
 
 /// `(team, project)`: the key of per-project figures.
 pub type ProjectKey = (String, String);
-
-/// Triage states that close a finding (it is no longer open).
-pub const CLOSING_STATES: &[&str] = &["not_affected", "false_positive", "fixed"];
 
 /// Open findings of each project's latest scan: those without a closing triage state.
 pub async fn open_findings(
     db: &Db,
     scope: &TeamScope,
 ) -> Result<HashMap<ProjectKey, i64>, sqlx::Error> {
-    let closing: Vec<String> = CLOSING_STATES.iter().map(|s| format!("'{s}'")).collect();
     let sql = format!(
         "SELECT t.name AS team, p.name AS project, COUNT(*) AS n \
          FROM projects p JOIN teams t ON t.id = p.team_id \
@@ -30,7 +27,7 @@ pub async fn open_findings(
          WHERE {} AND (tr.state IS NULL OR tr.state NOT IN ({})) \
          GROUP BY t.name, p.name",
         scope.condition("p.team_id"),
-        closing.join(", ")
+        sla::closed_states_sql()
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
     rows.iter()
@@ -76,17 +73,16 @@ pub struct Lifecycle {
     pub severity: String,
     /// First seen (RFC 3339).
     pub first_seen_at: String,
-    /// Last seen (RFC 3339).
-    pub last_seen_at: String,
     /// When it disappeared, if it did.
     pub resolved_at: Option<String>,
 }
 
-/// The recorded lifecycle of every finding a project ever had, most recently first seen first.
-pub async fn lifecycle(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx::Error> {
+/// The recorded lifecycle of the findings a project had and no longer has (resolved), most
+/// recently first seen first.
+pub async fn resolved(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT purl, advisory_id, severity, first_seen_at, last_seen_at, resolved_at \
-         FROM project_findings WHERE project_id = $1 \
+        "SELECT purl, advisory_id, severity, first_seen_at, resolved_at \
+         FROM project_findings WHERE project_id = $1 AND resolved_at IS NOT NULL \
          ORDER BY first_seen_at DESC, advisory_id, purl",
     )
     .bind(project_id)
@@ -99,7 +95,6 @@ pub async fn lifecycle(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx:
                 advisory_id: r.try_get("advisory_id")?,
                 severity: r.try_get("severity")?,
                 first_seen_at: r.try_get("first_seen_at")?,
-                last_seen_at: r.try_get("last_seen_at")?,
                 resolved_at: r.try_get("resolved_at")?,
             })
         })

@@ -152,7 +152,7 @@ pub async fn team(
         .iter()
         .map(|m| MemberLine {
             username: m["username"].as_str().unwrap_or_default().to_owned(),
-            role: m["role"].as_str().unwrap_or_default().replace('_', " "),
+            role: view::label(m["role"].as_str().unwrap_or_default()),
         })
         .collect();
     let admin_href = view::team_admin_href(&ctx.name);
@@ -335,11 +335,7 @@ pub async fn audit(
     user: WebUser,
     Query(q): Query<Before>,
 ) -> Result<Response, WebError> {
-    if !user.caller.super_admin {
-        return Err(WebError::NotFound(
-            "There is no page at this address.".into(),
-        ));
-    }
+    user.require_super_admin()?;
     // One more row than shown tells whether there is an older page.
     let mut rows = ui::audit_page(&state.db, q.before, AUDIT_PER_PAGE + 1).await?;
     let more = rows.len() as i64 > AUDIT_PER_PAGE;

@@ -19,7 +19,7 @@ use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
 use crate::db::portfolio::{self, ProjectRef, TriageSet};
 use crate::db::sla;
-use crate::db::ui::{self, CLOSING_STATES};
+use crate::db::ui;
 use crate::routes::projects::{check_triage, JUSTIFICATIONS, STATES};
 use crate::state::AppState;
 use crate::RequestId;
@@ -162,10 +162,6 @@ async fn latest_finding(
         })
 }
 
-fn label(value: &str) -> String {
-    value.replace('_', " ")
-}
-
 /// Builds the page; `form` preselects the last form's values after a refusal.
 #[allow(clippy::too_many_arguments)]
 async fn build(
@@ -200,23 +196,19 @@ async fn build(
     let record = advisory::lookup(advisories, &id, &aliases);
     let triage = &f["triage"];
     let current = triage["state"].as_str();
-    let first_seen = {
-        let lifecycle = ui::lifecycle(&state.db, project.id).await?;
-        match lifecycle
-            .into_iter()
-            .find(|l| l.purl == purl && l.advisory_id == id)
-        {
-            Some(l) => Some(l.first_seen_at),
-            None => ui::first_uploaded(&state.db, project.id)
-                .await?
-                .remove(&(purl.clone(), id.clone())),
-        }
+    // The finding carries its first sighting (the lifecycle table's); the upload history is
+    // read only when it lacks one.
+    let first_seen = match f["first_seen_at"].as_str() {
+        Some(seen) => Some(seen.to_owned()),
+        None => ui::first_uploaded(&state.db, project.id)
+            .await?
+            .remove(&(purl.clone(), id.clone())),
     };
     let policy = sla::policy(&state.db, team.id).await?;
     let due = first_seen
         .as_deref()
         .and_then(|s| policy.due_time(s, &severity));
-    let open = !current.is_some_and(|s| CLOSING_STATES.contains(&s));
+    let open = !current.is_some_and(|s| sla::CLOSED_STATES.contains(&s));
     let target = format!("project:{}/finding:{id}", project.name);
     let history = ui::triage_history(&state.db, team.id, &target)
         .await?
@@ -231,8 +223,8 @@ async fn build(
                 at: view::minute(&h.at),
                 actor: h.actor,
                 state_class: state_class(s.as_deref()),
-                state: label(s.as_deref().unwrap_or("?")),
-                justification: d["justification"].as_str().map(label),
+                state: view::label(s.as_deref().unwrap_or("?")),
+                justification: d["justification"].as_str().map(view::label),
                 comment: d["comment"]
                     .as_str()
                     .map(str::to_owned)
@@ -287,9 +279,9 @@ async fn build(
             |d| view::day(&humantime::format_rfc3339(d).to_string()),
         ),
         overdue: open && past(due),
-        state: label(current.unwrap_or("untriaged")),
+        state: view::label(current.unwrap_or("untriaged")),
         state_class: state_class(current),
-        justification: triage["justification"].as_str().map(label),
+        justification: triage["justification"].as_str().map(view::label),
         comment: triage["comment"]
             .as_str()
             .map(str::to_owned)
@@ -300,7 +292,7 @@ async fn build(
             .iter()
             .map(|s| Choice {
                 value: s,
-                label: label(s),
+                label: view::label(s),
                 selected: pick_state == Some(*s),
             })
             .collect(),
@@ -308,7 +300,7 @@ async fn build(
             .iter()
             .map(|s| Choice {
                 value: s,
-                label: label(s),
+                label: view::label(s),
                 selected: pick_just == Some(*s),
             })
             .collect(),
@@ -332,7 +324,7 @@ pub async fn page(
     let saved = q
         .saved
         .filter(|s| STATES.contains(&s.as_str()))
-        .map(|s| format!("Triage saved: {}.", label(&s)));
+        .map(|s| format!("Triage saved: {}.", view::label(&s)));
     let page = build(
         &state,
         &user,

@@ -44,6 +44,8 @@ pub const PAGES: &[(&str, &str)] = &[
     ("GET", "/t/{team}/admin"),
     ("POST", "/t/{team}/admin/keys/{prefix}/revoke"),
     ("GET", "/admin/audit"),
+    ("GET", "/admin/vuln-db"),
+    ("POST", "/admin/vuln-db/refresh"),
     ("GET", "/static/app.css"),
 ];
 

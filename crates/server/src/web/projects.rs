@@ -15,7 +15,8 @@ use super::session::WebUser;
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
 use crate::db::portfolio::{self, ProjectRef};
-use crate::db::ui::{self, CLOSING_STATES};
+use crate::db::sla::CLOSED_STATES;
+use crate::db::ui;
 use crate::db::{scans, sla};
 use crate::state::AppState;
 
@@ -291,7 +292,7 @@ pub async fn resolve(
 pub fn state_class(state: Option<&str>) -> &'static str {
     match state {
         None => "none",
-        Some(s) if CLOSING_STATES.contains(&s) => "closed",
+        Some(s) if CLOSED_STATES.contains(&s) => "closed",
         Some("affected") => "affected",
         Some(_) => "open",
     }
@@ -322,7 +323,7 @@ pub async fn project(
         None => None,
     };
     let policy = sla::policy(&state.db, team.id).await?;
-    let lifecycle = ui::lifecycle(&state.db, project.id).await?;
+    let resolved = ui::resolved(&state.db, project.id).await?;
     let rows = match project.latest_scan_id {
         Some(id) => {
             portfolio::findings(
@@ -354,7 +355,7 @@ pub async fn project(
                     .map(String::as_str)
             });
             let due = seen.and_then(|s| policy.due_time(s, &severity));
-            let open = !state.is_some_and(|s| CLOSING_STATES.contains(&s));
+            let open = !state.is_some_and(|s| CLOSED_STATES.contains(&s));
             FindingLine {
                 severity: view::severity(&severity),
                 summary: f["summary"].as_str().map(str::to_owned),
@@ -362,7 +363,7 @@ pub async fn project(
                 package: view::package_name(&purl),
                 version: text("version"),
                 fixed_in: f["fixed_in"].as_str().unwrap_or("—").to_owned(),
-                state: state.unwrap_or("untriaged").replace('_', " "),
+                state: view::label(state.unwrap_or("untriaged")),
                 state_class: state_class(state),
                 first_seen: seen.map_or_else(|| "—".to_owned(), view::day),
                 due: due.map_or_else(
@@ -402,7 +403,7 @@ pub async fn project(
         .iter()
         .filter(|f| f.state_class != "closed")
         .count();
-    let resolved = lifecycle
+    let resolved = resolved
         .iter()
         .filter_map(|l| {
             Some(ResolvedLine {
@@ -438,7 +439,7 @@ pub async fn project(
             }
         })
         .collect();
-    let shown_to = offset + components.len() as i64;
+    let shown_to = offset.saturating_add(components.len() as i64);
     let page = |o: i64| format!("{href}?offset={o}");
     let scan = scan.map(|s| ScanLine {
         id: s["id"].as_i64().unwrap_or(0),
@@ -460,7 +461,10 @@ pub async fn project(
         open,
         findings,
         resolved,
-        comp_range: format!("{}–{shown_to} of {comp_total}", (offset + 1).min(shown_to)),
+        comp_range: format!(
+            "{}–{shown_to} of {comp_total}",
+            offset.saturating_add(1).min(shown_to)
+        ),
         comp_prev: (offset > 0).then(|| page((offset - COMPONENTS_PER_PAGE).max(0))),
         comp_next: (shown_to < comp_total).then(|| page(shown_to)),
         components,

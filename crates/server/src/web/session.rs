@@ -142,6 +142,17 @@ pub struct WebUser {
 }
 
 impl WebUser {
+    /// Refuses anyone but a super admin, with the 404 every other missing page gets.
+    pub fn require_super_admin(&self) -> Result<(), WebError> {
+        if self.caller.super_admin {
+            Ok(())
+        } else {
+            Err(WebError::NotFound(
+                "There is no page at this address.".into(),
+            ))
+        }
+    }
+
     /// Refuses (403) a form whose CSRF token is not the session's.
     pub fn check_csrf(&self, presented: &str) -> Result<(), WebError> {
         if same_secret(presented, &self.session.csrf) {

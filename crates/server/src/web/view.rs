@@ -45,6 +45,11 @@ pub fn minute(rfc3339: &str) -> String {
     }
 }
 
+/// A stored name for people: `not_affected` → `not affected`.
+pub fn label(value: &str) -> String {
+    value.replace('_', " ")
+}
+
 /// `2026-01-31T12:34:56.789Z` → `2026-01-31`.
 pub fn day(rfc3339: &str) -> String {
     rfc3339.get(..10).unwrap_or(rfc3339).to_owned()

@@ -72,16 +72,6 @@ pub struct Notice {
     busy: Option<String>,
 }
 
-fn super_admin(user: &WebUser) -> Result<(), WebError> {
-    if user.caller.super_admin {
-        Ok(())
-    } else {
-        Err(WebError::NotFound(
-            "There is no page at this address.".into(),
-        ))
-    }
-}
-
 /// A number of a refresh row, or a dash while it has none.
 fn count(v: &Value, key: &str) -> String {
     v[key]
@@ -94,7 +84,7 @@ pub async fn page(
     user: WebUser,
     Query(q): Query<Notice>,
 ) -> Result<Response, WebError> {
-    super_admin(&user)?;
+    user.require_super_admin()?;
     let status = state.vulns.status();
     let text = |k: &str| status[k].as_str().unwrap_or("—").to_owned();
     let refreshes = rematch::recent_refreshes(&state.db, REFRESHES_SHOWN)
@@ -146,7 +136,7 @@ pub async fn refresh(
     Form(f): Form<TokenForm>,
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
-    super_admin(&user)?;
+    user.require_super_admin()?;
     let to = match vulndb::start_refresh(&state, &user.caller.username, Vec::new()) {
         Ok(_) => "/admin/vuln-db?started=1",
         Err(vulndb::Busy) => "/admin/vuln-db?busy=1",
