@@ -52,6 +52,15 @@ pub struct BackupSchedule {
     pub retention_days: u32,
 }
 
+impl Config {
+    /// Where refreshes fetch OSV data from: `db_mirror`, else the public OSV bucket.
+    pub fn mirror(&self) -> String {
+        self.db_mirror
+            .clone()
+            .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned())
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {

@@ -162,6 +162,16 @@ impl ApiError {
     }
 }
 
+/// A refused value is the caller's mistake (422); anything else is ours.
+impl From<crate::db::DbError> for ApiError {
+    fn from(e: crate::db::DbError) -> Self {
+        match e {
+            crate::db::DbError::Invalid(m) => ApiError::Invalid(m),
+            other => ApiError::internal(other),
+        }
+    }
+}
+
 impl From<sqlx::Error> for ApiError {
     fn from(e: sqlx::Error) -> Self {
         ApiError::Internal(format!("database: {e}"))

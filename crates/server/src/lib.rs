@@ -83,11 +83,7 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
     if state.config.db_refresh_hours > 0 {
         let every =
             std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));
-        let mirror = state
-            .config
-            .db_mirror
-            .clone()
-            .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
+        let mirror = state.config.mirror();
         tokio::spawn(vulndb::schedule(
             state.db.clone(),
             state.vulns.clone(),

@@ -321,12 +321,10 @@ pub fn start_refresh(
     if state.vulns.refreshing() {
         return Err(Busy);
     }
-    let mirror = state
-        .config
-        .db_mirror
-        .clone()
-        .unwrap_or_else(|| trusca_core::vulns::update::DEFAULT_MIRROR.to_owned());
-    let source = Source::Update { mirror, ecosystems };
+    let source = Source::Update {
+        mirror: state.config.mirror(),
+        ecosystems,
+    };
     let described = source.describe();
     let (db, vulns, actor) = (state.db.clone(), state.vulns.clone(), actor.to_owned());
     tokio::spawn(async move {

@@ -128,8 +128,8 @@ impl Round {
 /// Sends every delivery due at `now` once (in batches, concurrently within a batch) and records
 /// the outcomes. Retries are scheduled from `now`, so tests can step time forward.
 pub async fn deliver_due(db: &Db, client: &Client, now: SystemTime) -> Result<Round, sqlx::Error> {
-    let at = humantime::format_rfc3339_millis(now).to_string();
-    let lease = humantime::format_rfc3339_millis(now + LEASE).to_string();
+    let at = crate::db::rfc3339(now);
+    let lease = crate::db::rfc3339(now + LEASE);
     let mut round = Round::default();
     loop {
         let due = webhooks::claim_due(db, &at, &lease, BATCH).await?;
@@ -170,8 +170,7 @@ pub async fn deliver_due(db: &Db, client: &Client, now: SystemTime) -> Result<Ro
 
 /// POSTs one delivery. Errors never carry the URL, which may hold a token.
 async fn send(client: &Client, d: &Due, now: SystemTime) -> Attempt {
-    let retry_at =
-        || humantime::format_rfc3339_millis(now + backoff(d.attempts + 1, jitter())).to_string();
+    let retry_at = || crate::db::rfc3339(now + backoff(d.attempts + 1, jitter()));
     if client.targets == Targets::Public {
         let internal = reqwest::Url::parse(&d.url)
             .ok()

@@ -199,7 +199,7 @@ pub async fn create_key(
             target: &format!("key:{prefix}"),
             team_id,
             request_id: None,
-            detail: Some(format!("{{\"user\":{}}}", json_str(username))),
+            detail: Some(serde_json::json!({ "user": username }).to_string()),
         },
     )
     .await?;
@@ -392,11 +392,6 @@ fn unique_as(e: sqlx::Error, message: String) -> DbError {
     } else {
         DbError::Query(e)
     }
-}
-
-/// A string as a JSON literal.
-pub fn json_str(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
 }
 
 /// The shortest and longest password accepted for web sign-in, in bytes.

@@ -9,11 +9,8 @@ use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
 use super::events::{self, FINDING_NEW};
-use super::Backend;
+use super::{placeholders, Backend, BATCH};
 use crate::ingest::FindingRow;
-
-/// Rows per multi-row statement (at most 6 parameters a row).
-const BATCH: usize = 500;
 
 /// The project the findings belong to.
 #[derive(Debug, Clone, Copy)]
@@ -215,45 +212,5 @@ fn rank(severity: &str) -> u8 {
         "medium" => 2,
         "low" => 1,
         _ => 0,
-    }
-}
-
-/// `(…), (…)` for `rows` rows of `cols` parameters numbered from `first`. SQLite gets
-/// anonymous `?` (the driver looks numbered ones up by name, which is quadratic in a long
-/// statement).
-fn placeholders(backend: Backend, cols: usize, rows: usize, first: usize) -> String {
-    let mut sql = String::with_capacity(rows * cols * 6);
-    let mut n = first;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                sql.push(',');
-            }
-            match backend {
-                Backend::Sqlite => sql.push('?'),
-                Backend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&n.to_string());
-                }
-            }
-            n += 1;
-        }
-        sql.push(')');
-    }
-    sql
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn placeholders_number_from_the_first() {
-        assert_eq!(placeholders(Backend::Postgres, 2, 2, 3), "($3,$4),($5,$6)");
-        assert_eq!(placeholders(Backend::Sqlite, 2, 1, 3), "(?,?)");
     }
 }

@@ -247,7 +247,45 @@ impl<'s> MigrationSource<'s> for Embedded {
 /// The current time as RFC 3339 UTC with milliseconds; stored as text so it sorts and reads the
 /// same on both backends.
 pub fn now() -> String {
-    humantime::format_rfc3339_millis(std::time::SystemTime::now()).to_string()
+    rfc3339(std::time::SystemTime::now())
+}
+
+/// A time as stored: RFC 3339 UTC with milliseconds (see [`now`]).
+pub fn rfc3339(t: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_millis(t).to_string()
+}
+
+/// Rows per multi-row statement: with at most 11 parameters a row, well under both backends'
+/// bind-parameter limits.
+pub(crate) const BATCH: usize = 500;
+
+/// `(…), (…)` for `rows` rows of `cols` parameters numbered from `first`. SQLite gets
+/// anonymous `?` (the driver looks numbered ones up by name, which is quadratic in a long
+/// statement).
+pub(crate) fn placeholders(backend: Backend, cols: usize, rows: usize, first: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 6);
+    let mut n = first;
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push(',');
+            }
+            match backend {
+                Backend::Sqlite => sql.push('?'),
+                Backend::Postgres => {
+                    sql.push('$');
+                    sql.push_str(&n.to_string());
+                }
+            }
+            n += 1;
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Whether an error is a uniqueness violation (both backends).
@@ -265,6 +303,12 @@ pub fn is_unique_violation(e: &sqlx::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_number_from_the_first() {
+        assert_eq!(placeholders(Backend::Postgres, 2, 2, 3), "($3,$4),($5,$6)");
+        assert_eq!(placeholders(Backend::Sqlite, 2, 1, 3), "(?,?)");
+    }
 
     #[test]
     fn sqlite_urls_create_the_file() {

@@ -21,8 +21,7 @@ pub async fn sweep(
     at: SystemTime,
     idempotency_for: Duration,
 ) -> Result<Swept, sqlx::Error> {
-    let stamp = |t: SystemTime| humantime::format_rfc3339_millis(t).to_string();
-    let cutoff = stamp(
+    let cutoff = super::rfc3339(
         at.checked_sub(idempotency_for)
             .unwrap_or(SystemTime::UNIX_EPOCH),
     );
@@ -33,7 +32,7 @@ pub async fn sweep(
         .await?
         .rows_affected();
     let sessions = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(stamp(at))
+        .bind(super::rfc3339(at))
         .execute(&db.pool)
         .await?
         .rows_affected();

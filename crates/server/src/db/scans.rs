@@ -9,12 +9,9 @@ use super::events;
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
-use super::{is_unique_violation, now, Backend, Db};
+use super::{is_unique_violation, now, placeholders, Backend, Db, BATCH};
 use crate::error::ApiError;
 use crate::ingest::{Component, FindingRow, Ingest, Summary};
-
-/// Rows per multi-row INSERT: well under both backends' bind-parameter limits.
-const BATCH: usize = 500;
 
 /// An upload ready to store.
 #[derive(Debug)]
@@ -362,35 +359,9 @@ pub(super) async fn insert_findings(
     Ok(())
 }
 
-/// `PREFIX ($1, …, $cols), (…), …` for `rows` rows. SQLite gets anonymous `?` instead: for a
-/// numbered or named parameter the driver asks SQLite for each parameter's name, a linear
-/// lookup, which makes binding a multi-row insert quadratic.
+/// `PREFIX ($1, …, $cols), (…), …` for `rows` rows (see [`placeholders`]).
 fn multi_insert(backend: Backend, prefix: &str, cols: usize, rows: usize) -> String {
-    let mark = match backend {
-        Backend::Sqlite => '?',
-        Backend::Postgres => '$',
-    };
-    let mut sql = String::with_capacity(prefix.len() + rows * cols * 6);
-    sql.push_str(prefix);
-    let mut n = 1;
-    for r in 0..rows {
-        if r > 0 {
-            sql.push(',');
-        }
-        sql.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push(mark);
-            if backend == Backend::Postgres {
-                sql.push_str(&n.to_string());
-            }
-            n += 1;
-        }
-        sql.push(')');
-    }
-    sql
+    format!("{prefix}{}", placeholders(backend, cols, rows, 1))
 }
 
 /// The columns of a scan shown in lists and details.

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::identity::{audit, random_token, Audit, SignedIn};
-use super::{now, Db, DbError};
+use super::{now, rfc3339, Db, DbError};
 
 /// A session unused for this long has expired.
 pub const IDLE: Duration = Duration::from_secs(12 * 3600);
@@ -37,10 +37,6 @@ pub struct Session {
     pub csrf: String,
     /// When the session expires unless used (RFC 3339).
     pub expires_at: String,
-}
-
-fn rfc3339(t: SystemTime) -> String {
-    humantime::format_rfc3339_millis(t).to_string()
 }
 
 /// The stored form of a cookie value.

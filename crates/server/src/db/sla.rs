@@ -103,7 +103,7 @@ impl SlaPolicy {
     /// `None` for `unknown` severity or an unreadable time.
     pub fn due_at(&self, first_seen: &str, severity: &str) -> Option<String> {
         let due = self.due_time(first_seen, severity)?;
-        Some(humantime::format_rfc3339_millis(due).to_string())
+        Some(super::rfc3339(due))
     }
 
     /// [`SlaPolicy::due_at`] as a time, for comparisons.
@@ -210,7 +210,7 @@ pub async fn overdue(
         let cutoff = now
             .checked_sub(Duration::from_secs(days.saturating_mul(86_400)))
             .unwrap_or(SystemTime::UNIX_EPOCH);
-        cutoffs.push(humantime::format_rfc3339_millis(cutoff).to_string());
+        cutoffs.push(super::rfc3339(cutoff));
     }
     let breached = if unbreached_only {
         " AND pf.sla_breached_at IS NULL"
@@ -252,7 +252,7 @@ pub async fn overdue(
             advisory_id: r.try_get("advisory_id")?,
             severity,
             first_seen_at,
-            due_at: humantime::format_rfc3339_millis(due).to_string(),
+            due_at: super::rfc3339(due),
             days_overdue: i64::try_from(late.as_secs() / 86_400).unwrap_or(i64::MAX),
             sla_breached_at: r.try_get("sla_breached_at")?,
         });
@@ -272,7 +272,7 @@ pub async fn overdue(
 /// `sla.breached` event in the same transaction; the conditional update makes each breach
 /// raised exactly once, also with several server instances. Returns the breaches raised.
 pub async fn check_breaches(db: &Db, now: SystemTime) -> Result<u64, sqlx::Error> {
-    let at = humantime::format_rfc3339_millis(now).to_string();
+    let at = super::rfc3339(now);
     let teams = sqlx::query("SELECT id FROM teams ORDER BY id")
         .fetch_all(&db.pool)
         .await?;

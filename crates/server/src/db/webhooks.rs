@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::identity::{audit, json_str, Audit};
+use super::identity::{audit, Audit};
 use super::{now, Db, DbError};
 
 /// The event of a test delivery (`POST …/webhooks/{id}/test`); it cannot be subscribed to.
@@ -217,7 +217,7 @@ pub async fn enqueue_ping(
             target: &format!("webhook:{id}"),
             team_id: Some(team_id),
             request_id,
-            detail: Some(format!("{{\"delivery\":{}}}", json_str(&key))),
+            detail: Some(serde_json::json!({ "delivery": key }).to_string()),
         },
     )
     .await?;

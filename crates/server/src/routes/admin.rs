@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::{json_value, JsonBody, Page};
 use crate::auth::Caller;
-use crate::db::{identity, portfolio, DbError};
+use crate::db::{identity, portfolio};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::RequestId;
@@ -74,11 +74,7 @@ async fn set_member(
         &caller.username,
         Some(&request_id),
     )
-    .await
-    .map_err(|e| match e {
-        DbError::Invalid(m) => ApiError::Invalid(m),
-        other => ApiError::internal(other),
-    })?;
+    .await?;
     Ok(json_value(
         StatusCode::OK,
         &json!({ "team": ctx.name, "username": username, "role": body.role }),

@@ -105,6 +105,19 @@ pub async fn read_json_body(
             ))
         }
     }
+    let bytes = read_limited(state, headers, body).await?;
+    if too_deep(&bytes, state.config.max_json_depth) {
+        return Err(ApiError::TooDeep(state.config.max_json_depth));
+    }
+    Ok(bytes)
+}
+
+/// The body, refused (413) beyond `max_body_bytes`.
+async fn read_limited(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, ApiError> {
     let max = state.config.max_body_bytes;
     let declared = headers
         .get(header::CONTENT_LENGTH)
@@ -124,9 +137,6 @@ pub async fn read_json_body(
             }
         })?
         .to_bytes();
-    if too_deep(&bytes, state.config.max_json_depth) {
-        return Err(ApiError::TooDeep(state.config.max_json_depth));
-    }
     Ok(bytes)
 }
 
@@ -140,14 +150,47 @@ impl<T: DeserializeOwned> FromRequest<AppState> for JsonBody<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
         let (parts, body) = req.into_parts();
         let bytes = read_json_body(state, &parts.headers, body).await?;
-        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
-            if e.is_syntax() || e.is_eof() {
-                ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
-            } else {
-                ApiError::Invalid(format!("invalid request: {e}"))
-            }
-        })
+        parse_json(&bytes).map(JsonBody)
     }
+}
+
+/// Like [`JsonBody`], for a body that may be left out: none at all, or only whitespace, is
+/// `T::default()` (with or without a `Content-Type`).
+#[derive(Debug)]
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let (parts, body) = req.into_parts();
+        let bytes = if parts.headers.contains_key(header::CONTENT_TYPE) {
+            read_json_body(state, &parts.headers, body).await?
+        } else {
+            read_limited(state, &parts.headers, body).await?
+        };
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        if !parts.headers.contains_key(header::CONTENT_TYPE) {
+            return Err(ApiError::UnsupportedMediaType(
+                "the body must be JSON: send `Content-Type: application/json`".into(),
+            ));
+        }
+        parse_json(&bytes).map(OptionalJsonBody)
+    }
+}
+
+/// A JSON body deserialised, with problem responses for malformed JSON (400) and for JSON of
+/// the wrong shape (422).
+fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.is_syntax() || e.is_eof() {
+            ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+        } else {
+            ApiError::Invalid(format!("invalid request: {e}"))
+        }
+    })
 }
 
 /// A JSON response from already-serialised text.

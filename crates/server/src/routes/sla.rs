@@ -15,7 +15,6 @@ use super::admin::team_admin;
 use super::{json_value, JsonBody, Page};
 use crate::auth::Caller;
 use crate::db::sla::{self, SlaPolicy};
-use crate::db::DbError;
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::RequestId;
@@ -71,11 +70,7 @@ async fn write(
         &caller.username,
         Some(&request_id),
     )
-    .await
-    .map_err(|e| match e {
-        DbError::Invalid(m) => ApiError::Invalid(m),
-        other => ApiError::internal(other),
-    })?;
+    .await?;
     Ok(json_value(StatusCode::OK, &policy_json(&ctx.name, &policy)))
 }
 

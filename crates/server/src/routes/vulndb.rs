@@ -1,7 +1,6 @@
 //! The server's vulnerability database, for super admins (404 to everyone else): its state and
 //! recent refreshes, and a refresh started now instead of at the next scheduled one.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -11,7 +10,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::admin::super_admin;
-use super::json_value;
+use super::{json_value, OptionalJsonBody};
 use crate::auth::Caller;
 use crate::db::rematch;
 use crate::error::ApiError;
@@ -51,15 +50,9 @@ struct RefreshBody {
 async fn refresh(
     State(state): State<AppState>,
     caller: Caller,
-    body: Bytes,
+    OptionalJsonBody(body): OptionalJsonBody<RefreshBody>,
 ) -> Result<Response, ApiError> {
     super_admin(&caller)?;
-    let body: RefreshBody = if body.iter().all(u8::is_ascii_whitespace) {
-        RefreshBody::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::Invalid(format!("not a refresh request: {e}")))?
-    };
     let described = vulndb::start_refresh(&state, &caller.username, body.ecosystems)
         .map_err(|e| ApiError::Conflict(format!("{e}; see GET /v1/admin/vuln-db")))?;
     let mut res = json_value(

@@ -15,7 +15,6 @@ use crate::auth::Caller;
 use crate::db::events::EVENTS;
 use crate::db::identity;
 use crate::db::webhooks::{self, NewWebhook};
-use crate::db::DbError;
 use crate::egress::{self, Targets};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -139,8 +138,7 @@ async fn create(
             request_id: Some(&request_id),
         },
     )
-    .await
-    .map_err(internal)?;
+    .await?;
     let mut out = json!(created);
     if let Some(secret) = generated {
         out["secret"] = json!(secret);
@@ -165,13 +163,6 @@ fn no_webhook(id: i64) -> ApiError {
     ApiError::NotFound(format!("this team has no active webhook {id}"))
 }
 
-fn internal(e: DbError) -> ApiError {
-    match e {
-        DbError::Invalid(m) => ApiError::Invalid(m),
-        other => ApiError::internal(other),
-    }
-}
-
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
@@ -179,10 +170,7 @@ async fn remove(
     Extension(RequestId(request_id)): Extension<RequestId>,
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
-    if !webhooks::disable(&state.db, ctx.id, id, &caller.username, Some(&request_id))
-        .await
-        .map_err(internal)?
-    {
+    if !webhooks::disable(&state.db, ctx.id, id, &caller.username, Some(&request_id)).await? {
         return Err(no_webhook(id));
     }
     Ok(StatusCode::NO_CONTENT.into_response())
@@ -214,8 +202,7 @@ async fn test(
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
     let key = webhooks::enqueue_ping(&state.db, ctx.id, id, &caller.username, Some(&request_id))
-        .await
-        .map_err(internal)?
+        .await?
         .ok_or_else(|| no_webhook(id))?;
     crate::webhooks::wake();
     Ok(json_value(
