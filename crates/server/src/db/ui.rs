@@ -1,6 +1,6 @@
 //! Read-only queries of the web pages that the API has no equivalent for: per-project open
-//! findings and license tiers, finding lifecycle dates, triage history, a team's keys, webhooks
-//! and deliveries, and the audit log page by page.
+//! findings and license tiers, finding lifecycle dates, triage history, a team's keys, recent
+//! webhook deliveries, and the audit log page by page.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -204,43 +204,6 @@ pub async fn team_keys(db: &Db, team_id: i64) -> Result<Vec<KeyInfo>, sqlx::Erro
                 created_at: r.try_get("created_at")?,
                 last_used_at: r.try_get("last_used_at")?,
                 revoked_at: r.try_get("revoked_at")?,
-            })
-        })
-        .collect()
-}
-
-/// A webhook as the team page lists it (never its secret).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WebhookInfo {
-    /// Row id.
-    pub id: i64,
-    /// Where events are sent.
-    pub url: String,
-    /// Comma-separated event names.
-    pub events: String,
-    /// Created (RFC 3339).
-    pub created_at: String,
-    /// Disabled, if it was.
-    pub disabled_at: Option<String>,
-}
-
-/// A team's webhooks.
-pub async fn webhooks(db: &Db, team_id: i64) -> Result<Vec<WebhookInfo>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, url, events, created_at, disabled_at FROM webhooks WHERE team_id = $1 \
-         ORDER BY id",
-    )
-    .bind(team_id)
-    .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(WebhookInfo {
-                id: r.try_get("id")?,
-                url: r.try_get("url")?,
-                events: r.try_get("events")?,
-                created_at: r.try_get("created_at")?,
-                disabled_at: r.try_get("disabled_at")?,
             })
         })
         .collect()

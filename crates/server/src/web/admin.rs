@@ -13,7 +13,7 @@ use super::session::{SameOrigin, WebUser};
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
 use crate::db::sla::{self, DEFAULT_DAYS};
-use crate::db::{identity, portfolio, ui};
+use crate::db::{identity, portfolio, ui, webhooks};
 use crate::routes::admin::may_revoke;
 use crate::state::AppState;
 use crate::RequestId;
@@ -183,12 +183,12 @@ pub async fn team(
             owner: k.username,
         })
         .collect();
-    let webhooks = ui::webhooks(&state.db, ctx.id)
+    let webhooks = webhooks::list(&state.db, ctx.id)
         .await?
         .into_iter()
         .map(|w| WebhookLine {
             url: w.url,
-            events: w.events.replace(',', ", "),
+            events: w.events.join(", "),
             created: view::day(&w.created_at),
             status: w.disabled_at.as_deref().map_or_else(
                 || "active".to_owned(),
