@@ -185,15 +185,19 @@ async fn team_name(state: &AppState, id: i64) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::NotFound("no such team".into()))
 }
 
+/// The client address, for the limit on failed authentications (API keys and web sign-ins).
+pub fn client_ip(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = presented_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let ip = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+        let ip = client_ip(&parts.extensions);
         let limit = state.config.auth_failures_per_minute;
         state.auth.check_rate(ip, limit)?;
         match verify(state, &token).await? {

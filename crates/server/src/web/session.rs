@@ -2,11 +2,9 @@
 //! the two CSRF defences of every form: the session's token in a hidden field, compared in
 //! constant time, and an `Origin` (or `Referer`) that must name this very host.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, Extensions, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue};
 use subtle::ConstantTimeEq;
 
 use super::error::WebError;
@@ -121,13 +119,6 @@ impl FromRequestParts<AppState> for SameOrigin {
             Err(WebError::Csrf)
         }
     }
-}
-
-/// The client address, for the failed sign-in limit.
-pub fn client_ip(extensions: &Extensions) -> IpAddr {
-    extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
 }
 
 /// The signed-in user of a page. Pages without one redirect to the sign-in page.
