@@ -535,11 +535,12 @@ async fn retention_removes_only_old_automatic_backups() {
         .is_empty());
 
     // Real backups: the automatic one goes once it is old enough, the manual one stays.
-    let env = backends(Config::default())
-        .await
-        .into_iter()
-        .next()
-        .expect("sqlite");
+    let mut envs = backends(Config::default()).await.into_iter();
+    let env = envs.next().expect("sqlite");
+    // SQLite is enough here; the PostgreSQL schema made for this test is dropped at once.
+    for other in envs {
+        other.finish().await;
+    }
     let url = env.state.config.database_url.clone();
     let out = tempfile::tempdir().expect("dir");
     let auto = backup::create(&url, out.path(), true)
