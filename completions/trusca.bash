@@ -925,10 +925,6 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --offline)
-                    COMPREPLY=($(compgen -W "true false" -- "${cur}"))
-                    return 0
-                    ;;
                 --max-db-age)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -53,18 +53,17 @@ medium\t'CVSS 4.0 and above'
 low\t'Any known severity'
 none\t'Vulnerabilities never fail the scan'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l config -d 'Read policy from FILE instead of the `trusca.toml` at the scan root' -r -F
-complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db -d 'The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]' -r -F
-complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never touch the network: without a database, vulnerabilities are not checked' -r -f -a "true\t''
-false\t''"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
-complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db-mirror -d 'Where the first scan downloads the database from when there is none' -r
-complete -c trusca -n "__fish_trusca_using_subcommand scan" -l server -d 'The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db-mirror -d 'Where the first scan downloads the database from when there is none (or `TRUSCA_DB_MIRROR`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l server -d 'The trusca server to upload to (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml; the key is read from `TRUSCA_TOKEN`)' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l project -d 'The project to upload to [default: the scanned target\'s name]' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l retries -d 'How often to retry after a server error or a network failure' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l upload -d 'Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
@@ -81,33 +80,33 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l reproducible -d '
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s q -l quiet -d 'Print only the result and errors, no warnings'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -l db -d 'The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l mirror -d 'Where to download from: an `http(s)://` URL, a `file://` URL or a directory in the osv.dev layout [default: the public OSV bucket]' -r
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l mirror -d 'Where to download from: an `http(s)://` URL, a `file://` URL or a directory in the osv.dev layout (or `TRUSCA_DB_MIRROR`) [default: the public OSV bucket]' -r
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l ecosystem -d 'Only this ecosystem (OSV name, such as `PyPI` or `crates.io`); repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -s f -l format -d 'Report format' -r -f -a "text\t'Lines and a table, for people'
 json\t'JSON'"
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l db -d 'The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from import" -s f -l format -d 'Report format' -r -f -a "text\t'Lines and a table, for people'
 json\t'JSON'"
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from import" -l db -d 'The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from import" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from import" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from import" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -s f -l format -d 'Output format [default: `text` on a terminal, `json` otherwise]' -r -f -a "text\t'Lines and a table, for people'
 json\t'JSON'"
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c trusca -n "__fish_trusca_using_subcommand upload" -l server -d 'The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand upload" -l server -d 'The trusca server to upload to (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml; the key is read from `TRUSCA_TOKEN`)' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l project -d 'The project to upload to [default: the scanned target\'s name]' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l team -d 'The team, when the key is not bound to one and its user is in several' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l retries -d 'How often to retry after a server error or a network failure' -r

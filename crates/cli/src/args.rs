@@ -22,8 +22,9 @@ pub enum Command {
     /// Manage the local vulnerability database (OSV data)
     Db(DbArgs),
     /// Upload a scan result or CycloneDX SBOM to a trusca server
-    Upload(crate::commands::upload::UploadArgs),
+    Upload(UploadArgs),
     /// Run the trusca team server, migrate its database, or administer it
+    #[cfg(feature = "server")]
     Server(trusca_server::cli::ServerArgs),
     /// Print shell completions
     Completions {
@@ -94,7 +95,7 @@ pub struct ScanArgs {
     pub vulns: VulnArgs,
 
     #[command(flatten)]
-    pub upload: crate::commands::upload::ScanUpload,
+    pub upload: ScanUpload,
 }
 
 /// How policy is applied: the configuration file and the vulnerability threshold.
@@ -141,20 +142,23 @@ impl From<FailOnArg> for trusca_core::policy::FailOn {
 /// Where vulnerability data comes from during a scan.
 #[derive(Debug, Args)]
 pub struct VulnArgs {
-    /// The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]
-    #[arg(long, env = "TRUSCA_DB", value_name = "PATH")]
+    /// The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache
+    /// dir>/trusca/osv.db`]
+    #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
-    /// Never touch the network: without a database, vulnerabilities are not checked
-    #[arg(long, env = "TRUSCA_OFFLINE", value_parser = clap::builder::BoolishValueParser::new(), num_args = 0..=1, default_missing_value = "true", default_value = "false")]
+    /// Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities
+    /// are not checked
+    #[arg(long)]
     pub offline: bool,
 
     /// Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days
     #[arg(long, value_name = "DAYS")]
     pub max_db_age: Option<u64>,
 
-    /// Where the first scan downloads the database from when there is none
-    #[arg(long = "db-mirror", env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+    /// Where the first scan downloads the database from when there is none (or
+    /// `TRUSCA_DB_MIRROR`)
+    #[arg(long = "db-mirror", value_name = "URL")]
     pub mirror: Option<String>,
 }
 
@@ -226,8 +230,9 @@ pub enum CdxVersion {
 /// `trusca db …`: the database file, shared by every `db` subcommand.
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// The vulnerability database file [default: `<user cache dir>/trusca/osv.db`]
-    #[arg(long, global = true, env = "TRUSCA_DB", value_name = "PATH")]
+    /// The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache
+    /// dir>/trusca/osv.db`]
+    #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     #[command(subcommand)]
@@ -249,8 +254,8 @@ pub enum DbCommand {
 #[derive(Debug, Args)]
 pub struct DbUpdateArgs {
     /// Where to download from: an `http(s)://` URL, a `file://` URL or a directory in the
-    /// osv.dev layout [default: the public OSV bucket]
-    #[arg(long, env = "TRUSCA_DB_MIRROR", value_name = "URL")]
+    /// osv.dev layout (or `TRUSCA_DB_MIRROR`) [default: the public OSV bucket]
+    #[arg(long, value_name = "URL")]
     pub mirror: Option<String>,
 
     /// Only this ecosystem (OSV name, such as `PyPI` or `crates.io`); repeatable
@@ -288,6 +293,49 @@ pub struct DbStatusArgs {
     pub format: Option<DbReportFormat>,
 }
 
+/// Where and how to upload.
+#[derive(Debug, Clone, Args)]
+pub struct Connection {
+    /// The trusca server to upload to (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml;
+    /// the key is read from `TRUSCA_TOKEN`)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// The project to upload to [default: the scanned target's name]
+    #[arg(long, value_name = "NAME")]
+    pub project: Option<String>,
+
+    /// The team, when the key is not bound to one and its user is in several
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+
+    /// How often to retry after a server error or a network failure
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+}
+
+/// `trusca upload`.
+#[derive(Debug, Args)]
+pub struct UploadArgs {
+    /// A trusca JSON result (`trusca scan --format json`) or a CycloneDX JSON SBOM
+    #[arg(value_name = "RESULT")]
+    pub file: PathBuf,
+
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
+/// The upload flags of `trusca scan`.
+#[derive(Debug, Args)]
+pub struct ScanUpload {
+    /// Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)
+    #[arg(long)]
+    pub upload: bool,
+
+    #[command(flatten)]
+    pub connection: Connection,
+}
+
 /// Formats of the `db` reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DbReportFormat {
@@ -297,7 +345,22 @@ pub enum DbReportFormat {
     Json,
 }
 
-impl From<CdxVersion> for trusca_core::sbom::cyclonedx::SpecVersion {
+impl From<Format> for trusca_core::report::Format {
+    fn from(f: Format) -> Self {
+        use trusca_core::report::Format as F;
+        match f {
+            Format::Table => F::Table,
+            Format::Json => F::Json,
+            Format::Cyclonedx => F::Cyclonedx,
+            Format::CyclonedxXml => F::CyclonedxXml,
+            Format::Spdx => F::Spdx,
+            Format::Sarif => F::Sarif,
+            Format::Markdown => F::Markdown,
+        }
+    }
+}
+
+impl From<CdxVersion> for trusca_core::report::cyclonedx::SpecVersion {
     fn from(v: CdxVersion) -> Self {
         match v {
             CdxVersion::V1_5 => Self::V1_5,

@@ -47,24 +47,11 @@ fn main() -> ExitCode {
         }
     };
     let outcome = match cli.command {
-        Command::Scan(args) => commands::scan::run(
-            &args.target,
-            args.format,
-            args.spec_version,
-            Some(&args.policy),
-            Some(&args.vulns),
-            args.upload.upload.then_some(&args.upload.connection),
-        ),
-        Command::Sbom(args) => commands::scan::run(
-            &args.target,
-            Some(args.format.into()),
-            args.spec_version,
-            None,
-            None,
-            None,
-        ),
+        Command::Scan(args) => commands::scan::scan(&args),
+        Command::Sbom(args) => commands::scan::sbom(&args),
         Command::Db(args) => commands::db::run(&args),
         Command::Upload(args) => commands::upload::run(&args),
+        #[cfg(feature = "server")]
         Command::Server(args) => commands::server::run(args),
         Command::Completions { shell } => commands::completions::run(shell),
     };

@@ -13,8 +13,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use trusca_core::model::{Ecosystem, Location, Package};
-use trusca_core::scan::{Scan, Target, TargetKind, Tool, SCHEMA_VERSION};
-use trusca_core::vulns::names::ecosystem_of_osv;
+
 use trusca_core::vulns::osv::Vulnerability;
 use trusca_core::vulns::{find, MemoryAdvisories};
 
@@ -54,14 +53,13 @@ fn run(label: &str, packages: &[Package], advisories: &MemoryAdvisories) {
     let mut times: Vec<Duration> = Vec::with_capacity(RUNS);
     let mut findings = 0;
     for _ in 0..RUNS {
-        let mut scan = scan_of(packages.to_vec());
         let t = Instant::now();
-        let check = match find(&mut scan, advisories) {
-            Ok(check) => check,
+        let matches = match find(packages, advisories) {
+            Ok(matches) => matches,
             Err(never) => match never {},
         };
         times.push(t.elapsed());
-        findings = check.findings;
+        findings = matches.check.findings;
     }
     times.sort();
     let median = times.get(RUNS / 2).copied().unwrap_or_default();
@@ -103,7 +101,7 @@ fn packages_from(records: &[Vulnerability], vulnerable: usize) -> Vec<Package> {
     for r in records {
         for a in &r.affected {
             let Some(p) = &a.package else { continue };
-            let Some(eco) = ecosystem_of_osv(&p.ecosystem) else {
+            let Some(eco) = Ecosystem::from_osv(&p.ecosystem) else {
                 continue;
             };
             for range in &a.ranges {
@@ -161,26 +159,4 @@ fn package(eco: Ecosystem, name: &str, version: &str) -> Package {
             line: None,
         },
     )
-}
-
-fn scan_of(packages: Vec<Package>) -> Scan {
-    Scan {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        target: Target {
-            name: "bench".into(),
-            location: ".".into(),
-            kind: TargetKind::Directory,
-            reference: None,
-            commit: None,
-        },
-        generated_at: "2024-01-01T00:00:00Z".into(),
-        files: Vec::new(),
-        packages,
-        findings: Vec::new(),
-        vuln_check: None,
-        project_licenses: Vec::new(),
-        policy: None,
-        diagnostics: Vec::new(),
-    }
 }

@@ -120,10 +120,10 @@ impl fmt::Display for Code {
     }
 }
 
-/// One problem, located in a file (and line) where it has a place.
-#[derive(
-    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
-)]
+/// One problem, located in a file (and line) where it has a place. Diagnostics order by file and
+/// line (those without a file last), then severity, code and message: the order every result
+/// lists them in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Diagnostic {
     /// How serious it is.
     pub severity: Severity,
@@ -184,6 +184,32 @@ impl Diagnostic {
     }
 }
 
+impl Diagnostic {
+    fn sort_key(&self) -> impl Ord + '_ {
+        (
+            self.file.is_none(),
+            &self.file,
+            self.line,
+            self.severity,
+            self.code,
+            &self.message,
+            &self.help,
+        )
+    }
+}
+
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key().cmp(&other.sort_key())
+    }
+}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match (&self.file, self.line) {
@@ -198,6 +224,28 @@ impl fmt::Display for Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn diagnostics_order_by_file_and_line_first() {
+        let mut list = [
+            Diagnostic::note(Code::Unpinned, "b").in_file("b.lock", Some(1)),
+            Diagnostic::error(Code::ParseError, "a").in_file("a.lock", Some(9)),
+            Diagnostic::warning(Code::Unpinned, "a").in_file("a.lock", Some(2)),
+            Diagnostic::warning(Code::VulnDbOutdated, "no file"),
+        ];
+        list.sort();
+        let order: Vec<(Option<&str>, Option<u32>)> =
+            list.iter().map(|d| (d.file.as_deref(), d.line)).collect();
+        assert_eq!(
+            order,
+            [
+                (Some("a.lock"), Some(2)),
+                (Some("a.lock"), Some(9)),
+                (Some("b.lock"), Some(1)),
+                (None, None)
+            ]
+        );
+    }
 
     #[test]
     fn codes_are_unique_kebab_case() {

@@ -1,21 +1,36 @@
 //! trusca-core: the scanning pipeline behind `trusca scan`.
 //!
-//! source → inventory → sbom → licenses → vulns → policy → report. Each stage is a module with
-//! plain data in and out; the [`scan::Scan`] result is the one source for every output format.
+//! [`pipeline::Scanner`] runs source → inventory → licenses → vulns → policy and returns one
+//! [`scan::Scan`], the single source for every output format ([`report`]). Each stage is a module
+//! with plain data in and out. Modules depend downwards only:
+//!
+//! - bottom: [`model`], [`diag`], [`progress`], [`walk`];
+//! - stages: [`source`], [`inventory`], [`version`], [`licenses`], [`vulns`], then [`policy`];
+//! - the file and the run: [`config`], [`scan`], [`settings`];
+//! - top: [`pipeline`] and [`report`].
+//!
 //! Nothing here prints or exits: callers pass writers and decide what to show.
 
 #![warn(missing_docs)]
 
+pub mod config;
 pub mod diag;
 pub mod inventory;
 pub mod licenses;
 pub mod model;
+pub mod pipeline;
 pub mod policy;
-pub mod purl;
+pub mod progress;
 pub mod report;
-pub mod sbom;
 pub mod scan;
+pub mod settings;
 pub mod source;
 pub mod version;
 pub mod vulns;
 pub mod walk;
+
+pub use pipeline::{Run, Scanner};
+pub use settings::Settings;
+
+#[cfg(test)]
+pub(crate) mod testing;

@@ -4,14 +4,14 @@
 //! and vendored trees and build output, where lockfiles belong to someone else. `vendor/modules.txt`
 //! is the one file read inside a vendored tree. `--exclude` globs prune more; `--include` globs
 //! bring back files that the defaults or `.gitignore` would skip.
+//!
+//! The walk knows nothing of file formats: the caller classifies each file by its path.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use ignore::{WalkBuilder, WalkState};
-
-use crate::inventory::{self, Extractor};
 
 /// Directories never descended into by default.
 pub const SKIPPED_DIRS: &[&str] = &[
@@ -50,17 +50,19 @@ pub struct WalkOptions {
     pub include: Vec<String>,
     /// Globs (relative to the root) of files and directories to leave out.
     pub exclude: Vec<String>,
+    /// File names obeyed only at the root (`trusca.toml`): copies below it are reported.
+    pub root_only_files: &'static [&'static str],
 }
 
-/// A dependency file found by the walk.
+/// A file the caller's classifier chose.
 #[derive(Debug, Clone)]
-pub struct Candidate {
+pub struct Candidate<T> {
     /// The file on disk.
     pub path: PathBuf,
     /// The path relative to the root with `/` separators.
     pub display: String,
-    /// The format it will be read as.
-    pub extractor: &'static Extractor,
+    /// What the classifier made of it (the format it will be read as).
+    pub kind: T,
 }
 
 fn globset(patterns: &[String]) -> Result<GlobSet, GlobError> {
@@ -96,23 +98,36 @@ fn is_skipped_dir(name: &str) -> bool {
     SKIPPED_DIRS.contains(&name)
 }
 
-/// Finds every dependency file under `root`, sorted by path. Runs on several threads.
-pub fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate>, GlobError> {
-    Ok(find_all(root, options)?.candidates)
-}
-
 /// What a walk saw.
-#[derive(Debug, Clone, Default)]
-pub struct Walked {
-    /// The dependency files, sorted by path.
-    pub candidates: Vec<Candidate>,
-    /// Configuration and ignore files below the root, which are never obeyed (relative paths,
-    /// sorted).
+#[derive(Debug, Clone)]
+pub struct Walked<T> {
+    /// The files the classifier chose, sorted by path.
+    pub candidates: Vec<Candidate<T>>,
+    /// Files of [`WalkOptions::root_only_files`] below the root, which are never obeyed
+    /// (relative paths, sorted).
     pub nested_configs: Vec<String>,
 }
 
-/// Like [`find`], and also reports configuration files nested below the root.
-pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError> {
+impl<T> Default for Walked<T> {
+    fn default() -> Self {
+        Walked {
+            candidates: Vec::new(),
+            nested_configs: Vec::new(),
+        }
+    }
+}
+
+/// Finds every file under `root` that `classify` (given the path relative to the root) keeps,
+/// sorted by path, and the root-only files nested below the root. Runs on several threads.
+pub fn find_all<T, F>(
+    root: &Path,
+    options: &WalkOptions,
+    classify: F,
+) -> Result<Walked<T>, GlobError>
+where
+    T: Send,
+    F: Fn(&Path) -> Option<T> + Sync,
+{
     let exclude = globset(&options.exclude)?;
     let include = globset(&options.include)?;
     let found = Mutex::new(Vec::new());
@@ -151,6 +166,8 @@ pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError>
             }
             true
         });
+    let root_only = options.root_only_files;
+    let classify = &classify;
     builder.build_parallel().run(|| {
         let found = &found;
         let nested = &nested;
@@ -163,11 +180,7 @@ pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError>
             }
             let path = entry.path();
             let rel = relative(root, path);
-            if rel.contains('/')
-                && crate::policy::config::ROOT_ONLY_FILES
-                    .iter()
-                    .any(|n| entry.file_name() == *n)
-            {
+            if rel.contains('/') && root_only.iter().any(|n| entry.file_name() == *n) {
                 if let Ok(mut v) = nested.lock() {
                     v.push(rel.clone());
                 }
@@ -175,12 +188,12 @@ pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError>
             if inside_vendor(&rel) && !rel.ends_with("vendor/modules.txt") {
                 return WalkState::Continue;
             }
-            if let Some(extractor) = inventory::for_path(Path::new(&rel)) {
+            if let Some(kind) = classify(Path::new(&rel)) {
                 if let Ok(mut v) = found.lock() {
                     v.push(Candidate {
                         path: path.to_path_buf(),
                         display: rel,
-                        extractor,
+                        kind,
                     });
                 }
             }
@@ -190,7 +203,8 @@ pub fn find_all(root: &Path, options: &WalkOptions) -> Result<Walked, GlobError>
     let mut found = found.into_inner().unwrap_or_default();
 
     if !options.include.is_empty() {
-        found.extend(find_included(root, &include, &exclude, &found));
+        let extra = find_included(root, &include, &exclude, &found, classify);
+        found.extend(extra);
     }
     found.sort_by(|a, b| a.display.cmp(&b.display));
     found.dedup_by(|a, b| a.display == b.display);
@@ -210,12 +224,13 @@ fn inside_vendor(rel: &str) -> bool {
 }
 
 /// A second, unfiltered walk for files matching `--include` (only `.git` stays closed).
-fn find_included(
+fn find_included<T>(
     root: &Path,
     include: &GlobSet,
     exclude: &GlobSet,
-    already: &[Candidate],
-) -> Vec<Candidate> {
+    already: &[Candidate<T>],
+    classify: &dyn Fn(&Path) -> Option<T>,
+) -> Vec<Candidate<T>> {
     let mut out = Vec::new();
     let walker = WalkBuilder::new(root)
         .standard_filters(false)
@@ -232,11 +247,11 @@ fn find_included(
         {
             continue;
         }
-        if let Some(extractor) = inventory::for_path(Path::new(&rel)) {
+        if let Some(kind) = classify(Path::new(&rel)) {
             out.push(Candidate {
                 path: entry.path().to_path_buf(),
                 display: rel,
-                extractor,
+                kind,
             });
         }
     }
@@ -253,8 +268,14 @@ mod tests {
         std::fs::write(p, "").expect("write");
     }
 
-    fn names(found: &[Candidate]) -> Vec<&str> {
+    fn names<T>(found: &[Candidate<T>]) -> Vec<&str> {
         found.iter().map(|c| c.display.as_str()).collect()
+    }
+
+    /// The files named `Cargo.lock`.
+    fn find(root: &Path, options: &WalkOptions) -> Result<Vec<Candidate<()>>, GlobError> {
+        let lockfiles = |p: &Path| (p.file_name()? == "Cargo.lock").then_some(());
+        Ok(find_all(root, options, lockfiles)?.candidates)
     }
 
     #[test]
@@ -284,6 +305,7 @@ mod tests {
         let opts = WalkOptions {
             exclude: vec!["examples".into()],
             include: vec!["ignored/**".into()],
+            ..WalkOptions::default()
         };
         let some = find(root, &opts).expect("walk");
         assert_eq!(
@@ -305,7 +327,12 @@ mod tests {
         ] {
             touch(root, f);
         }
-        let walked = find_all(root, &WalkOptions::default()).expect("walk");
+        let options = WalkOptions {
+            root_only_files: &["trusca.toml", ".truscaignore"],
+            ..WalkOptions::default()
+        };
+        let lockfiles = |p: &Path| (p.file_name()? == "Cargo.lock").then_some(());
+        let walked = find_all(root, &options, lockfiles).expect("walk");
         assert_eq!(
             walked.nested_configs,
             ["sub/trusca.toml", "vendor/.truscaignore"]
@@ -318,7 +345,7 @@ mod tests {
         let tmp = tempfile::tempdir().expect("tmp");
         let opts = WalkOptions {
             exclude: vec!["a[".into()],
-            include: vec![],
+            ..WalkOptions::default()
         };
         let err = find(tmp.path(), &opts).expect_err("bad glob");
         assert_eq!(err.pattern, "a[");

@@ -14,8 +14,9 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::{json, Value};
+use trusca_core::progress::NoProgress;
 use trusca_core::vulns::db::Db as VulnStore;
-use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
+use trusca_core::vulns::import::{self, ImportLimits};
 use trusca_server::db::scans::{self, NewScan};
 use trusca_server::db::{identity, rematch, Db};
 use trusca_server::ingest;
@@ -186,7 +187,7 @@ async fn main() {
         &vuln_path,
         std::slice::from_ref(&input),
         ImportLimits::default(),
-        &NoImportProgress,
+        &NoProgress,
     )
     .expect("import");
     let imported = start.elapsed().as_secs_f64();

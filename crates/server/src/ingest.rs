@@ -6,13 +6,12 @@
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
 
-use packageurl::PackageUrl;
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use trusca_core::licenses::Tier;
+use trusca_core::model::purl::{self, Purl};
 use trusca_core::model::{Ecosystem, Location, Package};
-use trusca_core::scan::{Scan, Target, TargetKind, Tool};
-use trusca_core::vulns::{Advisories, Finding, SeverityLevel};
+use trusca_core::scan::Scan;
+use trusca_core::vulns::{Advisories, Finding};
 
 use crate::error::ApiError;
 
@@ -314,11 +313,11 @@ pub fn from_scan(scan: Scan) -> Ingest {
             ecosystem: Some(p.ecosystem.osv_name().to_owned()),
             name: p.name.clone(),
             version: p.version.clone(),
-            scope: enum_name(&p.scope),
+            scope: p.scope.as_str().to_owned(),
             direct: p.direct,
             location: Some(p.location.to_string()),
             license: p.license.as_ref().and_then(|l| l.concluded.clone()),
-            license_tier: p.license.as_ref().map(|l| tier_name(l.tier)),
+            license_tier: p.license.as_ref().map(|l| l.tier.as_str().to_owned()),
         })
         .collect();
     let findings = scan
@@ -330,7 +329,7 @@ pub fn from_scan(scan: Scan) -> Ingest {
             package: package_of(&f.purl),
             purl: f.purl.clone(),
             version: f.version.clone(),
-            severity: severity_name(f.severity),
+            severity: f.severity.as_str().to_owned(),
             score: f.score,
             fixed_in: f.fixed_in.clone(),
             summary: f.summary.clone(),
@@ -401,9 +400,8 @@ pub fn match_components<A: Advisories + ?Sized>(
     if packages.is_empty() {
         return Ok(carried);
     }
-    let mut scan = bare_scan(packages);
-    trusca_core::vulns::find(&mut scan, advisories)?;
-    Ok(merge(carried, scan.findings))
+    let matches = trusca_core::vulns::find(&packages, advisories)?;
+    Ok(merge(carried, matches.findings))
 }
 
 /// Unites carried findings and matches (see [`match_components`]).
@@ -441,7 +439,7 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
             aliases: m.aliases,
             purl: m.purl,
             version: m.version,
-            severity: severity_name(m.severity),
+            severity: m.severity.as_str().to_owned(),
             score: m.score,
             fixed_in: m.fixed_in,
             summary: m.summary,
@@ -455,18 +453,14 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
 /// ecosystem and name. The package keeps the component's purl, so findings point back at it.
 fn package_for(c: &Component) -> Option<Package> {
     let parsed = (!c.purl.is_empty())
-        .then(|| PackageUrl::from_str(&c.purl).ok())
+        .then(|| Purl::from_str(&c.purl).ok())
         .flatten();
     let (ecosystem, name, purl_version) = match &parsed {
-        Some(p) => {
-            let ecosystem: Ecosystem = p.ty().parse().ok()?;
-            let name = match (ecosystem, p.namespace().filter(|n| !n.is_empty())) {
-                (Ecosystem::Maven, Some(ns)) => format!("{ns}:{}", p.name()),
-                (_, Some(ns)) => format!("{ns}/{}", p.name()),
-                (_, None) => p.name().to_owned(),
-            };
-            (ecosystem, name, p.version().map(str::to_owned))
-        }
+        Some(p) => (
+            p.ecosystem()?,
+            p.native_name(),
+            p.version().map(str::to_owned),
+        ),
         None if c.purl.is_empty() => {
             let ecosystem: Ecosystem = c.ecosystem.as_deref()?.parse().ok()?;
             (ecosystem, c.name.clone(), None)
@@ -484,29 +478,6 @@ fn package_for(c: &Component) -> Option<Package> {
     }
     package.direct = c.direct;
     Some(package)
-}
-
-/// A scan holding only packages, for the matcher.
-fn bare_scan(packages: Vec<Package>) -> Scan {
-    Scan {
-        schema_version: trusca_core::scan::SCHEMA_VERSION,
-        tool: Tool::default(),
-        target: Target {
-            name: String::new(),
-            location: String::new(),
-            kind: TargetKind::Directory,
-            reference: None,
-            commit: None,
-        },
-        generated_at: String::new(),
-        files: Vec::new(),
-        packages,
-        findings: Vec::new(),
-        vuln_check: None,
-        project_licenses: Vec::new(),
-        policy: None,
-        diagnostics: Vec::new(),
-    }
 }
 
 fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
@@ -581,9 +552,9 @@ fn cdx_component(c: &Value) -> Option<Component> {
     let purl = text("purl").unwrap_or_default();
     let name = text("name").filter(|n| !n.is_empty())?;
     let ecosystem = purl
-        .strip_prefix("pkg:")
-        .and_then(|rest| rest.split('/').next())
-        .and_then(|t| t.parse::<trusca_core::model::Ecosystem>().ok())
+        .parse::<Purl>()
+        .ok()
+        .and_then(|p| p.ecosystem())
         .map(|e| e.osv_name().to_owned());
     let scope = match c.get("scope").and_then(Value::as_str) {
         Some("optional") => "optional",
@@ -685,32 +656,10 @@ fn cdx_vulnerabilities(
     out
 }
 
-/// `pkg:npm/%40scope/name@1.0?x=y#sub` → `pkg:npm/%40scope/name`.
+/// `pkg:npm/%40scope/name@1.0?x=y#sub` → `pkg:npm/%40scope/name`: the package whatever its
+/// version, for "who uses X".
 pub fn package_of(purl: &str) -> String {
-    let end = purl.find(['?', '#']).unwrap_or(purl.len());
-    let base = purl.get(..end).unwrap_or(purl);
-    // The version separator is the last `@` after the type (a namespace may hold `%40`).
-    match base.rfind('@') {
-        Some(i) if base.get(..i).is_some_and(|b| b.contains('/')) => {
-            base.get(..i).unwrap_or(base).to_owned()
-        }
-        _ => base.to_owned(),
-    }
-}
-
-fn enum_name<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn tier_name(t: Tier) -> String {
-    enum_name(&t)
-}
-
-fn severity_name(s: SeverityLevel) -> String {
-    enum_name(&s)
+    purl::base_of(purl)
 }
 
 /// Whether a JSON text nests arrays and objects deeper than `max`. Scans the bytes once without

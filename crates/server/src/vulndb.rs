@@ -10,9 +10,10 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{json, Value};
+use trusca_core::progress::NoProgress;
 use trusca_core::vulns::db::{Db as VulnStore, DbError as VulnStoreError};
-use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
-use trusca_core::vulns::update::{self, NoUpdateProgress, UpdateOptions};
+use trusca_core::vulns::import::{self, ImportLimits};
+use trusca_core::vulns::update::{self, UpdateOptions};
 
 use crate::db::rematch::{self, RematchSummary};
 use crate::db::Db;
@@ -292,12 +293,12 @@ fn rebuild(path: &Path, source: Source) -> Result<u64, RefreshError> {
                 limits: ImportLimits::default(),
             };
             // Errors name the URLs fetched: recorded, logged and shown without credentials.
-            update::update(path, &options, &NoUpdateProgress)
+            update::update(path, &options, &NoProgress)
                 .map_err(|e| RefreshError::Fetch(redact(&e.to_string(), &options.mirror)))?
                 .1
         }
         Source::Import(paths) => {
-            import::import(path, &paths, ImportLimits::default(), &NoImportProgress)
+            import::import(path, &paths, ImportLimits::default(), &NoProgress)
                 .map_err(|e| RefreshError::Fetch(e.to_string()))?
                 .1
         }

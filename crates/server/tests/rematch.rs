@@ -9,7 +9,8 @@ use std::path::Path;
 use serde_json::{json, Value};
 use sqlx::Row;
 use support::*;
-use trusca_core::vulns::import::{self, ImportLimits, NoImportProgress};
+use trusca_core::progress::NoProgress;
+use trusca_core::vulns::import::{self, ImportLimits};
 use trusca_server::config::Config;
 use trusca_server::db::Db;
 use trusca_server::egress::Targets;
@@ -42,7 +43,7 @@ fn build_db(path: &Path, rels: &[&str]) {
         path,
         &[dir.path().to_owned()],
         ImportLimits::default(),
-        &NoImportProgress,
+        &NoProgress,
     )
     .expect("import");
 }

@@ -4,26 +4,29 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use trusca_core::settings::Env;
 use trusca_core::vulns::db::{self, Db, DbInfo};
-use trusca_core::vulns::import::{self, ImportLimits, ImportProgress, ImportReport};
-use trusca_core::vulns::update::{self, EcosystemStatus, UpdateOptions, UpdateProgress};
+use trusca_core::vulns::import::{self, ImportLimits, ImportReport};
+use trusca_core::vulns::update::{self, EcosystemStatus, UpdateOptions};
 
 use crate::args::{DbArgs, DbCommand, DbReportFormat};
 use crate::diagnostics;
+use crate::progress::Bar;
 use crate::Outcome;
 
 const HOW_TO_GET_DATA: &str =
     "run `trusca db update` (or `trusca db import PATH` with OSV data on disk)";
 
-/// The database path: `--db` / `TRUSCA_DB`, else the default in the user's cache directory.
-pub fn db_path(arg: Option<&Path>) -> Option<PathBuf> {
-    arg.map(Path::to_owned).or_else(db::default_path)
-}
-
 /// Runs one `db` subcommand.
 pub fn run(args: &DbArgs) -> Outcome {
-    let Some(path) = db_path(args.db.as_deref()) else {
+    let env = Env::from_process();
+    // `--db`, else `TRUSCA_DB`, else the default in the user's cache directory.
+    let path: Option<PathBuf> = args
+        .db
+        .clone()
+        .or_else(|| env.db.clone())
+        .or_else(db::default_path);
+    let Some(path) = path else {
         diagnostics::fatal(
             "cannot find a cache directory for the vulnerability database",
             Some("pass `--db PATH` or set `TRUSCA_DB`"),
@@ -36,11 +39,12 @@ pub fn run(args: &DbArgs) -> Outcome {
                 mirror: a
                     .mirror
                     .clone()
+                    .or_else(|| env.mirror.clone())
                     .unwrap_or_else(|| update::DEFAULT_MIRROR.to_owned()),
                 ecosystems: a.ecosystem.clone(),
                 limits: ImportLimits::default(),
             };
-            let bar = Bar::new(a.no_progress);
+            let bar = Bar::new(a.no_progress, "reading OSV records");
             let result = update::update(&path, &options, &bar);
             bar.finish();
             match result {
@@ -58,7 +62,7 @@ pub fn run(args: &DbArgs) -> Outcome {
             }
         }
         DbCommand::Import(a) => {
-            let bar = Bar::new(a.no_progress);
+            let bar = Bar::new(a.no_progress, "reading OSV records");
             let result = import::import(&path, &a.paths, ImportLimits::default(), &bar);
             bar.finish();
             match result {
@@ -250,70 +254,5 @@ fn emit(text: &str) -> Outcome {
             diagnostics::fatal(&format!("cannot write to standard output: {e}"), None);
             Outcome::Error
         }
-    }
-}
-
-/// The progress bar of `db update` and `db import`: bytes of the current download, then the
-/// records read; drawn on standard error only when it is a terminal.
-pub(crate) struct Bar {
-    bar: ProgressBar,
-}
-
-impl Bar {
-    pub(crate) fn new(hidden: bool) -> Self {
-        let bar = if hidden || !std::io::stderr().is_terminal() {
-            ProgressBar::hidden()
-        } else {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            bar.set_style(spinner_style());
-            bar.set_message("reading OSV records");
-            bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        };
-        Bar { bar }
-    }
-
-    pub(crate) fn finish(&self) {
-        self.bar.finish_and_clear();
-    }
-}
-
-fn spinner_style() -> ProgressStyle {
-    ProgressStyle::with_template("{spinner} {msg}")
-        .unwrap_or_else(|_| ProgressStyle::default_spinner())
-}
-
-impl ImportProgress for Bar {
-    fn records(&self, count: u64) {
-        self.bar.set_message(format!("{count} records read"));
-    }
-}
-
-impl UpdateProgress for Bar {
-    fn download_started(&self, ecosystem: &str, total: Option<u64>) {
-        self.bar.set_position(0);
-        match total {
-            Some(total) => {
-                self.bar.set_length(total);
-                self.bar.set_style(
-                    ProgressStyle::with_template(
-                        "{bar:30} {bytes}/{total_bytes} {prefix}  {wide_msg}",
-                    )
-                    .unwrap_or_else(|_| ProgressStyle::default_bar()),
-                );
-            }
-            None => {
-                self.bar.unset_length();
-                self.bar.set_style(
-                    ProgressStyle::with_template("{spinner} {bytes} {prefix}  {wide_msg}")
-                        .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-                );
-            }
-        }
-        self.bar.set_prefix(ecosystem.to_owned());
-    }
-
-    fn downloaded(&self, received: u64) {
-        self.bar.set_position(received);
     }
 }

@@ -4,6 +4,6 @@ pub mod completions;
 pub mod db;
 pub mod policy;
 pub mod scan;
+#[cfg(feature = "server")]
 pub mod server;
 pub mod upload;
-pub mod vulns;

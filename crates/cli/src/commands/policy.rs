@@ -1,65 +1,32 @@
-//! Policy in the CLI: finding and loading `trusca.toml`, rendering its problems with miette,
-//! evaluating the policy after a scan, and turning the verdict into an exit code.
+//! Policy in the CLI: rendering the problems of `trusca.toml` with miette, and turning a scan's
+//! verdict into an exit code.
 
 use std::fmt;
-use std::path::Path;
 
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan,
 };
+use trusca_core::config::{ConfigError, Problem};
 use trusca_core::diag::Code;
-use trusca_core::policy::config::{self, ConfigError, Problem};
-use trusca_core::policy::{evaluate, Config, Date, Decision, Policy, ViolationKind};
+use trusca_core::policy::{Decision, ViolationKind};
 use trusca_core::scan::Scan;
+use trusca_core::settings::Settings;
 
-use crate::args::PolicyArgs;
 use crate::diagnostics;
 use crate::Outcome;
 
 /// How many violations are listed on standard error before the rest are only counted.
 const MAX_LISTED_VIOLATIONS: usize = 10;
 
-/// Loads `--config FILE`, else the `trusca.toml` at the scan root, else the default
-/// configuration. Problems are printed; `None` means the command must stop with exit 2.
-pub fn load(explicit: Option<&Path>, root: &Path) -> Option<Config> {
-    let result = match explicit {
-        Some(path) => Config::load(path, &path.to_string_lossy()),
-        None => {
-            let path = root.join(config::FILE_NAME);
-            if !path.is_file() {
-                return Some(Config {
-                    file: config::FILE_NAME.into(),
-                    ..Config::default()
-                });
-            }
-            Config::load(&path, config::FILE_NAME)
-        }
-    };
-    match result {
-        Ok(c) => Some(c),
-        Err(e) => {
-            render_error(&e);
-            None
-        }
-    }
-}
-
-/// Evaluates the policy on the scan: `--fail-on` wins over `fail_on` in the file.
-pub fn apply(scan: &mut Scan, config: &Config, args: &PolicyArgs) {
-    let policy = Policy::new(config, args.fail_on.map(Into::into), Date::today());
-    evaluate(scan, &policy);
-}
-
-/// The exit of a finished scan: the policy verdict when it was evaluated, else `error` when
-/// nothing could be read. `fail_open` turns an error into a pass, loudly.
-pub fn outcome(scan: &Scan, config: &Config) -> Outcome {
+/// The exit of a finished scan: the policy verdict when it was evaluated, else `error` when the
+/// scan itself failed. `fail_open` turns an error into a pass, loudly.
+pub fn outcome(scan: &Scan, settings: &Settings) -> Outcome {
     let (decision, error) = match &scan.policy {
         Some(p) => (p.decision, p.error.clone()),
-        None if scan.nothing_scanned() => (
-            Decision::Error,
-            Some("no dependency file could be read".to_owned()),
-        ),
-        None => (Decision::Pass, None),
+        None => match scan.failure() {
+            Some(why) => (Decision::Error, Some(why)),
+            None => (Decision::Pass, None),
+        },
     };
     match decision {
         Decision::Pass => Outcome::Pass,
@@ -69,11 +36,11 @@ pub fn outcome(scan: &Scan, config: &Config) -> Outcome {
         }
         Decision::Error => {
             let message = error.unwrap_or_else(|| "the scan failed".into());
-            if config.fail_open {
+            if settings.fail_open {
                 eprintln!(
                     "warning: THE SCAN FAILED AND IS PASSING ONLY BECAUSE `fail_open = true` in \
                      `{}`: {message}",
-                    config.file
+                    settings.config_file
                 );
                 eprintln!("warning: the result above is incomplete; do not rely on it");
                 Outcome::Pass
@@ -159,7 +126,7 @@ impl MietteDiagnostic for Rendered<'_> {
 }
 
 /// Prints every problem of a config file with a snippet, then one line that stops the command.
-fn render_error(err: &ConfigError) {
+pub fn render_error(err: &ConfigError) {
     match err {
         ConfigError::Read { .. } => diagnostics::fatal(&err.to_string(), None),
         ConfigError::Invalid {
@@ -192,8 +159,18 @@ fn render_error(err: &ConfigError) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use trusca_core::config::Config;
     use trusca_core::model::Location;
     use trusca_core::policy::{FailOn, PolicyResult, Violation};
+    use trusca_core::settings::{Env, Flags};
+
+    fn settings(fail_open: bool) -> Settings {
+        let config = Config {
+            fail_open,
+            ..Config::default()
+        };
+        Settings::resolve(&Flags::default(), &Env::default(), &config)
+    }
 
     fn scan(decision: Option<Decision>) -> Scan {
         let mut scan: Scan = serde_json::from_value(serde_json::json!({
@@ -228,7 +205,7 @@ mod tests {
 
     #[test]
     fn each_decision_maps_to_its_exit() {
-        let config = Config::default();
+        let config = settings(false);
         assert_eq!(outcome(&scan(Some(Decision::Pass)), &config), Outcome::Pass);
         assert_eq!(
             outcome(&scan(Some(Decision::Fail)), &config),
@@ -243,10 +220,7 @@ mod tests {
 
     #[test]
     fn fail_open_passes_an_error_but_not_a_failure() {
-        let config = Config {
-            fail_open: true,
-            ..Config::default()
-        };
+        let config = settings(true);
         assert_eq!(
             outcome(&scan(Some(Decision::Error)), &config),
             Outcome::Pass

@@ -1,96 +1,107 @@
-//! `trusca scan` and `trusca sbom`: prepare the target, scan, render, exit.
+//! `trusca scan` and `trusca sbom`: turn the flags into core's [`Flags`], run the pipeline,
+//! render, upload, and map the verdict to the exit code.
 
 use std::fs::File;
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use trusca_core::inventory;
-use trusca_core::licenses;
-use trusca_core::report::{json, markdown, sarif, table};
-use trusca_core::sbom::{cyclonedx, spdx};
-use trusca_core::scan::{self, ExplicitFile, ScanOptions};
-use trusca_core::source;
-use trusca_core::walk::WalkOptions;
+use trusca_core::inventory::{self, ExplicitFile};
+use trusca_core::pipeline::{PipelineError, Scanner};
+use trusca_core::report::{self, RenderOptions};
+use trusca_core::scan::Scan;
+use trusca_core::settings::{Env, Flags, Mode};
 
-use crate::args::{CdxVersion, Format, PolicyArgs, TargetArgs, VulnArgs};
-use crate::commands::{policy, vulns};
+use crate::args::{CdxVersion, Format, SbomArgs, ScanArgs, TargetArgs};
+use crate::commands::{policy, upload};
 use crate::diagnostics;
 use crate::progress::Bar;
 use crate::Outcome;
 
-/// Runs a scan and writes it in `format` (chosen by the terminal when `None`). With `policy`
-/// (`trusca scan`), the policy is evaluated and decides the exit code; with `vuln_args` the
-/// packages are matched against the vulnerability database; with `upload` the result is sent
-/// to a trusca server.
-pub fn run(
+/// `trusca scan`.
+pub fn scan(args: &ScanArgs) -> Outcome {
+    let Some(mut flags) = target_flags(&args.target, Mode::Scan) else {
+        return Outcome::Error;
+    };
+    flags.config.clone_from(&args.policy.config);
+    flags.fail_on = args.policy.fail_on.map(Into::into);
+    flags.db.clone_from(&args.vulns.db);
+    flags.offline = args.vulns.offline.then_some(true);
+    flags.max_db_age = args.vulns.max_db_age;
+    flags.mirror.clone_from(&args.vulns.mirror);
+    flags.server.clone_from(&args.upload.connection.server);
+    let upload = args.upload.upload.then_some(&args.upload.connection);
+    run(flags, &args.target, args.format, args.spec_version, upload)
+}
+
+/// `trusca sbom`: a scan without vulnerabilities or policy, written as an SBOM.
+pub fn sbom(args: &SbomArgs) -> Outcome {
+    let Some(flags) = target_flags(&args.target, Mode::Sbom) else {
+        return Outcome::Error;
+    };
+    run(
+        flags,
+        &args.target,
+        Some(args.format.into()),
+        args.spec_version,
+        None,
+    )
+}
+
+/// The flags every scan shares; `None` (after saying why) when they cannot be used.
+fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
+    let lockfiles = match parse_lockfile_args(&args.lockfile) {
+        Ok(e) => e,
+        Err(msg) => {
+            diagnostics::fatal(
+                &msg,
+                Some("formats are file names such as `package-lock.json`, or slugs such as `package-lock-json`"),
+            );
+            return None;
+        }
+    };
+    Some(Flags {
+        mode,
+        target: args.target.clone(),
+        reference: args.reference.clone(),
+        lockfiles,
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
+        reproducible: args.reproducible,
+        ..Flags::default()
+    })
+}
+
+fn run(
+    flags: Flags,
     args: &TargetArgs,
     format: Option<Format>,
     spec: CdxVersion,
-    policy_args: Option<&PolicyArgs>,
-    vuln_args: Option<&VulnArgs>,
-    upload: Option<&crate::commands::upload::Connection>,
+    upload: Option<&crate::args::Connection>,
 ) -> Outcome {
-    let explicit = match parse_lockfile_args(&args.lockfile) {
-        Ok(e) => e,
-        Err(msg) => {
-            diagnostics::fatal(&msg, Some("formats are file names such as `package-lock.json`, or slugs such as `package-lock-json`"));
-            return Outcome::Error;
-        }
-    };
-    let walk = args.target.is_some() || explicit.is_empty();
-    let target = args.target.as_deref().unwrap_or(".");
-    let prepared = match source::prepare(target, args.reference.as_deref()) {
-        Ok(p) => p,
-        Err(e) => {
-            diagnostics::fatal(&e.to_string(), None);
-            return Outcome::Error;
-        }
-    };
-    let explicit_config = policy_args.and_then(|p| p.config.as_deref());
-    let Some(config) = policy::load(explicit_config, &prepared.root) else {
-        return Outcome::Error;
-    };
-    let options = ScanOptions {
-        walk,
-        walk_options: WalkOptions {
-            include: [args.include.as_slice(), config.scan.include.as_slice()].concat(),
-            exclude: [args.exclude.as_slice(), config.scan.exclude.as_slice()].concat(),
-        },
-        explicit,
-        generated_at: args.reproducible.then(reproducible_time),
-    };
-    let bar = Bar::new(args.no_progress || args.quiet);
-    let result = scan::run(&prepared, &options, &bar);
+    let hide_progress = args.no_progress || args.quiet;
+    let bar = Bar::new(hide_progress, "looking for dependency files");
+    let result = Scanner::new(flags, Env::from_process()).run(&bar);
     bar.finish();
-    let mut scan = match result {
-        Ok(s) => s,
+    let run = match result {
+        Ok(run) => run,
+        Err(PipelineError::Config(e)) => {
+            policy::render_error(&e);
+            return Outcome::Error;
+        }
         Err(e) => {
             diagnostics::fatal(&e.to_string(), None);
             return Outcome::Error;
         }
     };
-    if walk {
-        licenses::apply(&mut scan, &prepared.root, &config.licenses.overrides());
-    }
-    if let Some(v) = vuln_args {
-        vulns::apply(&mut scan, v, args.no_progress || args.quiet);
-    }
-    if let Some(p) = policy_args {
-        policy::apply(&mut scan, &config, p);
-    }
-    let diag_root = if walk {
-        prepared.root.clone()
-    } else {
-        PathBuf::from(".")
-    };
-    diagnostics::report(&scan.diagnostics, &diag_root, args.quiet);
+    let scan = &run.scan;
+    diagnostics::report(&scan.diagnostics, &run.root, args.quiet);
 
     let format = format.unwrap_or(if args.output.is_none() && io::stdout().is_terminal() {
         Format::Table
     } else {
         Format::Json
     });
-    if let Err(e) = write_output(&scan, format, spec, args.output.as_deref()) {
+    if let Err(e) = write_output(scan, format, spec, args.output.as_deref()) {
         // A closed pipe (`trusca scan | head`) is the reader's choice, not an error; the policy
         // verdict below still decides the exit.
         if e.kind() != io::ErrorKind::BrokenPipe {
@@ -99,26 +110,18 @@ pub fn run(
         }
     }
     if scan.files.is_empty() && !args.quiet {
-        eprintln!("warning: no dependency files found in `{target}`");
+        eprintln!(
+            "warning: no dependency files found in `{}`",
+            run.settings.target
+        );
     }
     if let Some(connection) = upload {
-        let uploaded =
-            crate::commands::upload::upload_scan(&connection.or_configured(&config), &scan);
+        let uploaded = upload::upload_scan(connection, run.settings.server.as_deref(), scan);
         if uploaded != Outcome::Pass {
             return uploaded;
         }
     }
-    policy::outcome(&scan, &config)
-}
-
-/// `SOURCE_DATE_EPOCH` when set (the reproducible-builds convention), else the Unix epoch.
-fn reproducible_time() -> String {
-    let secs = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<u64>().ok())
-        .unwrap_or(0);
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
-    scan::format_rfc3339(t)
+    policy::outcome(scan, &run.settings)
 }
 
 /// `FORMAT:PATH` pairs; the path may itself contain `:`.
@@ -139,7 +142,7 @@ fn parse_lockfile_args(args: &[String]) -> Result<Vec<ExplicitFile>, String> {
 }
 
 fn write_output(
-    scan: &scan::Scan,
+    scan: &Scan,
     format: Format,
     spec: CdxVersion,
     output: Option<&Path>,
@@ -148,19 +151,13 @@ fn write_output(
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
-    match format {
-        Format::Table => {
-            let width = (output.is_none() && io::stdout().is_terminal())
-                .then(|| terminal_size::terminal_size().map(|(w, _)| w.0))
-                .flatten();
-            table::write(scan, table::TableStyle { width }, &mut out)?;
-        }
-        Format::Json => json::write(scan, &mut out)?,
-        Format::Cyclonedx => cyclonedx::write_json(scan, spec.into(), &mut out)?,
-        Format::CyclonedxXml => cyclonedx::write_xml(scan, spec.into(), &mut out)?,
-        Format::Spdx => spdx::write_json(scan, &mut out)?,
-        Format::Sarif => sarif::write(scan, &mut out)?,
-        Format::Markdown => markdown::write(scan, &mut out)?,
-    }
+    let width = (format == Format::Table && output.is_none() && io::stdout().is_terminal())
+        .then(|| terminal_size::terminal_size().map(|(w, _)| w.0))
+        .flatten();
+    let options = RenderOptions {
+        spec_version: spec.into(),
+        width,
+    };
+    report::write(scan, format.into(), options, &mut out)?;
     out.flush()
 }

@@ -4,72 +4,20 @@
 //! after a lost answer is never stored twice. Server errors (5xx, 429) and network failures are
 //! retried with exponential backoff; other 4xx answers are final.
 
-use std::path::PathBuf;
 use std::thread::sleep;
 use std::time::Duration;
 
-use clap::Args;
 use reqwest::blocking::Client;
 use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
 use reqwest::StatusCode;
 use serde_json::Value;
 
+use trusca_core::config::Config;
+use trusca_core::settings::Env;
+
+use crate::args::{Connection, UploadArgs};
 use crate::diagnostics;
 use crate::Outcome;
-
-/// Where and how to upload.
-#[derive(Debug, Clone, Args)]
-pub struct Connection {
-    /// The trusca server to upload to (the key is read from `TRUSCA_TOKEN`)
-    #[arg(long, env = "TRUSCA_SERVER", value_name = "URL")]
-    pub server: Option<String>,
-
-    /// The project to upload to [default: the scanned target's name]
-    #[arg(long, value_name = "NAME")]
-    pub project: Option<String>,
-
-    /// The team, when the key is not bound to one and its user is in several
-    #[arg(long, value_name = "TEAM")]
-    pub team: Option<String>,
-
-    /// How often to retry after a server error or a network failure
-    #[arg(long, value_name = "N", default_value_t = 4)]
-    pub retries: u32,
-}
-
-impl Connection {
-    /// The connection with `[server] url` of trusca.toml as the server when neither `--server`
-    /// nor `TRUSCA_SERVER` names one.
-    pub fn or_configured(&self, config: &trusca_core::policy::Config) -> Connection {
-        let mut c = self.clone();
-        if c.server.is_none() {
-            c.server.clone_from(&config.server.url);
-        }
-        c
-    }
-}
-
-/// `trusca upload`.
-#[derive(Debug, Args)]
-pub struct UploadArgs {
-    /// A trusca JSON result (`trusca scan --format json`) or a CycloneDX JSON SBOM
-    #[arg(value_name = "RESULT")]
-    pub file: PathBuf,
-
-    #[command(flatten)]
-    pub connection: Connection,
-}
-
-/// The upload flags of `trusca scan`.
-#[derive(Debug, Args)]
-pub struct ScanUpload {
-    /// Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)
-    #[arg(long)]
-    pub upload: bool,
-
-    #[command(flatten)]
-    pub connection: Connection,
-}
 
 /// `trusca upload FILE`.
 pub fn run(args: &UploadArgs) -> Outcome {
@@ -97,12 +45,26 @@ pub fn run(args: &UploadArgs) -> Outcome {
     } else {
         "application/json"
     };
-    // `[server] url` of a trusca.toml in the working directory, as `trusca scan .` would read.
-    let Some(config) = crate::commands::policy::load(None, std::path::Path::new(".")) else {
-        return Outcome::Error;
+    // `--server`, else `TRUSCA_SERVER`, else `[server] url` of a trusca.toml in the working
+    // directory, as `trusca scan .` would read it.
+    let server = match args
+        .connection
+        .server
+        .clone()
+        .or(Env::from_process().server)
+    {
+        Some(server) => Some(server),
+        None => match Config::find(None, std::path::Path::new(".")) {
+            Ok(config) => config.server.url,
+            Err(e) => {
+                crate::commands::policy::render_error(&e);
+                return Outcome::Error;
+            }
+        },
     };
     match send(
-        &args.connection.or_configured(&config),
+        &args.connection,
+        server.as_deref(),
         named.as_deref(),
         body,
         media,
@@ -118,8 +80,13 @@ pub fn run(args: &UploadArgs) -> Outcome {
     }
 }
 
-/// `trusca scan --upload`: sends the JSON result; messages go to standard error.
-pub fn upload_scan(connection: &Connection, scan: &trusca_core::scan::Scan) -> Outcome {
+/// `trusca scan --upload` to `server` (resolved from the flag, the environment and the file):
+/// sends the JSON result; messages go to standard error.
+pub fn upload_scan(
+    connection: &Connection,
+    server: Option<&str>,
+    scan: &trusca_core::scan::Scan,
+) -> Outcome {
     let mut body = Vec::new();
     if let Err(e) = trusca_core::report::json::write(scan, &mut body) {
         diagnostics::fatal(&format!("cannot serialise the result: {e}"), None);
@@ -127,6 +94,7 @@ pub fn upload_scan(connection: &Connection, scan: &trusca_core::scan::Scan) -> O
     }
     match send(
         connection,
+        server,
         Some(&scan.target.name),
         body,
         "application/json",
@@ -156,11 +124,12 @@ fn fail(message: impl Into<String>, hint: Option<&str>) -> UploadError {
 /// Uploads `body`, retrying as described at the top. Returns the server's answer.
 fn send(
     c: &Connection,
+    server: Option<&str>,
     default_project: Option<&str>,
     body: Vec<u8>,
     media: &str,
 ) -> Result<String, UploadError> {
-    let server = c.server.as_deref().ok_or_else(|| {
+    let server = server.ok_or_else(|| {
         fail(
             "no server to upload to",
             Some("pass `--server URL`, set `TRUSCA_SERVER`, or `[server] url` in trusca.toml"),

@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Ecosystem, Package};
 
+mod collect;
 pub mod graph;
 pub mod lines;
 mod realworld;
@@ -73,6 +74,8 @@ mod package_resolved;
 mod podfile_lock;
 mod renv_lock;
 mod stack_lock;
+
+pub use collect::{collect, ExplicitFile, Inventory, ScannedFile, Sources};
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(

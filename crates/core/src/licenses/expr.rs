@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use spdx::expression::{ExprNode, Operator};
 use spdx::{Expression, LicenseItem, LicenseReq, ParseMode};
 
-use super::Tier;
+use crate::model::Tier;
 
 /// A declared license normalised to an SPDX expression.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,8 +1,6 @@
 //! Licenses: declared (package metadata) and detected (license texts), as SPDX expressions,
 //! classified into policy tiers.
 
-use serde::{Deserialize, Serialize};
-
 pub mod corpus;
 pub mod declared;
 pub mod detect;
@@ -17,73 +15,21 @@ use rayon::prelude::*;
 pub use expr::{normalize, tier, Normalized};
 
 use crate::diag::Diagnostic;
-use crate::model::{Ecosystem, Package};
-use crate::scan::Scan;
+use crate::model::{Detection, LicenseInfo, Package, PackageId, Tier};
 
-/// How acceptable a license is, from best to worst for shipping.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Default,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum Tier {
-    /// May be shipped freely (MIT, Apache-2.0, BSD, ISC, …).
-    Permissive,
-    /// May be shipped under conditions (LGPL, MPL, EPL, …).
-    Conditional,
-    /// Not known to policy: needs a look.
-    #[default]
-    Unknown,
-    /// Must not be shipped (AGPL, GPL, SSPL, BUSL by default).
-    Forbidden,
+/// What the license stage found.
+#[derive(Debug, Clone, Default)]
+pub struct Identified {
+    /// What is known of each package's license, in the order of the packages given.
+    pub packages: Vec<LicenseInfo>,
+    /// Licenses of the scanned project itself (its own license files and identifier lines),
+    /// sorted by file.
+    pub project: Vec<Detection>,
+    /// Problems met reading metadata and license files.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A license found in a file by text or by an `SPDX-License-Identifier` line.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Detection {
-    /// The SPDX expression identified.
-    pub license: String,
-    /// How sure the match is, 0.0–1.0 (1.0 for an explicit identifier line).
-    pub confidence: f64,
-    /// The file, relative to the scan root.
-    pub file: String,
-}
-
-/// What is known of one package's license.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct LicenseInfo {
-    /// The license the package metadata declares, normalised to an SPDX expression
-    /// (`LicenseRef-…` carrying the raw text where it cannot be mapped).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub declared: Option<String>,
-    /// The declared text as written, kept when it could not be mapped to SPDX ids.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declared_text: Option<String>,
-    /// The metadata file the declared license was read from, relative to the scan root.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub declared_in: Option<String>,
-    /// Licenses detected in the package's own license files.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub detected: Vec<Detection>,
-    /// The license trusca concludes: the declared one, else what was detected.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub concluded: Option<String>,
-    /// The policy tier of the concluded license.
-    pub tier: Tier,
-}
-
-/// Fills in what is known of the licenses of every package in `scan`, and the project's own
-/// licenses: declared licenses from package metadata in the tree under `root`, detected licenses
+/// What is known of the licenses of `packages`, and the project's own licenses: declared licenses from package metadata in the tree under `root`, detected licenses
 /// from license files (and `SPDX-License-Identifier:` lines in first-party files), the concluded
 /// license and its tier under the built-in table with `overrides` (license id → tier, as in
 /// `[licenses.tiers]` of `trusca.toml`).
@@ -91,7 +37,11 @@ pub struct LicenseInfo {
 /// The concluded license is the declared one when it maps to SPDX ids; else what was detected
 /// (several licenses found in a package's files are joined with `AND`, since the files do not say
 /// whether they are alternatives); else the declared `LicenseRef-`.
-pub fn apply(scan: &mut Scan, root: &Path, overrides: &BTreeMap<String, Tier>) {
+pub fn identify(
+    root: &Path,
+    packages: &[Package],
+    overrides: &BTreeMap<String, Tier>,
+) -> Identified {
     let tree = detect::walk(root);
     let mut diagnostics: Vec<Diagnostic> = tree.diagnostics.clone();
 
@@ -155,58 +105,38 @@ pub fn apply(scan: &mut Scan, root: &Path, overrides: &BTreeMap<String, Tier>) {
         })
         .collect();
 
-    let mut by_key: HashMap<(Ecosystem, String), Vec<Found>> = HashMap::new();
+    let mut by_id: HashMap<PackageId, Vec<Found>> = HashMap::new();
     for (r, (d, diags)) in records.into_iter().zip(detected) {
         diagnostics.extend(diags);
-        by_key
-            .entry((r.ecosystem, name_key(r.ecosystem, &r.name)))
+        by_id
+            .entry(PackageId::new(r.ecosystem, &r.name))
             .or_default()
             .push((r, d));
     }
 
-    for pkg in &mut scan.packages {
-        let candidates = by_key
-            .get(&(pkg.ecosystem, name_key(pkg.ecosystem, &pkg.name)))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        pkg.license = Some(license_info(pkg, candidates, overrides));
-    }
+    let licenses = packages
+        .iter()
+        .map(|pkg| {
+            let candidates = by_id.get(&pkg.id()).map(Vec::as_slice).unwrap_or_default();
+            license_info(pkg, candidates, overrides)
+        })
+        .collect();
 
-    scan.project_licenses = project;
+    let mut project = project;
     // Several license files can hold the same texts; keep each (file, license) once.
-    scan.project_licenses
-        .dedup_by(|a, b| a.file == b.file && a.license == b.license);
+    project.dedup_by(|a, b| a.file == b.file && a.license == b.license);
+    // The same problem can be met by two readers of one file.
     diagnostics.sort();
     diagnostics.dedup();
-    scan.diagnostics.extend(diagnostics);
-    scan.diagnostics
-        .sort_by(|a, b| (&a.file, a.line, &a.message).cmp(&(&b.file, b.line, &b.message)));
+    Identified {
+        packages: licenses,
+        project,
+        diagnostics,
+    }
 }
 
 /// A metadata record and the licenses detected in its package's files.
 type Found = (declared::Record, Vec<Detection>);
-
-/// Names as each ecosystem compares them: Python names normalised per PEP 503, Composer names
-/// lowercase, the rest as written.
-fn name_key(ecosystem: Ecosystem, name: &str) -> String {
-    match ecosystem {
-        Ecosystem::PyPI => {
-            let mut out = String::new();
-            for c in name.chars() {
-                if matches!(c, '-' | '_' | '.') {
-                    if !out.ends_with('-') {
-                        out.push('-');
-                    }
-                } else {
-                    out.push(c.to_ascii_lowercase());
-                }
-            }
-            out
-        }
-        Ecosystem::Packagist => name.to_ascii_lowercase(),
-        _ => name.to_owned(),
-    }
-}
 
 fn same_version(a: Option<&str>, b: Option<&str>) -> bool {
     let norm = |v: &str| v.trim().trim_start_matches('v').to_owned();
@@ -292,16 +222,7 @@ fn conclude(declared: Option<&Normalized>, detected: &[Detection]) -> Option<Str
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn python_names_compare_normalised() {
-        assert_eq!(
-            name_key(Ecosystem::PyPI, "Zope.Interface"),
-            "zope-interface"
-        );
-        assert_eq!(name_key(Ecosystem::PyPI, "a__b"), "a-b");
-        assert_eq!(name_key(Ecosystem::Npm, "React"), "React");
-    }
+    use crate::model::Ecosystem;
 
     #[test]
     fn concluded_prefers_spdx_declared_then_detected() {
@@ -331,13 +252,17 @@ mod tests {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/licenses/declared")
     }
 
-    fn scan_of(root: &Path) -> Scan {
-        let prepared = crate::source::prepare(&root.to_string_lossy(), None).expect("prepare");
-        let options = crate::scan::ScanOptions {
-            walk: true,
-            ..Default::default()
+    /// The packages the inventory finds under `root`.
+    fn packages_of(root: &Path) -> Vec<Package> {
+        let options = crate::walk::WalkOptions::default();
+        let sources = crate::inventory::Sources {
+            walk: Some(root),
+            walk_options: &options,
+            explicit: &[],
         };
-        crate::scan::run(&prepared, &options, &crate::scan::NoProgress).expect("scan")
+        crate::inventory::collect(&sources, &crate::progress::NoProgress)
+            .expect("inventory")
+            .packages
     }
 
     fn pkg(eco: Ecosystem, name: &str, version: &str) -> Package {
@@ -353,10 +278,10 @@ mod tests {
     }
 
     #[test]
-    fn apply_attaches_declared_and_detected_licenses() {
+    fn identify_finds_declared_and_detected_licenses() {
         let root = fixture();
-        let mut scan = scan_of(&root);
-        scan.packages.extend([
+        let mut packages = packages_of(&root);
+        packages.extend([
             pkg(Ecosystem::Npm, "left-pad", "1.3.0"),
             pkg(Ecosystem::Npm, "old-style", "0.1.0"),
             pkg(Ecosystem::Npm, "old-style", "9.9.9"),
@@ -369,12 +294,13 @@ mod tests {
         ]);
         let mut overrides = BTreeMap::new();
         overrides.insert("WTFPL".to_owned(), Tier::Forbidden);
-        apply(&mut scan, &root, &overrides);
+        let identified = identify(&root, &packages, &overrides);
         let info = |name: &str, version: &str| {
-            scan.packages
+            packages
                 .iter()
-                .find(|p| p.name == name && p.version.as_deref() == Some(version))
-                .and_then(|p| p.license.clone())
+                .zip(&identified.packages)
+                .find(|(p, _)| p.name == name && p.version.as_deref() == Some(version))
+                .map(|(_, l)| l.clone())
                 .unwrap_or_else(|| panic!("{name} has license info"))
         };
         let concluded = |name: &str, version: &str| info(name, version).concluded;
@@ -417,21 +343,17 @@ mod tests {
         // From the lockfiles' own license fields, and a vendored Go module's LICENSE file.
         assert_eq!(concluded("ms", "2.1.3").as_deref(), Some("MIT"));
         assert_eq!(concluded("psr/log", "3.0.0").as_deref(), Some("MIT"));
-        let errors = scan
-            .packages
+        let errors = packages
             .iter()
-            .find(|p| p.name == "github.com/pkg/errors")
-            .and_then(|p| p.license.clone())
+            .zip(&identified.packages)
+            .find(|(p, _)| p.name == "github.com/pkg/errors")
+            .map(|(_, l)| l.clone())
             .expect("go module");
         assert_eq!(errors.declared, None);
         assert_eq!(errors.concluded.as_deref(), Some("MIT"));
         assert!(errors.detected[0].confidence > 0.95);
         // Nothing in the fixture is first-party.
-        assert!(
-            scan.project_licenses.is_empty(),
-            "{:?}",
-            scan.project_licenses
-        );
+        assert!(identified.project.is_empty(), "{:?}", identified.project);
     }
 
     #[test]
@@ -448,10 +370,10 @@ mod tests {
         .expect("write");
         std::fs::write(dir.path().join("README.md"), "# demo\n\nA demo.\n").expect("write");
         std::fs::write(dir.path().join("NOTICE"), b"\x00\x01\x02").expect("write");
-        let mut scan = scan_of(dir.path());
-        apply(&mut scan, dir.path(), &BTreeMap::new());
-        let got: Vec<(&str, &str)> = scan
-            .project_licenses
+        let packages = packages_of(dir.path());
+        let identified = identify(dir.path(), &packages, &BTreeMap::new());
+        let got: Vec<(&str, &str)> = identified
+            .project
             .iter()
             .map(|d| (d.license.as_str(), d.file.as_str()))
             .collect();
@@ -459,7 +381,7 @@ mod tests {
             got,
             [("MIT", "LICENSE-MIT"), ("MIT OR Apache-2.0", "src/main.rs")]
         );
-        assert!(scan.diagnostics.iter().any(
+        assert!(identified.diagnostics.iter().any(
             |d| d.file.as_deref() == Some("NOTICE") && d.code == crate::diag::Code::InvalidUtf8
         ));
     }

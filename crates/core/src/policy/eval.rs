@@ -1,68 +1,97 @@
-//! Policy evaluation: turns a scan's licenses and findings into violations, applies the
-//! exceptions of `trusca.toml`, and decides `pass`, `fail` or `error`.
+//! Policy evaluation: turns licenses and findings into violations, applies the exceptions of
+//! `trusca.toml`, and decides `pass`, `fail` or `error`.
 
 use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::licenses::{LicenseInfo, Tier};
-use crate::model::Package;
-use crate::scan::Scan;
+use crate::inventory::ScannedFile;
+use crate::model::{Ecosystem, LicenseInfo, Package, Tier};
 use crate::vulns::Finding;
 
-use super::config::{Config, Date, Exception, FailOn};
+use super::rules::{Date, Exception, FailOn};
 use super::{Decision, ExpiredException, PolicyResult, Violation, ViolationKind, Waiver};
 
-/// Everything evaluation needs besides the scan.
-#[derive(Debug, Clone)]
-pub struct Policy<'a> {
-    /// The project's configuration (the default one when there is no `trusca.toml`).
-    pub config: &'a Config,
-    /// The vulnerability threshold: `--fail-on`, else `fail_on`, else [`FailOn::DEFAULT`].
+/// The rules evaluation applies, merged from `trusca.toml` and the command line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The configuration file the rules come from, as named in messages (`trusca.toml`).
+    pub file: String,
+    /// The vulnerability threshold.
     pub fail_on: FailOn,
+    /// Per-license tier overrides (`[licenses.tiers]`, `allow`, `deny`), consulted before the
+    /// built-in table.
+    pub license_overrides: BTreeMap<String, Tier>,
+    /// License ids denied by name (`[licenses] deny`), so a violation can say so.
+    pub denied_licenses: Vec<String>,
+    /// `[[exceptions]]`, in file order.
+    pub exceptions: Vec<Exception>,
     /// The date exceptions expire against; [`Date::today`] outside tests.
     pub today: Date,
 }
 
-impl<'a> Policy<'a> {
-    /// The policy of a configuration, with the command line's threshold (if any) winning.
-    pub fn new(config: &'a Config, fail_on: Option<FailOn>, today: Date) -> Self {
+impl Default for Policy {
+    fn default() -> Self {
         Policy {
-            config,
-            fail_on: fail_on.or(config.fail_on).unwrap_or(FailOn::DEFAULT),
-            today,
+            file: "trusca.toml".into(),
+            fail_on: FailOn::DEFAULT,
+            license_overrides: BTreeMap::new(),
+            denied_licenses: Vec::new(),
+            exceptions: Vec::new(),
+            today: Date::today(),
         }
     }
 }
 
-/// Evaluates the policy on a scan: sets [`Scan::policy`] and adds a diagnostic for each expired
-/// exception (warning) and each exception that matched nothing (note).
-pub fn evaluate(scan: &mut Scan, policy: &Policy<'_>) {
-    let config = policy.config;
-    let overrides = config.licenses.overrides();
+/// What evaluation decided, and what it has to say about the rules themselves.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluation {
+    /// The verdict.
+    pub result: PolicyResult,
+    /// A warning for each expired exception and a note for each exception that matched nothing.
+    pub diagnostics: Vec<Diagnostic>,
+}
 
+/// What policy judges: the parts of a scan, as the stages before it returned them.
+#[derive(Debug, Clone, Copy)]
+pub struct Subject<'a> {
+    /// The dependency files read.
+    pub files: &'a [ScannedFile],
+    /// Every package occurrence, with its license.
+    pub packages: &'a [Package],
+    /// The findings.
+    pub findings: &'a [Finding],
+    /// Every problem the stages met.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// Evaluates the policy. When the scan itself failed ([`failure`]: nothing could be read, the
+/// target or a required database is unusable) the decision is `error`, whatever the violations.
+pub fn evaluate(subject: &Subject<'_>, policy: &Policy) -> Evaluation {
     let mut candidates = Vec::new();
-    for p in &scan.packages {
-        if let Some(v) = license_violation(p, &overrides, config) {
+    for p in subject.packages {
+        if let Some(v) = license_violation(p, policy) {
             candidates.push(Candidate {
                 violation: v,
                 aliases: &[],
+                ecosystem: p.ecosystem,
                 name: &p.name,
                 version: p.version.as_deref(),
             });
         }
     }
-    for f in &scan.findings {
+    for f in subject.findings {
         if policy.fail_on.is_met_by(f.severity) {
             candidates.push(Candidate {
                 violation: vulnerability_violation(f, policy.fail_on),
                 aliases: &f.aliases,
+                ecosystem: f.ecosystem,
                 name: &f.package,
                 version: Some(&f.version),
             });
         }
     }
 
-    let (live, expired): (Vec<&Exception>, Vec<&Exception>) = config
+    let (live, expired): (Vec<&Exception>, Vec<&Exception>) = policy
         .exceptions
         .iter()
         .partition(|e| e.expires.is_none_or(|d| d >= policy.today));
@@ -101,7 +130,7 @@ pub fn evaluate(scan: &mut Scan, policy: &Policy<'_>) {
                     e.id, e.package
                 ),
             )
-            .in_file(&config.file, Some(e.line))
+            .in_file(&policy.file, Some(e.line))
             .with_help("renew it with a later `expires`, or remove it"),
         );
         expired_list.push(ExpiredException {
@@ -122,39 +151,48 @@ pub fn evaluate(scan: &mut Scan, policy: &Policy<'_>) {
                         e.id, e.package
                     ),
                 )
-                .in_file(&config.file, Some(e.line))
+                .in_file(&policy.file, Some(e.line))
                 .with_help("remove it if it is no longer needed"),
             );
         }
     }
 
-    let error = scan_failure(scan);
-    let decision = if error.is_some() {
+    let failure = failure(subject);
+    let decision = if failure.is_some() {
         Decision::Error
     } else if violations.is_empty() {
         Decision::Pass
     } else {
         Decision::Fail
     };
-    scan.diagnostics.extend(diagnostics);
-    scan.diagnostics.sort();
-    scan.policy = Some(PolicyResult {
-        decision,
-        error,
-        fail_on: policy.fail_on,
-        violations,
-        waived,
-        expired: expired_list,
-    });
+    Evaluation {
+        result: PolicyResult {
+            decision,
+            error: failure,
+            fail_on: policy.fail_on,
+            violations,
+            waived,
+            expired: expired_list,
+        },
+        diagnostics,
+    }
 }
 
-/// Why the scan itself failed, if it did: nothing could be scanned, or a stage reported an error
-/// that makes the result unusable (the target, or a required vulnerability database).
-fn scan_failure(scan: &Scan) -> Option<String> {
-    if scan.nothing_scanned() {
+/// Why the scan itself failed, if it did: dependency files were found but none could be read, or
+/// a stage reported an error that makes the whole result unusable (the target, or a required
+/// vulnerability database).
+pub fn failure(subject: &Subject<'_>) -> Option<String> {
+    let unreadable = |path: &str| {
+        subject
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(path))
+    };
+    if !subject.files.is_empty() && subject.files.iter().all(|f| unreadable(&f.path)) {
         return Some("no dependency file could be read".into());
     }
-    scan.diagnostics
+    subject
+        .diagnostics
         .iter()
         .find(|d| d.severity == Severity::Error && is_fatal(d.code))
         .map(|d| d.message.clone())
@@ -170,6 +208,7 @@ fn is_fatal(code: Code) -> bool {
 struct Candidate<'s> {
     violation: Violation,
     aliases: &'s [String],
+    ecosystem: Ecosystem,
     name: &'s str,
     version: Option<&'s str>,
 }
@@ -177,7 +216,10 @@ struct Candidate<'s> {
 impl Candidate<'_> {
     fn is_covered_by(&self, e: &Exception) -> bool {
         let v = &self.violation;
-        if !e.package.matches(self.name, self.version, &v.purl) {
+        if !e
+            .package
+            .matches(self.ecosystem, self.name, self.version, &v.purl)
+        {
             return false;
         }
         match v.kind {
@@ -200,7 +242,7 @@ fn license_ids(expr: &str) -> impl Iterator<Item = &str> {
 }
 
 /// The policy tier of a package's license. License identification already evaluated the whole
-/// expression with the configuration's overrides (`licenses::apply`); an override naming the
+/// expression with the configuration's overrides (`licenses::identify`); an override naming the
 /// concluded license itself (in any case, as people write ids in `trusca.toml`) is applied again
 /// here so that a result evaluated without them still honours the deny and allow lists.
 fn package_tier(info: &LicenseInfo, overrides: &BTreeMap<String, Tier>) -> Tier {
@@ -216,13 +258,9 @@ fn package_tier(info: &LicenseInfo, overrides: &BTreeMap<String, Tier>) -> Tier 
         .unwrap_or(info.tier)
 }
 
-fn license_violation(
-    p: &Package,
-    overrides: &BTreeMap<String, Tier>,
-    config: &Config,
-) -> Option<Violation> {
+fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     let info = p.license.as_ref()?;
-    if package_tier(info, overrides) != Tier::Forbidden {
+    if package_tier(info, &policy.license_overrides) != Tier::Forbidden {
         return None;
     }
     let id = info
@@ -230,13 +268,12 @@ fn license_violation(
         .clone()
         .or_else(|| info.declared.clone())
         .unwrap_or_else(|| "NOASSERTION".into());
-    let denied = config
-        .licenses
-        .deny
+    let denied = policy
+        .denied_licenses
         .iter()
         .any(|d| d.eq_ignore_ascii_case(id.trim()));
     let reason = if denied {
-        format!("license `{id}` is denied in `{}`", config.file)
+        format!("license `{id}` is denied in `{}`", policy.file)
     } else {
         format!("license `{id}` is in the forbidden tier")
     };
@@ -250,7 +287,7 @@ fn license_violation(
 }
 
 fn vulnerability_violation(f: &Finding, fail_on: FailOn) -> Violation {
-    let severity = super::severity_name(f.severity);
+    let severity = f.severity.as_str();
     let fix = match &f.fixed_in {
         Some(v) => format!("; fixed in {v}"),
         None => "; no fixed version known".into(),

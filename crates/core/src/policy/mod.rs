@@ -1,40 +1,18 @@
 //! Policy: license tiers, the vulnerability threshold, exceptions, and the pass/fail decision.
+//!
+//! [`evaluate`] is a function of the packages, the findings and the [`Policy`] (the rules from
+//! `trusca.toml` and the command line, already merged): it returns the verdict and the
+//! diagnostics about the rules themselves (expired or unused exceptions).
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::Location;
 
-pub mod config;
 pub mod eval;
+pub mod rules;
 
-pub use config::{Config, Date, FailOn};
-pub use eval::{evaluate, Policy};
-
-#[cfg(test)]
-pub(crate) mod testing;
-
-/// The kebab-case name of a severity bucket, as JSON writes it.
-pub fn severity_name(level: crate::vulns::SeverityLevel) -> &'static str {
-    use crate::vulns::SeverityLevel;
-    match level {
-        SeverityLevel::Unknown => "unknown",
-        SeverityLevel::Low => "low",
-        SeverityLevel::Medium => "medium",
-        SeverityLevel::High => "high",
-        SeverityLevel::Critical => "critical",
-    }
-}
-
-/// The kebab-case name of a license tier, as JSON writes it.
-pub fn tier_name(tier: crate::licenses::Tier) -> &'static str {
-    use crate::licenses::Tier;
-    match tier {
-        Tier::Permissive => "permissive",
-        Tier::Conditional => "conditional",
-        Tier::Unknown => "unknown",
-        Tier::Forbidden => "forbidden",
-    }
-}
+pub use eval::{evaluate, failure, Evaluation, Policy, Subject};
+pub use rules::{Date, Exception, FailOn, PackageSpec};
 
 /// The verdict of a scan for CI: exit 0, 1 or 2.
 #[derive(

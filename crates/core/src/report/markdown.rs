@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use crate::licenses::Tier;
-use crate::policy::{severity_name, tier_name, Decision, ViolationKind};
+use crate::model::Tier;
+use crate::policy::{Decision, ViolationKind};
 use crate::scan::Scan;
 use crate::vulns::SeverityLevel;
 
@@ -84,7 +84,7 @@ pub fn write_with(scan: &Scan, options: MarkdownOptions, out: &mut dyn Write) ->
         SeverityLevel::Unknown,
     ] {
         let n = by_severity.get(&level).copied().unwrap_or(0);
-        writeln!(out, "| {} | {n} |", severity_name(level))?;
+        writeln!(out, "| {} | {n} |", level.as_str())?;
     }
     writeln!(out)?;
 
@@ -105,7 +105,7 @@ pub fn write_with(scan: &Scan, options: MarkdownOptions, out: &mut dyn Write) ->
         Tier::Permissive,
     ] {
         let n = by_tier.get(&tier).copied().unwrap_or(0);
-        writeln!(out, "| {} | {n} |", tier_name(tier))?;
+        writeln!(out, "| {} | {n} |", tier.as_str())?;
     }
     if no_license > 0 {
         writeln!(out, "| not identified | {no_license} |")?;
@@ -187,8 +187,8 @@ pub fn write_with(scan: &Scan, options: MarkdownOptions, out: &mut dyn Write) ->
         writeln!(out, "| --- | --- | --- | --- | --- | --- |")?;
         for f in &scan.findings {
             let severity = match f.score {
-                Some(s) => format!("{} ({s:.1})", severity_name(f.severity)),
-                None => severity_name(f.severity).to_owned(),
+                Some(s) => format!("{} ({s:.1})", f.severity.as_str()),
+                None => f.severity.as_str().to_owned(),
             };
             writeln!(
                 out,

@@ -13,9 +13,9 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::licenses::Tier;
 use crate::model::Location;
-use crate::policy::{severity_name, Violation, ViolationKind};
+use crate::model::Tier;
+use crate::policy::{Violation, ViolationKind};
 use crate::scan::Scan;
 use crate::vulns::{Finding, SeverityLevel};
 
@@ -321,7 +321,7 @@ fn log(scan: &Scan) -> Log {
             f.package,
             f.version,
             f.id,
-            severity_name(f.severity)
+            f.severity.as_str()
         );
         if let Some(score) = f.score {
             text.push_str(&format!(", CVSS {score:.1}"));
@@ -345,7 +345,7 @@ fn log(scan: &Scan) -> Log {
             &f.purl,
             &f.location,
             status,
-            Some(severity_name(f.severity)),
+            Some(f.severity.as_str()),
             f.fixed_in.clone(),
         ));
     }
@@ -531,7 +531,7 @@ fn advisory_rule(id: &str, findings: &[&Finding]) -> Rule {
     }
 
     let mut tags = vec!["security".to_owned(), "vulnerability".to_owned()];
-    tags.push(format!("severity/{}", severity_name(worst)));
+    tags.push(format!("severity/{}", worst.as_str()));
     Rule {
         id: id.to_owned(),
         name: "VulnerableDependency".into(),

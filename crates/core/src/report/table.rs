@@ -7,7 +7,7 @@ use std::io::{self, Write};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use crate::licenses::Tier;
+use crate::model::Tier;
 use crate::model::{Ecosystem, Package, Scope};
 use crate::scan::Scan;
 use crate::vulns::{Finding, SeverityLevel};
@@ -240,7 +240,7 @@ mod tests {
 
     #[test]
     fn findings_follow_the_packages_most_severe_first() {
-        let scan = crate::vulns::tests::scan_with_findings();
+        let scan = crate::testing::scan_with_findings();
         let text = render(&scan);
         insta::assert_snapshot!(text);
         let packages_end = text.find("Vulnerabilities (").expect("findings section");
@@ -251,7 +251,7 @@ mod tests {
 
     #[test]
     fn no_findings_section_without_findings() {
-        let mut scan = crate::vulns::tests::scan_with_findings();
+        let mut scan = crate::testing::scan_with_findings();
         scan.findings.clear();
         let text = render(&scan);
         assert!(!text.contains("Vulnerabilities ("));

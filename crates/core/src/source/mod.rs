@@ -2,9 +2,36 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::scan::{Target, TargetKind};
+use serde::{Deserialize, Serialize};
 
 pub mod git;
+
+/// What was scanned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Target {
+    /// A short name for the project: the directory or repository name.
+    pub name: String,
+    /// The directory as given, or the git URL (without credentials).
+    pub location: String,
+    /// Whether it was a local directory or a git URL.
+    pub kind: TargetKind,
+    /// The branch, tag or commit asked for with `--ref`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// The commit scanned, when the target is (inside) a git checkout.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+}
+
+/// Local directory or remote repository.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum TargetKind {
+    /// A directory on this machine.
+    Directory,
+    /// A git repository cloned for the scan.
+    Git,
+}
 
 /// A target made ready for scanning. A cloned repository lives in a temporary directory that is
 /// removed when this value is dropped.

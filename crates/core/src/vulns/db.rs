@@ -39,6 +39,7 @@ use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefiniti
 use serde::{Deserialize, Serialize};
 
 use super::osv::{self, SeverityScore, Vulnerability};
+use crate::model::{osv_base, Ecosystem};
 
 /// The version of the file layout; a file with another version is refused (rebuild it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -203,11 +204,6 @@ pub enum RangeEvent {
     Limit(String),
 }
 
-/// The OSV ecosystem name without its `:suffix` (`Debian:11` → `Debian`).
-pub fn ecosystem_base(ecosystem: &str) -> &str {
-    ecosystem.split(':').next().unwrap_or(ecosystem).trim()
-}
-
 /// A package name in the form the database keys it by, for an OSV ecosystem (with or without
 /// `:suffix`). The matcher normalises the names it looks up the same way.
 ///
@@ -216,11 +212,11 @@ pub fn ecosystem_base(ecosystem: &str) -> &str {
 /// - Every other ecosystem: exactly as written (npm, crates, Maven, Go, RubyGems, Hackage and
 ///   the Linux distributions are case-sensitive in OSV).
 pub fn normalise_name(ecosystem: &str, name: &str) -> String {
-    // The matcher's rules (`names::normalize_name`) for every ecosystem trusca scans, so keys
+    // The matcher's rules (`crate::model::normalize_name`) for every ecosystem trusca scans, so keys
     // written at import and keys asked for at match time always agree; names of ecosystems
     // trusca does not scan (OS distributions) are kept as written.
-    match super::names::ecosystem_of_osv(ecosystem) {
-        Some(eco) => super::names::normalize_name(eco, name).into_owned(),
+    match Ecosystem::from_osv(ecosystem) {
+        Some(eco) => crate::model::normalize_name(eco, name).into_owned(),
         None => name.trim().to_owned(),
     }
 }
@@ -320,7 +316,7 @@ impl Db {
     /// id order. `ecosystem` is an OSV ecosystem name, with or without `:suffix`; `name` is
     /// normalised with [`normalise_name`].
     pub fn lookup(&self, ecosystem: &str, name: &str) -> Result<Vec<Advisory>, DbError> {
-        let base = ecosystem_base(ecosystem);
+        let base = osv_base(ecosystem);
         let key = normalise_name(base, name);
         let Some(value) = self
             .packages
@@ -442,7 +438,7 @@ impl PreparedRecord {
             let Some(package) = &affected.package else {
                 continue;
             };
-            let base = ecosystem_base(&package.ecosystem);
+            let base = osv_base(&package.ecosystem);
             if base.is_empty() {
                 continue;
             }
@@ -854,9 +850,9 @@ mod tests {
 
     #[test]
     fn ecosystem_suffixes_are_dropped() {
-        assert_eq!(ecosystem_base("Alpine:v3.9"), "Alpine");
-        assert_eq!(ecosystem_base("AlmaLinux:8"), "AlmaLinux");
-        assert_eq!(ecosystem_base("npm"), "npm");
+        assert_eq!(osv_base("Alpine:v3.9"), "Alpine");
+        assert_eq!(osv_base("AlmaLinux:8"), "AlmaLinux");
+        assert_eq!(osv_base("npm"), "npm");
     }
 
     #[test]

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::db::{self, DbError, DbInfo, EcosystemInfo, PreparedRecord, RecordSet};
+use crate::progress::Progress;
 
 /// Bounds on what an import reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,18 +118,6 @@ impl ImportReport {
 /// How many skipped inputs are kept with details.
 const MAX_EXAMPLES: usize = 20;
 
-/// Receives progress while records are read.
-pub trait ImportProgress: Sync {
-    /// This many records were read so far (in total).
-    fn records(&self, _count: u64) {}
-}
-
-/// Progress that goes nowhere.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoImportProgress;
-
-impl ImportProgress for NoImportProgress {}
-
 /// Why an import failed as a whole (skipped records are not failures).
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
@@ -150,11 +139,11 @@ pub(crate) struct Collector<'p> {
     limits: ImportLimits,
     total_bytes: u64,
     read: u64,
-    progress: &'p dyn ImportProgress,
+    progress: &'p dyn Progress,
 }
 
 impl<'p> Collector<'p> {
-    pub(crate) fn new(limits: ImportLimits, progress: &'p dyn ImportProgress) -> Self {
+    pub(crate) fn new(limits: ImportLimits, progress: &'p dyn Progress) -> Self {
         Collector {
             set: RecordSet::default(),
             report: ImportReport::default(),
@@ -386,7 +375,7 @@ pub fn import(
     db_path: &Path,
     inputs: &[PathBuf],
     limits: ImportLimits,
-    progress: &dyn ImportProgress,
+    progress: &dyn Progress,
 ) -> Result<(ImportReport, DbInfo), ImportError> {
     let mut collector = Collector::new(limits, progress);
     for input in inputs {

@@ -17,10 +17,9 @@ use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use super::names::{ecosystem_of_osv, normalize_name};
 use super::osv::{Affected, Range, Vulnerability};
 use super::severity::{self, Rating};
-use crate::model::Ecosystem;
+use crate::model::{normalize_name, Ecosystem};
 use crate::version::{Scheme, Version};
 
 /// A record compiled for one package: its matching entries with parsed bounds.
@@ -136,7 +135,7 @@ pub fn compile<'r>(
         .iter()
         .filter(|a| {
             a.package.as_ref().is_some_and(|p| {
-                ecosystem_of_osv(&p.ecosystem) == Some(ecosystem)
+                Ecosystem::from_osv(&p.ecosystem) == Some(ecosystem)
                     && normalize_name(ecosystem, &p.name) == normalized_name
             })
         })

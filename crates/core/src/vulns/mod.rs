@@ -1,6 +1,7 @@
 //! Vulnerabilities: OSV records, the local database, and matching packages against it.
 //!
-//! [`find`] fills a scan's findings from any [`Advisories`] source (the local database, or an
+//! [`check`] is the stage a scan runs: it opens (or first downloads) the local database and
+//! matches. [`find`] matches packages against any [`Advisories`] source (the local database, or an
 //! in-memory [`MemoryAdvisories`] in tests and benchmarks): packages are grouped by ecosystem
 //! and normalised name so each name is looked up and each candidate record compiled once, then
 //! every pinned version of that name is checked ([`matcher`]), aliases are collapsed, and each
@@ -14,18 +15,18 @@ use std::convert::Infallible;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Ecosystem, Package};
-use crate::scan::Scan;
+use crate::model::{normalize_name, Ecosystem, Package};
 use crate::version::{Scheme, Version};
 
+mod check;
 pub mod db;
 pub mod import;
 pub mod matcher;
-pub mod names;
 pub mod osv;
 pub mod severity;
 pub mod update;
 
+pub use check::{check, Checked, DbSettings};
 use osv::Vulnerability;
 
 /// How bad a finding is, as a bucket.
@@ -54,6 +55,46 @@ pub enum SeverityLevel {
     High,
     /// CVSS 9.0–10.0.
     Critical,
+}
+
+impl SeverityLevel {
+    /// Every level, least severe first.
+    pub const ALL: [SeverityLevel; 5] = [
+        SeverityLevel::Unknown,
+        SeverityLevel::Low,
+        SeverityLevel::Medium,
+        SeverityLevel::High,
+        SeverityLevel::Critical,
+    ];
+
+    /// The kebab-case name, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeverityLevel::Unknown => "unknown",
+            SeverityLevel::Low => "low",
+            SeverityLevel::Medium => "medium",
+            SeverityLevel::High => "high",
+            SeverityLevel::Critical => "critical",
+        }
+    }
+}
+
+impl std::fmt::Display for SeverityLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for SeverityLevel {
+    type Err = String;
+
+    /// The kebab-case name, in any case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SeverityLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("unknown severity `{s}`"))
+    }
 }
 
 /// One known vulnerability affecting one package occurrence; aliases collapsed into one finding.
@@ -129,7 +170,7 @@ pub trait Advisories {
     type Error: std::error::Error + Send + Sync + 'static;
 
     /// The records with an `affected[].package` in `ecosystem` (by OSV base name, `:suffix`
-    /// ignored) whose name, normalised with [`names::normalize_name`], is `name` (given
+    /// ignored) whose name, normalised with [`crate::model::normalize_name`], is `name` (given
     /// normalised). Returning extra records is harmless: the matcher checks each entry again.
     fn candidates(
         &self,
@@ -158,8 +199,8 @@ impl MemoryAdvisories {
             .iter()
             .filter_map(|a| {
                 let p = a.package.as_ref()?;
-                let eco = names::ecosystem_of_osv(&p.ecosystem)?;
-                Some((eco, names::normalize_name(eco, &p.name).into_owned()))
+                let eco = Ecosystem::from_osv(&p.ecosystem)?;
+                Some((eco, normalize_name(eco, &p.name).into_owned()))
             })
             .collect();
         keys.sort();
@@ -212,24 +253,31 @@ impl Advisories for MemoryAdvisories {
     }
 }
 
-/// Matches every pinned package of the scan against `advisories` and replaces
-/// `scan.findings` with the result, most severe first (then by package, version, id and
-/// location); records in `scan.vuln_check` what was and was not checked. Unpinned packages
-/// (no exact version) are counted as not checked.
+/// What matching found: the findings, most severe first, and what was checked.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Matches {
+    /// The findings, most severe first (then by ecosystem, package, version, id and location).
+    pub findings: Vec<Finding>,
+    /// What was and was not checked.
+    pub check: VulnCheck,
+}
+
+/// Matches every pinned package against `advisories`. Unpinned packages (no exact version) are
+/// counted as not checked.
 pub fn find<A: Advisories + ?Sized>(
-    scan: &mut Scan,
+    packages: &[Package],
     advisories: &A,
-) -> Result<VulnCheck, A::Error> {
+) -> Result<Matches, A::Error> {
     let mut groups: HashMap<(Ecosystem, Cow<'_, str>), Vec<&Package>> = HashMap::new();
     let mut check = VulnCheck::default();
-    for p in &scan.packages {
+    for p in packages {
         if p.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
             check.not_checked += 1;
             continue;
         }
         check.checked += 1;
         groups
-            .entry((p.ecosystem, names::normalize_name(p.ecosystem, &p.name)))
+            .entry((p.ecosystem, normalize_name(p.ecosystem, &p.name)))
             .or_default()
             .push(p);
     }
@@ -249,7 +297,15 @@ pub fn find<A: Advisories + ?Sized>(
             match_name(*ecosystem, name, packages, records)
         })
         .collect();
-    findings.sort_by(|a: &Finding, b: &Finding| {
+    sort_findings(&mut findings);
+    check.findings = findings.len();
+    Ok(Matches { findings, check })
+}
+
+/// Sorts findings most severe first, then by ecosystem, package, version, id and location: the
+/// order of every list of findings trusca writes.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
         (
             Reverse(a.severity),
             a.ecosystem,
@@ -267,10 +323,6 @@ pub fn find<A: Advisories + ?Sized>(
                 &b.location,
             ))
     });
-    check.findings = findings.len();
-    scan.findings = findings;
-    scan.vuln_check = Some(check);
-    Ok(check)
 }
 
 /// The findings for every occurrence of one package name.

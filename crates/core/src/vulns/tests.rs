@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use super::matcher::{affecting, collapse, preferred_id};
 use super::*;
 use crate::model::Location;
-use crate::scan::{Target, TargetKind, Tool, SCHEMA_VERSION};
 
 // ---- helpers ----
 
@@ -50,28 +49,6 @@ fn package(eco: Ecosystem, name: &str, version: Option<&str>, file: &str) -> Pac
     )
 }
 
-pub(crate) fn scan_of(packages: Vec<Package>) -> Scan {
-    Scan {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool::default(),
-        target: Target {
-            name: "t".into(),
-            location: ".".into(),
-            kind: TargetKind::Directory,
-            reference: None,
-            commit: None,
-        },
-        generated_at: "2024-05-01T12:00:00Z".into(),
-        files: Vec::new(),
-        packages,
-        findings: Vec::new(),
-        vuln_check: None,
-        project_licenses: Vec::new(),
-        policy: None,
-        diagnostics: Vec::new(),
-    }
-}
-
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -110,10 +87,10 @@ pub(crate) fn fixture_advisories() -> MemoryAdvisories {
     fixture_records().into_iter().collect()
 }
 
-/// A small scan of real packages matched against the fixture records: a direct and a
-/// transitive vulnerable npm package, a fixed version, an unpinned package, and a PyPI
-/// package with aliased records.
-pub(crate) fn scan_with_findings() -> Scan {
+/// A few real packages to match against the fixture records: a direct and a transitive
+/// vulnerable npm package, a fixed version, an unpinned package, and a PyPI package with
+/// aliased records.
+pub(crate) fn packages_with_findings() -> Vec<Package> {
     let mut parent = package(
         Ecosystem::Npm,
         "webpack-dev-server",
@@ -146,9 +123,7 @@ pub(crate) fn scan_with_findings() -> Scan {
     let unpinned = package(Ecosystem::Npm, "minimist", None, "package.json");
     let flask =
         package(Ecosystem::PyPI, "Flask", Some("1.0"), "requirements.txt").with_direct(true);
-    let mut scan = scan_of(vec![ansi, fetch, flask, parent, undici, unpinned]);
-    find(&mut scan, &fixture_advisories()).expect("in-memory lookups never fail");
-    scan
+    vec![ansi, fetch, flask, parent, undici, unpinned]
 }
 
 fn fixture_record(id: &str) -> Vulnerability {
@@ -511,7 +486,7 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
     let mut transitive = package(Ecosystem::Npm, "a", Some("1.0.0"), "package-lock.json");
     transitive.direct = Some(false);
     transitive.introduced_by = vec!["pkg:npm/parent@3.0.0".into()];
-    let mut scan = scan_of(vec![
+    let packages = vec![
         package(Ecosystem::Npm, "b", Some("1.0.0"), "package-lock.json"),
         transitive,
         package(Ecosystem::Npm, "a", None, "package.json"),
@@ -527,8 +502,9 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
             Some("1.0.0"),
             "package-lock.json",
         ),
-    ]);
-    let check = find(&mut scan, &advisories).expect("in-memory lookups never fail");
+    ];
+    let matches = find(&packages, &advisories).expect("in-memory lookups never fail");
+    let check = matches.check;
     assert_eq!(
         check,
         VulnCheck {
@@ -537,8 +513,8 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
             findings: 3
         }
     );
-    assert_eq!(scan.vuln_check, Some(check));
-    let order: Vec<(&str, &str, SeverityLevel)> = scan
+    assert_eq!(check.findings, matches.findings.len());
+    let order: Vec<(&str, &str, SeverityLevel)> = matches
         .findings
         .iter()
         .map(|f| (f.id.as_str(), f.package.as_str(), f.severity))
@@ -551,7 +527,7 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
             ("GHSA-low", "b", SeverityLevel::Low),
         ]
     );
-    let crit = &scan.findings[0];
+    let crit = &matches.findings[0];
     assert_eq!(crit.score, Some(9.8));
     assert_eq!(crit.fixed_in.as_deref(), Some("1.5.0"));
     assert_eq!(crit.direct, Some(false));
@@ -559,8 +535,8 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
     assert_eq!(crit.summary.as_deref(), Some("remote code execution"));
     assert_eq!(crit.references[0].kind, "advisory");
     assert_eq!(crit.location.file, "package-lock.json");
-    assert_eq!(scan.findings[1].score, None);
-    assert_eq!(scan.findings[1].vector, None);
+    assert_eq!(matches.findings[1].score, None);
+    assert_eq!(matches.findings[1].vector, None);
 }
 
 #[test]
@@ -583,10 +559,12 @@ fn aliased_records_give_one_finding_with_the_highest_fix() {
         score: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H".into(),
     }];
     let advisories: MemoryAdvisories = [a, b].into_iter().collect();
-    let mut scan = scan_of(vec![package(Ecosystem::Npm, "x", Some("0.0.1"), "f")]);
-    find(&mut scan, &advisories).expect("lookups succeed");
-    assert_eq!(scan.findings.len(), 1);
-    let f = &scan.findings[0];
+    let packages = [package(Ecosystem::Npm, "x", Some("0.0.1"), "f")];
+    let findings = find(&packages, &advisories)
+        .expect("lookups succeed")
+        .findings;
+    assert_eq!(findings.len(), 1);
+    let f = &findings[0];
     assert_eq!(f.id, "GHSA-aaaa");
     assert_eq!(f.aliases, ["CVE-2021-1"]);
     assert_eq!(f.fixed_in.as_deref(), Some("0.0.9"));
@@ -672,17 +650,17 @@ fn run_e2e(e2e_dir: &Path, advisories: &MemoryAdvisories) -> Vec<String> {
                 }
             }
         }
-        let mut scan = scan_of(packages);
-        find(&mut scan, advisories).expect("in-memory lookups never fail");
+        let findings = find(&packages, advisories)
+            .expect("in-memory lookups never fail")
+            .findings;
         for want in &case.expected_findings {
             let eco: Ecosystem = want.ecosystem.parse().expect("known ecosystem");
-            let name = names::normalize_name(eco, &want.name);
-            let found: Vec<&Finding> = scan
-                .findings
+            let name = crate::model::normalize_name(eco, &want.name);
+            let found: Vec<&Finding> = findings
                 .iter()
                 .filter(|f| {
                     f.ecosystem == eco
-                        && names::normalize_name(eco, &f.package) == name
+                        && crate::model::normalize_name(eco, &f.package) == name
                         && f.version == want.version
                 })
                 .collect();

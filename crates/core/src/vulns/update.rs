@@ -16,8 +16,9 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::db::{self, Db, DbError, DbInfo, EcosystemInfo};
-use super::import::{Collector, ImportLimits, ImportProgress, ImportReport};
+use super::import::{Collector, ImportLimits, ImportReport};
 use crate::model::Ecosystem;
+use crate::progress::Progress;
 
 /// The public OSV bucket.
 pub const DEFAULT_MIRROR: &str = "https://osv-vulnerabilities.storage.googleapis.com";
@@ -33,21 +34,6 @@ pub struct UpdateOptions {
     /// Bounds on the data read.
     pub limits: ImportLimits,
 }
-
-/// Receives progress while an update runs.
-pub trait UpdateProgress: ImportProgress {
-    /// A download of `ecosystem` started; `total` is its size when the server says.
-    fn download_started(&self, _ecosystem: &str, _total: Option<u64>) {}
-    /// `received` bytes of the current download arrived so far.
-    fn downloaded(&self, _received: u64) {}
-}
-
-/// Progress that goes nowhere.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct NoUpdateProgress;
-
-impl ImportProgress for NoUpdateProgress {}
-impl UpdateProgress for NoUpdateProgress {}
 
 /// What happened to one ecosystem.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -149,7 +135,7 @@ enum Fetched {
 pub fn update(
     db_path: &Path,
     options: &UpdateOptions,
-    progress: &dyn UpdateProgress,
+    progress: &dyn Progress,
 ) -> Result<(UpdateReport, DbInfo), UpdateError> {
     let mirror = Mirror::new(&options.mirror)?;
     let source = mirror.source();
@@ -429,7 +415,7 @@ impl Mirror {
         previous: Option<&EcosystemInfo>,
         dir: &Path,
         db_path: &Path,
-        progress: &dyn UpdateProgress,
+        progress: &dyn Progress,
     ) -> Result<Fetched, UpdateError> {
         let url = self.url_of(eco);
         let client = match self {

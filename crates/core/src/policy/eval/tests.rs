@@ -3,20 +3,15 @@
 use super::*;
 use crate::diag::Severity;
 use crate::model::Ecosystem;
-use crate::policy::testing::{self, licensed, package};
+use crate::scan::Scan;
+use crate::testing::{self, licensed, package};
 
 fn day(s: &str) -> Date {
     s.parse().expect("date")
 }
 
-fn config(text: &str) -> Config {
-    Config::parse(text, "trusca.toml").expect("valid config")
-}
-
 fn run(scan: &mut Scan, text: &str, fail_on: Option<FailOn>) -> PolicyResult {
-    let c = config(text);
-    evaluate(scan, &Policy::new(&c, fail_on, day("2025-06-01")));
-    scan.policy.clone().expect("policy set")
+    testing::judge(scan, text, fail_on, day("2025-06-01"))
 }
 
 fn ids(r: &PolicyResult) -> Vec<&str> {

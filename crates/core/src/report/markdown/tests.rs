@@ -1,14 +1,13 @@
 //! The Markdown summary.
 
 use super::*;
-use crate::policy::testing;
-use crate::policy::{evaluate, Config, Date, Policy};
+use crate::policy::Date;
+use crate::testing;
 
 fn evaluated(config: &str) -> Scan {
     let mut scan = testing::sample();
-    let c = Config::parse(config, "trusca.toml").expect("config");
     let today: Date = "2025-06-01".parse().expect("date");
-    evaluate(&mut scan, &Policy::new(&c, None, today));
+    testing::judge(&mut scan, config, None, today);
     scan
 }
 
@@ -44,11 +43,10 @@ fn passing_summary_snapshot() {
     scan.findings.clear();
     for p in &mut scan.packages {
         if let Some(l) = &mut p.license {
-            l.tier = crate::licenses::Tier::Permissive;
+            l.tier = crate::model::Tier::Permissive;
         }
     }
-    let c = Config::default();
-    evaluate(&mut scan, &Policy::new(&c, None, Date::today()));
+    testing::judge(&mut scan, "", None, Date::today());
     insta::assert_snapshot!(render(&scan, DEFAULT_MAX_ROWS));
 }
 

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 use super::*;
-use crate::policy::testing;
-use crate::policy::{evaluate, Config, Date, Policy};
+use crate::policy::Date;
+use crate::testing;
 
 fn validator() -> jsonschema::Validator {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -31,9 +31,8 @@ fn errors(doc: &Value) -> Vec<String> {
 
 fn evaluated(config: &str) -> Scan {
     let mut scan = testing::sample();
-    let c = Config::parse(config, "trusca.toml").expect("config");
     let today: Date = "2025-06-01".parse().expect("date");
-    evaluate(&mut scan, &Policy::new(&c, None, today));
+    testing::judge(&mut scan, config, None, today);
     scan
 }
 

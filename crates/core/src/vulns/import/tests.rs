@@ -32,7 +32,12 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn import_one(path: &Path, limits: ImportLimits) -> (ImportReport, Option<Db>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db_path = dir.path().join("osv.db");
-    match import(&db_path, &[path.to_owned()], limits, &NoImportProgress) {
+    match import(
+        &db_path,
+        &[path.to_owned()],
+        limits,
+        &crate::progress::NoProgress,
+    ) {
         Ok((report, _)) => (report, Some(Db::open(&db_path).expect("opens")), dir),
         Err(ImportError::Empty(_)) => (ImportReport::default(), None, dir),
         Err(e) => panic!("import failed: {e}"),
@@ -255,7 +260,7 @@ fn size_limits_apply_per_entry_and_in_total() {
         &db_dir.path().join("osv.db"),
         &[dir.path().to_owned()],
         total,
-        &NoImportProgress,
+        &crate::progress::NoProgress,
     )
     .expect("imports one");
     assert_eq!(report.records, 1);
@@ -274,14 +279,14 @@ fn a_missing_input_is_an_error_and_keeps_the_old_database() {
         &db_path,
         &[fixtures()],
         ImportLimits::default(),
-        &NoImportProgress,
+        &crate::progress::NoProgress,
     )
     .expect("imports");
     let err = import(
         &db_path,
         &[dir.path().join("nope")],
         ImportLimits::default(),
-        &NoImportProgress,
+        &crate::progress::NoProgress,
     );
     assert!(matches!(err, Err(ImportError::NotFound(_))));
     let empty = tempfile::tempdir().expect("tempdir");
@@ -289,7 +294,7 @@ fn a_missing_input_is_an_error_and_keeps_the_old_database() {
         &db_path,
         &[empty.path().to_owned()],
         ImportLimits::default(),
-        &NoImportProgress,
+        &crate::progress::NoProgress,
     );
     assert!(matches!(err, Err(ImportError::Empty(_))));
     assert_eq!(Db::open(&db_path).expect("opens").info().records, 14);

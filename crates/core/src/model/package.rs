@@ -1,169 +1,11 @@
-//! Plain data types shared by every stage: ecosystems, packages and where they were found.
+//! Packages: one third-party component found in one file, with where it was found, how it is
+//! used and what the file records of it.
 
 use std::fmt;
-use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-/// A package ecosystem, named as OSV names it (`affected[].package.ecosystem`).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    schemars::JsonSchema,
-)]
-pub enum Ecosystem {
-    /// Rust crates.
-    #[serde(rename = "crates.io")]
-    Cargo,
-    /// JavaScript packages (npm, yarn, pnpm, bun).
-    #[serde(rename = "npm")]
-    Npm,
-    /// Python packages.
-    #[serde(rename = "PyPI")]
-    PyPI,
-    /// Go modules.
-    #[serde(rename = "Go")]
-    Go,
-    /// Java and other JVM artifacts.
-    #[serde(rename = "Maven")]
-    Maven,
-    /// .NET packages.
-    #[serde(rename = "NuGet")]
-    NuGet,
-    /// Ruby gems.
-    #[serde(rename = "RubyGems")]
-    RubyGems,
-    /// PHP packages (Composer).
-    #[serde(rename = "Packagist")]
-    Packagist,
-    /// Dart and Flutter packages.
-    #[serde(rename = "Pub")]
-    Pub,
-    /// Erlang, Elixir and Gleam packages.
-    #[serde(rename = "Hex")]
-    Hex,
-    /// C and C++ packages (Conan).
-    #[serde(rename = "ConanCenter")]
-    ConanCenter,
-    /// R packages.
-    #[serde(rename = "CRAN")]
-    Cran,
-    /// Haskell packages.
-    #[serde(rename = "Hackage")]
-    Hackage,
-    /// Julia packages.
-    #[serde(rename = "Julia")]
-    Julia,
-    /// Swift packages, named by their repository URL.
-    #[serde(rename = "SwiftURL")]
-    SwiftUrl,
-    /// Objective-C and Swift pods.
-    #[serde(rename = "CocoaPods")]
-    CocoaPods,
-    /// OCaml packages.
-    #[serde(rename = "opam")]
-    Opam,
-}
-
-impl Ecosystem {
-    /// Every ecosystem, in a stable order.
-    pub const ALL: [Ecosystem; 17] = [
-        Ecosystem::Cargo,
-        Ecosystem::Npm,
-        Ecosystem::PyPI,
-        Ecosystem::Go,
-        Ecosystem::Maven,
-        Ecosystem::NuGet,
-        Ecosystem::RubyGems,
-        Ecosystem::Packagist,
-        Ecosystem::Pub,
-        Ecosystem::Hex,
-        Ecosystem::ConanCenter,
-        Ecosystem::Cran,
-        Ecosystem::Hackage,
-        Ecosystem::Julia,
-        Ecosystem::SwiftUrl,
-        Ecosystem::CocoaPods,
-        Ecosystem::Opam,
-    ];
-
-    /// The OSV name of the ecosystem.
-    pub fn osv_name(self) -> &'static str {
-        match self {
-            Ecosystem::Cargo => "crates.io",
-            Ecosystem::Npm => "npm",
-            Ecosystem::PyPI => "PyPI",
-            Ecosystem::Go => "Go",
-            Ecosystem::Maven => "Maven",
-            Ecosystem::NuGet => "NuGet",
-            Ecosystem::RubyGems => "RubyGems",
-            Ecosystem::Packagist => "Packagist",
-            Ecosystem::Pub => "Pub",
-            Ecosystem::Hex => "Hex",
-            Ecosystem::ConanCenter => "ConanCenter",
-            Ecosystem::Cran => "CRAN",
-            Ecosystem::Hackage => "Hackage",
-            Ecosystem::Julia => "Julia",
-            Ecosystem::SwiftUrl => "SwiftURL",
-            Ecosystem::CocoaPods => "CocoaPods",
-            Ecosystem::Opam => "opam",
-        }
-    }
-
-    /// The package-url type of the ecosystem (`pkg:<type>/…`).
-    pub fn purl_type(self) -> &'static str {
-        match self {
-            Ecosystem::Cargo => "cargo",
-            Ecosystem::Npm => "npm",
-            Ecosystem::PyPI => "pypi",
-            Ecosystem::Go => "golang",
-            Ecosystem::Maven => "maven",
-            Ecosystem::NuGet => "nuget",
-            Ecosystem::RubyGems => "gem",
-            Ecosystem::Packagist => "composer",
-            Ecosystem::Pub => "pub",
-            Ecosystem::Hex => "hex",
-            Ecosystem::ConanCenter => "conan",
-            Ecosystem::Cran => "cran",
-            Ecosystem::Hackage => "hackage",
-            Ecosystem::Julia => "julia",
-            Ecosystem::SwiftUrl => "swift",
-            Ecosystem::CocoaPods => "cocoapods",
-            Ecosystem::Opam => "opam",
-        }
-    }
-}
-
-impl fmt::Display for Ecosystem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.osv_name())
-    }
-}
-
-/// The error for an ecosystem name that trusca does not know.
-#[derive(Debug, thiserror::Error)]
-#[error("unknown ecosystem `{0}`")]
-pub struct UnknownEcosystem(pub String);
-
-impl FromStr for Ecosystem {
-    type Err = UnknownEcosystem;
-
-    /// Accepts the OSV name (case-insensitive) or the purl type.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ecosystem::ALL
-            .into_iter()
-            .find(|e| e.osv_name().eq_ignore_ascii_case(s) || e.purl_type() == s)
-            .ok_or_else(|| UnknownEcosystem(s.to_owned()))
-    }
-}
+use super::{Ecosystem, LicenseInfo};
 
 /// How a package is used by the project, as far as the format tells.
 #[derive(
@@ -189,6 +31,38 @@ pub enum Scope {
     Dev,
     /// Optional at run time (an extra, a feature, an optional dependency).
     Optional,
+}
+
+impl Scope {
+    /// Every scope.
+    pub const ALL: [Scope; 3] = [Scope::Runtime, Scope::Dev, Scope::Optional];
+
+    /// The kebab-case name, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Runtime => "runtime",
+            Scope::Dev => "dev",
+            Scope::Optional => "optional",
+        }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Scope {
+    type Err = String;
+
+    /// The kebab-case name.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Scope::ALL
+            .into_iter()
+            .find(|x| x.as_str() == s.trim())
+            .ok_or_else(|| format!("unknown scope `{s}`"))
+    }
 }
 
 /// Where a package was declared: a file relative to the scan root, and a 1-based line.
@@ -338,7 +212,7 @@ pub struct Package {
     pub location: Location,
     /// What is known of its license.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<crate::licenses::LicenseInfo>,
+    pub license: Option<LicenseInfo>,
 }
 
 impl Package {
@@ -355,7 +229,7 @@ impl Package {
             name: name.to_owned(),
             version: version.map(str::to_owned),
             requirement: None,
-            purl: crate::purl::for_package(ecosystem, name, version),
+            purl: super::purl::for_package(ecosystem, name, version),
             scope: Scope::Runtime,
             groups: Vec::new(),
             direct: None,
@@ -413,20 +287,16 @@ impl Package {
             None => self.name.clone(),
         }
     }
+
+    /// The package's identity (ecosystem and normalised name).
+    pub fn id(&self) -> super::PackageId {
+        super::PackageId::new(self.ecosystem, &self.name)
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn ecosystem_parses_osv_names_and_purl_types() {
-        for eco in Ecosystem::ALL {
-            assert_eq!(eco.osv_name().parse::<Ecosystem>().ok(), Some(eco));
-            assert_eq!(eco.purl_type().parse::<Ecosystem>().ok(), Some(eco));
-        }
-        assert!("nope".parse::<Ecosystem>().is_err());
-    }
 
     #[test]
     fn sri_hash_decodes_to_hex() {

@@ -22,9 +22,10 @@ use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 use serde::Serialize;
 
-use super::{uri_reference, Component as Merged, Inventory};
+use super::sbom::{uri_reference, Component as Merged, Inventory};
 use crate::model::{PackageSource, Scope};
-use crate::scan::{Scan, TargetKind};
+use crate::scan::Scan;
+use crate::source::TargetKind;
 use crate::vulns::{Finding, SeverityLevel};
 
 /// A CycloneDX specification version trusca writes.
@@ -588,7 +589,7 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
 /// `trusca:license-declared` property (returned here). CycloneDX 1.5 gets one entry, the
 /// concluded license (else the declared one), with the same property when they differ.
 fn licenses(
-    l: &crate::licenses::LicenseInfo,
+    l: &crate::model::LicenseInfo,
     version: SpecVersion,
 ) -> (Vec<LicenseChoice>, Option<String>) {
     // A single id or reference: a `license` object; anything else (operators, `+`): an expression.

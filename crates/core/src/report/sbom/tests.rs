@@ -9,9 +9,12 @@ use serde_json::Value;
 
 use super::*;
 use crate::inventory::Kind;
-use crate::licenses::{Detection, LicenseInfo, Tier};
+use crate::inventory::ScannedFile;
+use crate::model::{Detection, LicenseInfo, Tier};
 use crate::model::{Ecosystem, Hash, Location, Package, PackageSource, Scope};
-use crate::scan::{Scan, ScannedFile, Target, TargetKind, Tool, SCHEMA_VERSION};
+use crate::report::{cyclonedx, spdx};
+use crate::scan::{Scan, Tool};
+use crate::source::{Target, TargetKind};
 use cyclonedx::SpecVersion;
 
 // ---- the scans ----
@@ -44,7 +47,7 @@ fn loc(file: &str, line: u32) -> Location {
 }
 
 fn purl(eco: Ecosystem, name: &str, version: Option<&str>) -> String {
-    crate::purl::for_package(eco, name, version)
+    crate::model::purl::for_package(eco, name, version)
 }
 
 fn file(path: &str, format: &str, eco: Ecosystem, kind: Kind, packages: usize) -> ScannedFile {
@@ -59,28 +62,23 @@ fn file(path: &str, format: &str, eco: Ecosystem, kind: Kind, packages: usize) -
 }
 
 fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
-    Scan {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "trusca".into(),
-            version: "0.0.0-test".into(),
-        },
-        target: Target {
+    let mut scan = Scan::new(
+        Target {
             name: "demo-app".into(),
             location: "https://git.example/acme/demo-app.git".into(),
             kind: TargetKind::Git,
             reference: Some("main".into()),
             commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
         },
-        generated_at: "2024-05-01T12:00:00Z".into(),
-        files,
-        packages,
-        findings: Vec::new(),
-        vuln_check: None,
-        project_licenses: Vec::new(),
-        policy: None,
-        diagnostics: Vec::new(),
-    }
+        "2024-05-01T12:00:00Z".into(),
+    );
+    scan.tool = Tool {
+        name: "trusca".into(),
+        version: "0.0.0-test".into(),
+    };
+    scan.files = files;
+    scan.packages = packages;
+    scan
 }
 
 /// Everything the writers must handle: npm scopes, Maven groups, Go modules, git/url/path
@@ -1027,7 +1025,7 @@ fn scope_merges_to_the_widest_use() {
 
 /// A scan with findings from real records (`fixtures/osv-records/`).
 fn vulnerable_scan() -> Scan {
-    let mut scan = crate::vulns::tests::scan_with_findings();
+    let mut scan = crate::testing::scan_with_findings();
     scan.generated_at = "2024-05-01T12:00:00Z".into();
     scan.tool.version = "0.0.0-test".into();
     // One vulnerable package in a second file: still one entry per (id, component).

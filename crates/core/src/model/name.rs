@@ -1,44 +1,60 @@
-//! Package names as OSV compares them: one normal form per ecosystem, so that a lockfile's
-//! spelling and a record's spelling of the same package meet. Both the database (its index
-//! keys) and the matcher use these functions; they must agree.
+//! Package identity: an ecosystem and a name in that ecosystem's normal form, made once so that
+//! every stage (inventory, licenses, vulnerabilities, the server) compares names the same way.
 
 use std::borrow::Cow;
+use std::fmt;
 
-use crate::model::Ecosystem;
+use super::Ecosystem;
 
-/// The normal form of a package name in an ecosystem.
+/// The identity of a package: its ecosystem and its name normalised at construction, so that a
+/// lockfile's spelling, a metadata file's spelling and an advisory's spelling of the same
+/// package compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PackageId {
+    ecosystem: Ecosystem,
+    name: String,
+}
+
+impl PackageId {
+    /// The identity of `name` in `ecosystem` ([`normalize_name`] applied).
+    pub fn new(ecosystem: Ecosystem, name: &str) -> Self {
+        PackageId {
+            ecosystem,
+            name: normalize_name(ecosystem, name).into_owned(),
+        }
+    }
+
+    /// The ecosystem.
+    pub fn ecosystem(&self) -> Ecosystem {
+        self.ecosystem
+    }
+
+    /// The normalised name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl fmt::Display for PackageId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.ecosystem, self.name)
+    }
+}
+
+/// The normal form of a package name in an ecosystem: the one rule behind [`PackageId`], also
+/// used for the vulnerability database's index keys.
 ///
 /// - PyPI: PEP 503 (lowercase, every run of `-`, `_`, `.` is one `-`).
 /// - crates.io: lowercase, `_` as `-` (the registry treats them as the same crate).
 /// - NuGet, Packagist, Pub, Hex, ConanCenter: lowercase (names are case-insensitive there).
 /// - SwiftURL: the repository URL without scheme, trailing `/` or `.git`, lowercased.
 /// - Everything else (npm, Go, Maven, RubyGems, ...) is case-sensitive and kept as written.
+///
+/// Surrounding whitespace is dropped in every ecosystem.
 pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
     let name = name.trim();
     match ecosystem {
-        Ecosystem::PyPI => {
-            if name
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !name.contains("--")
-            {
-                return Cow::Borrowed(name);
-            }
-            let mut out = String::with_capacity(name.len());
-            let mut in_separator = false;
-            for c in name.chars() {
-                if matches!(c, '-' | '_' | '.') {
-                    if !in_separator {
-                        out.push('-');
-                    }
-                    in_separator = true;
-                } else {
-                    out.extend(c.to_lowercase());
-                    in_separator = false;
-                }
-            }
-            Cow::Owned(out)
-        }
+        Ecosystem::PyPI => pep503(name),
         Ecosystem::Cargo => {
             if name.bytes().any(|b| b.is_ascii_uppercase() || b == b'_') {
                 Cow::Owned(name.to_ascii_lowercase().replace('_', "-"))
@@ -80,27 +96,38 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
     }
 }
 
+/// PEP 503: lowercase, every run of `-`, `_` and `.` replaced by one `-`. Python's dependency
+/// group and extra names (PEP 685, PEP 735) normalise the same way.
+pub fn pep503(name: &str) -> Cow<'_, str> {
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !name.contains("--")
+    {
+        return Cow::Borrowed(name);
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut in_separator = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            if !in_separator {
+                out.push('-');
+            }
+            in_separator = true;
+        } else {
+            out.extend(c.to_lowercase());
+            in_separator = false;
+        }
+    }
+    Cow::Owned(out)
+}
+
 fn lowercase(s: &str) -> Cow<'_, str> {
     if s.chars().any(char::is_uppercase) {
         Cow::Owned(s.to_lowercase())
     } else {
         Cow::Borrowed(s)
     }
-}
-
-/// The base of an OSV ecosystem string: `Debian:11` → `Debian`,
-/// `Maven:https://repo.example` → `Maven`.
-pub fn osv_base(ecosystem: &str) -> &str {
-    ecosystem.split(':').next().unwrap_or_default().trim()
-}
-
-/// The trusca ecosystem an OSV `affected[].package.ecosystem` string names (any `:suffix`
-/// ignored), or `None` for ecosystems trusca does not inventory (Debian, Alpine, GIT, ...).
-pub fn ecosystem_of_osv(ecosystem: &str) -> Option<Ecosystem> {
-    let base = osv_base(ecosystem);
-    Ecosystem::ALL
-        .into_iter()
-        .find(|e| e.osv_name().eq_ignore_ascii_case(base))
 }
 
 #[cfg(test)]
@@ -123,6 +150,8 @@ mod tests {
             Cow::Borrowed(_)
         ));
         assert_eq!(normalize_name(Ecosystem::PyPI, "Django"), "django");
+        assert_eq!(pep503("Zope.Interface"), "zope-interface");
+        assert_eq!(pep503("a__b"), "a-b");
     }
 
     #[test]
@@ -151,15 +180,23 @@ mod tests {
     }
 
     #[test]
-    fn osv_ecosystems_map_by_their_base_name() {
-        assert_eq!(ecosystem_of_osv("PyPI"), Some(Ecosystem::PyPI));
-        assert_eq!(ecosystem_of_osv("crates.io"), Some(Ecosystem::Cargo));
+    fn identities_of_one_package_spelled_differently_are_equal() {
         assert_eq!(
-            ecosystem_of_osv("Maven:https://repo.example/maven2"),
-            Some(Ecosystem::Maven)
+            PackageId::new(Ecosystem::PyPI, "Zope.Interface"),
+            PackageId::new(Ecosystem::PyPI, "zope_interface")
         );
-        assert_eq!(ecosystem_of_osv("Debian:11"), None);
-        assert_eq!(ecosystem_of_osv("GIT"), None);
-        assert_eq!(osv_base("Alpine:v3.16"), "Alpine");
+        assert_eq!(
+            PackageId::new(Ecosystem::Cargo, "serde_json"),
+            PackageId::new(Ecosystem::Cargo, "serde-json")
+        );
+        assert_ne!(
+            PackageId::new(Ecosystem::Npm, "React"),
+            PackageId::new(Ecosystem::Npm, "react")
+        );
+        assert_ne!(
+            PackageId::new(Ecosystem::Npm, "a"),
+            PackageId::new(Ecosystem::Cargo, "a")
+        );
+        assert_eq!(PackageId::new(Ecosystem::Cargo, "A_b").name(), "a-b");
     }
 }

@@ -1,10 +1,12 @@
-//! Scans with licenses and findings for the policy and report tests, built by hand while license
-//! identification and vulnerability matching fill them in elsewhere.
+//! Test support: scans with licenses and findings for the policy, report and SBOM tests, built
+//! by hand while license identification and vulnerability matching fill them in elsewhere.
 
-use crate::inventory::Kind;
-use crate::licenses::{LicenseInfo, Tier};
-use crate::model::{Ecosystem, Location, Package};
-use crate::scan::{Scan, ScannedFile, Target, TargetKind, Tool, SCHEMA_VERSION};
+use crate::config::Config;
+use crate::inventory::{Kind, ScannedFile};
+use crate::model::{Ecosystem, LicenseInfo, Location, Package, Tier};
+use crate::policy::{self, Date, FailOn, PolicyResult};
+use crate::scan::{Scan, Tool};
+use crate::source::{Target, TargetKind};
 use crate::vulns::{Finding, SeverityLevel};
 
 /// A package at a lockfile line with a concluded license in a tier.
@@ -78,28 +80,46 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
         .collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     files.dedup_by(|a, b| a.path == b.path);
-    Scan {
-        schema_version: SCHEMA_VERSION,
-        tool: Tool {
-            name: "trusca".into(),
-            version: "0.0.0-test".into(),
-        },
-        target: Target {
+    let mut scan = Scan::new(
+        Target {
             name: "demo".into(),
             location: "demo".into(),
             kind: TargetKind::Directory,
             reference: None,
             commit: None,
         },
-        generated_at: "2024-05-01T12:00:00Z".into(),
-        files,
-        packages,
-        findings,
-        project_licenses: Vec::new(),
-        policy: None,
-        vuln_check: None,
-        diagnostics: Vec::new(),
-    }
+        "2024-05-01T12:00:00Z".into(),
+    );
+    scan.tool = Tool {
+        name: "trusca".into(),
+        version: "0.0.0-test".into(),
+    };
+    scan.files = files;
+    scan.packages = packages;
+    scan.findings = findings;
+    scan
+}
+
+/// A small scan of real packages matched against the fixture records
+/// ([`crate::vulns::tests::packages_with_findings`]).
+pub fn scan_with_findings() -> Scan {
+    let packages = crate::vulns::tests::packages_with_findings();
+    let matches = crate::vulns::find(&packages, &crate::vulns::tests::fixture_advisories())
+        .expect("in-memory lookups never fail");
+    let mut scan = Scan::new(
+        Target {
+            name: "t".into(),
+            location: ".".into(),
+            kind: TargetKind::Directory,
+            reference: None,
+            commit: None,
+        },
+        "2024-05-01T12:00:00Z".into(),
+    );
+    scan.packages = packages;
+    scan.findings = matches.findings;
+    scan.vuln_check = Some(matches.check);
+    scan
 }
 
 /// A scan with something of everything: forbidden, conditional, permissive and unknown licenses;
@@ -167,4 +187,17 @@ pub fn sample() -> Scan {
         finding(&odd, "OSV-2024-5", &[], SeverityLevel::Unknown, None, None),
     ];
     scan(vec![chart, left, scoped, serde, odd], findings)
+}
+
+/// Evaluates the policy of a `trusca.toml` text on a scan as the pipeline does (with the command
+/// line's threshold `fail_on`, on the day `today`): the verdict and the diagnostics go into the
+/// scan, and the verdict is returned.
+pub fn judge(scan: &mut Scan, config: &str, fail_on: Option<FailOn>, today: Date) -> PolicyResult {
+    let config = Config::parse(config, "trusca.toml").expect("valid config");
+    let policy = crate::settings::policy_of(&config, fail_on, today);
+    let evaluation = policy::evaluate(&scan.subject(), &policy);
+    scan.diagnostics.extend(evaluation.diagnostics);
+    scan.diagnostics.sort();
+    scan.policy = Some(evaluation.result.clone());
+    evaluation.result
 }

@@ -1,6 +1,7 @@
 //! `trusca.toml` parsing and validation.
 
 use super::*;
+use crate::vulns::SeverityLevel;
 
 fn problems(text: &str) -> Vec<(u32, String)> {
     match Config::parse(text, "trusca.toml") {
@@ -176,9 +177,12 @@ fn exceptions_must_be_tables() {
 #[test]
 fn package_specs() {
     let m = |spec: &str, name: &str, version: Option<&str>, purl: &str| {
-        PackageSpec::parse(spec)
-            .expect("spec")
-            .matches(name, version, purl)
+        PackageSpec::parse(spec).expect("spec").matches(
+            crate::model::Ecosystem::Npm,
+            name,
+            version,
+            purl,
+        )
     };
     let purl = "pkg:npm/%40acme/ui@1.0.0";
     assert!(m("@acme/ui", "@acme/ui", Some("1.0.0"), purl));

@@ -13,9 +13,10 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::{short_hash, uri_reference, Component as Merged, Inventory};
+use super::sbom::{short_hash, uri_reference, Component as Merged, Inventory};
 use crate::model::PackageSource;
-use crate::scan::{Scan, TargetKind};
+use crate::scan::Scan;
+use crate::source::TargetKind;
 
 const NOASSERTION: &str = "NOASSERTION";
 const DOCUMENT_ID: &str = "SPDXRef-DOCUMENT";

@@ -8,14 +8,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use packageurl::PackageUrl;
 use uuid::Uuid;
 
+use crate::model::purl::Purl;
 use crate::model::{Ecosystem, Hash, Location, Package, PackageSource, Scope};
 use crate::scan::Scan;
-
-pub mod cyclonedx;
-pub mod spdx;
 
 /// The UUID v5 namespace of trusca documents; fixed forever so document ids stay stable.
 const DOCUMENT_NAMESPACE: Uuid = Uuid::from_u128(0x6b1f_1c2e_8d0a_5f43_9e27_41c3_a5d8_0b96);
@@ -47,7 +44,7 @@ pub(crate) struct Component<'a> {
     pub hashes: BTreeSet<KnownHash>,
     pub sources: BTreeSet<&'a PackageSource>,
     /// What is known of the license: the first occurrence's that has any.
-    pub license: Option<&'a crate::licenses::LicenseInfo>,
+    pub license: Option<&'a crate::model::LicenseInfo>,
 }
 
 /// A hash whose algorithm both SBOM formats name, with a well-formed digest.
@@ -211,11 +208,10 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
     let first = occurrences.iter().min_by(|a, b| {
         (a.ecosystem, &a.name, &a.version).cmp(&(b.ecosystem, &b.name, &b.version))
     })?;
-    let parsed = purl.parse::<PackageUrl>().ok();
+    let parsed = purl.parse::<Purl>().ok();
     let namespace = parsed
         .as_ref()
-        .and_then(|p| p.namespace().map(str::to_owned))
-        .filter(|ns| !ns.is_empty());
+        .and_then(|p| p.namespace().map(str::to_owned));
     let short_name = match (&namespace, &parsed) {
         (Some(_), Some(p)) => p.name().to_owned(),
         _ => first.name.clone(),

@@ -1,0 +1,255 @@
+//! The inventory stage: walk the tree for dependency files, read each with its extractor in
+//! parallel, and return the files read, their packages and the problems met. A file that cannot
+//! be read becomes a diagnostic; the rest go on.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{decode, for_path, Extractor, Input, Kind, MAX_FILE_BYTES};
+use crate::diag::{Code, Diagnostic};
+use crate::model::{Ecosystem, Package};
+use crate::progress::Progress;
+use crate::walk::{self, Candidate, GlobError, WalkOptions};
+
+/// One dependency file that was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ScannedFile {
+    /// The path relative to the scan root, with `/` separators.
+    pub path: String,
+    /// The format it was read as (`Cargo.lock`).
+    pub format: String,
+    /// The ecosystem of its packages.
+    pub ecosystem: Ecosystem,
+    /// Lockfile or manifest.
+    pub kind: Kind,
+    /// How many packages it gave (0 when it could not be parsed).
+    pub packages: usize,
+    /// Whether its packages were left out because a lockfile pins the same ecosystem.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub superseded: bool,
+}
+
+/// A file to read with a given format, whatever its name (`--lockfile FORMAT:PATH`).
+#[derive(Debug, Clone)]
+pub struct ExplicitFile {
+    /// The format to read it as.
+    pub extractor: &'static Extractor,
+    /// The file on disk.
+    pub path: PathBuf,
+}
+
+/// Where to look for dependency files.
+#[derive(Debug, Clone, Copy)]
+pub struct Sources<'a> {
+    /// The directory to walk; `None` reads only the explicit files.
+    pub walk: Option<&'a Path>,
+    /// Include and exclude globs for the walk.
+    pub walk_options: &'a WalkOptions,
+    /// Files named with `--lockfile FORMAT:PATH`.
+    pub explicit: &'a [ExplicitFile],
+}
+
+/// What the inventory stage found.
+#[derive(Debug, Clone, Default)]
+pub struct Inventory {
+    /// Every dependency file read (unsorted).
+    pub files: Vec<ScannedFile>,
+    /// Every package occurrence (unsorted); manifests superseded by a lockfile give none.
+    pub packages: Vec<Package>,
+    /// Problems met: unreadable files, skipped entries, configuration files not obeyed.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Finds and reads every dependency file of `sources`.
+pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Inventory, GlobError> {
+    let walked = match sources.walk {
+        Some(root) => walk::find_all(root, sources.walk_options, for_path)?,
+        None => walk::Walked::default(),
+    };
+    let mut candidates = walked.candidates;
+    for e in sources.explicit {
+        candidates.push(Candidate {
+            display: e.path.to_string_lossy().replace('\\', "/"),
+            path: e.path.clone(),
+            kind: e.extractor,
+        });
+    }
+    progress.found(candidates.len());
+
+    let results: Vec<FileResult> = candidates
+        .into_par_iter()
+        .map(|c| {
+            progress.file_started(&c.display);
+            let result = read_one(c);
+            progress.file_done(&result.candidate.display);
+            result
+        })
+        .collect();
+
+    let mut inventory = Inventory {
+        diagnostics: walked
+            .nested_configs
+            .iter()
+            .map(|path| {
+                Diagnostic::note(
+                    Code::NestedConfigIgnored,
+                    "configuration file below the scan root was not obeyed",
+                )
+                .in_file(path, None)
+                .with_help("only the `trusca.toml` at the scan root, or `--config FILE`, is obeyed")
+            })
+            .collect(),
+        ..Inventory::default()
+    };
+    let lockfile_dirs = lockfile_dirs(&results);
+    for r in results {
+        inventory.diagnostics.extend(r.diagnostics);
+        let extractor = r.candidate.kind;
+        let superseded = extractor.kind == Kind::Manifest
+            && is_pinned_elsewhere(&lockfile_dirs, extractor.ecosystem, &r.candidate.display);
+        inventory.files.push(ScannedFile {
+            path: r.candidate.display,
+            format: extractor.format.to_owned(),
+            ecosystem: extractor.ecosystem,
+            kind: extractor.kind,
+            packages: r.packages.len(),
+            superseded,
+        });
+        if !superseded {
+            inventory.packages.extend(r.packages);
+        }
+    }
+    Ok(inventory)
+}
+
+struct FileResult {
+    candidate: Candidate<&'static Extractor>,
+    packages: Vec<Package>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn read_one(c: Candidate<&'static Extractor>) -> FileResult {
+    let (packages, diagnostics) = match read_text(&c.path, &c.display) {
+        Err(d) => (Vec::new(), vec![d]),
+        Ok(text) => {
+            let input = Input {
+                display: &c.display,
+                path: &c.path,
+                text: &text,
+            };
+            match c.kind.run(&input) {
+                Ok(extracted) => (extracted.packages, extracted.diagnostics),
+                Err(e) => (
+                    Vec::new(),
+                    vec![Diagnostic::error(
+                        Code::ParseError,
+                        format!("cannot parse as `{}`: {}", c.kind.format, e.message),
+                    )
+                    .in_file(&c.display, e.line)],
+                ),
+            }
+        }
+    };
+    FileResult {
+        candidate: c,
+        packages,
+        diagnostics,
+    }
+}
+
+/// The text of a dependency file, or the diagnostic that says why it cannot be had.
+fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
+    let fail =
+        |code: Code, message: String| Diagnostic::error(code, message).in_file(display, None);
+    let meta = std::fs::metadata(path)
+        .map_err(|e| fail(Code::ReadError, format!("cannot read file: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(fail(
+            Code::FileTooLarge,
+            format!(
+                "file is {} MiB, more than the {} MiB trusca reads",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| fail(Code::ReadError, format!("cannot read file: {e}")))?;
+    decode(display, &bytes)
+}
+
+/// The directories holding a successfully read lockfile, per ecosystem.
+fn lockfile_dirs(results: &[FileResult]) -> HashSet<(Ecosystem, String)> {
+    results
+        .iter()
+        .filter(|r| r.candidate.kind.kind == Kind::Lockfile && !r.packages.is_empty())
+        .map(|r| {
+            (
+                r.candidate.kind.ecosystem,
+                parent_dir(&r.candidate.display).to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Whether a lockfile of the same ecosystem sits in the manifest's directory or above it (a
+/// workspace root), so the manifest's ranges are already pinned there.
+fn is_pinned_elsewhere(
+    dirs: &HashSet<(Ecosystem, String)>,
+    ecosystem: Ecosystem,
+    manifest: &str,
+) -> bool {
+    let mut dir = parent_dir(manifest);
+    loop {
+        if dirs.contains(&(ecosystem, dir.to_owned())) {
+            return true;
+        }
+        if dir.is_empty() {
+            return false;
+        }
+        dir = parent_dir(dir);
+    }
+}
+
+fn parent_dir(path: &str) -> &str {
+    path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifests_are_superseded_by_a_lockfile_at_or_above_them() {
+        let dirs: HashSet<(Ecosystem, String)> = [
+            (Ecosystem::Npm, String::new()),
+            (Ecosystem::Cargo, "svc".to_owned()),
+        ]
+        .into_iter()
+        .collect();
+        assert!(is_pinned_elsewhere(&dirs, Ecosystem::Npm, "package.json"));
+        assert!(is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Npm,
+            "packages/a/package.json"
+        ));
+        assert!(is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Cargo,
+            "svc/crates/x/Cargo.toml"
+        ));
+        assert!(!is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::Cargo,
+            "other/Cargo.toml"
+        ));
+        assert!(!is_pinned_elsewhere(
+            &dirs,
+            Ecosystem::PyPI,
+            "pyproject.toml"
+        ));
+    }
+}

@@ -1,0 +1,14 @@
+//! Plain data shared by every stage: ecosystems, package identities and purls, packages and
+//! where they were found, and what is known of their licenses. Nothing here imports another
+//! module of the crate.
+
+mod ecosystem;
+mod license;
+mod name;
+mod package;
+pub mod purl;
+
+pub use ecosystem::{osv_base, Ecosystem, UnknownEcosystem};
+pub use license::{Detection, LicenseInfo, Tier};
+pub use name::{normalize_name, pep503, PackageId};
+pub use package::{Hash, Location, Package, PackageSource, Scope};

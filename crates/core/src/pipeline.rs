@@ -1,0 +1,134 @@
+//! The scan pipeline: source → inventory → licenses → vulnerabilities → policy, run in that order
+//! by [`Scanner::run`]. Each stage is a function of plain inputs that returns its result; this
+//! module alone puts the results together into one [`Scan`] and sorts it once.
+//!
+//! Adding a stage is adding its module and one call here.
+
+use std::path::PathBuf;
+
+use crate::config::{Config, ConfigError};
+use crate::inventory::{self, Sources};
+use crate::licenses;
+use crate::policy::{self, Subject};
+use crate::progress::Progress;
+use crate::scan::{now_rfc3339, Scan};
+use crate::settings::{Env, Flags, Settings};
+use crate::source::{self, SourceError};
+use crate::vulns;
+use crate::walk::GlobError;
+
+/// Why a scan could not run at all (a file that cannot be read is a diagnostic, not this).
+#[derive(Debug, thiserror::Error)]
+pub enum PipelineError {
+    /// The target cannot be used (not a directory, a clone that failed).
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The configuration file is unreadable or invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// An include or exclude pattern is not a valid glob.
+    #[error(transparent)]
+    Glob(#[from] GlobError),
+}
+
+/// A finished run: the result and the settings it ran with.
+#[derive(Debug)]
+pub struct Run {
+    /// The result.
+    pub scan: Scan,
+    /// The settings, resolved from the command line, the environment and `trusca.toml`.
+    pub settings: Settings,
+    /// The directory that was scanned (diagnostics name files relative to it). A clone is
+    /// removed when the run is dropped.
+    pub root: PathBuf,
+    _prepared: source::Prepared,
+}
+
+/// One scan, from what the caller says to the sorted result.
+#[derive(Debug, Clone)]
+pub struct Scanner {
+    flags: Flags,
+    env: Env,
+}
+
+impl Scanner {
+    /// A scanner for the command line's `flags` in the environment `env`.
+    pub fn new(flags: Flags, env: Env) -> Self {
+        Scanner { flags, env }
+    }
+
+    /// Prepares the target, reads its `trusca.toml`, resolves the settings and runs every stage.
+    pub fn run(&self, progress: &dyn Progress) -> Result<Run, PipelineError> {
+        let target = self.flags.target.as_deref().unwrap_or(".");
+        let prepared = source::prepare(target, self.flags.reference.as_deref())?;
+        let file = Config::find(self.flags.config.as_deref(), &prepared.root)?;
+        let settings = Settings::resolve(&self.flags, &self.env, &file);
+        let scan = scan(&prepared, &settings, progress)?;
+        let root = if settings.walk {
+            prepared.root.clone()
+        } else {
+            PathBuf::from(".")
+        };
+        Ok(Run {
+            scan,
+            settings,
+            root,
+            _prepared: prepared,
+        })
+    }
+}
+
+/// Runs the stages over a prepared target with resolved settings.
+pub fn scan(
+    prepared: &source::Prepared,
+    settings: &Settings,
+    progress: &dyn Progress,
+) -> Result<Scan, PipelineError> {
+    let generated_at = settings.generated_at.clone().unwrap_or_else(now_rfc3339);
+    let mut scan = Scan::new(prepared.target.clone(), generated_at);
+
+    let sources = Sources {
+        walk: settings.walk.then_some(prepared.root.as_path()),
+        walk_options: &settings.walk_options,
+        explicit: &settings.explicit,
+    };
+    let found = inventory::collect(&sources, progress)?;
+    scan.files = found.files;
+    scan.packages = found.packages;
+    scan.diagnostics = found.diagnostics;
+
+    if settings.walk {
+        progress.stage("identifying licenses");
+        let identified =
+            licenses::identify(&prepared.root, &scan.packages, &settings.license_overrides);
+        for (package, license) in scan.packages.iter_mut().zip(identified.packages) {
+            package.license = Some(license);
+        }
+        scan.project_licenses = identified.project;
+        scan.diagnostics.extend(identified.diagnostics);
+    }
+
+    if let Some(db) = &settings.vulns {
+        let checked = vulns::check(&scan.packages, db, progress);
+        if let Some(matches) = checked.matches {
+            scan.findings = matches.findings;
+            scan.vuln_check = Some(matches.check);
+        }
+        scan.diagnostics.extend(checked.diagnostics);
+    }
+
+    if let Some(policy) = &settings.policy {
+        let subject = Subject {
+            files: &scan.files,
+            packages: &scan.packages,
+            findings: &scan.findings,
+            diagnostics: &scan.diagnostics,
+        };
+        let evaluation = policy::evaluate(&subject, policy);
+        scan.policy = Some(evaluation.result);
+        scan.diagnostics.extend(evaluation.diagnostics);
+    }
+
+    scan.sort();
+    Ok(scan)
+}
