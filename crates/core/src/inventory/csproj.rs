@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::directory_packages_props;
+use super::ranges;
 use super::xml_tree::{self, Element};
 use super::{Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
@@ -37,17 +38,6 @@ fn matches(path: &Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| matches!(e, "csproj" | "vbproj" | "fsproj"))
-}
-
-/// Splits a NuGet version as written into (version, requirement): a plain version is the
-/// version; an interval (`[1.0,2.0)`) the requirement with its inclusive lower bound as the
-/// version; a floating version (`1.*`) only a requirement.
-pub(crate) fn split_version(raw: &str) -> (Option<String>, Option<String>) {
-    if raw.contains('*') {
-        let raw = raw.trim();
-        return (None, (!raw.is_empty()).then(|| raw.to_owned()));
-    }
-    super::pom_xml::split_version(raw)
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
@@ -123,7 +113,7 @@ fn package(input: &Input<'_>, id: &str, version: &str, line: u32, scope: Scope) 
     let (pinned, requirement) = if version.contains("$(") {
         (None, Some(version.to_owned()))
     } else {
-        split_version(version)
+        ranges::nuget(version)
     };
     let mut pkg = Package::new(Ecosystem::NuGet, id, pinned.as_deref(), location)
         .with_direct(true)

@@ -91,7 +91,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             file: input.display.to_owned(),
             line: Some(line),
         };
-        let (version, requirement) = super::csproj::split_version(entry.version);
+        let (version, requirement) = super::ranges::nuget(entry.version);
         let mut pkg = Package::new(Ecosystem::NuGet, entry.id, version.as_deref(), location);
         if let Some(r) = requirement {
             pkg = pkg.with_requirement(r);

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use toml::{Spanned, Value};
 
 use super::lines::line_of_offset;
-use super::pom_xml::split_version;
+use super::ranges;
 use super::{Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{Ecosystem, Location, Package};
@@ -69,7 +69,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         };
         let mut pkg = match version {
             VersionDecl::Plain(raw) => {
-                let (version, requirement) = split_version(&raw);
+                let (version, requirement) = ranges::maven(&raw);
                 let mut pkg = Package::new(Ecosystem::Maven, &name, version.as_deref(), location);
                 if let Some(req) = requirement {
                     pkg = pkg.with_requirement(req);

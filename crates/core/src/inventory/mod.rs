@@ -62,6 +62,7 @@ mod paket_dependencies;
 mod paket_lock;
 mod pom_xml;
 mod project_assets_json;
+mod ranges;
 mod xml_tree;
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml

@@ -15,6 +15,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::ranges;
 use super::xml_tree::{self, Element};
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
@@ -129,7 +130,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                     Package::new(Ecosystem::Maven, &name, None, location).with_requirement(v)
                 }
                 Some(v) => {
-                    let (version, requirement) = split_version(v);
+                    let (version, requirement) = ranges::maven(v);
                     let pkg = Package::new(Ecosystem::Maven, &name, version.as_deref(), location);
                     match requirement {
                         Some(r) => pkg.with_requirement(r),
@@ -163,29 +164,6 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         }
     }
     Ok(out)
-}
-
-/// Splits a Maven version as declared into (version, requirement): a plain version is the
-/// version; a range (`[1.0,2.0)`, `[1.0]`) is the requirement, with its inclusive lower bound
-/// as the version where it has one; a Gradle dynamic version (`1.+`, `latest.release`) is only a
-/// requirement.
-pub(crate) fn split_version(raw: &str) -> (Option<String>, Option<String>) {
-    let raw = raw.trim();
-    if raw.is_empty() {
-        return (None, None);
-    }
-    if let Some(inner) = raw.strip_prefix('[') {
-        let lower = inner
-            .split([',', ']', ')'])
-            .next()
-            .map(str::trim)
-            .filter(|l| !l.is_empty());
-        return (lower.map(str::to_owned), Some(raw.to_owned()));
-    }
-    if raw.starts_with('(') || raw.contains('+') || raw.starts_with("latest.") {
-        return (None, Some(raw.to_owned()));
-    }
-    (Some(raw.to_owned()), None)
 }
 
 /// Reads what matters from a parsed POM, with the profiles that are active by default merged in.
@@ -623,18 +601,6 @@ mod tests {
             summary(&out),
             [("g:a".into(), Some("2.0".into()), Scope::Runtime)]
         );
-    }
-
-    #[test]
-    fn version_ranges() {
-        assert_eq!(split_version("1.0"), (Some("1.0".into()), None));
-        assert_eq!(
-            split_version("[1.5]"),
-            (Some("1.5".into()), Some("[1.5]".into()))
-        );
-        assert_eq!(split_version("(,1.0]"), (None, Some("(,1.0]".into())));
-        assert_eq!(split_version("[,1.0]"), (None, Some("[,1.0]".into())));
-        assert_eq!(split_version(" "), (None, None));
     }
 
     #[test]

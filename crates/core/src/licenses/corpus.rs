@@ -8,7 +8,7 @@
 //! list cannot go unnoticed.
 //!
 //! Format, once inflated: UTF-8 lines `L|E <id> <d|-> <tokens…>` (license or exception,
-//! deprecated or not, the text as [`super::matcher::tokens`] gives it), or `= <id> <d|-> L|E
+//! deprecated or not, the text as [`super::tokens::tokens`] gives it), or `= <id> <d|-> L|E
 //! <other-id>` for a text whose tokens equal an earlier one, or `A <id> <d|-> <tokens…>` for an
 //! alternate form of a license: the terms without the "how to apply" appendix that follows
 //! "END OF TERMS AND CONDITIONS" (many copies of Apache-2.0 and the GPLs leave it out, and an
@@ -155,7 +155,7 @@ pub fn generate(dir: &Path) -> Result<String, CorpusError> {
             Kind::License => dir.join("text").join(format!("{id}.txt")),
             Kind::Exception => dir.join("text/exceptions").join(format!("{id}.txt")),
         };
-        let tokens = super::matcher::tokens(&read(&path)?).join(" ");
+        let tokens = super::tokens::tokens(&read(&path)?).join(" ");
         let tag = if kind == Kind::License { "L" } else { "E" };
         let flag = if deprecated { "d" } else { "-" };
         match seen.get(&tokens) {

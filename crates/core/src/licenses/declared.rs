@@ -16,68 +16,12 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::expr::{self, Normalized};
+use super::layout::MetaKind;
 use crate::diag::{Code, Diagnostic};
 use crate::model::Ecosystem;
 
 /// Metadata files larger than this are not read.
 pub const MAX_METADATA_BYTES: u64 = 64 * 1024 * 1024;
-
-/// The kinds of metadata file read for declared licenses.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MetaKind {
-    /// `node_modules/**/package.json`.
-    NpmPackage,
-    /// `*.dist-info/METADATA` or `*.egg-info/PKG-INFO`.
-    PythonMetadata,
-    /// `vendor/<crate>/Cargo.toml`.
-    VendoredCrate,
-    /// `vendor/modules.txt`.
-    GoVendor,
-    /// `vendor/composer/installed.json`.
-    ComposerInstalled,
-    /// `specifications/<name>-<version>.gemspec`.
-    Gemspec,
-    /// `composer.lock`.
-    ComposerLock,
-    /// `package-lock.json` or `npm-shrinkwrap.json`.
-    NpmLock,
-    /// `renv.lock`.
-    RenvLock,
-}
-
-/// Which kind of metadata a path (relative to the root, `/`-separated) is, if any.
-pub fn metadata_kind(rel: &str) -> Option<MetaKind> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    let name = *parts.last()?;
-    let parent = parts
-        .len()
-        .checked_sub(2)
-        .and_then(|i| parts.get(i))
-        .copied();
-    let inside = |dir: &str| parts[..parts.len() - 1].contains(&dir);
-    let third_party = super::detect::is_third_party(rel);
-    match name {
-        "package.json" if inside("node_modules") => Some(MetaKind::NpmPackage),
-        "METADATA" if parent.is_some_and(|p| p.ends_with(".dist-info")) => {
-            Some(MetaKind::PythonMetadata)
-        }
-        "PKG-INFO" if parent.is_some_and(|p| p.ends_with(".egg-info")) => {
-            Some(MetaKind::PythonMetadata)
-        }
-        "Cargo.toml" if parts.len() >= 3 && parts.get(parts.len() - 3) == Some(&"vendor") => {
-            Some(MetaKind::VendoredCrate)
-        }
-        "modules.txt" if parent == Some("vendor") => Some(MetaKind::GoVendor),
-        "installed.json" if parent == Some("composer") && inside("vendor") => {
-            Some(MetaKind::ComposerInstalled)
-        }
-        n if n.ends_with(".gemspec") && parent == Some("specifications") => Some(MetaKind::Gemspec),
-        "composer.lock" if !third_party => Some(MetaKind::ComposerLock),
-        "package-lock.json" | "npm-shrinkwrap.json" if !third_party => Some(MetaKind::NpmLock),
-        "renv.lock" if !third_party => Some(MetaKind::RenvLock),
-        _ => None,
-    }
-}
 
 /// What one metadata entry says about one package.
 #[derive(Debug, Clone, PartialEq)]
@@ -617,38 +561,6 @@ mod tests {
                 )
             })
             .collect()
-    }
-
-    #[test]
-    fn kinds_by_path() {
-        assert_eq!(
-            metadata_kind("node_modules/a/package.json"),
-            Some(MetaKind::NpmPackage)
-        );
-        assert_eq!(metadata_kind("package.json"), None);
-        assert_eq!(
-            metadata_kind(".venv/lib/python3.12/site-packages/idna-3.7.dist-info/METADATA"),
-            Some(MetaKind::PythonMetadata)
-        );
-        assert_eq!(
-            metadata_kind("vendor/serde/Cargo.toml"),
-            Some(MetaKind::VendoredCrate)
-        );
-        assert_eq!(metadata_kind("Cargo.toml"), None);
-        assert_eq!(
-            metadata_kind("vendor/modules.txt"),
-            Some(MetaKind::GoVendor)
-        );
-        assert_eq!(
-            metadata_kind("vendor/composer/installed.json"),
-            Some(MetaKind::ComposerInstalled)
-        );
-        assert_eq!(
-            metadata_kind("vendor/bundle/ruby/3.3.0/specifications/rack-3.0.8.gemspec"),
-            Some(MetaKind::Gemspec)
-        );
-        assert_eq!(metadata_kind("composer.lock"), Some(MetaKind::ComposerLock));
-        assert_eq!(metadata_kind("node_modules/x/package-lock.json"), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use ignore::WalkBuilder;
 use rayon::prelude::*;
 
 use super::corpus::Kind;
+use super::layout::{is_license_file_name, is_third_party, metadata_kind, MetaKind};
 use super::matcher::Index;
 use super::{expr, Detection};
 use crate::diag::{Code, Diagnostic};
@@ -43,18 +44,6 @@ const SKIPPED: &[&str] = &[
     ".nox",
 ];
 
-/// Directories holding other people's packages: license files below them are not the project's.
-const THIRD_PARTY: &[&str] = &[
-    "node_modules",
-    "bower_components",
-    "jspm_packages",
-    "vendor",
-    "site-packages",
-    "dist-packages",
-    ".venv",
-    "venv",
-];
-
 /// Extensions of files never searched for identifier lines (binary or data formats).
 const NOT_SOURCE: &[&str] = &[
     "png", "jpg", "jpeg", "gif", "ico", "bmp", "webp", "svgz", "pdf", "zip", "gz", "tgz", "bz2",
@@ -62,53 +51,6 @@ const NOT_SOURCE: &[&str] = &[
     "rlib", "pyc", "pyo", "wasm", "woff", "woff2", "ttf", "otf", "eot", "mp3", "mp4", "wav", "ogg",
     "mov", "avi", "bin", "dat", "db", "sqlite", "lock",
 ];
-
-/// Source extensions: a file named `license.rs` is code, not a license text.
-const CODE: &[&str] = &[
-    "rs", "py", "js", "mjs", "cjs", "ts", "tsx", "jsx", "go", "java", "kt", "scala", "c", "h",
-    "cc", "cpp", "hpp", "cs", "swift", "rb", "php", "pl", "pm", "sh", "json", "toml", "yaml",
-    "yml", "xml", "html", "htm", "css", "scss", "vue", "svelte", "erl", "ex", "exs", "hs", "ml",
-    "dart", "r", "jl", "lua", "sql", "tmpl", "tpl", "j2", "in", "cmake", "gradle", "png", "svg",
-];
-
-/// Extensions of compressed or binary artefacts, never license texts (`license-corpus.z`).
-const BINARY: &[&str] = &[
-    "z", "gz", "zip", "xz", "bz2", "zst", "tar", "tgz", "7z", "jpg", "jpeg", "gif", "pdf", "bin",
-    "so", "dll", "exe", "class", "jar", "o", "a",
-];
-
-/// Whether a file name is that of a license text: `LICENSE`, `LICENCE.md`, `COPYING.LESSER`,
-/// `LICENSE-MIT`, `UNLICENSE`, `NOTICE`, `MIT-LICENSE.txt`, …
-pub fn is_license_file_name(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    let (stem, ext) = match upper.rsplit_once('.') {
-        Some((s, e)) if !s.is_empty() => (s, e),
-        _ => (upper.as_str(), ""),
-    };
-    if CODE.contains(&ext.to_ascii_lowercase().as_str())
-        || BINARY.contains(&ext.to_ascii_lowercase().as_str())
-    {
-        return false;
-    }
-    const PREFIXES: &[&str] = &[
-        "LICENSE",
-        "LICENCE",
-        "COPYING",
-        "COPYRIGHT",
-        "UNLICENSE",
-        "NOTICE",
-        "LICENSES",
-    ];
-    PREFIXES.iter().any(|p| {
-        stem.starts_with(p)
-            && stem[p.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_ascii_alphabetic())
-    }) || stem.ends_with("-LICENSE")
-        || stem.ends_with("_LICENSE")
-        || stem.ends_with("-LICENCE")
-}
 
 /// Files the license walk found.
 #[derive(Debug, Default)]
@@ -118,18 +60,9 @@ pub struct Tree {
     /// First-party files to search for identifier lines.
     pub source_files: Vec<(PathBuf, String)>,
     /// Package metadata files, with their kind.
-    pub metadata: Vec<(PathBuf, String, super::declared::MetaKind)>,
+    pub metadata: Vec<(PathBuf, String, MetaKind)>,
     /// Problems met on the way.
     pub diagnostics: Vec<Diagnostic>,
-}
-
-/// Whether a relative path lies inside another party's package tree.
-pub fn is_third_party(rel: &str) -> bool {
-    let mut parts: Vec<&str> = rel.split('/').collect();
-    parts.pop();
-    parts
-        .iter()
-        .any(|p| THIRD_PARTY.contains(p) || p.ends_with(".dist-info") || p.ends_with(".egg-info"))
 }
 
 /// Walks the tree once for license files, first-party sources and package metadata.
@@ -173,7 +106,7 @@ pub fn walk(root: &Path) -> Tree {
         let path = entry.path();
         let rel = relative(root, path);
         let name = entry.file_name().to_string_lossy();
-        if let Some(kind) = super::declared::metadata_kind(&rel) {
+        if let Some(kind) = metadata_kind(&rel) {
             tree.metadata.push((path.to_path_buf(), rel, kind));
         } else if is_license_file_name(&name) {
             tree.license_files.push((path.to_path_buf(), rel));
@@ -356,38 +289,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn license_file_names() {
-        for yes in [
-            "LICENSE",
-            "LICENSE.md",
-            "license.txt",
-            "LICENCE",
-            "COPYING",
-            "COPYING.LESSER",
-            "LICENSE-MIT",
-            "LICENSE-APACHE",
-            "LICENSE_1_0.txt",
-            "UNLICENSE",
-            "NOTICE",
-            "MIT-LICENSE.txt",
-            "COPYRIGHT",
-        ] {
-            assert!(is_license_file_name(yes), "{yes}");
-        }
-        for no in [
-            "license.rs",
-            "licenses.py",
-            "LICENSE.json",
-            "license-corpus.z",
-            "LICENSES.tar.gz",
-            "README.md",
-            "licensed.txt",
-        ] {
-            assert!(!is_license_file_name(no), "{no}");
-        }
-    }
-
-    #[test]
     fn identifier_lines_are_parsed_and_validated() {
         let text = "// SPDX-License-Identifier: MIT OR Apache-2.0\n\
                     /* SPDX-License-Identifier: GPL-2.0+ */\n\
@@ -401,17 +302,6 @@ mod tests {
         );
         let late = format!("{}// SPDX-License-Identifier: MIT\n", "x\n".repeat(60));
         assert!(identifier_lines(&late).is_empty());
-    }
-
-    #[test]
-    fn third_party_paths() {
-        assert!(is_third_party("node_modules/a/LICENSE"));
-        assert!(is_third_party(
-            "lib/python3.12/site-packages/x-1.0.dist-info/LICENSE"
-        ));
-        assert!(is_third_party("vendor/github.com/a/b/LICENSE"));
-        assert!(!is_third_party("LICENSE"));
-        assert!(!is_third_party("packages/web/LICENSE"));
     }
 
     #[test]

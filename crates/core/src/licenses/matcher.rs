@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::corpus::{self, Kind};
+use super::tokens::tokens;
 
 /// The Dice score at or above which a whole file is taken to be a license text.
 pub const MATCH_THRESHOLD: f64 = 0.8;
@@ -22,74 +23,6 @@ pub const CONTAINMENT_THRESHOLD: f64 = 0.85;
 const MIN_CONTAINED_BIGRAMS: usize = 40;
 /// At most this many licenses are reported for one file.
 const MAX_LICENSES_PER_FILE: usize = 4;
-
-/// Words spelled differently on either side of the Atlantic, read as one.
-const EQUIVALENT: &[(&str, &str)] = &[
-    ("licence", "license"),
-    ("licences", "licenses"),
-    ("licenced", "licensed"),
-    ("licencing", "licensing"),
-    ("licencor", "licensor"),
-    ("licencee", "licensee"),
-    ("organisation", "organization"),
-    ("organisations", "organizations"),
-    ("authorised", "authorized"),
-    ("recognised", "recognized"),
-    ("behaviour", "behavior"),
-];
-
-/// Normalises a text into lowercase word tokens: copyright lines, URLs, markdown and bullet marks,
-/// punctuation and line breaks drop out, so reflowed or reformatted copies of a text give the same
-/// tokens.
-pub fn tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let line = line.trim_start_matches(|c: char| {
-            c.is_whitespace() || "#*->/;!|+=_~`\u{2022}\u{b7}".contains(c)
-        });
-        let lower = line.to_lowercase();
-        if is_copyright_line(&lower) {
-            continue;
-        }
-        for word in lower.split_whitespace() {
-            if word.contains("://") || word.starts_with("www.") || word.starts_with("(http") {
-                continue;
-            }
-            for tok in word.split(|c: char| !c.is_alphanumeric()) {
-                if tok.is_empty() {
-                    continue;
-                }
-                let tok = EQUIVALENT
-                    .iter()
-                    .find(|(from, _)| *from == tok)
-                    .map_or(tok, |(_, to)| to);
-                out.push(tok.to_owned());
-            }
-        }
-    }
-    out
-}
-
-/// `Copyright (c) 2024 Someone`, `© 2024`, `(C) …`, `All rights reserved.`: lines naming holders,
-/// which differ in every copy of a license. A line such as "copyright notice, this list of
-/// conditions" (a wrapped license sentence) is not one of them.
-fn is_copyright_line(lower: &str) -> bool {
-    let l = lower.strip_prefix("portions ").unwrap_or(lower).trim();
-    if l.starts_with("(c)") || l.starts_with('©') || l == "all rights reserved." {
-        return true;
-    }
-    let Some(rest) = l.strip_prefix("copyright") else {
-        return false;
-    };
-    let rest = rest.trim_start_matches([':', ' ', '\t']);
-    rest.starts_with("(c)")
-        || rest.starts_with('©')
-        || rest.starts_with("c ")
-        || rest.starts_with("by ")
-        || rest.starts_with("the ")
-        || rest.starts_with(|c: char| c.is_ascii_digit())
-        || rest.is_empty()
-}
 
 /// One license or exception text (or several with identical bigram sets) in the index.
 #[derive(Debug)]
@@ -344,29 +277,6 @@ fn preference(id: &str, deprecated: bool) -> (bool, bool, usize, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn tokens_ignore_copyright_lines_markdown_and_reflow() {
-        let a =
-            tokens("Copyright (c) 2024 Someone\n\nPermission is hereby granted,\nfree of charge");
-        let b = tokens("# License\n\n* Permission is hereby granted, free of charge");
-        assert_eq!(
-            a,
-            [
-                "permission",
-                "is",
-                "hereby",
-                "granted",
-                "free",
-                "of",
-                "charge"
-            ]
-        );
-        assert_eq!(b[1..], a[..]);
-        let c = tokens("must retain the above\ncopyright notice, this list");
-        assert!(c.contains(&"notice".to_owned()));
-        assert_eq!(tokens("Licence"), ["license"]);
-    }
 
     #[test]
     fn unknown_words_count_towards_size() {

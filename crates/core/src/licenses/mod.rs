@@ -5,7 +5,9 @@ pub mod corpus;
 pub mod declared;
 pub mod detect;
 pub mod expr;
+pub mod layout;
 pub mod matcher;
+pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
