@@ -1,52 +1,84 @@
-//! JSON helpers for the .NET lock formats: objects kept in file order (serde_json's maps sort
-//! their keys unless a crate-wide feature is turned on) and the lines of object-valued keys.
+//! Objects kept in file order (serde_json's maps sort their keys unless a crate-wide feature is
+//! turned on), for the JSON and YAML formats, and the lines of object-valued keys.
 
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 
 use super::lines::LineFinder;
 
-/// A JSON object as its entries, in file order.
+/// A JSON or YAML object kept as a list of entries in file order, so that packages come out in
+/// the order the file lists them and [`super::lines::LineFinder`] can walk forward. Duplicate
+/// keys are kept as they appear.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct OrderedMap<V>(pub Vec<(String, V)>);
+pub(crate) struct OrderedMap<T>(pub Vec<(String, T)>);
 
-impl<V> Default for OrderedMap<V> {
+impl<T> Default for OrderedMap<T> {
     fn default() -> Self {
         OrderedMap(Vec::new())
     }
 }
 
-impl<V> OrderedMap<V> {
-    /// The entries in file order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+impl<T> OrderedMap<T> {
+    /// The entries, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v))
     }
 }
 
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrderedMap<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OrderedVisitor<V>(PhantomData<V>);
-
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
-            type Value = OrderedMap<V>;
-
+        struct MapVisitor<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for MapVisitor<T> {
+            type Value = OrderedMap<T>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
+                f.write_str("a map")
             }
-
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some((k, v)) = map.next_entry::<String, V>()? {
-                    entries.push((k, v));
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<KeyString, T>()? {
+                    out.push((k.0, v));
                 }
-                Ok(OrderedMap(entries))
+                Ok(OrderedMap(out))
+            }
+            // YAML writes an empty map as `~` or nothing at all, JSON as `null`.
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
+                Ok(OrderedMap(Vec::new()))
             }
         }
+        deserializer.deserialize_any(MapVisitor(PhantomData))
+    }
+}
 
-        deserializer.deserialize_map(OrderedVisitor(PhantomData))
+/// A map key as a string, also when YAML writes it as a number or boolean (`1.0: x`).
+struct KeyString(String);
+
+impl<'de> Deserialize<'de> for KeyString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl Visitor<'_> for KeyVisitor {
+            type Value = KeyString;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_owned()))
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<KeyString, E> {
+                Ok(KeyString(v.to_string()))
+            }
+        }
+        deserializer.deserialize_any(KeyVisitor)
     }
 }
 

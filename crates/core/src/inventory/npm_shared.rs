@@ -1,91 +1,14 @@
 //! Pieces shared by the JavaScript extractors (`package-lock.json`, `yarn.lock`,
-//! `pnpm-lock.yaml`, `bun.lock`, `package.json`): maps kept in file order, `name@version`
+//! `pnpm-lock.yaml`, `bun.lock`, `package.json`): `name@version`
 //! splitting, git commit detection in resolved URLs, merging of repeated entries, and
 //! scopes spread from a project's direct dependencies over the graph.
 
 use std::collections::{HashMap, VecDeque};
-use std::fmt;
-use std::marker::PhantomData;
 use std::path::Path;
 
-use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
-
+pub(crate) use super::json_order::OrderedMap;
 use super::Input;
 use crate::model::{Location, Package, PackageSource, Scope};
-
-/// A JSON or YAML object kept as a list of entries in file order, so that packages come out in
-/// the order the file lists them and [`super::lines::LineFinder`] can walk forward. Duplicate
-/// keys are kept as they appear.
-#[derive(Debug)]
-pub(crate) struct OrderedMap<T>(pub Vec<(String, T)>);
-
-impl<T> Default for OrderedMap<T> {
-    fn default() -> Self {
-        OrderedMap(Vec::new())
-    }
-}
-
-impl<T> OrderedMap<T> {
-    /// The entries, in file order.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &T)> {
-        self.0.iter().map(|(k, v)| (k.as_str(), v))
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for OrderedMap<T> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct MapVisitor<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for MapVisitor<T> {
-            type Value = OrderedMap<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a map")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<KeyString, T>()? {
-                    out.push((k.0, v));
-                }
-                Ok(OrderedMap(out))
-            }
-            // YAML writes an empty map as `~` or nothing at all, JSON as `null`.
-            fn visit_unit<E: serde::de::Error>(self) -> Result<Self::Value, E> {
-                Ok(OrderedMap(Vec::new()))
-            }
-        }
-        deserializer.deserialize_any(MapVisitor(PhantomData))
-    }
-}
-
-/// A map key as a string, also when YAML writes it as a number or boolean (`1.0: x`).
-struct KeyString(String);
-
-impl<'de> Deserialize<'de> for KeyString {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct KeyVisitor;
-        impl Visitor<'_> for KeyVisitor {
-            type Value = KeyString;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string key")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_owned()))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<KeyString, E> {
-                Ok(KeyString(v.to_string()))
-            }
-        }
-        deserializer.deserialize_any(KeyVisitor)
-    }
-}
 
 /// Splits `name@rest` where the name may be scoped (`@scope/name@1.0.0`); `None` without an `@`
 /// after the name.
