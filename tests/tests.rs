@@ -4,12 +4,17 @@ mod support;
 mod vulns;
 
 mod cli;
+// The committed completions are those of the full binary, with `trusca server`.
+#[cfg(feature = "server")]
 mod completions;
 mod db;
 mod formats;
 mod git;
 mod licenses;
 mod policy;
+#[cfg(feature = "server")]
 mod server_admin;
+#[cfg(feature = "server")]
 mod server_db;
+#[cfg(feature = "server")]
 mod upload;

@@ -95,16 +95,16 @@ async fn fail_first_upload(seen: &Mutex<Vec<String>>, req: Request, next: Next) 
 }
 
 fn scans(server: &Server, project: &str) -> usize {
-    let text = reqwest::blocking::Client::new()
-        .get(format!(
-            "http://{}/v1/projects/{project}/scans",
-            server.addr
-        ))
-        .bearer_auth(&server.token)
-        .send()
-        .expect("list scans")
-        .text()
-        .expect("body");
+    let text = ureq::get(format!(
+        "http://{}/v1/projects/{project}/scans",
+        server.addr
+    ))
+    .header("authorization", &format!("Bearer {}", server.token))
+    .call()
+    .expect("list scans")
+    .body_mut()
+    .read_to_string()
+    .expect("body");
     let body: serde_json::Value = serde_json::from_str(&text).expect("json");
     body["scans"].as_array().map_or(0, Vec::len)
 }

@@ -4,7 +4,7 @@
 //! [`scan::Scan`], the single source for every output format ([`report`]). Each stage is a module
 //! with plain data in and out. Modules depend downwards only:
 //!
-//! - bottom: [`model`], [`diag`], [`progress`], [`walk`];
+//! - bottom: [`model`], [`diag`], [`progress`], [`walk`], [`http`];
 //! - stages: [`source`], [`inventory`], [`version`], [`licenses`], [`vulns`], then [`policy`];
 //! - the file and the run: [`config`], [`scan`], [`settings`];
 //! - top: [`pipeline`] and [`report`].
@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod http;
 pub mod inventory;
 pub mod licenses;
 pub mod model;

@@ -7,9 +7,6 @@
 use std::thread::sleep;
 use std::time::Duration;
 
-use reqwest::blocking::Client;
-use reqwest::header::{HeaderMap, CONTENT_TYPE, RETRY_AFTER};
-use reqwest::StatusCode;
 use serde_json::Value;
 
 use trusca_core::config::Config;
@@ -145,8 +142,8 @@ fn send(
         .or(default_project)
         .filter(|p| !p.is_empty())
         .ok_or_else(|| fail("no project name", Some("pass `--project NAME`")))?;
-    let mut url = reqwest::Url::parse(server)
-        .map_err(|e| fail(format!("`{server}` is not a URL: {e}"), None))?;
+    let mut url =
+        url::Url::parse(server).map_err(|e| fail(format!("`{server}` is not a URL: {e}"), None))?;
     url.path_segments_mut()
         .map_err(|()| fail(format!("`{server}` cannot be a base URL"), None))?
         .pop_if_empty()
@@ -154,33 +151,29 @@ fn send(
     if let Some(team) = &c.team {
         url.query_pairs_mut().append_pair("team", team);
     }
-    let client = Client::builder()
-        .timeout(Duration::from_secs(300))
-        .build()
-        .map_err(|e| fail(format!("cannot start an HTTP client: {e}"), None))?;
+    let agent = trusca_core::http::agent(Duration::from_secs(300));
     let key = uuid::Uuid::new_v4().to_string();
     let mut delay = Duration::from_millis(500);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let result = client
-            .post(url.clone())
-            .bearer_auth(&token)
-            .header(CONTENT_TYPE, media)
+        let result = agent
+            .post(url.as_str())
+            .header("authorization", &format!("Bearer {token}"))
+            .header("content-type", media)
             .header("idempotency-key", &key)
-            .body(body.clone())
-            .send();
+            .send(&body[..]);
         let retry_reason = match result {
-            Ok(res) if res.status().is_success() => {
-                let text = res.text().unwrap_or_default();
+            Ok(mut res) if res.status().is_success() => {
+                let text = read_text(&mut res);
                 report_success(project, &text);
                 return Ok(text);
             }
-            Ok(res) => {
+            Ok(mut res) => {
                 let status = res.status();
-                let wait = retry_after(res.headers());
-                let detail = problem_detail(res);
-                if !(status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS) {
+                let wait = retry_after(&res);
+                let detail = problem_detail(&read_text(&mut res));
+                if !(status.is_server_error() || status.as_u16() == 429) {
                     return Err(fail(
                         format!("the server refused the upload ({status}): {detail}"),
                         None,
@@ -191,7 +184,7 @@ fn send(
                 }
                 format!("{status}: {detail}")
             }
-            Err(e) => format!("{e}"),
+            Err(e) => trusca_core::http::describe(&e),
         };
         if attempt > c.retries {
             return Err(fail(
@@ -208,9 +201,18 @@ fn send(
     }
 }
 
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    headers
-        .get(RETRY_AFTER)?
+/// The body of an answer as text, at most 16 MiB of it.
+fn read_text(res: &mut ureq::http::Response<ureq::Body>) -> String {
+    res.body_mut()
+        .with_config()
+        .limit(16 << 20)
+        .read_to_string()
+        .unwrap_or_default()
+}
+
+fn retry_after(res: &ureq::http::Response<ureq::Body>) -> Option<Duration> {
+    res.headers()
+        .get("retry-after")?
         .to_str()
         .ok()?
         .trim()
@@ -219,9 +221,9 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(|s| Duration::from_secs(s.min(60)))
 }
 
-fn problem_detail(res: reqwest::blocking::Response) -> String {
-    let text = res.text().unwrap_or_default();
-    serde_json::from_str::<Value>(&text)
+/// The `detail` of a problem document, else the start of the text.
+fn problem_detail(text: &str) -> String {
+    serde_json::from_str::<Value>(text)
         .ok()
         .and_then(|v| v.get("detail").and_then(Value::as_str).map(str::to_owned))
         .unwrap_or_else(|| text.chars().take(200).collect())

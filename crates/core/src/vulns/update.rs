@@ -111,10 +111,7 @@ pub enum UpdateError {
 
 /// Where records come from.
 enum Mirror {
-    Http {
-        base: String,
-        client: reqwest::blocking::Client,
-    },
+    Http { base: String, agent: ureq::Agent },
     Dir(PathBuf),
 }
 
@@ -314,20 +311,9 @@ impl Mirror {
         let bad = |m: &str| UpdateError::Mirror(mirror.to_owned(), m.to_owned());
         let lower = mirror.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            // reqwest is built without a default crypto provider so that no C crypto library
-            // is linked; ring is installed here (a no-op when one is already installed).
-            let _ = rustls::crypto::ring::default_provider().install_default();
-            let client = reqwest::blocking::Client::builder()
-                .user_agent(concat!("trusca/", env!("CARGO_PKG_VERSION")))
-                .connect_timeout(Duration::from_secs(30))
-                // In the blocking client this bounds the wait for the headers and for each
-                // read of the body: a stalled transfer fails, a long one does not.
-                .timeout(Duration::from_secs(120))
-                .build()
-                .map_err(|e| bad(&e.to_string()))?;
             Ok(Mirror::Http {
                 base: mirror.trim_end_matches('/').to_owned(),
-                client,
+                agent: crate::http::agent(Duration::from_secs(120)),
             })
         } else if let Some(path) = mirror.strip_prefix("file://") {
             Ok(Mirror::Dir(PathBuf::from(path)))
@@ -358,27 +344,24 @@ impl Mirror {
 
     fn ecosystem_list(&self) -> Result<Vec<String>, UpdateError> {
         let text = match self {
-            Mirror::Http { base, client } => {
+            Mirror::Http { base, agent } => {
                 let url = format!("{base}/ecosystems.txt");
-                let response = client.get(&url).send().map_err(|e| network(&url, &e))?;
-                match response.status() {
-                    s if s.is_success() => {
-                        let mut text = String::new();
-                        response
-                            .take(1024 * 1024)
-                            .read_to_string(&mut text)
+                let mut response = agent.get(&url).call().map_err(|e| network(&url, &e))?;
+                match response.status().as_u16() {
+                    200..=299 => {
+                        let text = response
+                            .body_mut()
+                            .with_config()
+                            .limit(1024 * 1024)
+                            .read_to_string()
                             .map_err(|e| network(&url, &e))?;
                         Some(text)
                     }
-                    s if s == reqwest::StatusCode::NOT_FOUND
-                        || s == reqwest::StatusCode::FORBIDDEN =>
-                    {
-                        None
-                    }
-                    s => {
+                    404 | 403 => None,
+                    _ => {
                         return Err(UpdateError::Network {
                             url,
-                            message: format!("the server answered {s}"),
+                            message: format!("the server answered {}", response.status()),
                         })
                     }
                 }
@@ -418,7 +401,7 @@ impl Mirror {
         progress: &dyn Progress,
     ) -> Result<Fetched, UpdateError> {
         let url = self.url_of(eco);
-        let client = match self {
+        let agent = match self {
             Mirror::Dir(_) => {
                 return Ok(match fs::File::open(&url) {
                     Ok(file) => {
@@ -440,20 +423,20 @@ impl Mirror {
                     }
                 });
             }
-            Mirror::Http { client, .. } => client,
+            Mirror::Http { agent, .. } => agent,
         };
-        let mut request = client.get(&url);
+        let mut request = agent.get(&url);
         if let Some(prev) = previous {
             if let Some(etag) = &prev.etag {
-                request = request.header(reqwest::header::IF_NONE_MATCH, etag);
+                request = request.header("if-none-match", etag);
             }
             if let Some(lm) = &prev.last_modified {
-                request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
+                request = request.header("if-modified-since", lm);
             }
         }
-        let mut response = request.send().map_err(|e| network(&url, &e))?;
+        let mut response = request.call().map_err(|e| network(&url, &e))?;
         let status = response.status();
-        if status == reqwest::StatusCode::NOT_MODIFIED {
+        if status.as_u16() == 304 {
             return Ok(if previous.is_some() {
                 Fetched::NotModified
             } else {
@@ -464,7 +447,7 @@ impl Mirror {
                 });
             });
         }
-        if status == reqwest::StatusCode::NOT_FOUND || status == reqwest::StatusCode::FORBIDDEN {
+        if matches!(status.as_u16(), 403 | 404) {
             // The public bucket answers 403 for objects that do not exist.
             return Ok(Fetched::Missing);
         }
@@ -474,16 +457,16 @@ impl Mirror {
                 message: format!("the server answered {status}"),
             });
         }
-        let header = |name: reqwest::header::HeaderName| {
+        let header = |name: &str| {
             response
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let etag = header(reqwest::header::ETAG);
-        let last_modified = header(reqwest::header::LAST_MODIFIED);
-        let expected = response.content_length();
+        let etag = header("etag");
+        let last_modified = header("last-modified");
+        let expected = response.body().content_length();
         progress.download_started(eco, expected);
 
         let io_err = |e: &dyn std::fmt::Display| UpdateError::Io {
@@ -495,8 +478,9 @@ impl Mirror {
         let mut file = tempfile::tempfile_in(dir).map_err(|e| io_err(&e))?;
         let mut buf = vec![0u8; 64 * 1024];
         let mut received: u64 = 0;
+        let mut body = response.body_mut().as_reader();
         loop {
-            let n = match response.read(&mut buf) {
+            let n = match body.read(&mut buf) {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
@@ -536,17 +520,9 @@ impl Mirror {
 }
 
 fn network(url: &str, e: &dyn std::error::Error) -> UpdateError {
-    // reqwest's top-level message is generic; the cause chain says what happened.
-    let mut message = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        message.push_str(": ");
-        message.push_str(&s.to_string());
-        source = s.source();
-    }
     UpdateError::Network {
         url: url.to_owned(),
-        message,
+        message: crate::http::describe(e),
     }
 }
 
