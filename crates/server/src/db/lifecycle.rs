@@ -9,7 +9,7 @@ use sqlx::{AnyConnection, Row};
 use trusca_core::vulns::SeverityLevel;
 
 use super::events::{self, FindingNew, FINDING_NEW};
-use super::types::{Text, TextEnum};
+use super::types::{self, TextEnum};
 use super::{placeholders, Backend, DbError, BATCH};
 use crate::rows::FindingRow;
 
@@ -63,8 +63,7 @@ pub async fn apply(
     for r in &rows {
         let resolved: Option<String> = r.try_get("resolved_at")?;
         let key: (String, String) = (r.try_get("purl")?, r.try_get("advisory_id")?);
-        let severity: SeverityLevel = r.try_get::<Text, _>("severity")?.try_into()?;
-        severities.insert(key.clone(), severity);
+        severities.insert(key.clone(), types::get(r, "severity")?);
         known.insert(key, resolved.is_none());
     }
 

@@ -10,7 +10,7 @@ use trusca_core::vulns::SeverityLevel;
 
 use super::identity::{audit, Audit};
 use super::scans::{StoredScan, SCAN_COLUMNS};
-use super::types::{Flag, NullableText, Text, TextEnum};
+use super::types::{self, TextEnum};
 use super::{now, Db, DbError};
 use crate::purl;
 use crate::rows::TriageState;
@@ -196,27 +196,18 @@ pub struct Triage {
 }
 
 /// The triage columns of a findings query (`state`, `justification`, `comment`, `username`,
-/// `updated_at`).
-#[derive(Debug, sqlx::FromRow)]
-struct TriageColumns {
-    #[sqlx(try_from = "NullableText")]
-    state: Option<TriageState>,
-    justification: Option<String>,
-    comment: Option<String>,
-    username: Option<String>,
-    updated_at: Option<String>,
-}
-
-impl From<TriageColumns> for Option<Triage> {
-    fn from(c: TriageColumns) -> Self {
-        Some(Triage {
-            state: c.state?,
-            justification: c.justification,
-            comment: c.comment,
-            by: c.username,
-            at: c.updated_at,
-        })
-    }
+/// `updated_at`): `None` when the finding was not triaged.
+fn triage(r: &AnyRow) -> Result<Option<Triage>, sqlx::Error> {
+    let Some(state) = types::get_optional(r, "state")? else {
+        return Ok(None);
+    };
+    Ok(Some(Triage {
+        state,
+        justification: r.try_get("justification")?,
+        comment: r.try_get("comment")?,
+        by: r.try_get("username")?,
+        at: r.try_get("updated_at")?,
+    }))
 }
 
 /// The lifecycle columns of a findings query.
@@ -228,16 +219,25 @@ struct LifecycleColumns {
 }
 
 /// The columns every findings query selects.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 struct FindingColumns {
     advisory_id: String,
     purl: String,
-    #[sqlx(try_from = "Text")]
     severity: SeverityLevel,
-    #[sqlx(flatten)]
-    triage: TriageColumns,
-    #[sqlx(flatten)]
+    triage: Option<Triage>,
     lifecycle: LifecycleColumns,
+}
+
+impl FromRow<'_, AnyRow> for FindingColumns {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(FindingColumns {
+            advisory_id: r.try_get("advisory_id")?,
+            purl: r.try_get("purl")?,
+            severity: types::get(r, "severity")?,
+            triage: triage(r)?,
+            lifecycle: LifecycleColumns::from_row(r)?,
+        })
+    }
 }
 
 impl FindingColumns {
@@ -253,7 +253,7 @@ impl FindingColumns {
             version,
             severity: self.severity,
             scanned,
-            triage: self.triage.into(),
+            triage: self.triage,
             state: if resolved_at.is_some() {
                 Lifecycle::Resolved
             } else {
@@ -346,7 +346,7 @@ async fn resolved_findings(db: &Db, project_id: i64) -> Result<Vec<ProjectFindin
 }
 
 /// A component of a project's latest scan, for "who uses package X".
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ComponentUser {
     /// Team name.
     pub team: String,
@@ -361,13 +361,27 @@ pub struct ComponentUser {
     /// Its purl.
     pub purl: String,
     /// Where it is needed.
-    #[sqlx(try_from = "Text")]
     pub scope: Scope,
     /// Whether it is a direct dependency, where known.
-    #[sqlx(try_from = "Flag")]
     pub direct: Option<bool>,
     /// Where it was declared, where known.
     pub location: Option<String>,
+}
+
+impl FromRow<'_, AnyRow> for ComponentUser {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(ComponentUser {
+            team: r.try_get("team")?,
+            project: r.try_get("project")?,
+            scan_id: r.try_get("scan_id")?,
+            name: r.try_get("name")?,
+            version: r.try_get("version")?,
+            purl: r.try_get("purl")?,
+            scope: types::get(r, "scope")?,
+            direct: types::get_flag(r, "direct")?,
+            location: r.try_get("location")?,
+        })
+    }
 }
 
 /// Which projects use a package (by exact purl, purl without version, or name) and at which
@@ -412,7 +426,7 @@ pub async fn component_users(
 }
 
 /// A project whose latest scan an advisory affects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AffectedProject {
     /// Team name.
     pub team: String,
@@ -427,13 +441,27 @@ pub struct AffectedProject {
     /// Its version.
     pub version: String,
     /// How severe it is.
-    #[sqlx(try_from = "Text")]
     pub severity: SeverityLevel,
     /// The lowest fixing version.
     pub fixed_in: Option<String>,
     /// The project's triage state of it, if any.
-    #[sqlx(rename = "state", try_from = "NullableText")]
     pub triage_state: Option<TriageState>,
+}
+
+impl FromRow<'_, AnyRow> for AffectedProject {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(AffectedProject {
+            team: r.try_get("team")?,
+            project: r.try_get("project")?,
+            scan_id: r.try_get("scan_id")?,
+            advisory_id: r.try_get("advisory_id")?,
+            purl: r.try_get("purl")?,
+            version: r.try_get("version")?,
+            severity: types::get(r, "severity")?,
+            fixed_in: r.try_get("fixed_in")?,
+            triage_state: types::get_optional(r, "state")?,
+        })
+    }
 }
 
 /// Which projects' latest scans are affected by an advisory, found by its id or any alias.

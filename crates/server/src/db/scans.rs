@@ -2,7 +2,8 @@
 //! reading scans back.
 
 use serde::Serialize;
-use sqlx::{AnyConnection, Row};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, FromRow, Row};
 use trusca_core::licenses::Tier;
 use trusca_core::model::Scope;
 
@@ -10,7 +11,7 @@ use super::events;
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
-use super::types::{Flag, NullableText, Text, TextEnum as _};
+use super::types::{self, TextEnum as _};
 use super::{is_unique_violation, now, placeholders, Backend, Db, DbError, BATCH};
 use crate::rows::{Component, FindingRow, Ingest, SourceKind, Summary};
 
@@ -368,23 +369,34 @@ pub const SCAN_COLUMNS: &str = "s.id, s.created_at, s.source_kind, s.commit_id, 
     s.low_count, s.unknown_count, s.forbidden_license_count";
 
 /// A stored scan as lists and details show it.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredScan {
     /// Row id.
     pub id: i64,
     /// Uploaded (RFC 3339).
     pub created_at: String,
     /// What the document was.
-    #[sqlx(try_from = "Text")]
     pub source_kind: SourceKind,
     /// The commit scanned, where given.
-    #[sqlx(rename = "commit_id")]
     pub commit: Option<String>,
     /// The producing tool, where given.
     pub tool: Option<String>,
     /// Its counts.
-    #[sqlx(flatten)]
     pub summary: Summary,
+}
+
+/// A row selected with [`SCAN_COLUMNS`].
+impl FromRow<'_, AnyRow> for StoredScan {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(StoredScan {
+            id: r.try_get("id")?,
+            created_at: r.try_get("created_at")?,
+            source_kind: types::get(r, "source_kind")?,
+            commit: r.try_get("commit_id")?,
+            tool: r.try_get("tool")?,
+            summary: Summary::from_row(r)?,
+        })
+    }
 }
 
 /// The scans of a project, newest first.
@@ -434,7 +446,7 @@ pub async fn document(
 }
 
 /// A component of a stored scan.
-#[derive(Debug, Clone, PartialEq, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScanComponent {
     /// The package URL as given (empty when the document had none).
     pub purl: String,
@@ -445,18 +457,31 @@ pub struct ScanComponent {
     /// Version.
     pub version: Option<String>,
     /// Where it is needed.
-    #[sqlx(try_from = "Text")]
     pub scope: Scope,
     /// Whether it is a direct dependency, where known.
-    #[sqlx(try_from = "Flag")]
     pub direct: Option<bool>,
     /// Where it was declared, where known.
     pub location: Option<String>,
     /// The concluded license expression.
     pub license: Option<String>,
     /// The policy tier of that license.
-    #[sqlx(try_from = "NullableText")]
     pub license_tier: Option<Tier>,
+}
+
+impl FromRow<'_, AnyRow> for ScanComponent {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(ScanComponent {
+            purl: r.try_get("purl")?,
+            ecosystem: r.try_get("ecosystem")?,
+            name: r.try_get("name")?,
+            version: r.try_get("version")?,
+            scope: types::get(r, "scope")?,
+            direct: types::get_flag(r, "direct")?,
+            location: r.try_get("location")?,
+            license: r.try_get("license")?,
+            license_tier: types::get_optional(r, "license_tier")?,
+        })
+    }
 }
 
 /// The components of a scan, sorted by package and purl (the index order), one page, and how

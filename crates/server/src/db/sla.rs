@@ -9,7 +9,7 @@ use trusca_core::vulns::SeverityLevel;
 
 use super::events::{self, SlaBreached, SLA_BREACHED};
 use super::identity::{audit, Audit};
-use super::types::{sql_list, Text, TextEnum};
+use super::types::{self, sql_list, TextEnum};
 use super::{Db, DbError};
 use crate::rows::TriageState;
 
@@ -127,9 +127,8 @@ pub async fn policy(db: &Db, team_id: i64) -> Result<SlaPolicy, DbError> {
         .await?;
     let mut policy = SlaPolicy::default();
     for row in rows {
-        let severity: SeverityLevel = row.try_get::<Text, _>("severity")?.try_into()?;
         let days: i64 = row.try_get("days")?;
-        policy.set(severity, days);
+        policy.set(types::get(&row, "severity")?, days);
     }
     Ok(policy)
 }
@@ -245,7 +244,7 @@ pub async fn overdue(
     let rows = query.fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let severity: SeverityLevel = r.try_get::<Text, _>("severity")?.try_into()?;
+        let severity: SeverityLevel = types::get(r, "severity")?;
         let first_seen_at: String = r.try_get("first_seen_at")?;
         let Some(due) = policy.due_time(&first_seen_at, severity) else {
             continue;

@@ -1,8 +1,10 @@
 //! The text form of the enums stored in text columns (severity, license tier, scope, triage
-//! state, upload kind): one table per enum, used to bind values and to decode rows. A stored
-//! text that names no value is an [`UnknownValue`], which reaches callers as
+//! state, upload kind): one table per enum, used to bind values and to read rows ([`get`]). A
+//! stored text that names no value is an [`UnknownValue`], which reaches callers as
 //! [`super::DbError::UnknownValue`].
 
+use sqlx::any::AnyRow;
+use sqlx::Row;
 use trusca_core::licenses::Tier;
 use trusca_core::model::Scope;
 use trusca_core::vulns::SeverityLevel;
@@ -137,48 +139,34 @@ pub fn sql_list<T: TextEnum>(values: &[T]) -> String {
         .join(", ")
 }
 
-/// A text column read for a [`TextEnum`] enum (`#[sqlx(try_from = "Text")]`).
-#[derive(Debug, sqlx::Type)]
-#[sqlx(transparent)]
-pub struct Text(String);
+/// A text column read as an enum.
+pub fn get<T: TextEnum>(row: &AnyRow, column: &str) -> Result<T, sqlx::Error> {
+    let text: String = row.try_get(column)?;
+    T::parse(&text).map_err(|e| unknown(column, e))
+}
 
-/// A nullable text column read for an optional [`TextEnum`] enum
-/// (`#[sqlx(try_from = "NullableText")]`).
-#[derive(Debug, sqlx::Type)]
-#[sqlx(transparent)]
-pub struct NullableText(Option<String>);
+/// A nullable text column read as an optional enum.
+pub fn get_optional<T: TextEnum>(row: &AnyRow, column: &str) -> Result<Option<T>, sqlx::Error> {
+    let text: Option<String> = row.try_get(column)?;
+    text.as_deref()
+        .map(T::parse)
+        .transpose()
+        .map_err(|e| unknown(column, e))
+}
 
-/// A nullable integer column read as a flag (`#[sqlx(try_from = "Flag")]`): 0 is false, any
-/// other number true.
-#[derive(Debug, sqlx::Type)]
-#[sqlx(transparent)]
-pub struct Flag(Option<i64>);
+/// A nullable integer column read as a flag: 0 is false, any other number true.
+pub fn get_flag(row: &AnyRow, column: &str) -> Result<Option<bool>, sqlx::Error> {
+    Ok(row.try_get::<Option<i64>, _>(column)?.map(|n| n != 0))
+}
 
-impl From<Flag> for Option<bool> {
-    fn from(f: Flag) -> Self {
-        f.0.map(|n| n != 0)
+/// The decode error of `column`, carrying the [`UnknownValue`] that
+/// [`super::DbError::UnknownValue`] is made from.
+fn unknown(column: &str, e: UnknownValue) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: Box::new(e),
     }
 }
-
-macro_rules! decode_stored {
-    ($($t:ty),*) => {$(
-        impl TryFrom<Text> for $t {
-            type Error = UnknownValue;
-            fn try_from(t: Text) -> Result<Self, UnknownValue> {
-                <$t as TextEnum>::parse(&t.0)
-            }
-        }
-
-        impl TryFrom<NullableText> for Option<$t> {
-            type Error = UnknownValue;
-            fn try_from(t: NullableText) -> Result<Self, UnknownValue> {
-                t.0.as_deref().map(<$t as TextEnum>::parse).transpose()
-            }
-        }
-    )*};
-}
-
-decode_stored!(SeverityLevel, Tier, Scope, TriageState, SourceKind);
 
 #[cfg(test)]
 mod tests {
@@ -205,6 +193,29 @@ mod tests {
     #[test]
     fn severities_are_listed_in_their_order() {
         assert!(SeverityLevel::ALL.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[tokio::test]
+    async fn an_unknown_stored_text_is_an_error_of_its_column() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let db = crate::db::Db::connect(&url, 1).await.expect("open");
+        db.migrate().await.expect("migrate");
+        for sql in [
+            "INSERT INTO teams (id, name, created_at) VALUES (1, 't', 'now')",
+            "INSERT INTO projects (id, team_id, name, created_at) VALUES (1, 1, 'p', 'now')",
+            "INSERT INTO project_findings (project_id, purl, advisory_id, severity, \
+             first_seen_at, last_seen_at, resolved_at) \
+             VALUES (1, 'pkg:npm/a@1', 'A', 'dire', 'now', 'now', 'now')",
+        ] {
+            sqlx::query(sql).execute(&db.pool).await.expect("insert");
+        }
+        match crate::db::ui::resolved(&db, 1).await {
+            Err(crate::db::DbError::UnknownValue(e)) => {
+                assert_eq!((e.what, e.value.as_str()), ("severity", "dire"));
+            }
+            other => panic!("expected an unknown severity, got {other:?}"),
+        }
     }
 
     #[test]

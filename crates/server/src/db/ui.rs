@@ -4,13 +4,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
 use trusca_core::licenses::Tier;
 use trusca_core::vulns::SeverityLevel;
 
 use super::portfolio::{TeamScope, TriageRecord};
 use super::sla;
-use super::types::Text;
+use super::types;
 use super::{Db, DbError};
 
 /// `(team, project)`: the key of per-project figures.
@@ -66,19 +67,30 @@ pub async fn license_tiers(
 pub type FindingKey = (String, String);
 
 /// One finding's life in a project.
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lifecycle {
     /// Component purl.
     pub purl: String,
     /// Advisory id.
     pub advisory_id: String,
     /// Severity when last seen.
-    #[sqlx(try_from = "Text")]
     pub severity: SeverityLevel,
     /// First seen (RFC 3339).
     pub first_seen_at: String,
     /// When it disappeared, if it did.
     pub resolved_at: Option<String>,
+}
+
+impl FromRow<'_, AnyRow> for Lifecycle {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Lifecycle {
+            purl: r.try_get("purl")?,
+            advisory_id: r.try_get("advisory_id")?,
+            severity: types::get(r, "severity")?,
+            first_seen_at: r.try_get("first_seen_at")?,
+            resolved_at: r.try_get("resolved_at")?,
+        })
+    }
 }
 
 /// The recorded lifecycle of the findings a project had and no longer has (resolved), most
