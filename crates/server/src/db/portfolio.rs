@@ -121,7 +121,7 @@ pub enum FindingState {
 /// Where a finding is in its project's lifecycle.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Lifecycle {
+pub enum LifecycleState {
     /// Found by the latest scan.
     Open,
     /// No longer found.
@@ -146,7 +146,7 @@ pub struct ProjectFinding {
     /// The project's triage of it, if any.
     pub triage: Option<Triage>,
     /// Open or resolved.
-    pub state: Lifecycle,
+    pub state: LifecycleState,
     /// When the project first had it, where recorded.
     pub first_seen_at: Option<String>,
     /// When a scan last had it, where recorded.
@@ -255,9 +255,9 @@ impl FindingColumns {
             scanned,
             triage: self.triage,
             state: if resolved_at.is_some() {
-                Lifecycle::Resolved
+                LifecycleState::Resolved
             } else {
-                Lifecycle::Open
+                LifecycleState::Open
             },
             first_seen_at,
             last_seen_at,
