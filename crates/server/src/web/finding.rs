@@ -177,8 +177,8 @@ async fn build(
         Advisories(source)
     });
     let advisories = advisories.or(server_db.as_ref());
-    let f = latest_finding(state, project, advisory, purl).await?;
-    let scanned = f.scanned.clone().unwrap_or_default();
+    let mut f = latest_finding(state, project, advisory, purl).await?;
+    let scanned = f.scanned.take().unwrap_or_default();
     let record = advisory::lookup(advisories, &f.advisory_id, &scanned.aliases);
     let current = f.triage.as_ref().map(|t| t.state);
     let justification = f.triage.as_ref().and_then(|t| t.justification.clone());
