@@ -56,9 +56,7 @@ fn set_password_reads_the_first_line_of_stdin() {
         let audited = audit
             .iter()
             .filter(|e| {
-                e["action"] == "user.set_password"
-                    && e["target"] == "user:ana"
-                    && e["actor"] == "cli"
+                e.action == "user.set_password" && e.target == "user:ana" && e.actor == "cli"
             })
             .count();
         assert_eq!(audited, 1);

@@ -18,8 +18,9 @@ use trusca_core::progress::NoProgress;
 use trusca_core::vulns::db::Db as VulnStore;
 use trusca_core::vulns::import::{self, ImportLimits};
 use trusca_server::db::scans::{self, NewScan};
-use trusca_server::db::{identity, rematch, Db};
+use trusca_server::db::{identity, Db};
 use trusca_server::ingest;
+use trusca_server::rematch;
 
 fn env(name: &str, default: usize) -> usize {
     std::env::var(name)

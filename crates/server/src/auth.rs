@@ -177,11 +177,8 @@ impl Caller {
 }
 
 async fn team_name(state: &AppState, id: i64) -> Result<String, ApiError> {
-    let row: Option<(String,)> = sqlx::query_as("SELECT name FROM teams WHERE id = $1")
-        .bind(id)
-        .fetch_optional(&state.db.pool)
-        .await?;
-    row.map(|r| r.0)
+    identity::team_name(&state.db, id)
+        .await?
         .ok_or_else(|| ApiError::NotFound("no such team".into()))
 }
 

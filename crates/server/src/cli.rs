@@ -328,30 +328,26 @@ async fn vuln_db_status(db: &Db, path: &std::path::Path) -> Result<String, Serve
         }
         Err(e) => out.push_str(&format!("missing   {e}\n")),
     }
-    let refreshes = rematch::recent_refreshes(db, 5)
-        .await
-        .map_err(DbError::Query)?;
+    let refreshes = rematch::recent_refreshes(db, 5).await?;
     if refreshes.is_empty() {
         out.push_str("refreshes none recorded");
     }
     for r in refreshes {
-        let text = |k: &str| r[k].as_str().unwrap_or("-").to_owned();
-        let num = |k: &str| r[k].as_i64().map_or("-".to_owned(), |n| n.to_string());
-        let outcome = match r["error"].as_str() {
-            Some(e) => format!("failed: {e}"),
-            None if r["finished_at"].is_null() => "running or interrupted".to_owned(),
-            None => format!(
+        let num = |n: Option<i64>| n.map_or("-".to_owned(), |n| n.to_string());
+        let outcome = match (&r.error, &r.finished_at) {
+            (Some(e), _) => format!("failed: {e}"),
+            (None, None) => "running or interrupted".to_owned(),
+            (None, Some(_)) => format!(
                 "{} records, {} projects, {} new, {} resolved",
-                num("records"),
-                num("projects"),
-                num("new_findings"),
-                num("resolved_findings")
+                num(r.records),
+                num(r.projects),
+                num(r.new_findings),
+                num(r.resolved_findings)
             ),
         };
         out.push_str(&format!(
             "refresh   {} {}: {outcome}\n",
-            text("started_at"),
-            text("source")
+            r.started_at, r.source
         ));
     }
     Ok(out.trim_end().to_owned())

@@ -5,6 +5,9 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::db::DbError;
+use crate::ingest::IngestError;
+
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -162,19 +165,28 @@ impl ApiError {
     }
 }
 
-/// A refused value is the caller's mistake (422); anything else is ours.
-impl From<crate::db::DbError> for ApiError {
-    fn from(e: crate::db::DbError) -> Self {
+/// A refused value is the caller's mistake (422), a reused idempotency key a conflict (409);
+/// anything else is ours.
+impl From<DbError> for ApiError {
+    fn from(e: DbError) -> Self {
         match e {
-            crate::db::DbError::Invalid(m) => ApiError::Invalid(m),
+            DbError::Invalid(m) => ApiError::Invalid(m),
+            DbError::IdempotencyConflict => ApiError::IdempotencyConflict,
             other => ApiError::internal(other),
         }
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> Self {
-        ApiError::Internal(format!("database: {e}"))
+/// An upload the server cannot read is the caller's mistake.
+impl From<IngestError> for ApiError {
+    fn from(e: IngestError) -> Self {
+        match e {
+            IngestError::MalformedJson(m) => ApiError::MalformedJson(m),
+            IngestError::Invalid(m) => ApiError::Invalid(m),
+            IngestError::TooManyComponents { found, limit } => {
+                ApiError::TooManyComponents { found, limit }
+            }
+        }
     }
 }
 

@@ -3,197 +3,69 @@
 //! skipped, nested components are flattened), and adding the server's own matches of its
 //! components against the vulnerability database.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::str::FromStr;
 
 use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
-use trusca_core::model::purl::{self, Purl};
-use trusca_core::model::{Ecosystem, Location, Package};
+use trusca_core::model::purl::Purl;
+use trusca_core::model::{Ecosystem, Location, Package, Scope};
 use trusca_core::scan::Scan;
-use trusca_core::vulns::{Advisories, Finding};
+use trusca_core::vulns::{Advisories, Finding, SeverityLevel};
 
-use crate::error::ApiError;
+use crate::db::types::TextEnum;
+use crate::rows::{Component, FindingRow, Ingest, SourceKind};
+use trusca_core::model::purl::base_of as package_of;
 
-/// What kind of document was uploaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SourceKind {
-    /// The trusca JSON result.
-    Trusca,
-    /// A CycloneDX JSON SBOM.
-    Cyclonedx,
-}
-
-impl SourceKind {
-    /// The name stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SourceKind::Trusca => "trusca",
-            SourceKind::Cyclonedx => "cyclonedx",
-        }
-    }
-
-    /// The media type of the stored document.
-    pub fn media_type(self) -> &'static str {
-        match self {
-            SourceKind::Trusca => "application/json",
-            SourceKind::Cyclonedx => "application/vnd.cyclonedx+json",
-        }
-    }
-}
-
-/// One component row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Component {
-    /// The package URL as given (empty when the document has none).
-    pub purl: String,
-    /// The purl without version, qualifiers and subpath (`pkg:npm/lodash`), for "who uses X".
-    pub package: String,
-    /// The OSV ecosystem name, where known.
-    pub ecosystem: Option<String>,
-    /// Name.
-    pub name: String,
-    /// Version.
-    pub version: Option<String>,
-    /// `runtime`, `dev` or `optional`.
-    pub scope: String,
-    /// Whether it is a direct dependency, where known.
-    pub direct: Option<bool>,
-    /// `file:line` where it was declared, where known.
-    pub location: Option<String>,
-    /// The concluded license expression.
-    pub license: Option<String>,
-    /// The policy tier of that license.
-    pub license_tier: Option<String>,
-}
-
-/// One finding row.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FindingRow {
-    /// Primary advisory id.
-    pub advisory_id: String,
-    /// Other ids of the same vulnerability.
-    pub aliases: Vec<String>,
-    /// The affected component's purl.
-    pub purl: String,
-    /// The affected package.
-    pub package: String,
-    /// The affected version.
-    pub version: String,
-    /// `critical`, `high`, `medium`, `low` or `unknown`.
-    pub severity: String,
-    /// CVSS base score.
-    pub score: Option<f64>,
-    /// The lowest fixing version.
-    pub fixed_in: Option<String>,
-    /// One-line summary.
-    pub summary: Option<String>,
-}
-
-/// An upload, parsed.
-#[derive(Debug, Clone)]
-pub struct Ingest {
-    /// What it was.
-    pub kind: SourceKind,
-    /// The commit scanned, where given.
-    pub commit: Option<String>,
-    /// The producing tool, where given (`trusca 0.1.0`).
-    pub tool: Option<String>,
-    /// The project name the document gives (scan target, or CycloneDX `metadata.component`).
-    pub name: Option<String>,
-    /// Components.
-    pub components: Vec<Component>,
-    /// Findings.
-    pub findings: Vec<FindingRow>,
-}
-
-/// Counts shown as a scan's summary.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Summary {
-    /// Components.
-    pub components: i64,
-    /// Findings.
-    pub findings: i64,
-    /// Findings by severity.
-    pub critical: i64,
-    /// High findings.
-    pub high: i64,
-    /// Medium findings.
-    pub medium: i64,
-    /// Low findings.
-    pub low: i64,
-    /// Findings without a known severity.
-    pub unknown: i64,
-    /// Components whose license tier is `forbidden`.
-    pub forbidden_licenses: i64,
-}
-
-impl Ingest {
-    /// The summary counts.
-    pub fn summary(&self) -> Summary {
-        let mut s = Summary {
-            components: self.components.len() as i64,
-            findings: self.findings.len() as i64,
-            ..Summary::default()
-        };
-        for f in &self.findings {
-            match f.severity.as_str() {
-                "critical" => s.critical += 1,
-                "high" => s.high += 1,
-                "medium" => s.medium += 1,
-                "low" => s.low += 1,
-                _ => s.unknown += 1,
-            }
-        }
-        s.forbidden_licenses = self
-            .components
-            .iter()
-            .filter(|c| c.license_tier.as_deref() == Some("forbidden"))
-            .count() as i64;
-        s
-    }
-
-    /// Components by license tier (`unknown` where none is given).
-    pub fn license_tiers(&self) -> BTreeMap<String, i64> {
-        let mut tiers = BTreeMap::new();
-        for c in &self.components {
-            let tier = c.license_tier.as_deref().unwrap_or("unknown");
-            *tiers.entry(tier.to_owned()).or_insert(0) += 1;
-        }
-        tiers
-    }
+/// Why an upload was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// The body is not well-formed JSON.
+    #[error("{0}")]
+    MalformedJson(String),
+    /// The body is JSON but not a document the server reads, or holds text it cannot store.
+    #[error("{0}")]
+    Invalid(String),
+    /// The document lists more components than allowed.
+    #[error("the document lists {found} components, more than the {limit} accepted")]
+    TooManyComponents {
+        /// How many were found.
+        found: usize,
+        /// The configured limit.
+        limit: usize,
+    },
 }
 
 /// Parses an upload body (already checked for size and depth). A first pass reads only the
 /// keys that tell the kinds apart (without building the document); a trusca result is then
 /// read straight into its types, a CycloneDX SBOM through a JSON tree (it is read tolerantly).
-pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, ApiError> {
+pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> {
     let probe: Probe = serde_json::from_slice(body).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
-            ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
+            IngestError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
-            ApiError::Invalid(
+            IngestError::Invalid(
                 "the body must be a JSON object: a trusca result or a CycloneDX SBOM".into(),
             )
         }
     })?;
     if probe.bom_format.as_ref().and_then(Value::as_str) == Some("CycloneDX") {
         let value: Value = serde_json::from_slice(body)
-            .map_err(|e| ApiError::Invalid(format!("the body cannot be read: {e}")))?;
+            .map_err(|e| IngestError::Invalid(format!("the body cannot be read: {e}")))?;
         return cyclonedx(&value, max_components).and_then(refuse_nul);
     }
     if let (Some(_), Some(Count(count))) = (probe.schema_version, probe.packages) {
         if count > max_components {
-            return Err(ApiError::TooManyComponents {
+            return Err(IngestError::TooManyComponents {
                 found: count,
                 limit: max_components,
             });
         }
         let scan: Scan = serde_json::from_slice(body)
-            .map_err(|e| ApiError::Invalid(format!("not a valid trusca result: {e}")))?;
+            .map_err(|e| IngestError::Invalid(format!("not a valid trusca result: {e}")))?;
         return refuse_nul(from_scan(scan));
     }
-    Err(ApiError::Invalid(
+    Err(IngestError::Invalid(
         "the body is neither a trusca result (`schema_version`, `packages`) nor a CycloneDX SBOM \
          (`bomFormat`: `CycloneDX`)"
             .into(),
@@ -202,11 +74,11 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, ApiError> {
 
 /// Refuses an upload with a NUL character (U+0000) in any text it would store: PostgreSQL
 /// text cannot hold one, and both backends answer the same.
-fn refuse_nul(ingest: Ingest) -> Result<Ingest, ApiError> {
+fn refuse_nul(ingest: Ingest) -> Result<Ingest, IngestError> {
     let has_nul = |s: &str| s.contains('\0');
     let opt = |s: &Option<String>| s.as_deref().is_some_and(has_nul);
     let refuse = |what: String| {
-        Err(ApiError::Invalid(format!(
+        Err(IngestError::Invalid(format!(
             "{what} contains a NUL character (U+0000), which cannot be stored"
         )))
     };
@@ -214,14 +86,8 @@ fn refuse_nul(ingest: Ingest) -> Result<Ingest, ApiError> {
         return refuse("the document's target or tool".into());
     }
     for (i, c) in ingest.components.iter().enumerate() {
-        let texts = [&c.purl, &c.package, &c.name, &c.scope];
-        let optional = [
-            &c.ecosystem,
-            &c.version,
-            &c.location,
-            &c.license,
-            &c.license_tier,
-        ];
+        let texts = [&c.purl, &c.package, &c.name];
+        let optional = [&c.ecosystem, &c.version, &c.location, &c.license];
         if texts.iter().any(|s| has_nul(s)) || optional.iter().any(|s| opt(s)) {
             return refuse(format!(
                 "component {} (`{}`)",
@@ -231,7 +97,7 @@ fn refuse_nul(ingest: Ingest) -> Result<Ingest, ApiError> {
         }
     }
     for (i, f) in ingest.findings.iter().enumerate() {
-        let texts = [&f.advisory_id, &f.purl, &f.package, &f.version, &f.severity];
+        let texts = [&f.advisory_id, &f.purl, &f.package, &f.version];
         if texts.iter().any(|s| has_nul(s))
             || f.aliases.iter().any(|s| has_nul(s))
             || opt(&f.fixed_in)
@@ -313,11 +179,11 @@ pub fn from_scan(scan: Scan) -> Ingest {
             ecosystem: Some(p.ecosystem.osv_name().to_owned()),
             name: p.name.clone(),
             version: p.version.clone(),
-            scope: p.scope.as_str().to_owned(),
+            scope: p.scope,
             direct: p.direct,
             location: Some(p.location.to_string()),
             license: p.license.as_ref().and_then(|l| l.concluded.clone()),
-            license_tier: p.license.as_ref().map(|l| l.tier.as_str().to_owned()),
+            license_tier: p.license.as_ref().map(|l| l.tier),
         })
         .collect();
     let findings = scan
@@ -329,7 +195,7 @@ pub fn from_scan(scan: Scan) -> Ingest {
             package: package_of(&f.purl),
             purl: f.purl.clone(),
             version: f.version.clone(),
-            severity: f.severity.as_str().to_owned(),
+            severity: f.severity,
             score: f.score,
             fixed_in: f.fixed_in.clone(),
             summary: f.summary.clone(),
@@ -439,7 +305,7 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
             aliases: m.aliases,
             purl: m.purl,
             version: m.version,
-            severity: m.severity.as_str().to_owned(),
+            severity: m.severity,
             score: m.score,
             fixed_in: m.fixed_in,
             summary: m.summary,
@@ -480,7 +346,7 @@ fn package_for(c: &Component) -> Option<Package> {
     Some(package)
 }
 
-fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
+fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, IngestError> {
     let mut components = Vec::new();
     let mut refs: HashMap<String, usize> = HashMap::new();
     let mut stack: Vec<&Value> = Vec::new();
@@ -495,7 +361,7 @@ fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, ApiError> {
             continue;
         };
         if components.len() >= max_components {
-            return Err(ApiError::TooManyComponents {
+            return Err(IngestError::TooManyComponents {
                 found: components.len() + 1 + stack.len(),
                 limit: max_components,
             });
@@ -557,9 +423,9 @@ fn cdx_component(c: &Value) -> Option<Component> {
         .and_then(|p| p.ecosystem())
         .map(|e| e.osv_name().to_owned());
     let scope = match c.get("scope").and_then(Value::as_str) {
-        Some("optional") => "optional",
-        Some("excluded") => "dev",
-        _ => "runtime",
+        Some("optional") => Scope::Optional,
+        Some("excluded") => Scope::Dev,
+        _ => Scope::Runtime,
     };
     let license = c
         .get("licenses")
@@ -582,7 +448,7 @@ fn cdx_component(c: &Value) -> Option<Component> {
         ecosystem,
         name,
         version: text("version"),
-        scope: scope.to_owned(),
+        scope,
         direct: None,
         location: None,
         license,
@@ -610,9 +476,8 @@ fn cdx_vulnerabilities(
         let severity = rating
             .and_then(|r| r.get("severity"))
             .and_then(Value::as_str)
-            .map(str::to_ascii_lowercase)
-            .filter(|s| matches!(s.as_str(), "critical" | "high" | "medium" | "low"))
-            .unwrap_or_else(|| "unknown".into());
+            .and_then(|s| SeverityLevel::parse(&s.to_ascii_lowercase()).ok())
+            .unwrap_or(SeverityLevel::Unknown);
         let score = rating.and_then(|r| r.get("score")).and_then(Value::as_f64);
         let aliases: Vec<String> = v
             .get("references")
@@ -643,7 +508,7 @@ fn cdx_vulnerabilities(
                 purl: c.purl.clone(),
                 package: c.package.clone(),
                 version: c.version.clone().unwrap_or_default(),
-                severity: severity.clone(),
+                severity,
                 score,
                 fixed_in: None,
                 summary: v
@@ -654,12 +519,6 @@ fn cdx_vulnerabilities(
         }
     }
     out
-}
-
-/// `pkg:npm/%40scope/name@1.0?x=y#sub` → `pkg:npm/%40scope/name`: the package whatever its
-/// version, for "who uses X".
-pub fn package_of(purl: &str) -> String {
-    purl::base_of(purl)
 }
 
 /// Whether a JSON text nests arrays and objects deeper than `max`. Scans the bytes once without
@@ -699,14 +558,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn package_drops_version_and_qualifiers() {
-        assert_eq!(package_of("pkg:npm/%40a/b@1.0.0?x=1"), "pkg:npm/%40a/b");
-        assert_eq!(package_of("pkg:cargo/serde@1.0.1"), "pkg:cargo/serde");
-        assert_eq!(package_of("pkg:cargo/serde"), "pkg:cargo/serde");
-        assert_eq!(package_of(""), "");
-    }
-
-    #[test]
     fn depth_ignores_brackets_in_strings() {
         assert!(!too_deep(br#"{"a":"[[[[[[["}"#, 2));
         assert!(too_deep(b"[[[", 2));
@@ -737,7 +588,7 @@ mod tests {
         assert_eq!(i.findings[0].aliases, ["CVE-1"]);
         assert!(matches!(
             parse(doc, 2),
-            Err(ApiError::TooManyComponents { .. })
+            Err(IngestError::TooManyComponents { .. })
         ));
     }
 }

@@ -9,14 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant, SystemTime};
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use trusca_core::progress::NoProgress;
 use trusca_core::vulns::db::{Db as VulnStore, DbError as VulnStoreError};
 use trusca_core::vulns::import::{self, ImportLimits};
 use trusca_core::vulns::update::{self, UpdateOptions};
 
 use crate::db::rematch::{self, RematchSummary};
-use crate::db::Db;
+use crate::db::{Db, DbError};
 
 /// The default database file, in the working directory (beside the default SQLite file).
 pub const DEFAULT_PATH: &str = "trusca-server-vulns.db";
@@ -120,17 +120,43 @@ impl VulnDb {
     }
 
     /// What `/health` shows: whether matching is on, and the data's build time and size.
-    pub fn status(&self) -> Value {
-        match self.get() {
-            Some(db) => json!({
-                "loaded": true,
-                "built_at": db.info().built_rfc3339(),
-                "records": db.info().records,
-                "source": db.info().source,
-            }),
-            None => json!({ "loaded": false }),
+    pub fn state(&self) -> Status {
+        let database = self.get().map(|db| Loaded {
+            built_at: db.info().built_rfc3339(),
+            records: db.info().records,
+            source: db.info().source.clone(),
+        });
+        Status {
+            loaded: database.is_some(),
+            database,
         }
     }
+
+    /// [`VulnDb::state`] as the JSON document `/health` shows.
+    pub fn status(&self) -> serde_json::Value {
+        serde_json::to_value(self.state()).unwrap_or_default()
+    }
+}
+
+/// The state of the database: `{"loaded": false}`, or `true` with what was loaded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Status {
+    /// Whether matching is on.
+    pub loaded: bool,
+    /// What is loaded, if anything.
+    #[serde(flatten)]
+    pub database: Option<Loaded>,
+}
+
+/// A loaded database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loaded {
+    /// When its data was built (RFC 3339).
+    pub built_at: String,
+    /// Records in it.
+    pub records: u64,
+    /// Where its data came from.
+    pub source: String,
 }
 
 /// Where a refresh takes its records from.
@@ -228,12 +254,12 @@ pub enum RefreshError {
     #[error(transparent)]
     Open(#[from] VulnStoreError),
     /// Recording the refresh failed.
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 /// Rebuilds the database from `source`, swaps it in, re-matches every project
-/// ([`rematch::run`]) and records the refresh in `vuln_db_refreshes` (its failure too). A
+/// ([`crate::rematch::run`]) and records the refresh in `vuln_db_refreshes` (its failure too). A
 /// refresh started while another runs waits for it.
 pub async fn refresh(
     db: &Db,
@@ -273,7 +299,7 @@ async fn rebuild_and_rematch(
         .await
         .map_err(|e| RefreshError::Fetch(format!("the update task failed: {e}")))??;
     let store = vulns.reload()?;
-    let summary = rematch::run(db, store, actor).await;
+    let summary = crate::rematch::run(db, store, actor).await;
     if summary.new_findings > 0 {
         crate::webhooks::wake();
     }

@@ -16,7 +16,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinSet;
 
 use crate::db::webhooks::{self, Attempt, Due, Outcome};
-use crate::db::Db;
+use crate::db::{Db, DbError};
 use crate::egress::{self, Targets};
 use crate::metrics::Metrics;
 
@@ -127,7 +127,7 @@ impl Round {
 
 /// Sends every delivery due at `now` once (in batches, concurrently within a batch) and records
 /// the outcomes. Retries are scheduled from `now`, so tests can step time forward.
-pub async fn deliver_due(db: &Db, client: &Client, now: SystemTime) -> Result<Round, sqlx::Error> {
+pub async fn deliver_due(db: &Db, client: &Client, now: SystemTime) -> Result<Round, DbError> {
     let at = crate::db::rfc3339(now);
     let lease = crate::db::rfc3339(now + LEASE);
     let mut round = Round::default();

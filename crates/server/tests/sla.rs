@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{json, Value};
 use support::*;
+use trusca_core::vulns::SeverityLevel;
 use trusca_server::config::Config;
 use trusca_server::db::{identity, sla, Db};
 
@@ -228,7 +229,10 @@ async fn overdue_findings_are_listed_and_breach_once() {
         assert_eq!(first["purl"], "pkg:npm/LOW-LATE@1.0.0");
         assert!(first["sla_breached_at"].is_null());
         let due = sla::SlaPolicy::default()
-            .due_at(first["first_seen_at"].as_str().unwrap_or(""), "low")
+            .due_at(
+                first["first_seen_at"].as_str().unwrap_or(""),
+                SeverityLevel::Low,
+            )
             .expect("due");
         assert_eq!(first["due_at"], due.as_str());
         let a = send(

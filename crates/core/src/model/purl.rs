@@ -136,11 +136,50 @@ impl std::fmt::Display for Purl {
     }
 }
 
-/// The package part of a purl text ([`Purl::base`]); text that is not a purl is returned as it
-/// is, so it still groups with itself.
+/// A purl text split into the package it names and what narrows it to one artifact.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// The purl without version, qualifiers and subpath (`pkg:npm/%40scope/name`).
+    pub package: String,
+    /// The version, when the purl names one.
+    pub version: Option<String>,
+    /// Whether the purl has a version, qualifiers or a subpath.
+    pub narrowed: bool,
+}
+
+/// Splits a purl text with the `packageurl` crate. One the crate refuses (a purl type's required
+/// qualifier missing, such as a `julia` purl without `uuid`, or no purl at all) is split at its
+/// first `?` or `#` and at an `@` in its last path segment, so that it still groups with itself.
+pub fn parts(purl: &str) -> Parts {
+    match purl.parse::<Purl>() {
+        Ok(p) => Parts {
+            package: p.base(),
+            version: p.version().map(str::to_owned),
+            narrowed: p.version().is_some()
+                || !p.0.qualifiers().is_empty()
+                || p.0.subpath().is_some(),
+        },
+        Err(_) => {
+            let end = purl.find(['?', '#']).unwrap_or(purl.len());
+            let base = purl.get(..end).unwrap_or(purl);
+            let (package, version) = match base.rsplit_once('@') {
+                Some((package, version)) if package.contains('/') && !version.contains('/') => {
+                    (package, Some(version.to_owned()))
+                }
+                _ => (base, None),
+            };
+            Parts {
+                package: package.to_owned(),
+                narrowed: version.is_some() || end < purl.len(),
+                version,
+            }
+        }
+    }
+}
+
+/// The package part of a purl text ([`Parts::package`]): the package whatever its version.
 pub fn base_of(purl: &str) -> String {
-    purl.parse::<Purl>()
-        .map_or_else(|_| purl.to_owned(), |p| p.base())
+    parts(purl).package
 }
 
 #[cfg(test)]
@@ -227,6 +266,29 @@ mod tests {
         assert_eq!(base_of("pkg:cargo/serde"), "pkg:cargo/serde");
         assert_eq!(base_of("not a purl"), "not a purl");
         assert_eq!(base_of(""), "");
+    }
+
+    #[test]
+    fn versions_and_narrowing_are_reported() {
+        let p = parts("pkg:npm/a@1.0?x=y");
+        assert_eq!((p.version.as_deref(), p.narrowed), (Some("1.0"), true));
+        let p = parts("pkg:npm/a?x=y");
+        assert_eq!((p.version, p.narrowed), (None, true));
+        let p = parts("pkg:npm/a");
+        assert_eq!((p.version, p.narrowed), (None, false));
+        assert_eq!(
+            base_of("pkg:golang/github.com/a/b@v1.2.3#sub/dir"),
+            "pkg:golang/github.com/a/b"
+        );
+    }
+
+    #[test]
+    fn purls_the_crate_refuses_are_split_by_their_separators() {
+        // A julia purl needs a `uuid` qualifier.
+        let p = parts("pkg:julia/Example@0.5.3");
+        assert_eq!(p.package, "pkg:julia/Example");
+        assert_eq!(p.version.as_deref(), Some("0.5.3"));
+        assert_eq!(base_of("not a purl"), "not a purl");
     }
 
     #[test]

@@ -2,10 +2,12 @@
 //! the change that raised them, so an event is never lost nor sent for a change rolled back.
 //! The delivery worker reads the outbox.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use sqlx::AnyConnection;
+use trusca_core::vulns::SeverityLevel;
 
-use super::now;
+use super::{now, DbError};
+use crate::rows::Summary;
 
 /// A scan was stored.
 pub const SCAN_COMPLETED: &str = "scan.completed";
@@ -15,6 +17,77 @@ pub const FINDING_NEW: &str = "finding.new";
 pub const SLA_BREACHED: &str = "sla.breached";
 /// Every event a webhook can subscribe to.
 pub const EVENTS: [&str; 3] = [SCAN_COMPLETED, FINDING_NEW, SLA_BREACHED];
+
+/// The data of `scan.completed`.
+#[derive(Debug, Serialize)]
+pub struct ScanCompleted<'a> {
+    /// Project name.
+    pub project: &'a str,
+    /// Team name.
+    pub team: &'a str,
+    /// The stored scan.
+    pub scan_id: i64,
+    /// Its counts.
+    pub summary: &'a Summary,
+}
+
+/// The data of `finding.new`.
+#[derive(Debug, Serialize)]
+pub struct FindingNew<'a> {
+    /// Project name.
+    pub project: &'a str,
+    /// Team name.
+    pub team: &'a str,
+    /// The affected component.
+    pub purl: &'a str,
+    /// Its package.
+    pub package: &'a str,
+    /// Its version.
+    pub version: &'a str,
+    /// Primary advisory id.
+    pub advisory_id: &'a str,
+    /// Other ids.
+    pub aliases: &'a [String],
+    /// How severe it is.
+    pub severity: SeverityLevel,
+    /// CVSS base score.
+    pub score: Option<f64>,
+    /// The lowest fixing version.
+    pub fixed_in: Option<&'a str>,
+    /// One-line summary.
+    pub summary: Option<&'a str>,
+    /// When the project first had it.
+    pub first_seen_at: &'a str,
+}
+
+/// The data of `sla.breached`.
+#[derive(Debug, Serialize)]
+pub struct SlaBreached<'a> {
+    /// Project name.
+    pub project: &'a str,
+    /// The affected component.
+    pub purl: &'a str,
+    /// The advisory.
+    pub advisory_id: &'a str,
+    /// How severe it is.
+    pub severity: SeverityLevel,
+    /// When the project first had it.
+    pub first_seen_at: &'a str,
+    /// When it was due.
+    pub due_at: &'a str,
+    /// Whole days since it was due.
+    pub days_overdue: i64,
+}
+
+/// The body of every delivery.
+#[derive(Debug, Serialize)]
+struct Envelope<'a, T> {
+    event: &'a str,
+    id: &'a str,
+    occurred_at: &'a str,
+    team_id: i64,
+    data: T,
+}
 
 /// Queues one delivery of an event to every active webhook of `team_id` subscribed to it.
 ///
@@ -27,17 +100,16 @@ pub async fn enqueue(
     team_id: i64,
     event: &str,
     idem_key: &str,
-    data: Value,
-) -> Result<u64, sqlx::Error> {
+    data: impl Serialize,
+) -> Result<u64, DbError> {
     let at = now();
-    let payload = json!({
-        "event": event,
-        "id": idem_key,
-        "occurred_at": at,
-        "team_id": team_id,
-        "data": data,
-    })
-    .to_string();
+    let payload = crate::json::text(&Envelope {
+        event,
+        id: idem_key,
+        occurred_at: &at,
+        team_id,
+        data,
+    })?;
     // `events` is a comma-separated list; match whole names only.
     let done = sqlx::query(
         "INSERT INTO webhook_deliveries \
@@ -59,6 +131,7 @@ pub async fn enqueue(
 
 #[cfg(test)]
 mod tests {
+    use serde_json::{json, Value};
     use sqlx::Row;
 
     use super::*;

@@ -264,7 +264,7 @@ pub struct KeyRow {
 }
 
 /// Looks a key up by its prefix.
-pub async fn key_by_prefix(db: &Db, prefix: &str) -> Result<Option<KeyRow>, sqlx::Error> {
+pub async fn key_by_prefix(db: &Db, prefix: &str) -> Result<Option<KeyRow>, DbError> {
     let row = sqlx::query(
         "SELECT k.id, k.hash, k.user_id, u.username, u.role, k.team_id, k.revoked_at \
          FROM api_keys k JOIN users u ON u.id = k.user_id WHERE k.prefix = $1",
@@ -272,63 +272,62 @@ pub async fn key_by_prefix(db: &Db, prefix: &str) -> Result<Option<KeyRow>, sqlx
     .bind(prefix)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|r| {
-        Ok(KeyRow {
-            id: r.try_get("id")?,
-            hash: r.try_get("hash")?,
-            user_id: r.try_get("user_id")?,
-            username: r.try_get("username")?,
-            super_admin: r.try_get::<String, _>("role")? == "super_admin",
-            team_id: r.try_get("team_id")?,
-            revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+    Ok(row
+        .map(|r| {
+            Ok::<_, sqlx::Error>(KeyRow {
+                id: r.try_get("id")?,
+                hash: r.try_get("hash")?,
+                user_id: r.try_get("user_id")?,
+                username: r.try_get("username")?,
+                super_admin: r.try_get::<String, _>("role")? == "super_admin",
+                team_id: r.try_get("team_id")?,
+                revoked: r.try_get::<Option<String>, _>("revoked_at")?.is_some(),
+            })
         })
-    })
-    .transpose()
+        .transpose()?)
 }
 
 /// One team a user belongs to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct Membership {
     /// Team id.
     pub team_id: i64,
     /// Team name.
+    #[sqlx(rename = "name")]
     pub team: String,
     /// `team_admin` or `developer`.
     pub role: String,
 }
 
 /// The teams a user belongs to, by name.
-pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn memberships(db: &Db, user_id: i64) -> Result<Vec<Membership>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT m.team_id, t.name, m.role FROM memberships m JOIN teams t ON t.id = m.team_id \
          WHERE m.user_id = $1 ORDER BY t.name",
     )
     .bind(user_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Membership {
-                team_id: r.try_get("team_id")?,
-                team: r.try_get("name")?,
-                role: r.try_get("role")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// A team's id by name.
-pub async fn team_id(db: &Db, name: &str) -> Result<Option<i64>, sqlx::Error> {
-    sqlx::query("SELECT id FROM teams WHERE name = $1")
+pub async fn team_id(db: &Db, name: &str) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar("SELECT id FROM teams WHERE name = $1")
         .bind(name)
         .fetch_optional(&db.pool)
-        .await?
-        .map(|r| r.try_get("id"))
-        .transpose()
+        .await?)
+}
+
+/// A team's name by id.
+pub async fn team_name(db: &Db, id: i64) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar("SELECT name FROM teams WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?)
 }
 
 /// Records that a key was used (callers throttle how often).
-pub async fn touch_key(db: &Db, key_id: i64) -> Result<(), sqlx::Error> {
+pub async fn touch_key(db: &Db, key_id: i64) -> Result<(), DbError> {
     let _gate = db.write_gate().await;
     sqlx::query("UPDATE api_keys SET last_used_at = $1 WHERE id = $2")
         .bind(now())

@@ -5,12 +5,13 @@
 
 use std::collections::HashMap;
 
-use serde_json::json;
 use sqlx::{AnyConnection, Row};
+use trusca_core::vulns::SeverityLevel;
 
-use super::events::{self, FINDING_NEW};
-use super::{placeholders, Backend, BATCH};
-use crate::ingest::FindingRow;
+use super::events::{self, FindingNew, FINDING_NEW};
+use super::types::{self, TextEnum};
+use super::{placeholders, Backend, DbError, BATCH};
+use crate::rows::FindingRow;
 
 /// The project the findings belong to.
 #[derive(Debug, Clone, Copy)]
@@ -47,7 +48,7 @@ pub async fn apply(
     project: ProjectCtx<'_>,
     findings: &[FindingRow],
     at: &str,
-) -> Result<Changes, sqlx::Error> {
+) -> Result<Changes, DbError> {
     // (purl, advisory) → whether it is open, and its severity, for every row the project has.
     let rows = sqlx::query(
         "SELECT purl, advisory_id, severity, resolved_at FROM project_findings \
@@ -57,25 +58,24 @@ pub async fn apply(
     .fetch_all(&mut *conn)
     .await?;
     let mut known: HashMap<(String, String), bool> = HashMap::with_capacity(rows.len());
-    let mut severities: HashMap<(String, String), String> = HashMap::with_capacity(rows.len());
+    let mut severities: HashMap<(String, String), SeverityLevel> =
+        HashMap::with_capacity(rows.len());
     for r in &rows {
         let resolved: Option<String> = r.try_get("resolved_at")?;
         let key: (String, String) = (r.try_get("purl")?, r.try_get("advisory_id")?);
-        severities.insert(key.clone(), r.try_get("severity")?);
+        severities.insert(key.clone(), types::get(r, "severity")?);
         known.insert(key, resolved.is_none());
     }
 
     // The current findings, one per (purl, advisory), with the worst severity seen.
-    let mut current: HashMap<(&str, &str), (&FindingRow, &str)> = HashMap::new();
+    let mut current: HashMap<(&str, &str), (&FindingRow, SeverityLevel)> = HashMap::new();
     for f in findings {
         let entry = current
             .entry((f.purl.as_str(), f.advisory_id.as_str()))
-            .or_insert((f, f.severity.as_str()));
-        if rank(&f.severity) > rank(entry.1) {
-            entry.1 = f.severity.as_str();
-        }
+            .or_insert((f, f.severity));
+        entry.1 = entry.1.max(f.severity);
     }
-    let mut current: Vec<(&FindingRow, &str)> = current.into_values().collect();
+    let mut current: Vec<(&FindingRow, SeverityLevel)> = current.into_values().collect();
     current.sort_by(|a, b| (&a.0.purl, &a.0.advisory_id).cmp(&(&b.0.purl, &b.0.advisory_id)));
 
     let mut changes = Changes::default();
@@ -105,7 +105,7 @@ pub async fn apply(
                 .get(&(f.purl.clone(), f.advisory_id.clone()))
                 .is_some_and(|s| s == severity)
         });
-    let upserts: &[(&FindingRow, &str)] = if unchanged {
+    let upserts: &[(&FindingRow, SeverityLevel)] = if unchanged {
         sqlx::query(
             "UPDATE project_findings SET last_seen_at = $1 \
              WHERE project_id = $2 AND resolved_at IS NULL",
@@ -133,7 +133,7 @@ pub async fn apply(
                 .bind(project.id)
                 .bind(f.purl.as_str())
                 .bind(f.advisory_id.as_str())
-                .bind(*severity)
+                .bind(severity.text())
                 .bind(at)
                 .bind(at);
         }
@@ -165,21 +165,21 @@ pub async fn apply(
                 "{FINDING_NEW}:{}:{}:{}:{at}",
                 project.id, f.purl, f.advisory_id
             );
-            let data = json!({
-                "project": project.name,
-                "team": project.team,
-                "purl": f.purl,
-                "package": f.package,
-                "version": f.version,
-                "advisory_id": f.advisory_id,
-                "aliases": f.aliases,
-                "severity": f.severity,
-                "score": f.score,
-                "fixed_in": f.fixed_in,
-                "summary": f.summary,
-                "first_seen_at": at,
-            });
-            events::enqueue(conn, project.team_id, FINDING_NEW, &key, data).await?;
+            let data = FindingNew {
+                project: project.name,
+                team: project.team,
+                purl: &f.purl,
+                package: &f.package,
+                version: &f.version,
+                advisory_id: &f.advisory_id,
+                aliases: &f.aliases,
+                severity: f.severity,
+                score: f.score,
+                fixed_in: f.fixed_in.as_deref(),
+                summary: f.summary.as_deref(),
+                first_seen_at: at,
+            };
+            events::enqueue(conn, project.team_id, FINDING_NEW, &key, &data).await?;
         }
     }
     Ok(changes)
@@ -202,15 +202,4 @@ async fn has_listener(
     .await?
     .try_get("n")?;
     Ok(n > 0)
-}
-
-/// Orders severity words, worst highest.
-fn rank(severity: &str) -> u8 {
-    match severity {
-        "critical" => 4,
-        "high" => 3,
-        "medium" => 2,
-        "low" => 1,
-        _ => 0,
-    }
 }

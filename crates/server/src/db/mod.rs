@@ -13,6 +13,7 @@ pub mod retention;
 pub mod scans;
 pub mod sessions;
 pub mod sla;
+pub mod types;
 pub mod ui;
 pub mod webhooks;
 
@@ -47,10 +48,35 @@ pub enum DbError {
     Migrate(sqlx::migrate::MigrateError),
     /// A query failed.
     #[error("database error: {0}")]
-    Query(#[from] sqlx::Error),
+    Query(sqlx::Error),
     /// A named row is missing or a value is invalid.
     #[error("{0}")]
     Invalid(String),
+    /// A stored text names no value of its enum.
+    #[error("the database holds an {0}")]
+    UnknownValue(#[from] types::UnknownValue),
+    /// A value could not be written as JSON.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// An `Idempotency-Key` was used before with a different request.
+    #[error("the idempotency key was already used with a different request")]
+    IdempotencyConflict,
+}
+
+/// A column that did not decode because its text names no value is an
+/// [`DbError::UnknownValue`]; any other error stays a query error.
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::ColumnDecode { index, source } => {
+                match source.downcast::<types::UnknownValue>() {
+                    Ok(unknown) => DbError::UnknownValue(*unknown),
+                    Err(source) => DbError::Query(sqlx::Error::ColumnDecode { index, source }),
+                }
+            }
+            other => DbError::Query(other),
+        }
+    }
 }
 
 /// The pool, and for SQLite a gate that lets one writer in at a time (SQLite has a single

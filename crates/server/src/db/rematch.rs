@@ -1,23 +1,16 @@
-//! Re-matching every project's latest scan against a new vulnerability database, and the
+//! The SQL of a re-match (see [`crate::rematch`]): the projects to re-match, a scan's stored
+//! document, and the replacement of a scan's findings with their lifecycle; and the
 //! `vuln_db_refreshes` records of each refresh.
-//!
-//! Each project's stored document is read back, parsed and matched again (CPU work on the
-//! blocking pool, several projects at a time); its latest scan's findings and counts are then
-//! replaced and the lifecycle applied in one transaction per project. A project that fails is
-//! logged and counted, and the others go on.
 
-use std::collections::VecDeque;
-use std::io::Read;
-use std::sync::{Arc, Mutex};
-
+use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
-use trusca_core::vulns::db::Db as VulnStore;
 
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, Changes, ProjectCtx};
-use super::{now, scans, Backend, Db};
-use crate::ingest::{self, FindingRow, Ingest, Summary};
+use super::types::TextEnum;
+use super::{now, scans, Backend, Db, DbError};
+use crate::rows::{FindingRow, Summary};
 
 /// What a re-match did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,136 +26,51 @@ pub struct RematchSummary {
 }
 
 /// A project with a latest scan.
-#[derive(Debug, Clone)]
-struct Target {
-    id: i64,
-    name: String,
-    team_id: i64,
-    team: String,
-    scan_id: i64,
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Target {
+    /// Project row id.
+    pub id: i64,
+    /// Project name.
+    pub name: String,
+    /// Team row id.
+    pub team_id: i64,
+    /// Team name.
+    pub team: String,
+    /// The latest scan.
+    #[sqlx(rename = "latest_scan_id")]
+    pub scan_id: i64,
 }
 
-/// Re-matches every project that has a scan against `store`. `actor` names who asked, for the
-/// audit log.
-pub async fn run(db: &Db, store: Arc<VulnStore>, actor: &str) -> RematchSummary {
-    let targets = match targets(db).await {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::error!(error = %e, "re-match: cannot list the projects");
-            return RematchSummary {
-                failed: 1,
-                ..RematchSummary::default()
-            };
-        }
-    };
-    let queue = Arc::new(Mutex::new(VecDeque::from(targets)));
-    // Matching is CPU work: a worker per core keeps the cores busy while others wait on the
-    // database; the matcher itself also spreads one project over the cores.
-    let workers = std::thread::available_parallelism()
-        .map_or(2, usize::from)
-        .clamp(2, 8);
-    let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..workers {
-        let queue = queue.clone();
-        let db = db.clone();
-        let store = store.clone();
-        let actor = actor.to_owned();
-        tasks.spawn(async move {
-            let mut sum = RematchSummary::default();
-            loop {
-                let next = match queue.lock() {
-                    Ok(mut q) => q.pop_front(),
-                    Err(poisoned) => poisoned.into_inner().pop_front(),
-                };
-                let Some(target) = next else { break };
-                match project(&db, &store, &target, &actor).await {
-                    Ok(Some(c)) => {
-                        sum.projects += 1;
-                        sum.new_findings += c.new;
-                        sum.resolved_findings += c.resolved;
-                    }
-                    // A newer upload replaced the scan meanwhile; it was matched itself.
-                    Ok(None) => {}
-                    Err(e) => {
-                        sum.failed += 1;
-                        tracing::error!(
-                            project = %target.name, team = %target.team, error = %e,
-                            "re-match of a project failed"
-                        );
-                    }
-                }
-            }
-            sum
-        });
-    }
-    let mut total = RematchSummary::default();
-    while let Some(done) = tasks.join_next().await {
-        match done {
-            Ok(s) => {
-                total.projects += s.projects;
-                total.failed += s.failed;
-                total.new_findings += s.new_findings;
-                total.resolved_findings += s.resolved_findings;
-            }
-            Err(e) => {
-                total.failed += 1;
-                tracing::error!(error = %e, "a re-match worker failed");
-            }
-        }
-    }
-    total
-}
-
-async fn targets(db: &Db) -> Result<Vec<Target>, sqlx::Error> {
-    let rows = sqlx::query(
+/// Every project that has a scan, by id.
+pub async fn targets(db: &Db) -> Result<Vec<Target>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT p.id, p.name, p.team_id, t.name AS team, p.latest_scan_id \
          FROM projects p JOIN teams t ON t.id = p.team_id \
          WHERE p.latest_scan_id IS NOT NULL ORDER BY p.id",
     )
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Target {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                team_id: r.try_get("team_id")?,
-                team: r.try_get("team")?,
-                scan_id: r.try_get("latest_scan_id")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
-/// Why one project's re-match failed.
-#[derive(Debug, thiserror::Error)]
-enum ProjectError {
-    #[error("database error: {0}")]
-    Db(#[from] sqlx::Error),
-    #[error("the stored document cannot be read: {0}")]
-    Document(String),
-    #[error("matching failed: {0}")]
-    Match(String),
-}
-
-/// Re-matches one project. `None` when its latest scan changed since it was listed.
-async fn project(
-    db: &Db,
-    store: &Arc<VulnStore>,
-    t: &Target,
-    actor: &str,
-) -> Result<Option<Changes>, ProjectError> {
-    let gz: Vec<u8> = sqlx::query("SELECT document FROM scans WHERE id = $1")
-        .bind(t.scan_id)
+/// The stored (gzipped) document of a scan.
+pub async fn document(db: &Db, scan_id: i64) -> Result<Vec<u8>, DbError> {
+    Ok(sqlx::query("SELECT document FROM scans WHERE id = $1")
+        .bind(scan_id)
         .fetch_one(&db.pool)
         .await?
-        .try_get("document")?;
-    let store = store.clone();
-    let ingest = tokio::task::spawn_blocking(move || matched(&gz, &store))
-        .await
-        .map_err(|e| ProjectError::Match(e.to_string()))??;
-    let summary = ingest.summary();
+        .try_get("document")?)
+}
 
+/// Makes `findings` the findings of the target's scan (rewritten only when they changed) and
+/// applies the project's lifecycle, audited as `scan.rematch` by `actor`, in one transaction.
+/// `None` when the scan is no longer the project's latest (a newer upload was matched itself).
+pub async fn replace_findings(
+    db: &Db,
+    t: &Target,
+    findings: &[FindingRow],
+    actor: &str,
+) -> Result<Option<Changes>, DbError> {
+    let summary = Summary::of_findings(findings);
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     // Takes the project row (PostgreSQL) so an upload of this project waits, and checks the
@@ -178,8 +86,8 @@ async fn project(
     if still_latest == 0 {
         return Ok(None);
     }
-    if !same_findings(&mut tx, t.scan_id, &ingest.findings).await? {
-        rewrite_findings(&mut tx, db.backend, t.scan_id, &ingest, &summary).await?;
+    if !same_findings(&mut tx, t.scan_id, findings).await? {
+        rewrite_findings(&mut tx, db.backend, t.scan_id, findings, &summary).await?;
     }
     let ctx = ProjectCtx {
         id: t.id,
@@ -187,7 +95,7 @@ async fn project(
         team_id: t.team_id,
         team: &t.team,
     };
-    let changes = lifecycle::apply(&mut tx, db.backend, ctx, &ingest.findings, &now()).await?;
+    let changes = lifecycle::apply(&mut tx, db.backend, ctx, findings, &now()).await?;
     audit(
         &mut tx,
         &Audit {
@@ -211,20 +119,8 @@ async fn project(
     Ok(Some(changes))
 }
 
-/// The stored (gzipped) document, parsed and matched.
-fn matched(gz: &[u8], store: &VulnStore) -> Result<Ingest, ProjectError> {
-    let mut body = Vec::new();
-    flate2::read::GzDecoder::new(gz)
-        .read_to_end(&mut body)
-        .map_err(|e| ProjectError::Document(e.to_string()))?;
-    let mut ingest =
-        ingest::parse(&body, usize::MAX).map_err(|e| ProjectError::Document(e.to_string()))?;
-    ingest::apply_server_db(&mut ingest, store).map_err(|e| ProjectError::Match(e.to_string()))?;
-    Ok(ingest)
-}
-
 /// Records the start of a refresh; returns its row id.
-pub async fn refresh_started(db: &Db, source: &str) -> Result<i64, sqlx::Error> {
+pub async fn refresh_started(db: &Db, source: &str) -> Result<i64, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let id: i64 = sqlx::query(
@@ -246,7 +142,7 @@ pub async fn refresh_finished(
     records: u64,
     summary: &RematchSummary,
     actor: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), DbError> {
     let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
@@ -283,11 +179,11 @@ pub async fn refresh_finished(
         },
     )
     .await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
 /// Records a refresh that failed, and audits it.
-pub async fn refresh_failed(db: &Db, id: i64, error: &str, actor: &str) -> Result<(), sqlx::Error> {
+pub async fn refresh_failed(db: &Db, id: i64, error: &str, actor: &str) -> Result<(), DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("UPDATE vuln_db_refreshes SET finished_at = $1, error = $2 WHERE id = $3")
@@ -308,33 +204,41 @@ pub async fn refresh_failed(db: &Db, id: i64, error: &str, actor: &str) -> Resul
         },
     )
     .await?;
-    tx.commit().await
+    Ok(tx.commit().await?)
 }
 
-/// The most recent refreshes, newest first, as JSON (for `trusca server db status`).
-pub async fn recent_refreshes(db: &Db, limit: i64) -> Result<Vec<serde_json::Value>, sqlx::Error> {
-    let rows = sqlx::query(
+/// One refresh of the vulnerability database.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, sqlx::FromRow)]
+pub struct Refresh {
+    /// Row id.
+    pub id: i64,
+    /// When it started (RFC 3339).
+    pub started_at: String,
+    /// When it ended, once it has.
+    pub finished_at: Option<String>,
+    /// Where its records came from.
+    pub source: String,
+    /// Records in the new database, once done.
+    pub records: Option<i64>,
+    /// Projects re-matched, once done.
+    pub projects: Option<i64>,
+    /// Findings seen for the first time, once done.
+    pub new_findings: Option<i64>,
+    /// Open findings no longer found, once done.
+    pub resolved_findings: Option<i64>,
+    /// Why it failed, if it did.
+    pub error: Option<String>,
+}
+
+/// The most recent refreshes, newest first.
+pub async fn recent_refreshes(db: &Db, limit: i64) -> Result<Vec<Refresh>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT id, started_at, finished_at, source, records, projects, new_findings, \
          resolved_findings, error FROM vuln_db_refreshes ORDER BY id DESC LIMIT $1",
     )
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(json!({
-                "id": r.try_get::<i64, _>("id")?,
-                "started_at": r.try_get::<String, _>("started_at")?,
-                "finished_at": r.try_get::<Option<String>, _>("finished_at")?,
-                "source": r.try_get::<String, _>("source")?,
-                "records": r.try_get::<Option<i64>, _>("records")?,
-                "projects": r.try_get::<Option<i64>, _>("projects")?,
-                "new_findings": r.try_get::<Option<i64>, _>("new_findings")?,
-                "resolved_findings": r.try_get::<Option<i64>, _>("resolved_findings")?,
-                "error": r.try_get::<Option<String>, _>("error")?,
-            }))
-        })
-        .collect()
+    .await?)
 }
 
 /// Whether the scan's stored findings are exactly `findings` (same ids, aliases, components,
@@ -360,7 +264,7 @@ async fn same_findings(
             f.aliases.join(" "),
             f.purl.clone(),
             f.version.clone(),
-            f.severity.clone(),
+            f.severity.text().to_owned(),
             f.score.map(|s| format!("{s:.1}")),
             f.fixed_in.clone(),
             f.summary.clone(),
@@ -401,7 +305,7 @@ async fn rewrite_findings(
     conn: &mut AnyConnection,
     backend: Backend,
     scan_id: i64,
-    ingest: &Ingest,
+    findings: &[FindingRow],
     summary: &Summary,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("DELETE FROM finding_ids WHERE scan_id = $1")
@@ -412,7 +316,7 @@ async fn rewrite_findings(
         .bind(scan_id)
         .execute(&mut *conn)
         .await?;
-    scans::insert_findings(conn, backend, scan_id, &ingest.findings).await?;
+    scans::insert_findings(conn, backend, scan_id, findings).await?;
     sqlx::query(
         "UPDATE scans SET finding_count = $1, critical_count = $2, high_count = $3, \
          medium_count = $4, low_count = $5, unknown_count = $6 WHERE id = $7",

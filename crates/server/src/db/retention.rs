@@ -3,7 +3,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use super::Db;
+use super::{Db, DbError};
 
 /// What one [`sweep`] removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -16,11 +16,7 @@ pub struct Swept {
 
 /// Removes, as of `at`, the idempotency records older than `idempotency_for` and the sessions
 /// that expired. A key used again after its record went is a new request.
-pub async fn sweep(
-    db: &Db,
-    at: SystemTime,
-    idempotency_for: Duration,
-) -> Result<Swept, sqlx::Error> {
+pub async fn sweep(db: &Db, at: SystemTime, idempotency_for: Duration) -> Result<Swept, DbError> {
     let cutoff = super::rfc3339(
         at.checked_sub(idempotency_for)
             .unwrap_or(SystemTime::UNIX_EPOCH),

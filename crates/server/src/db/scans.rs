@@ -1,17 +1,19 @@
 //! Storing uploads (one transaction each, with their idempotency record and audit row), and
 //! reading scans back.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use sqlx::{AnyConnection, FromRow, Row};
+use trusca_core::model::Scope;
+use trusca_core::model::Tier;
 
 use super::events;
 use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
-use super::{is_unique_violation, now, placeholders, Backend, Db, BATCH};
-use crate::error::ApiError;
-use crate::ingest::{Component, FindingRow, Ingest, Summary};
+use super::types::{self, TextEnum as _};
+use super::{is_unique_violation, now, placeholders, Backend, Db, DbError, BATCH};
+use crate::rows::{Component, FindingRow, Ingest, SourceKind, Summary};
 
 /// An upload ready to store.
 #[derive(Debug)]
@@ -45,14 +47,14 @@ pub enum Stored {
     Replay(u16, String),
 }
 
-/// Looks up an earlier request with the same idempotency key. `Err(IdempotencyConflict)` when
-/// the key was used for a different request.
+/// Looks up an earlier request with the same idempotency key.
+/// [`DbError::IdempotencyConflict`] when the key was used for a different request.
 pub async fn idempotent_replay(
     db: &Db,
     team_id: i64,
     key: &str,
     hash: &str,
-) -> Result<Option<(u16, String)>, ApiError> {
+) -> Result<Option<(u16, String)>, DbError> {
     let row = sqlx::query(
         "SELECT body_hash, status, response FROM idempotency WHERE team_id = $1 AND idem_key = $2",
     )
@@ -65,7 +67,7 @@ pub async fn idempotent_replay(
     };
     let stored_hash: String = row.try_get("body_hash")?;
     if stored_hash != hash {
-        return Err(ApiError::IdempotencyConflict);
+        return Err(DbError::IdempotencyConflict);
     }
     let status: i64 = row.try_get("status")?;
     Ok(Some((
@@ -78,34 +80,31 @@ pub async fn idempotent_replay(
 /// the project's latest-scan pointer, the finding lifecycle ([`lifecycle::apply`], with its
 /// `finding.new` events), the `scan.completed` event, the audit row and the idempotency
 /// record. Nothing is stored when any part fails.
-pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, ApiError> {
-    let result = store_once(db, &s).await;
-    match result {
-        Err(StoreError::Db(e)) if is_unique_violation(&e) => {
+pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, DbError> {
+    match store_once(db, &s).await {
+        Err(DbError::Query(e)) if is_unique_violation(&e) => {
             // A concurrent request with the same idempotency key won the race.
             if let Some((key, hash)) = s.idempotency {
                 if let Some((status, body)) = idempotent_replay(db, s.team_id, key, hash).await? {
                     return Ok(Stored::Replay(status, body));
                 }
             }
-            Err(ApiError::internal(e))
+            Err(DbError::Query(e))
         }
-        Err(StoreError::Db(e)) => Err(e.into()),
+        Err(e) => Err(e),
         Ok(body) => Ok(Stored::Created(body)),
     }
 }
 
-enum StoreError {
-    Db(sqlx::Error),
+/// The response to an upload, stored with its idempotency record.
+#[derive(Debug, Serialize)]
+struct Receipt<'a> {
+    team: &'a str,
+    project: &'a str,
+    scan: StoredScan,
 }
 
-impl From<sqlx::Error> for StoreError {
-    fn from(e: sqlx::Error) -> Self {
-        StoreError::Db(e)
-    }
-}
-
-async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
+async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let created_at = now();
@@ -135,7 +134,7 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     )
     .bind(project_id)
     .bind(&created_at)
-    .bind(s.ingest.kind.as_str())
+    .bind(s.ingest.kind.text())
     .bind(s.ingest.commit.as_deref())
     .bind(s.ingest.tool.as_deref())
     .bind(s.document.clone())
@@ -149,7 +148,7 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
     .bind(summary.unknown)
     .bind(summary.forbidden_licenses)
     .bind(s.user_id)
-    .bind(json!(s.ingest.license_tiers()).to_string())
+    .bind(crate::json::text(&s.ingest.license_tiers())?)
     .fetch_one(&mut *tx)
     .await?
     .try_get("id")?;
@@ -182,27 +181,27 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
         s.team_id,
         events::SCAN_COMPLETED,
         &format!("{}:{scan_id}", events::SCAN_COMPLETED),
-        json!({
-            "project": s.project,
-            "team": s.team,
-            "scan_id": scan_id,
-            "summary": summary,
-        }),
+        &events::ScanCompleted {
+            project: s.project,
+            team: s.team,
+            scan_id,
+            summary: &summary,
+        },
     )
     .await?;
-    let body = json!({
-        "team": s.team,
-        "project": s.project,
-        "scan": {
-            "id": scan_id,
-            "created_at": created_at,
-            "source_kind": s.ingest.kind.as_str(),
-            "commit": s.ingest.commit,
-            "tool": s.ingest.tool,
-            "summary": summary,
+    let components = summary.components;
+    let body = crate::json::text(&Receipt {
+        team: s.team,
+        project: s.project,
+        scan: StoredScan {
+            id: scan_id,
+            created_at: created_at.clone(),
+            source_kind: s.ingest.kind,
+            commit: s.ingest.commit.clone(),
+            tool: s.ingest.tool.clone(),
+            summary,
         },
-    })
-    .to_string();
+    })?;
     audit(
         &mut tx,
         &Audit {
@@ -211,7 +210,7 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, StoreError> {
             target: &format!("project:{}/scan:{scan_id}", s.project),
             team_id: Some(s.team_id),
             request_id: Some(s.request_id),
-            detail: Some(json!({ "components": summary.components }).to_string()),
+            detail: Some(serde_json::json!({ "components": components }).to_string()),
         },
     )
     .await?;
@@ -252,11 +251,11 @@ async fn insert_components(
             cols[2].text(c.ecosystem.as_deref());
             cols[3].text(Some(&c.name));
             cols[4].text(c.version.as_deref());
-            cols[5].text(Some(&c.scope));
+            cols[5].text(Some(c.scope.text()));
             cols[6].int(c.direct.map(i64::from));
             cols[7].text(c.location.as_deref());
             cols[8].text(c.license.as_deref());
-            cols[9].text(c.license_tier.as_deref());
+            cols[9].text(c.license_tier.map(Tier::text));
         }
         let mut q = sqlx::query(
             "INSERT INTO components (scan_id, purl, package, ecosystem, name, version, scope, \
@@ -289,11 +288,11 @@ async fn insert_components(
                 .bind(c.ecosystem.as_deref())
                 .bind(c.name.as_str())
                 .bind(c.version.as_deref())
-                .bind(c.scope.as_str())
+                .bind(c.scope.text())
                 .bind(c.direct.map(i64::from))
                 .bind(c.location.as_deref())
                 .bind(c.license.as_deref())
-                .bind(c.license_tier.as_deref());
+                .bind(c.license_tier.map(Tier::text));
         }
         q.execute(&mut *conn).await?;
     }
@@ -324,7 +323,7 @@ pub(super) async fn insert_findings(
                 .bind(f.purl.as_str())
                 .bind(f.package.as_str())
                 .bind(f.version.as_str())
-                .bind(f.severity.as_str())
+                .bind(f.severity.text())
                 .bind(f.score)
                 .bind(f.fixed_in.as_deref())
                 .bind(f.summary.as_deref());
@@ -364,31 +363,40 @@ fn multi_insert(backend: Backend, prefix: &str, cols: usize, rows: usize) -> Str
     format!("{prefix}{}", placeholders(backend, cols, rows, 1))
 }
 
-/// The columns of a scan shown in lists and details.
+/// The columns of a scan shown in lists and details (read as a [`StoredScan`]).
 pub const SCAN_COLUMNS: &str = "s.id, s.created_at, s.source_kind, s.commit_id, s.tool, \
     s.component_count, s.finding_count, s.critical_count, s.high_count, s.medium_count, \
     s.low_count, s.unknown_count, s.forbidden_license_count";
 
-/// A scan row (selected with [`SCAN_COLUMNS`]) as JSON.
-pub fn scan_json(r: &AnyRow) -> Result<Value, sqlx::Error> {
-    let summary = Summary {
-        components: r.try_get("component_count")?,
-        findings: r.try_get("finding_count")?,
-        critical: r.try_get("critical_count")?,
-        high: r.try_get("high_count")?,
-        medium: r.try_get("medium_count")?,
-        low: r.try_get("low_count")?,
-        unknown: r.try_get("unknown_count")?,
-        forbidden_licenses: r.try_get("forbidden_license_count")?,
-    };
-    Ok(json!({
-        "id": r.try_get::<i64, _>("id")?,
-        "created_at": r.try_get::<String, _>("created_at")?,
-        "source_kind": r.try_get::<String, _>("source_kind")?,
-        "commit": r.try_get::<Option<String>, _>("commit_id")?,
-        "tool": r.try_get::<Option<String>, _>("tool")?,
-        "summary": summary,
-    }))
+/// A stored scan as lists and details show it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredScan {
+    /// Row id.
+    pub id: i64,
+    /// Uploaded (RFC 3339).
+    pub created_at: String,
+    /// What the document was.
+    pub source_kind: SourceKind,
+    /// The commit scanned, where given.
+    pub commit: Option<String>,
+    /// The producing tool, where given.
+    pub tool: Option<String>,
+    /// Its counts.
+    pub summary: Summary,
+}
+
+/// A row selected with [`SCAN_COLUMNS`].
+impl FromRow<'_, AnyRow> for StoredScan {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(StoredScan {
+            id: r.try_get("id")?,
+            created_at: r.try_get("created_at")?,
+            source_kind: types::get(r, "source_kind")?,
+            commit: r.try_get("commit_id")?,
+            tool: r.try_get("tool")?,
+            summary: Summary::from_row(r)?,
+        })
+    }
 }
 
 /// The scans of a project, newest first.
@@ -397,31 +405,27 @@ pub async fn list(
     project_id: i64,
     limit: i64,
     offset: i64,
-) -> Result<Vec<Value>, sqlx::Error> {
+) -> Result<Vec<StoredScan>, DbError> {
     let sql = format!(
         "SELECT {SCAN_COLUMNS} FROM scans s WHERE s.project_id = $1 ORDER BY s.id DESC \
          LIMIT $2 OFFSET $3"
     );
-    let rows = sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(project_id)
         .bind(limit)
         .bind(offset)
         .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(scan_json).collect()
+        .await?)
 }
 
 /// One scan of a project.
-pub async fn detail(db: &Db, project_id: i64, scan_id: i64) -> Result<Option<Value>, sqlx::Error> {
+pub async fn detail(db: &Db, project_id: i64, scan_id: i64) -> Result<Option<StoredScan>, DbError> {
     let sql = format!("SELECT {SCAN_COLUMNS} FROM scans s WHERE s.project_id = $1 AND s.id = $2");
-    sqlx::query(&sql)
+    Ok(sqlx::query_as(&sql)
         .bind(project_id)
         .bind(scan_id)
         .fetch_optional(&db.pool)
-        .await?
-        .as_ref()
-        .map(scan_json)
-        .transpose()
+        .await?)
 }
 
 /// The stored document of a scan: its media type and compressed bytes.
@@ -429,30 +433,71 @@ pub async fn document(
     db: &Db,
     project_id: i64,
     scan_id: i64,
-) -> Result<Option<(String, Vec<u8>)>, sqlx::Error> {
+) -> Result<Option<(String, Vec<u8>)>, DbError> {
     let row =
         sqlx::query("SELECT document_type, document FROM scans WHERE project_id = $1 AND id = $2")
             .bind(project_id)
             .bind(scan_id)
             .fetch_optional(&db.pool)
             .await?;
-    row.map(|r| Ok((r.try_get("document_type")?, r.try_get("document")?)))
-        .transpose()
+    Ok(row
+        .map(|r| Ok::<_, sqlx::Error>((r.try_get("document_type")?, r.try_get("document")?)))
+        .transpose()?)
 }
 
-/// The components of a scan, sorted by package and purl (the index order), one page.
+/// A component of a stored scan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScanComponent {
+    /// The package URL as given (empty when the document had none).
+    pub purl: String,
+    /// The OSV ecosystem name, where known.
+    pub ecosystem: Option<String>,
+    /// Name.
+    pub name: String,
+    /// Version.
+    pub version: Option<String>,
+    /// Where it is needed.
+    pub scope: Scope,
+    /// Whether it is a direct dependency, where known.
+    pub direct: Option<bool>,
+    /// Where it was declared, where known.
+    pub location: Option<String>,
+    /// The concluded license expression.
+    pub license: Option<String>,
+    /// The policy tier of that license.
+    pub license_tier: Option<Tier>,
+}
+
+impl FromRow<'_, AnyRow> for ScanComponent {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(ScanComponent {
+            purl: r.try_get("purl")?,
+            ecosystem: r.try_get("ecosystem")?,
+            name: r.try_get("name")?,
+            version: r.try_get("version")?,
+            scope: types::get(r, "scope")?,
+            direct: types::get_flag(r, "direct")?,
+            location: r.try_get("location")?,
+            license: r.try_get("license")?,
+            license_tier: types::get_optional(r, "license_tier")?,
+        })
+    }
+}
+
+/// The components of a scan, sorted by package and purl (the index order), one page, and how
+/// many there are in all.
 pub async fn components(
     db: &Db,
     scan_id: i64,
     limit: i64,
     offset: i64,
-) -> Result<(i64, Vec<Value>), sqlx::Error> {
+) -> Result<(i64, Vec<ScanComponent>), DbError> {
     let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM components WHERE scan_id = $1")
         .bind(scan_id)
         .fetch_one(&db.pool)
         .await?
         .try_get("n")?;
-    let rows = sqlx::query(
+    let items = sqlx::query_as(
         "SELECT purl, ecosystem, name, version, scope, direct, location, license, license_tier \
          FROM components WHERE scan_id = $1 ORDER BY package, purl, ord LIMIT $2 OFFSET $3",
     )
@@ -461,21 +506,5 @@ pub async fn components(
     .bind(offset)
     .fetch_all(&db.pool)
     .await?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(json!({
-                "purl": r.try_get::<String, _>("purl")?,
-                "ecosystem": r.try_get::<Option<String>, _>("ecosystem")?,
-                "name": r.try_get::<String, _>("name")?,
-                "version": r.try_get::<Option<String>, _>("version")?,
-                "scope": r.try_get::<String, _>("scope")?,
-                "direct": r.try_get::<Option<i64>, _>("direct")?.map(|d| d != 0),
-                "location": r.try_get::<Option<String>, _>("location")?,
-                "license": r.try_get::<Option<String>, _>("license")?,
-                "license_tier": r.try_get::<Option<String>, _>("license_tier")?,
-            }))
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
     Ok((total, items))
 }

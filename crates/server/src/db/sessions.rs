@@ -92,7 +92,7 @@ pub async fn create(
 
 /// The live session of a cookie value, its expiry pushed forward by use (at most every few
 /// minutes, and never past [`MAX_AGE`]). `None` when there is none or it expired.
-pub async fn lookup(db: &Db, token: &str) -> Result<Option<Session>, sqlx::Error> {
+pub async fn lookup(db: &Db, token: &str) -> Result<Option<Session>, DbError> {
     let id_hash = hash(token);
     let row = sqlx::query(
         "SELECT s.csrf_token, s.created_at, s.expires_at, u.id, u.username, u.role \
@@ -145,7 +145,7 @@ pub async fn delete(
     token: &str,
     actor: &str,
     request_id: Option<&str>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<bool, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let done = sqlx::query("DELETE FROM sessions WHERE id_hash = $1")

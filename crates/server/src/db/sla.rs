@@ -4,32 +4,33 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde_json::json;
 use sqlx::Row;
+use trusca_core::vulns::SeverityLevel;
 
-use super::events::{self, SLA_BREACHED};
+use super::events::{self, SlaBreached, SLA_BREACHED};
 use super::identity::{audit, Audit};
+use super::types::{self, sql_list, TextEnum};
 use super::{Db, DbError};
+use crate::rows::TriageState;
 
 /// The most days a policy may give (ten years).
 pub const MAX_DAYS: i64 = 3650;
-/// Triage states that take a finding out of the SLA.
-pub const CLOSED_STATES: [&str; 3] = ["not_affected", "false_positive", "fixed"];
-/// [`CLOSED_STATES`] as an SQL list: `'not_affected', 'false_positive', 'fixed'`.
+
+/// [`TriageState::CLOSED`] as an SQL list: `'not_affected', 'false_positive', 'fixed'`.
 pub fn closed_states_sql() -> String {
-    CLOSED_STATES
-        .iter()
-        .map(|s| format!("'{s}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    sql_list(&TriageState::CLOSED)
 }
 
 /// Breaches raised per transaction by [`check_breaches`].
 const BREACH_BATCH: usize = 500;
 
-/// Days to fix by severity when a team has set nothing.
-pub const DEFAULT_DAYS: [(&str, i64); 4] =
-    [("critical", 7), ("high", 30), ("medium", 90), ("low", 180)];
+/// Days to fix by severity when a team has set nothing, most severe first.
+pub const DEFAULT_DAYS: [(SeverityLevel, i64); 4] = [
+    (SeverityLevel::Critical, 7),
+    (SeverityLevel::High, 30),
+    (SeverityLevel::Medium, 90),
+    (SeverityLevel::Low, 180),
+];
 
 /// A team's days to fix per severity.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -46,35 +47,39 @@ pub struct SlaPolicy {
 
 impl Default for SlaPolicy {
     fn default() -> Self {
-        SlaPolicy {
-            critical: 7,
-            high: 30,
-            medium: 90,
-            low: 180,
+        let mut policy = SlaPolicy {
+            critical: 0,
+            high: 0,
+            medium: 0,
+            low: 0,
+        };
+        for (severity, days) in DEFAULT_DAYS {
+            policy.set(severity, days);
         }
+        policy
     }
 }
 
 impl SlaPolicy {
     /// Days to fix a finding of `severity`, or `None` when it has no SLA (`unknown`).
-    pub fn days(&self, severity: &str) -> Option<i64> {
+    pub fn days(&self, severity: SeverityLevel) -> Option<i64> {
         match severity {
-            "critical" => Some(self.critical),
-            "high" => Some(self.high),
-            "medium" => Some(self.medium),
-            "low" => Some(self.low),
-            _ => None,
+            SeverityLevel::Critical => Some(self.critical),
+            SeverityLevel::High => Some(self.high),
+            SeverityLevel::Medium => Some(self.medium),
+            SeverityLevel::Low => Some(self.low),
+            SeverityLevel::Unknown => None,
         }
     }
 
     /// Sets the days for one severity; `false` when the severity has no SLA.
-    pub fn set(&mut self, severity: &str, days: i64) -> bool {
+    pub fn set(&mut self, severity: SeverityLevel, days: i64) -> bool {
         let slot = match severity {
-            "critical" => &mut self.critical,
-            "high" => &mut self.high,
-            "medium" => &mut self.medium,
-            "low" => &mut self.low,
-            _ => return false,
+            SeverityLevel::Critical => &mut self.critical,
+            SeverityLevel::High => &mut self.high,
+            SeverityLevel::Medium => &mut self.medium,
+            SeverityLevel::Low => &mut self.low,
+            SeverityLevel::Unknown => return false,
         };
         *slot = days;
         true
@@ -85,8 +90,8 @@ impl SlaPolicy {
         let bad: Vec<String> = DEFAULT_DAYS
             .iter()
             .filter_map(|(severity, _)| {
-                let days = self.days(severity)?;
-                (!(1..=MAX_DAYS).contains(&days)).then(|| format!("`{severity}` ({days})"))
+                let days = self.days(*severity)?;
+                (!(1..=MAX_DAYS).contains(&days)).then(|| format!("`{}` ({days})", severity.text()))
             })
             .collect();
         if bad.is_empty() {
@@ -101,13 +106,13 @@ impl SlaPolicy {
 
     /// When a finding of `severity` first seen at `first_seen` (RFC 3339) is due, as RFC 3339;
     /// `None` for `unknown` severity or an unreadable time.
-    pub fn due_at(&self, first_seen: &str, severity: &str) -> Option<String> {
+    pub fn due_at(&self, first_seen: &str, severity: SeverityLevel) -> Option<String> {
         let due = self.due_time(first_seen, severity)?;
         Some(super::rfc3339(due))
     }
 
     /// [`SlaPolicy::due_at`] as a time, for comparisons.
-    pub fn due_time(&self, first_seen: &str, severity: &str) -> Option<SystemTime> {
+    pub fn due_time(&self, first_seen: &str, severity: SeverityLevel) -> Option<SystemTime> {
         let days = u64::try_from(self.days(severity)?).ok()?;
         let seen = humantime::parse_rfc3339_weak(first_seen).ok()?;
         seen.checked_add(Duration::from_secs(days.checked_mul(86_400)?))
@@ -115,16 +120,15 @@ impl SlaPolicy {
 }
 
 /// The policy of a team: its own rows over the defaults.
-pub async fn policy(db: &Db, team_id: i64) -> Result<SlaPolicy, sqlx::Error> {
+pub async fn policy(db: &Db, team_id: i64) -> Result<SlaPolicy, DbError> {
     let rows = sqlx::query("SELECT severity, days FROM sla_policies WHERE team_id = $1")
         .bind(team_id)
         .fetch_all(&db.pool)
         .await?;
     let mut policy = SlaPolicy::default();
     for row in rows {
-        let severity: String = row.try_get("severity")?;
         let days: i64 = row.try_get("days")?;
-        policy.set(&severity, days);
+        policy.set(types::get(&row, "severity")?, days);
     }
     Ok(policy)
 }
@@ -147,7 +151,7 @@ pub async fn set_policy(
              ON CONFLICT (team_id, severity) DO UPDATE SET days = excluded.days",
         )
         .bind(team_id)
-        .bind(severity)
+        .bind(severity.text())
         .bind(days)
         .execute(&mut *tx)
         .await?;
@@ -181,7 +185,7 @@ pub struct Overdue {
     /// The advisory.
     pub advisory_id: String,
     /// Its severity.
-    pub severity: String,
+    pub severity: SeverityLevel,
     /// When the finding first appeared in the project.
     pub first_seen_at: String,
     /// When it was due.
@@ -201,17 +205,24 @@ pub async fn overdue(
     policy: &SlaPolicy,
     now: SystemTime,
     unbreached_only: bool,
-) -> Result<Vec<Overdue>, sqlx::Error> {
+) -> Result<Vec<Overdue>, DbError> {
     // A finding is overdue when first seen before `now - days` of its severity. Times are
     // fixed-width RFC 3339 UTC text, so comparing the text compares the times.
     let mut cutoffs = Vec::new();
-    for (severity, _) in DEFAULT_DAYS {
+    let mut late = Vec::new();
+    for (n, (severity, _)) in DEFAULT_DAYS.into_iter().enumerate() {
         let days = u64::try_from(policy.days(severity).unwrap_or_default()).unwrap_or_default();
         let cutoff = now
             .checked_sub(Duration::from_secs(days.saturating_mul(86_400)))
             .unwrap_or(SystemTime::UNIX_EPOCH);
         cutoffs.push(super::rfc3339(cutoff));
+        late.push(format!(
+            "(pf.severity = '{}' AND pf.first_seen_at < ${})",
+            severity.text(),
+            n + 2
+        ));
     }
+    let late = late.join(" OR ");
     let breached = if unbreached_only {
         " AND pf.sla_breached_at IS NULL"
     } else {
@@ -224,11 +235,7 @@ pub async fn overdue(
          LEFT JOIN triage tr ON tr.project_id = pf.project_id AND tr.purl = pf.purl \
               AND tr.advisory_id = pf.advisory_id \
          WHERE p.team_id = $1 AND pf.resolved_at IS NULL{breached} \
-         AND (tr.state IS NULL OR tr.state NOT IN ({closed})) \
-         AND ((pf.severity = 'critical' AND pf.first_seen_at < $2) \
-           OR (pf.severity = 'high' AND pf.first_seen_at < $3) \
-           OR (pf.severity = 'medium' AND pf.first_seen_at < $4) \
-           OR (pf.severity = 'low' AND pf.first_seen_at < $5))"
+         AND (tr.state IS NULL OR tr.state NOT IN ({closed})) AND ({late})"
     );
     let mut query = sqlx::query(&sql).bind(team_id);
     for cutoff in &cutoffs {
@@ -237,9 +244,9 @@ pub async fn overdue(
     let rows = query.fetch_all(&db.pool).await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in &rows {
-        let severity: String = r.try_get("severity")?;
+        let severity: SeverityLevel = types::get(r, "severity")?;
         let first_seen_at: String = r.try_get("first_seen_at")?;
-        let Some(due) = policy.due_time(&first_seen_at, &severity) else {
+        let Some(due) = policy.due_time(&first_seen_at, severity) else {
             continue;
         };
         let Ok(late) = now.duration_since(due) else {
@@ -271,7 +278,7 @@ pub async fn overdue(
 /// Marks every overdue open finding not yet breached as breached at `now` and queues its
 /// `sla.breached` event in the same transaction; the conditional update makes each breach
 /// raised exactly once, also with several server instances. Returns the breaches raised.
-pub async fn check_breaches(db: &Db, now: SystemTime) -> Result<u64, sqlx::Error> {
+pub async fn check_breaches(db: &Db, now: SystemTime) -> Result<u64, DbError> {
     let at = super::rfc3339(now);
     let teams = sqlx::query("SELECT id FROM teams ORDER BY id")
         .fetch_all(&db.pool)
@@ -303,16 +310,16 @@ pub async fn check_breaches(db: &Db, now: SystemTime) -> Result<u64, sqlx::Error
                     "{SLA_BREACHED}:{}:{}:{}",
                     f.project_id, f.purl, f.advisory_id
                 );
-                let data = json!({
-                    "project": f.project,
-                    "purl": f.purl,
-                    "advisory_id": f.advisory_id,
-                    "severity": f.severity,
-                    "first_seen_at": f.first_seen_at,
-                    "due_at": f.due_at,
-                    "days_overdue": f.days_overdue,
-                });
-                events::enqueue(&mut tx, team_id, SLA_BREACHED, &key, data).await?;
+                let data = SlaBreached {
+                    project: &f.project,
+                    purl: &f.purl,
+                    advisory_id: &f.advisory_id,
+                    severity: f.severity,
+                    first_seen_at: &f.first_seen_at,
+                    due_at: &f.due_at,
+                    days_overdue: f.days_overdue,
+                };
+                events::enqueue(&mut tx, team_id, SLA_BREACHED, &key, &data).await?;
                 raised += 1;
             }
             tx.commit().await?;
@@ -328,40 +335,46 @@ mod tests {
     #[test]
     fn defaults_match_the_documented_days() {
         let p = SlaPolicy::default();
+        assert_eq!((p.critical, p.high, p.medium, p.low), (7, 30, 90, 180));
         for (severity, days) in DEFAULT_DAYS {
             assert_eq!(p.days(severity), Some(days));
         }
-        assert_eq!(p.days("unknown"), None);
+        assert_eq!(p.days(SeverityLevel::Unknown), None);
     }
 
     #[test]
     fn due_dates_add_the_days_of_the_severity() {
         let mut p = SlaPolicy::default();
         assert_eq!(
-            p.due_at("2026-01-01T00:00:00.000Z", "critical").as_deref(),
+            p.due_at("2026-01-01T00:00:00.000Z", SeverityLevel::Critical)
+                .as_deref(),
             Some("2026-01-08T00:00:00.000Z")
         );
-        assert!(p.set("high", 1));
-        assert!(!p.set("unknown", 1));
+        assert!(p.set(SeverityLevel::High, 1));
+        assert!(!p.set(SeverityLevel::Unknown, 1));
         assert_eq!(
-            p.due_at("2026-02-28T12:30:00.000Z", "high").as_deref(),
+            p.due_at("2026-02-28T12:30:00.000Z", SeverityLevel::High)
+                .as_deref(),
             Some("2026-03-01T12:30:00.000Z")
         );
-        assert_eq!(p.due_at("2026-01-01T00:00:00.000Z", "unknown"), None);
-        assert_eq!(p.due_at("not a time", "low"), None);
+        assert_eq!(
+            p.due_at("2026-01-01T00:00:00.000Z", SeverityLevel::Unknown),
+            None
+        );
+        assert_eq!(p.due_at("not a time", SeverityLevel::Low), None);
     }
 
     #[test]
     fn days_must_be_positive_and_at_most_ten_years() {
         let mut p = SlaPolicy::default();
         assert!(p.validate().is_ok());
-        p.set("critical", 0);
-        p.set("low", MAX_DAYS + 1);
+        p.set(SeverityLevel::Critical, 0);
+        p.set(SeverityLevel::Low, MAX_DAYS + 1);
         let message = p.validate().err().unwrap_or_default();
         assert!(message.contains("`critical` (0)"), "{message}");
         assert!(message.contains("`low` (3651)"), "{message}");
-        p.set("critical", 1);
-        p.set("low", MAX_DAYS);
+        p.set(SeverityLevel::Critical, 1);
+        p.set(SeverityLevel::Low, MAX_DAYS);
         assert!(p.validate().is_ok());
     }
 }

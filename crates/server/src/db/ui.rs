@@ -4,11 +4,15 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::Row;
+use sqlx::any::AnyRow;
+use sqlx::{FromRow, Row};
+use trusca_core::model::Tier;
+use trusca_core::vulns::SeverityLevel;
 
-use super::portfolio::TeamScope;
+use super::portfolio::{TeamScope, TriageRecord};
 use super::sla;
-use super::Db;
+use super::types;
+use super::{Db, DbError};
 
 /// `(team, project)`: the key of per-project figures.
 pub type ProjectKey = (String, String);
@@ -17,7 +21,7 @@ pub type ProjectKey = (String, String);
 pub async fn open_findings(
     db: &Db,
     scope: &TeamScope,
-) -> Result<HashMap<ProjectKey, i64>, sqlx::Error> {
+) -> Result<HashMap<ProjectKey, i64>, DbError> {
     let sql = format!(
         "SELECT t.name AS team, p.name AS project, COUNT(*) AS n \
          FROM projects p JOIN teams t ON t.id = p.team_id \
@@ -30,9 +34,10 @@ pub async fn open_findings(
         sla::closed_states_sql()
     );
     let rows = sqlx::query(&sql).fetch_all(&db.pool).await?;
-    rows.iter()
+    Ok(rows
+        .iter()
         .map(|r| Ok(((r.try_get("team")?, r.try_get("project")?), r.try_get("n")?)))
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 /// Components of each project's latest scan by license tier (`unknown` when none was given),
@@ -40,7 +45,7 @@ pub async fn open_findings(
 pub async fn license_tiers(
     db: &Db,
     scope: &TeamScope,
-) -> Result<HashMap<ProjectKey, BTreeMap<String, i64>>, sqlx::Error> {
+) -> Result<HashMap<ProjectKey, BTreeMap<Tier, i64>>, DbError> {
     let sql = format!(
         "SELECT t.name AS team, p.name AS project, s.license_tiers \
          FROM projects p JOIN teams t ON t.id = p.team_id \
@@ -52,8 +57,7 @@ pub async fn license_tiers(
     for r in rows {
         let key = (r.try_get("team")?, r.try_get("project")?);
         let text: Option<String> = r.try_get("license_tiers")?;
-        let tiers = serde_json::from_str(text.as_deref().unwrap_or("{}"))
-            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let tiers = serde_json::from_str(text.as_deref().unwrap_or("{}"))?;
         out.insert(key, tiers);
     }
     Ok(out)
@@ -70,35 +74,36 @@ pub struct Lifecycle {
     /// Advisory id.
     pub advisory_id: String,
     /// Severity when last seen.
-    pub severity: String,
+    pub severity: SeverityLevel,
     /// First seen (RFC 3339).
     pub first_seen_at: String,
     /// When it disappeared, if it did.
     pub resolved_at: Option<String>,
 }
 
+impl FromRow<'_, AnyRow> for Lifecycle {
+    fn from_row(r: &AnyRow) -> Result<Self, sqlx::Error> {
+        Ok(Lifecycle {
+            purl: r.try_get("purl")?,
+            advisory_id: r.try_get("advisory_id")?,
+            severity: types::get(r, "severity")?,
+            first_seen_at: r.try_get("first_seen_at")?,
+            resolved_at: r.try_get("resolved_at")?,
+        })
+    }
+}
+
 /// The recorded lifecycle of the findings a project had and no longer has (resolved), most
 /// recently first seen first.
-pub async fn resolved(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn resolved(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT purl, advisory_id, severity, first_seen_at, resolved_at \
          FROM project_findings WHERE project_id = $1 AND resolved_at IS NOT NULL \
          ORDER BY first_seen_at DESC, advisory_id, purl",
     )
     .bind(project_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Lifecycle {
-                purl: r.try_get("purl")?,
-                advisory_id: r.try_get("advisory_id")?,
-                severity: r.try_get("severity")?,
-                first_seen_at: r.try_get("first_seen_at")?,
-                resolved_at: r.try_get("resolved_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// When each finding of a project first appeared in an upload (the time of the earliest scan
@@ -106,7 +111,7 @@ pub async fn resolved(db: &Db, project_id: i64) -> Result<Vec<Lifecycle>, sqlx::
 pub async fn first_uploaded(
     db: &Db,
     project_id: i64,
-) -> Result<HashMap<FindingKey, String>, sqlx::Error> {
+) -> Result<HashMap<FindingKey, String>, DbError> {
     let rows = sqlx::query(
         "SELECT f.purl, f.advisory_id, MIN(s.created_at) AS seen \
          FROM findings f JOIN scans s ON s.id = f.scan_id \
@@ -115,14 +120,15 @@ pub async fn first_uploaded(
     .bind(project_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
+    Ok(rows
+        .iter()
         .map(|r| {
             Ok((
                 (r.try_get("purl")?, r.try_get("advisory_id")?),
                 r.try_get("seen")?,
             ))
         })
-        .collect()
+        .collect::<Result<_, sqlx::Error>>()?)
 }
 
 /// One recorded triage decision.
@@ -132,17 +138,18 @@ pub struct TriageEvent {
     pub at: String,
     /// Who.
     pub actor: String,
-    /// The audit detail (JSON text: state, justification, comment, purl).
-    pub detail: Option<String>,
+    /// What was decided.
+    pub record: TriageRecord,
 }
 
 /// The triage decisions of one finding of a project, newest first, from the audit log (the
-/// record `set_triage` writes). `target` is the audit target `project:<name>/finding:<id>`.
+/// record `set_triage` writes; a row whose detail is not such a record is left out). `target`
+/// is the audit target `project:<name>/finding:<id>`.
 pub async fn triage_history(
     db: &Db,
     team_id: i64,
     target: &str,
-) -> Result<Vec<TriageEvent>, sqlx::Error> {
+) -> Result<Vec<TriageEvent>, DbError> {
     let rows = sqlx::query(
         "SELECT at, actor, detail FROM audit_log \
          WHERE action = 'triage.set' AND team_id = $1 AND target = $2 \
@@ -152,19 +159,23 @@ pub async fn triage_history(
     .bind(target)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TriageEvent {
-                at: r.try_get("at")?,
-                actor: r.try_get("actor")?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect()
+    let mut events = Vec::with_capacity(rows.len());
+    for r in &rows {
+        let detail: Option<String> = r.try_get("detail")?;
+        let Some(record) = detail.and_then(|d| serde_json::from_str(&d).ok()) else {
+            continue;
+        };
+        events.push(TriageEvent {
+            at: r.try_get("at")?,
+            actor: r.try_get("actor")?,
+            record,
+        });
+    }
+    Ok(events)
 }
 
 /// An API key as the team page lists it (never its hash).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct KeyInfo {
     /// Public prefix.
     pub prefix: String,
@@ -183,8 +194,8 @@ pub struct KeyInfo {
 }
 
 /// The keys bound to a team and the unbound keys of its members; active ones first.
-pub async fn team_keys(db: &Db, team_id: i64) -> Result<Vec<KeyInfo>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn team_keys(db: &Db, team_id: i64) -> Result<Vec<KeyInfo>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT k.prefix, k.user_id, u.username, k.team_id, k.created_at, k.last_used_at, \
          k.revoked_at FROM api_keys k JOIN users u ON u.id = k.user_id \
          WHERE k.team_id = $1 OR (k.team_id IS NULL AND k.user_id IN \
@@ -193,24 +204,11 @@ pub async fn team_keys(db: &Db, team_id: i64) -> Result<Vec<KeyInfo>, sqlx::Erro
     )
     .bind(team_id)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(KeyInfo {
-                prefix: r.try_get("prefix")?,
-                user_id: r.try_get("user_id")?,
-                username: r.try_get("username")?,
-                team_id: r.try_get("team_id")?,
-                created_at: r.try_get("created_at")?,
-                last_used_at: r.try_get("last_used_at")?,
-                revoked_at: r.try_get("revoked_at")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// One delivery of an event to a webhook.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct DeliveryInfo {
     /// The webhook's URL.
     pub url: String,
@@ -231,12 +229,8 @@ pub struct DeliveryInfo {
 }
 
 /// The latest deliveries of a team's webhooks, newest first.
-pub async fn deliveries(
-    db: &Db,
-    team_id: i64,
-    limit: i64,
-) -> Result<Vec<DeliveryInfo>, sqlx::Error> {
-    let rows = sqlx::query(
+pub async fn deliveries(db: &Db, team_id: i64, limit: i64) -> Result<Vec<DeliveryInfo>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT w.url, d.event, d.status, d.attempts, d.created_at, d.last_attempt_at, \
          d.response_status, d.last_error \
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
@@ -245,25 +239,11 @@ pub async fn deliveries(
     .bind(team_id)
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(DeliveryInfo {
-                url: r.try_get("url")?,
-                event: r.try_get("event")?,
-                status: r.try_get("status")?,
-                attempts: r.try_get("attempts")?,
-                created_at: r.try_get("created_at")?,
-                last_attempt_at: r.try_get("last_attempt_at")?,
-                response_status: r.try_get("response_status")?,
-                last_error: r.try_get("last_error")?,
-            })
-        })
-        .collect()
+    .await?)
 }
 
 /// One audit-log row.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct AuditRow {
     /// Row id (the page cursor).
     pub id: i64,
@@ -288,8 +268,8 @@ pub async fn audit_page(
     db: &Db,
     before: Option<i64>,
     limit: i64,
-) -> Result<Vec<AuditRow>, sqlx::Error> {
-    let rows = sqlx::query(
+) -> Result<Vec<AuditRow>, DbError> {
+    Ok(sqlx::query_as(
         "SELECT a.id, a.at, a.actor, a.action, a.target, t.name AS team, a.request_id, a.detail \
          FROM audit_log a LEFT JOIN teams t ON t.id = a.team_id \
          WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2",
@@ -297,19 +277,5 @@ pub async fn audit_page(
     .bind(before.unwrap_or(i64::MAX))
     .bind(limit)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(AuditRow {
-                id: r.try_get("id")?,
-                at: r.try_get("at")?,
-                actor: r.try_get("actor")?,
-                action: r.try_get("action")?,
-                target: r.try_get("target")?,
-                team: r.try_get("team")?,
-                request_id: r.try_get("request_id")?,
-                detail: r.try_get("detail")?,
-            })
-        })
-        .collect()
+    .await?)
 }

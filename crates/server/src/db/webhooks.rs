@@ -6,7 +6,8 @@
 //! instance claimed first is no longer due, and PostgreSQL re-checks the condition after
 //! waiting for that instance's row lock, so only one instance gets it.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -100,19 +101,19 @@ pub async fn create(db: &Db, w: NewWebhook<'_>) -> Result<Webhook, DbError> {
 }
 
 /// The webhooks of a team, active and deleted, oldest first.
-pub async fn list(db: &Db, team_id: i64) -> Result<Vec<Webhook>, sqlx::Error> {
+pub async fn list(db: &Db, team_id: i64) -> Result<Vec<Webhook>, DbError> {
     let rows = sqlx::query(&format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE team_id = $1 ORDER BY id"
     ))
     .bind(team_id)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter().map(webhook).collect()
+    Ok(rows.iter().map(webhook).collect::<Result<_, _>>()?)
 }
 
 /// One webhook of a team.
-pub async fn get(db: &Db, team_id: i64, id: i64) -> Result<Option<Webhook>, sqlx::Error> {
-    sqlx::query(&format!(
+pub async fn get(db: &Db, team_id: i64, id: i64) -> Result<Option<Webhook>, DbError> {
+    Ok(sqlx::query(&format!(
         "SELECT {WEBHOOK_COLUMNS} FROM webhooks WHERE team_id = $1 AND id = $2"
     ))
     .bind(team_id)
@@ -121,7 +122,7 @@ pub async fn get(db: &Db, team_id: i64, id: i64) -> Result<Option<Webhook>, sqlx
     .await?
     .as_ref()
     .map(webhook)
-    .transpose()
+    .transpose()?)
 }
 
 /// Deletes (disables) an active webhook of a team, gives up its pending deliveries, and audits
@@ -225,20 +226,77 @@ pub async fn enqueue_ping(
     Ok(Some(key))
 }
 
+/// A delivery of a webhook, as the API lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// Row id.
+    pub id: i64,
+    /// Event name.
+    pub event: String,
+    /// The idempotency key, sent as `X-Trusca-Delivery`.
+    pub delivery: String,
+    /// `pending`, `delivered` or `failed`.
+    pub status: String,
+    /// Attempts made.
+    pub attempts: i64,
+    /// The receiver's last HTTP status, if any.
+    pub response_status: Option<i64>,
+    /// The last error, if any.
+    pub last_error: Option<String>,
+    /// Queued (RFC 3339).
+    pub created_at: String,
+    /// Last attempt, if any.
+    pub last_attempt_at: Option<String>,
+    /// The next attempt, while pending.
+    pub next_attempt_at: Option<String>,
+}
+
+/// The delivery columns as stored.
+#[derive(Debug, sqlx::FromRow)]
+struct DeliveryColumns {
+    id: i64,
+    event: String,
+    idem_key: String,
+    status: String,
+    attempts: i64,
+    response_status: Option<i64>,
+    last_error: Option<String>,
+    created_at: String,
+    last_attempt_at: Option<String>,
+    next_attempt_at: String,
+}
+
+impl From<DeliveryColumns> for Delivery {
+    fn from(c: DeliveryColumns) -> Self {
+        Delivery {
+            next_attempt_at: (c.status == "pending").then_some(c.next_attempt_at),
+            id: c.id,
+            event: c.event,
+            delivery: c.idem_key,
+            status: c.status,
+            attempts: c.attempts,
+            response_status: c.response_status,
+            last_error: c.last_error,
+            created_at: c.created_at,
+            last_attempt_at: c.last_attempt_at,
+        }
+    }
+}
+
 /// A page of a webhook's deliveries, newest first, and how many there are in all.
 pub async fn deliveries(
     db: &Db,
     webhook_id: i64,
     limit: i64,
     offset: i64,
-) -> Result<(i64, Vec<Value>), sqlx::Error> {
+) -> Result<(i64, Vec<Delivery>), DbError> {
     let total: i64 =
         sqlx::query("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE webhook_id = $1")
             .bind(webhook_id)
             .fetch_one(&db.pool)
             .await?
             .try_get("n")?;
-    let rows = sqlx::query(
+    let rows: Vec<DeliveryColumns> = sqlx::query_as(
         "SELECT id, event, idem_key, status, attempts, response_status, last_error, created_at, \
          last_attempt_at, next_attempt_at FROM webhook_deliveries WHERE webhook_id = $1 \
          ORDER BY id DESC LIMIT $2 OFFSET $3",
@@ -248,26 +306,7 @@ pub async fn deliveries(
     .bind(offset)
     .fetch_all(&db.pool)
     .await?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            let status: String = r.try_get("status")?;
-            let next = r.try_get::<String, _>("next_attempt_at")?;
-            Ok(json!({
-                "id": r.try_get::<i64, _>("id")?,
-                "event": r.try_get::<String, _>("event")?,
-                "delivery": r.try_get::<String, _>("idem_key")?,
-                "attempts": r.try_get::<i64, _>("attempts")?,
-                "response_status": r.try_get::<Option<i64>, _>("response_status")?,
-                "last_error": r.try_get::<Option<String>, _>("last_error")?,
-                "created_at": r.try_get::<String, _>("created_at")?,
-                "last_attempt_at": r.try_get::<Option<String>, _>("last_attempt_at")?,
-                "next_attempt_at": (status == "pending").then_some(next),
-                "status": status,
-            }))
-        })
-        .collect::<Result<Vec<Value>, sqlx::Error>>()?;
-    Ok((total, items))
+    Ok((total, rows.into_iter().map(Delivery::from).collect()))
 }
 
 /// A delivery claimed by this instance, with what is needed to send it.
@@ -299,7 +338,7 @@ pub async fn claim_due(
     now: &str,
     lease_until: &str,
     limit: i64,
-) -> Result<Vec<Due>, sqlx::Error> {
+) -> Result<Vec<Due>, DbError> {
     let rows = sqlx::query(
         "SELECT d.id, w.url, w.secret, d.event, d.idem_key, d.payload, d.attempts \
          FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
@@ -391,7 +430,7 @@ pub async fn record(
     db: &Db,
     at: &str,
     attempts: &[(Due, Attempt)],
-) -> Result<Vec<Option<Outcome>>, sqlx::Error> {
+) -> Result<Vec<Option<Outcome>>, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let mut outcomes = Vec::with_capacity(attempts.len());

@@ -6,12 +6,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, put};
 use axum::{Extension, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-use super::{json_value, JsonBody, Page};
+use super::{json, JsonBody, Page};
 use crate::auth::Caller;
-use crate::db::{identity, portfolio};
+use crate::db::identity;
+use crate::db::portfolio::{self, AuditEntry, KeyOwner, Member, User};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::RequestId;
@@ -45,11 +45,21 @@ async fn members(
     Path(team): Path<String>,
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
-    let items = portfolio::members(&state.db, ctx.id).await?;
-    Ok(json_value(
+    let members = portfolio::members(&state.db, ctx.id).await?;
+    Ok(json(
         StatusCode::OK,
-        &json!({ "team": ctx.name, "members": items }),
+        &MemberList {
+            team: &ctx.name,
+            members,
+        },
     ))
+}
+
+/// `GET /v1/teams/{team}/members`.
+#[derive(Serialize)]
+struct MemberList<'a> {
+    team: &'a str,
+    members: Vec<Member>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -75,10 +85,22 @@ async fn set_member(
         Some(&request_id),
     )
     .await?;
-    Ok(json_value(
+    Ok(json(
         StatusCode::OK,
-        &json!({ "team": ctx.name, "username": username, "role": body.role }),
+        &MemberSet {
+            team: &ctx.name,
+            username: &username,
+            role: &body.role,
+        },
     ))
+}
+
+/// `PUT /v1/teams/{team}/members/{username}`.
+#[derive(Serialize)]
+struct MemberSet<'a> {
+    team: &'a str,
+    username: &'a str,
+    role: &'a str,
 }
 
 async fn revoke_key(
@@ -88,10 +110,10 @@ async fn revoke_key(
     Extension(RequestId(request_id)): Extension<RequestId>,
 ) -> Result<Response, ApiError> {
     let not_found = || ApiError::NotFound(format!("no active key `{prefix}` you may revoke"));
-    let (owner, team) = portfolio::key_owner(&state.db, &prefix)
+    let owner = portfolio::key_owner(&state.db, &prefix)
         .await?
         .ok_or_else(not_found)?;
-    if !may_revoke(&caller, owner, team) {
+    if !may_revoke(&caller, owner) {
         return Err(not_found());
     }
     if !identity::revoke_key(&state.db, &prefix, &caller.username, Some(&request_id))
@@ -103,12 +125,12 @@ async fn revoke_key(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// Whether `caller` may revoke a key of user `owner` bound to `team`: a super admin, the owner,
-/// or a team admin of the key's team (the API and the web page share this rule).
-pub(crate) fn may_revoke(caller: &Caller, owner: i64, team: Option<i64>) -> bool {
+/// Whether `caller` may revoke a key: a super admin, the owner, or a team admin of the key's
+/// team (the API and the web page share this rule).
+pub(crate) fn may_revoke(caller: &Caller, key: KeyOwner) -> bool {
     caller.super_admin
-        || owner == caller.user_id
-        || team.is_some_and(|t| {
+        || key.user_id == caller.user_id
+        || key.team_id.is_some_and(|t| {
             caller
                 .memberships
                 .iter()
@@ -126,8 +148,14 @@ pub(super) fn super_admin(caller: &Caller) -> Result<(), ApiError> {
 
 async fn users(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     super_admin(&caller)?;
-    let items = portfolio::users(&state.db).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "users": items })))
+    let users = portfolio::users(&state.db).await?;
+    Ok(json(StatusCode::OK, &UserList { users }))
+}
+
+/// `GET /v1/admin/users`.
+#[derive(Serialize)]
+struct UserList {
+    users: Vec<User>,
 }
 
 async fn audit(
@@ -136,6 +164,12 @@ async fn audit(
     Query(page): Query<Page>,
 ) -> Result<Response, ApiError> {
     super_admin(&caller)?;
-    let items = portfolio::audit_log(&state.db, page.limit(100, 1000)).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "entries": items })))
+    let entries = portfolio::audit_log(&state.db, page.limit(100, 1000)).await?;
+    Ok(json(StatusCode::OK, &AuditList { entries }))
+}
+
+/// `GET /v1/admin/audit`.
+#[derive(Serialize)]
+struct AuditList {
+    entries: Vec<AuditEntry>,
 }

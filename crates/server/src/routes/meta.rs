@@ -5,8 +5,10 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use serde::Serialize;
 
 use crate::state::AppState;
+use crate::vulndb;
 
 /// The OpenAPI document, maintained by hand beside the code; a test checks every route is in it.
 pub const OPENAPI: &str = include_str!("../../openapi.json");
@@ -18,11 +20,21 @@ pub fn router() -> Router<AppState> {
         .route("/v1/openapi.json", get(openapi))
 }
 
+/// `GET /health`.
+#[derive(Serialize)]
+struct Health {
+    status: &'static str,
+    vuln_db: vulndb::Status,
+}
+
 async fn health(State(state): State<AppState>) -> Response {
     match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => super::json_value(
+        Ok(_) => super::json(
             StatusCode::OK,
-            &serde_json::json!({ "status": "ok", "vuln_db": state.vulns.status() }),
+            &Health {
+                status: "ok",
+                vuln_db: state.vulns.state(),
+            },
         ),
         Err(e) => crate::error::ApiError::internal(format!("health check: {e}")).into_response(),
     }

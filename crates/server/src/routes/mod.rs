@@ -198,9 +198,12 @@ pub fn json_text(status: StatusCode, body: String) -> Response {
     (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 
-/// A JSON response from a value.
-pub fn json_value(status: StatusCode, body: &serde_json::Value) -> Response {
-    json_text(status, body.to_string())
+/// A JSON response from a typed body, written as [`crate::json::text`] writes it.
+pub fn json<T: serde::Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
+    match crate::json::text(body) {
+        Ok(text) => json_text(status, text),
+        Err(e) => ApiError::internal(format!("cannot write the response: {e}")).into_response(),
+    }
 }
 
 /// `?limit=&offset=` for paged lists.

@@ -5,12 +5,11 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-use super::{json_value, TeamQuery};
+use super::{json, TeamQuery};
 use crate::auth::Caller;
-use crate::db::portfolio;
+use crate::db::portfolio::{self, AffectedProject, ComponentUser};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -38,9 +37,15 @@ async fn component_users(
         ));
     }
     let scope = caller.scope(&state, q.team.as_deref()).await?;
-    let items =
+    let components =
         portfolio::component_users(&state.db, &scope, q.purl.as_deref(), q.name.as_deref()).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "components": items })))
+    Ok(json(StatusCode::OK, &ComponentUsers { components }))
+}
+
+/// `GET /v1/components`.
+#[derive(Serialize)]
+struct ComponentUsers {
+    components: Vec<ComponentUser>,
 }
 
 async fn advisory_projects(
@@ -50,9 +55,19 @@ async fn advisory_projects(
     Query(q): Query<TeamQuery>,
 ) -> Result<Response, ApiError> {
     let scope = caller.scope(&state, q.team.as_deref()).await?;
-    let items = portfolio::advisory_projects(&state.db, &scope, &advisory).await?;
-    Ok(json_value(
+    let affected = portfolio::advisory_projects(&state.db, &scope, &advisory).await?;
+    Ok(json(
         StatusCode::OK,
-        &json!({ "advisory": advisory, "affected": items }),
+        &AdvisoryProjects {
+            advisory: &advisory,
+            affected,
+        },
     ))
+}
+
+/// `GET /v1/advisories/{advisory}/projects`.
+#[derive(Serialize)]
+struct AdvisoryProjects<'a> {
+    advisory: &'a str,
+    affected: Vec<AffectedProject>,
 }

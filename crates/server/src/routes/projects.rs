@@ -8,16 +8,19 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, put};
 use axum::{Extension, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{json_text, json_value, read_json_body, JsonBody, Page, TeamQuery};
+use super::{json, json_text, read_json_body, JsonBody, Page, TeamQuery};
 use crate::auth::{Caller, TeamCtx};
-use crate::db::portfolio::{self, FindingState, ProjectRef, TeamScope, TriageSet};
-use crate::db::scans::{self, NewScan, Stored};
+use crate::db::portfolio::{
+    self, FindingState, ProjectFinding, ProjectRef, ProjectSummary, TeamScope, TriageSet,
+};
+use crate::db::scans::{self, NewScan, ScanComponent, Stored, StoredScan};
+use crate::db::types::TextEnum as _;
 use crate::error::ApiError;
 use crate::ingest;
+use crate::rows::TriageState;
 use crate::state::AppState;
 use crate::RequestId;
 
@@ -166,8 +169,14 @@ async fn list_projects(
     Query(q): Query<TeamQuery>,
 ) -> Result<Response, ApiError> {
     let scope = caller.scope(&state, q.team.as_deref()).await?;
-    let items = portfolio::projects(&state.db, &scope, None).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "projects": items })))
+    let projects = portfolio::projects(&state.db, &scope, None).await?;
+    Ok(json(StatusCode::OK, &ProjectList { projects }))
+}
+
+/// `GET /v1/projects`.
+#[derive(Serialize)]
+struct ProjectList {
+    projects: Vec<ProjectSummary>,
 }
 
 async fn project_detail(
@@ -187,7 +196,7 @@ async fn project_detail(
         .into_iter()
         .next()
         .ok_or_else(|| ApiError::NotFound("no such project".into()))?;
-    Ok(json_value(StatusCode::OK, &item))
+    Ok(json(StatusCode::OK, &item))
 }
 
 async fn list_scans(
@@ -197,8 +206,14 @@ async fn list_scans(
     Query(page): Query<Page>,
 ) -> Result<Response, ApiError> {
     let (_, project) = resolve(&state, &caller, page.team.as_deref(), &project).await?;
-    let items = scans::list(&state.db, project.id, page.limit(100, 1000), page.offset()).await?;
-    Ok(json_value(StatusCode::OK, &json!({ "scans": items })))
+    let scans = scans::list(&state.db, project.id, page.limit(100, 1000), page.offset()).await?;
+    Ok(json(StatusCode::OK, &ScanList { scans }))
+}
+
+/// `GET /v1/projects/{project}/scans`.
+#[derive(Serialize)]
+struct ScanList {
+    scans: Vec<StoredScan>,
 }
 
 async fn scan_detail(
@@ -211,7 +226,7 @@ async fn scan_detail(
     let item = scans::detail(&state.db, project.id, scan)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no scan {scan} in this project")))?;
-    Ok(json_value(StatusCode::OK, &item))
+    Ok(json(StatusCode::OK, &item))
 }
 
 async fn scan_document(
@@ -246,12 +261,16 @@ async fn scan_components(
     scans::detail(&state.db, project.id, scan)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no scan {scan} in this project")))?;
-    let (total, items) =
+    let (total, components) =
         scans::components(&state.db, scan, page.limit(1000, 10_000), page.offset()).await?;
-    Ok(json_value(
-        StatusCode::OK,
-        &json!({ "total": total, "components": items }),
-    ))
+    Ok(json(StatusCode::OK, &ComponentPage { total, components }))
+}
+
+/// `GET /v1/projects/{project}/scans/{scan}/components`.
+#[derive(Serialize)]
+struct ComponentPage {
+    total: i64,
+    components: Vec<ScanComponent>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,21 +313,24 @@ async fn findings(
         }
         None => project.latest_scan_id,
     };
-    let items = portfolio::findings(&state.db, project.id, scan, which).await?;
-    Ok(json_value(
+    let findings = portfolio::findings(&state.db, project.id, scan, which).await?;
+    Ok(json(
         StatusCode::OK,
-        &json!({ "project": project.name, "scan_id": scan, "findings": items }),
+        &FindingList {
+            project: &project.name,
+            scan_id: scan,
+            findings,
+        },
     ))
 }
 
-/// The VEX states a finding can be given.
-pub(crate) const STATES: &[&str] = &[
-    "in_triage",
-    "not_affected",
-    "affected",
-    "fixed",
-    "false_positive",
-];
+/// `GET /v1/projects/{project}/findings`.
+#[derive(Serialize)]
+struct FindingList<'a> {
+    project: &'a str,
+    scan_id: Option<i64>,
+    findings: Vec<ProjectFinding>,
+}
 /// CycloneDX `analysis.justification` and OpenVEX `justification` values.
 pub(crate) const JUSTIFICATIONS: &[&str] = &[
     "code_not_present",
@@ -327,25 +349,26 @@ pub(crate) const JUSTIFICATIONS: &[&str] = &[
     "inline_mitigations_already_exist",
 ];
 
-/// Checks a triage decision's values (the API and the web form share it).
+/// Checks a triage decision's values (the API and the web form share it); the state named.
 pub(crate) fn check_triage(
     state: &str,
     justification: Option<&str>,
     comment: Option<&str>,
-) -> Result<(), ApiError> {
-    if !STATES.contains(&state) {
-        return Err(ApiError::Invalid(format!(
+) -> Result<TriageState, ApiError> {
+    let state = TriageState::parse(state).map_err(|_| {
+        let states: Vec<&str> = TriageState::ALL.iter().map(|s| s.text()).collect();
+        ApiError::Invalid(format!(
             "unknown state `{state}`: use one of {}",
-            STATES.join(", ")
-        )));
-    }
+            states.join(", ")
+        ))
+    })?;
     if let Some(j) = justification {
         if !JUSTIFICATIONS.contains(&j) {
             return Err(ApiError::Invalid(format!(
                 "unknown justification `{j}`: use a CycloneDX or OpenVEX justification"
             )));
         }
-    } else if state == "not_affected" {
+    } else if state == TriageState::NotAffected {
         return Err(ApiError::Invalid(
             "`not_affected` needs a `justification`".into(),
         ));
@@ -355,7 +378,7 @@ pub(crate) fn check_triage(
             "the comment is longer than 10000 bytes".into(),
         ));
     }
-    Ok(())
+    Ok(state)
 }
 
 #[derive(Debug, Deserialize)]
@@ -376,7 +399,7 @@ async fn set_triage(
     JsonBody(body): JsonBody<TriageBody>,
 ) -> Result<Response, ApiError> {
     let (team, project) = resolve(&state, &caller, q.team.as_deref(), &project).await?;
-    check_triage(
+    let triage = check_triage(
         &body.state,
         body.justification.as_deref(),
         body.comment.as_deref(),
@@ -388,7 +411,7 @@ async fn set_triage(
             team_id: team.id,
             purl: &body.purl,
             advisory: &advisory,
-            state: &body.state,
+            state: triage,
             justification: body.justification.as_deref(),
             comment: body.comment.as_deref(),
             user_id: caller.user_id,
@@ -403,5 +426,5 @@ async fn set_triage(
             project.name, body.purl
         ))
     })?;
-    Ok(json_value(StatusCode::OK, &result))
+    Ok(json(StatusCode::OK, &result))
 }

@@ -8,13 +8,12 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Extension, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::admin::team_admin;
-use super::{json_value, JsonBody, Page};
+use super::{json, JsonBody, Page};
 use crate::auth::Caller;
-use crate::db::sla::{self, SlaPolicy};
+use crate::db::sla::{self, Overdue, SlaPolicy};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::RequestId;
@@ -25,8 +24,11 @@ pub fn router() -> Router<AppState> {
         .route("/v1/teams/{team}/findings/overdue", get(overdue))
 }
 
-fn policy_json(team: &str, p: &SlaPolicy) -> serde_json::Value {
-    json!({ "team": team, "days": p })
+/// A team's policy, as read and written.
+#[derive(Serialize)]
+struct Policy<'a> {
+    team: &'a str,
+    days: &'a SlaPolicy,
 }
 
 async fn read(
@@ -36,7 +38,13 @@ async fn read(
 ) -> Result<Response, ApiError> {
     let ctx = caller.team(&state, Some(&team)).await?;
     let policy = sla::policy(&state.db, ctx.id).await?;
-    Ok(json_value(StatusCode::OK, &policy_json(&ctx.name, &policy)))
+    Ok(json(
+        StatusCode::OK,
+        &Policy {
+            team: &ctx.name,
+            days: &policy,
+        },
+    ))
 }
 
 /// Every severity's days, all required.
@@ -71,7 +79,13 @@ async fn write(
         Some(&request_id),
     )
     .await?;
-    Ok(json_value(StatusCode::OK, &policy_json(&ctx.name, &policy)))
+    Ok(json(
+        StatusCode::OK,
+        &Policy {
+            team: &ctx.name,
+            days: &policy,
+        },
+    ))
 }
 
 async fn overdue(
@@ -86,9 +100,21 @@ async fn overdue(
     let total = all.len();
     let skip = usize::try_from(page.offset()).unwrap_or(usize::MAX);
     let take = usize::try_from(page.limit(100, 1000)).unwrap_or(100);
-    let items: Vec<_> = all.into_iter().skip(skip).take(take).collect();
-    Ok(json_value(
+    let findings: Vec<Overdue> = all.into_iter().skip(skip).take(take).collect();
+    Ok(json(
         StatusCode::OK,
-        &json!({ "team": ctx.name, "total": total, "findings": items }),
+        &OverdueList {
+            team: &ctx.name,
+            total,
+            findings,
+        },
     ))
+}
+
+/// `GET /v1/teams/{team}/findings/overdue`.
+#[derive(Serialize)]
+struct OverdueList<'a> {
+    team: &'a str,
+    total: usize,
+    findings: Vec<Overdue>,
 }

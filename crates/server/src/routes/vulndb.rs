@@ -6,13 +6,12 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::admin::super_admin;
-use super::{json_value, OptionalJsonBody};
+use super::{json, OptionalJsonBody};
 use crate::auth::Caller;
-use crate::db::rematch;
+use crate::db::rematch::{self, Refresh};
 use crate::error::ApiError;
 use crate::state::AppState;
 use crate::vulndb;
@@ -26,14 +25,29 @@ pub fn router() -> Router<AppState> {
 async fn status(State(state): State<AppState>, caller: Caller) -> Result<Response, ApiError> {
     super_admin(&caller)?;
     let refreshes = rematch::recent_refreshes(&state.db, 20).await?;
-    Ok(json_value(
+    Ok(json(
         StatusCode::OK,
-        &json!({
-            "database": state.vulns.status(),
-            "refreshing": state.vulns.refreshing(),
-            "refreshes": refreshes,
-        }),
+        &VulnDbState {
+            database: state.vulns.state(),
+            refreshing: state.vulns.refreshing(),
+            refreshes,
+        },
     ))
+}
+
+/// `GET /v1/admin/vuln-db`.
+#[derive(Serialize)]
+struct VulnDbState {
+    database: vulndb::Status,
+    refreshing: bool,
+    refreshes: Vec<Refresh>,
+}
+
+/// `POST /v1/admin/vuln-db/refresh`.
+#[derive(Serialize)]
+struct RefreshStarted {
+    refresh: &'static str,
+    source: String,
 }
 
 /// The optional body of a refresh request.
@@ -55,9 +69,12 @@ async fn refresh(
     super_admin(&caller)?;
     let described = vulndb::start_refresh(&state, &caller.username, body.ecosystems)
         .map_err(|e| ApiError::Conflict(format!("{e}; see GET /v1/admin/vuln-db")))?;
-    let mut res = json_value(
+    let mut res = json(
         StatusCode::ACCEPTED,
-        &json!({ "refresh": "started", "source": described }),
+        &RefreshStarted {
+            refresh: "started",
+            source: described,
+        },
     );
     res.headers_mut().insert(
         header::LOCATION,

@@ -6,15 +6,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::admin::team_admin;
-use super::{json_value, JsonBody, Page};
+use super::{json, JsonBody, Page};
 use crate::auth::Caller;
 use crate::db::events::EVENTS;
 use crate::db::identity;
-use crate::db::webhooks::{self, NewWebhook};
+use crate::db::webhooks::{self, Delivery, NewWebhook, Webhook};
 use crate::egress::{self, Targets};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -139,11 +138,22 @@ async fn create(
         },
     )
     .await?;
-    let mut out = json!(created);
-    if let Some(secret) = generated {
-        out["secret"] = json!(secret);
-    }
-    Ok(json_value(StatusCode::CREATED, &out))
+    Ok(json(
+        StatusCode::CREATED,
+        &Created {
+            webhook: created,
+            secret: generated,
+        },
+    ))
+}
+
+/// `POST /v1/teams/{team}/webhooks`: the webhook, and its secret when the server made it.
+#[derive(Serialize)]
+struct Created {
+    #[serde(flatten)]
+    webhook: Webhook,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    secret: Option<String>,
 }
 
 async fn list(
@@ -152,11 +162,21 @@ async fn list(
     Path(team): Path<String>,
 ) -> Result<Response, ApiError> {
     let ctx = team_admin(&state, &caller, &team).await?;
-    let items = webhooks::list(&state.db, ctx.id).await?;
-    Ok(json_value(
+    let webhooks = webhooks::list(&state.db, ctx.id).await?;
+    Ok(json(
         StatusCode::OK,
-        &json!({ "team": ctx.name, "webhooks": items }),
+        &WebhookList {
+            team: &ctx.name,
+            webhooks,
+        },
     ))
+}
+
+/// `GET /v1/teams/{team}/webhooks`.
+#[derive(Serialize)]
+struct WebhookList<'a> {
+    team: &'a str,
+    webhooks: Vec<Webhook>,
 }
 
 fn no_webhook(id: i64) -> ApiError {
@@ -186,12 +206,24 @@ async fn deliveries(
     webhooks::get(&state.db, ctx.id, id)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("this team has no webhook {id}")))?;
-    let (total, items) =
+    let (total, deliveries) =
         webhooks::deliveries(&state.db, id, page.limit(100, 1000), page.offset()).await?;
-    Ok(json_value(
+    Ok(json(
         StatusCode::OK,
-        &json!({ "webhook_id": id, "total": total, "deliveries": items }),
+        &DeliveryPage {
+            webhook_id: id,
+            total,
+            deliveries,
+        },
     ))
+}
+
+/// `GET /v1/teams/{team}/webhooks/{id}/deliveries`.
+#[derive(Serialize)]
+struct DeliveryPage {
+    webhook_id: i64,
+    total: i64,
+    deliveries: Vec<Delivery>,
 }
 
 async fn test(
@@ -205,10 +237,20 @@ async fn test(
         .await?
         .ok_or_else(|| no_webhook(id))?;
     crate::webhooks::wake();
-    Ok(json_value(
+    Ok(json(
         StatusCode::ACCEPTED,
-        &json!({ "event": webhooks::PING, "delivery": key }),
+        &Queued {
+            event: webhooks::PING,
+            delivery: key,
+        },
     ))
+}
+
+/// `POST /v1/teams/{team}/webhooks/{id}/test`.
+#[derive(Serialize)]
+struct Queued {
+    event: &'static str,
+    delivery: String,
 }
 
 #[cfg(test)]

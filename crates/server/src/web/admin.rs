@@ -12,7 +12,9 @@ use super::html;
 use super::session::{SameOrigin, WebUser};
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
+use crate::db::portfolio::KeyOwner;
 use crate::db::sla::{self, DEFAULT_DAYS};
+use crate::db::types::TextEnum;
 use crate::db::{identity, portfolio, ui, webhooks};
 use crate::routes::admin::may_revoke;
 use crate::state::AppState;
@@ -149,10 +151,10 @@ pub async fn team(
     let ctx = administered(&state, &user, &team).await?;
     let members = portfolio::members(&state.db, ctx.id)
         .await?
-        .iter()
+        .into_iter()
         .map(|m| MemberLine {
-            username: m["username"].as_str().unwrap_or_default().to_owned(),
-            role: view::label(m["role"].as_str().unwrap_or_default()),
+            role: view::label(&m.role),
+            username: m.username,
         })
         .collect();
     let admin_href = view::team_admin_href(&ctx.name);
@@ -161,7 +163,13 @@ pub async fn team(
         .into_iter()
         .map(|k| KeyLine {
             revoke_action: (k.revoked_at.is_none()
-                && may_revoke(&user.caller, k.user_id, k.team_id))
+                && may_revoke(
+                    &user.caller,
+                    KeyOwner {
+                        user_id: k.user_id,
+                        team_id: k.team_id,
+                    },
+                ))
             .then(|| format!("{admin_href}/keys/{}/revoke", view::encode(&k.prefix))),
             bound: if k.team_id.is_some() {
                 "this team"
@@ -224,12 +232,12 @@ pub async fn team(
     let policy = sla::policy(&state.db, ctx.id).await?;
     let sla = DEFAULT_DAYS
         .iter()
-        .map(|(severity, default)| {
-            let days = policy.days(severity).unwrap_or(*default);
+        .map(|&(severity, default)| {
+            let days = policy.days(severity).unwrap_or(default);
             SlaLine {
-                severity: view::severity(severity),
+                severity: severity.text(),
                 days,
-                default: days == *default,
+                default: days == default,
             }
         })
         .collect();
@@ -267,14 +275,14 @@ pub async fn revoke_key(
     user.check_csrf(&f.csrf)?;
     let ctx = administered(&state, &user, &team).await?;
     let not_found = || WebError::NotFound(format!("no active key `{prefix}` you may revoke"));
-    let (owner, key_team) = portfolio::key_owner(&state.db, &prefix)
+    let owner = portfolio::key_owner(&state.db, &prefix)
         .await?
         .ok_or_else(not_found)?;
     let listed = ui::team_keys(&state.db, ctx.id)
         .await?
         .iter()
         .any(|k| k.prefix == prefix);
-    if !listed || !may_revoke(&user.caller, owner, key_team) {
+    if !listed || !may_revoke(&user.caller, owner) {
         return Err(not_found());
     }
     if !identity::revoke_key(&state.db, &prefix, &user.caller.username, Some(&request_id)).await? {

@@ -53,12 +53,6 @@ impl From<ApiError> for WebError {
     }
 }
 
-impl From<sqlx::Error> for WebError {
-    fn from(e: sqlx::Error) -> Self {
-        WebError::Internal(format!("database: {e}"))
-    }
-}
-
 impl From<DbError> for WebError {
     fn from(e: DbError) -> Self {
         match e {

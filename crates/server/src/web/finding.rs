@@ -8,19 +8,20 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::advisory::{self, Advisories, Link};
 use super::error::WebError;
 use super::html;
-use super::projects::{past, resolve, state_class};
+use super::projects::{past, resolve, state_class, state_label};
 use super::session::{SameOrigin, WebUser};
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
-use crate::db::portfolio::{self, ProjectRef, TriageSet};
+use crate::db::portfolio::{self, ProjectFinding, ProjectRef, TriageSet};
 use crate::db::sla;
+use crate::db::types::TextEnum;
 use crate::db::ui;
-use crate::routes::projects::{check_triage, JUSTIFICATIONS, STATES};
+use crate::routes::projects::{check_triage, JUSTIFICATIONS};
+use crate::rows::TriageState;
 use crate::state::AppState;
 use crate::RequestId;
 
@@ -132,7 +133,7 @@ async fn latest_finding(
     project: &ProjectRef,
     advisory: &str,
     purl: Option<&str>,
-) -> Result<Value, WebError> {
+) -> Result<ProjectFinding, WebError> {
     let rows = match project.latest_scan_id {
         Some(id) => {
             portfolio::findings(
@@ -146,13 +147,7 @@ async fn latest_finding(
         None => Vec::new(),
     };
     rows.into_iter()
-        .find(|f| {
-            let named = f["id"] == advisory
-                || f["aliases"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|x| x == advisory));
-            named && purl.is_none_or(|p| f["purl"] == p)
-        })
+        .find(|f| f.is_named(advisory) && purl.is_none_or(|p| f.purl == p))
         .ok_or_else(|| {
             WebError::NotFound(format!(
                 "the latest scan of `{}` has no finding `{advisory}`{}",
@@ -182,72 +177,51 @@ async fn build(
         Advisories(source)
     });
     let advisories = advisories.or(server_db.as_ref());
-    let f = latest_finding(state, project, advisory, purl).await?;
-    let text = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
-    let (id, purl, severity) = (text("id"), text("purl"), text("severity"));
-    let aliases: Vec<String> = f["aliases"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|x| x.as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default();
-    let record = advisory::lookup(advisories, &id, &aliases);
-    let triage = &f["triage"];
-    let current = triage["state"].as_str();
+    let mut f = latest_finding(state, project, advisory, purl).await?;
+    let scanned = f.scanned.take().unwrap_or_default();
+    let record = advisory::lookup(advisories, &f.advisory_id, &scanned.aliases);
+    let current = f.triage.as_ref().map(|t| t.state);
+    let justification = f.triage.as_ref().and_then(|t| t.justification.clone());
     // The finding carries its first sighting (the lifecycle table's); the upload history is
     // read only when it lacks one.
-    let first_seen = match f["first_seen_at"].as_str() {
-        Some(seen) => Some(seen.to_owned()),
+    let first_seen = match &f.first_seen_at {
+        Some(seen) => Some(seen.clone()),
         None => ui::first_uploaded(&state.db, project.id)
             .await?
-            .remove(&(purl.clone(), id.clone())),
+            .remove(&(f.purl.clone(), f.advisory_id.clone())),
     };
     let policy = sla::policy(&state.db, team.id).await?;
     let due = first_seen
         .as_deref()
-        .and_then(|s| policy.due_time(s, &severity));
-    let open = !current.is_some_and(|s| sla::CLOSED_STATES.contains(&s));
-    let target = format!("project:{}/finding:{id}", project.name);
+        .and_then(|s| policy.due_time(s, f.severity));
+    let open = !current.is_some_and(TriageState::is_closed);
+    let target = format!("project:{}/finding:{}", project.name, f.advisory_id);
     let history = ui::triage_history(&state.db, team.id, &target)
         .await?
         .into_iter()
-        .filter_map(|h| {
-            let d: Value = serde_json::from_str(h.detail.as_deref()?).ok()?;
-            if d["purl"] != purl.as_str() {
-                return None;
-            }
-            let s = d["state"].as_str().map(str::to_owned);
-            Some(HistoryLine {
-                at: view::minute(&h.at),
-                actor: h.actor,
-                state_class: state_class(s.as_deref()),
-                state: view::label(s.as_deref().unwrap_or("?")),
-                justification: d["justification"].as_str().map(view::label),
-                comment: d["comment"]
-                    .as_str()
-                    .map(str::to_owned)
-                    .filter(|c| !c.is_empty()),
-            })
+        .filter(|h| h.record.purl == f.purl)
+        .map(|h| HistoryLine {
+            at: view::minute(&h.at),
+            actor: h.actor,
+            state_class: state_class(Some(h.record.state)),
+            state: view::label(h.record.state.text()),
+            justification: h.record.justification.as_deref().map(view::label),
+            comment: h.record.comment.filter(|c| !c.is_empty()),
         })
         .collect();
     let (pick_state, pick_just) = match form {
         Some((s, j)) => (Some(s), j),
         None => (
-            current.or(Some("in_triage")),
-            triage["justification"].as_str(),
+            Some(current.unwrap_or(TriageState::InTriage).text()),
+            justification.as_deref(),
         ),
     };
     let project_href = view::project_href(&team.name, &project.name);
     let (summary, details, references) = match record {
-        Some(r) => (
-            f["summary"].as_str().map(str::to_owned).or(r.summary),
-            r.details,
-            r.references,
-        ),
-        None => (f["summary"].as_str().map(str::to_owned), None, Vec::new()),
+        Some(r) => (scanned.summary.or(r.summary), r.details, r.references),
+        None => (scanned.summary, None, Vec::new()),
     };
+    let id = f.advisory_id;
     Ok(FindingPage {
         chrome: Some(Chrome::new(user, Some(&team.name))),
         team: team.name.clone(),
@@ -260,17 +234,16 @@ async fn build(
         } else {
             "References are shown when the server has a vulnerability database."
         },
-        aliases,
+        aliases: scanned.aliases,
         summary,
         details,
         references,
-        severity: view::severity(&severity),
-        score: f["score"].as_f64().map(|s| format!("{s:.1}")),
-        version: text("version"),
-        fixed_in: f["fixed_in"]
-            .as_str()
-            .unwrap_or("no fixed version known")
-            .to_owned(),
+        severity: f.severity.text(),
+        score: scanned.score.map(|s| format!("{s:.1}")),
+        version: f.version,
+        fixed_in: scanned
+            .fixed_in
+            .unwrap_or_else(|| "no fixed version known".to_owned()),
         first_seen: first_seen
             .as_deref()
             .map_or_else(|| "—".to_owned(), view::day),
@@ -279,21 +252,18 @@ async fn build(
             |d| view::day(&humantime::format_rfc3339(d).to_string()),
         ),
         overdue: open && past(due),
-        state: view::label(current.unwrap_or("untriaged")),
+        state: state_label(current),
         state_class: state_class(current),
-        justification: triage["justification"].as_str().map(view::label),
-        comment: triage["comment"]
-            .as_str()
-            .map(str::to_owned)
-            .filter(|c| !c.is_empty()),
+        justification: justification.as_deref().map(view::label),
+        comment: f.triage.and_then(|t| t.comment).filter(|c| !c.is_empty()),
         history,
         csrf: user.session.csrf.clone(),
-        states: STATES
+        states: TriageState::ALL
             .iter()
             .map(|s| Choice {
-                value: s,
-                label: view::label(s),
-                selected: pick_state == Some(*s),
+                value: s.text(),
+                label: view::label(s.text()),
+                selected: pick_state == Some(s.text()),
             })
             .collect(),
         justifications: JUSTIFICATIONS
@@ -307,7 +277,7 @@ async fn build(
         saved,
         error,
         advisory_id: id,
-        purl,
+        purl: f.purl,
     })
 }
 
@@ -323,8 +293,8 @@ pub async fn page(
     // Only a known state is echoed: the query cannot put words on the page.
     let saved = q
         .saved
-        .filter(|s| STATES.contains(&s.as_str()))
-        .map(|s| format!("Triage saved: {}.", view::label(&s)));
+        .and_then(|s| TriageState::parse(&s).ok())
+        .map(|s| format!("Triage saved: {}.", view::label(s.text())));
     let page = build(
         &state,
         &user,
@@ -371,24 +341,27 @@ pub async fn triage(
     let (team, project) = resolve(&state, &user, &team, &project).await?;
     let justification = Some(f.justification.as_str()).filter(|j| !j.is_empty());
     let comment = Some(f.comment.trim()).filter(|c| !c.is_empty());
-    if let Err(e) = check_triage(&f.state, justification, comment) {
-        let page = build(
-            &state,
-            &user,
-            advisories.as_ref().map(|e| &e.0),
-            &team,
-            &project,
-            &advisory,
-            Some(&f.purl),
-            None,
-            Some(e.to_string()),
-            Some((&f.state, justification)),
-        )
-        .await?;
-        let mut res = html(&page)?;
-        *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Ok(res);
-    }
+    let triage = match check_triage(&f.state, justification, comment) {
+        Ok(triage) => triage,
+        Err(e) => {
+            let page = build(
+                &state,
+                &user,
+                advisories.as_ref().map(|e| &e.0),
+                &team,
+                &project,
+                &advisory,
+                Some(&f.purl),
+                None,
+                Some(e.to_string()),
+                Some((&f.state, justification)),
+            )
+            .await?;
+            let mut res = html(&page)?;
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            return Ok(res);
+        }
+    };
     let result = portfolio::set_triage(
         &state.db,
         TriageSet {
@@ -396,7 +369,7 @@ pub async fn triage(
             team_id: team.id,
             purl: &f.purl,
             advisory: &advisory,
-            state: &f.state,
+            state: triage,
             justification,
             comment,
             user_id: user.caller.user_id,
@@ -411,11 +384,10 @@ pub async fn triage(
             project.name, f.purl
         ))
     })?;
-    let id = result["advisory_id"].as_str().unwrap_or(&advisory);
     let to = format!(
         "{}&saved={}",
-        view::finding_href(&team.name, &project.name, id, &f.purl),
-        view::encode(&f.state)
+        view::finding_href(&team.name, &project.name, &result.advisory_id, &f.purl),
+        view::encode(triage.text())
     );
     Ok(Redirect::to(&to).into_response())
 }

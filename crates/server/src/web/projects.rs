@@ -1,5 +1,6 @@
 //! The projects list and a project's page (latest scan, findings, components).
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::time::SystemTime;
 
@@ -7,7 +8,8 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use serde::Deserialize;
-use serde_json::Value;
+use trusca_core::model::Tier;
+use trusca_core::vulns::SeverityLevel;
 
 use super::error::WebError;
 use super::html;
@@ -15,9 +17,10 @@ use super::session::WebUser;
 use super::view::{self, Chrome};
 use crate::auth::TeamCtx;
 use crate::db::portfolio::{self, ProjectRef};
-use crate::db::sla::CLOSED_STATES;
+use crate::db::types::TextEnum;
 use crate::db::ui;
 use crate::db::{scans, sla};
+use crate::rows::{Summary, TriageState};
 use crate::state::AppState;
 
 /// Components shown per page of a project.
@@ -81,30 +84,22 @@ pub struct TeamFilter {
     team: Option<String>,
 }
 
-fn count(v: &Value, key: &str) -> i64 {
-    v["latest_scan"]["summary"][key].as_i64().unwrap_or(0)
-}
-
 /// Tiers worth a look, most serious first.
-fn tier_counts(tiers: Option<&BTreeMap<String, i64>>) -> Vec<TierCount> {
+fn tier_counts(tiers: Option<&BTreeMap<Tier, i64>>) -> Vec<TierCount> {
     let Some(tiers) = tiers else {
         return Vec::new();
     };
-    [
-        ("forbidden", "forbidden"),
-        ("conditional", "conditional"),
-        ("unknown", "unknown"),
-    ]
-    .into_iter()
-    .filter_map(|(class, label)| {
-        let count = tiers.get(class).copied().unwrap_or(0);
-        (count > 0).then_some(TierCount {
-            class,
-            label,
-            count,
+    [Tier::Forbidden, Tier::Conditional, Tier::Unknown]
+        .into_iter()
+        .filter_map(|tier| {
+            let count = tiers.get(&tier).copied().unwrap_or(0);
+            (count > 0).then_some(TierCount {
+                class: tier.text(),
+                label: tier.text(),
+                count,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// `GET /projects[?team=]`: the projects of the user's teams (every team for a super admin).
@@ -119,26 +114,39 @@ pub async fn list(
     let open = ui::open_findings(&state.db, &scope).await?;
     let tiers = ui::license_tiers(&state.db, &scope).await?;
     let rows = items
-        .iter()
+        .into_iter()
         .map(|p| {
-            let team = p["team"].as_str().unwrap_or_default().to_owned();
-            let name = p["name"].as_str().unwrap_or_default().to_owned();
-            let key = (team.clone(), name.clone());
+            let key = (p.team, p.name);
+            let summary = p
+                .latest_scan
+                .as_ref()
+                .map(|s| s.summary.clone())
+                .unwrap_or_default();
+            let Summary {
+                critical,
+                high,
+                medium,
+                low,
+                unknown,
+                components,
+                ..
+            } = summary;
             ProjectRow {
-                href: view::project_href(&team, &name),
-                scanned: p["latest_scan"]["created_at"]
-                    .as_str()
-                    .map_or_else(|| "—".to_owned(), view::minute),
-                critical: count(p, "critical"),
-                high: count(p, "high"),
-                medium: count(p, "medium"),
-                low: count(p, "low"),
-                unknown: count(p, "unknown"),
+                href: view::project_href(&key.0, &key.1),
+                scanned: p
+                    .latest_scan
+                    .as_ref()
+                    .map_or_else(|| "—".to_owned(), |s| view::minute(&s.created_at)),
+                critical,
+                high,
+                medium,
+                low,
+                unknown,
                 open: open.get(&key).copied().unwrap_or(0),
                 tiers: tier_counts(tiers.get(&key)),
-                components: count(p, "components"),
-                team,
-                name,
+                components,
+                team: key.0,
+                name: key.1,
             }
         })
         .collect();
@@ -289,13 +297,18 @@ pub async fn resolve(
 }
 
 /// The CSS class of a triage state.
-pub fn state_class(state: Option<&str>) -> &'static str {
+pub fn state_class(state: Option<TriageState>) -> &'static str {
     match state {
         None => "none",
-        Some(s) if CLOSED_STATES.contains(&s) => "closed",
-        Some("affected") => "affected",
+        Some(s) if s.is_closed() => "closed",
+        Some(TriageState::Affected) => "affected",
         Some(_) => "open",
     }
+}
+
+/// The label of a triage state (`untriaged` when there is none).
+pub fn state_label(state: Option<TriageState>) -> String {
+    view::label(state.map_or("untriaged", TriageState::text))
 }
 
 /// Whether a due date has passed.
@@ -338,67 +351,61 @@ pub async fn project(
     };
     // Findings carry their first sighting (the lifecycle table's); the upload history is read
     // only when one lacks it.
-    let uploaded = if rows.iter().any(|f| f["first_seen_at"].is_null()) {
+    let uploaded = if rows.iter().any(|f| f.first_seen_at.is_none()) {
         ui::first_uploaded(&state.db, project.id).await?
     } else {
         Default::default()
     };
-    let mut findings: Vec<FindingLine> = rows
-        .iter()
+    let mut findings: Vec<(SeverityLevel, FindingLine)> = rows
+        .into_iter()
         .map(|f| {
-            let text = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
-            let (advisory, purl, severity) = (text("id"), text("purl"), text("severity"));
-            let state = f["triage"]["state"].as_str();
-            let seen = f["first_seen_at"].as_str().or_else(|| {
+            let state = f.triage.as_ref().map(|t| t.state);
+            let seen = f.first_seen_at.clone().or_else(|| {
                 uploaded
-                    .get(&(purl.clone(), advisory.clone()))
-                    .map(String::as_str)
+                    .get(&(f.purl.clone(), f.advisory_id.clone()))
+                    .cloned()
             });
-            let due = seen.and_then(|s| policy.due_time(s, &severity));
-            let open = !state.is_some_and(|s| CLOSED_STATES.contains(&s));
-            FindingLine {
-                severity: view::severity(&severity),
-                summary: f["summary"].as_str().map(str::to_owned),
-                href: view::finding_href(&team.name, &project.name, &advisory, &purl),
-                package: view::package_name(&purl),
-                version: text("version"),
-                fixed_in: f["fixed_in"].as_str().unwrap_or("—").to_owned(),
-                state: view::label(state.unwrap_or("untriaged")),
+            let due = seen.as_deref().and_then(|s| policy.due_time(s, f.severity));
+            let open = !state.is_some_and(TriageState::is_closed);
+            let scanned = f.scanned.unwrap_or_default();
+            let line = FindingLine {
+                severity: f.severity.text(),
+                summary: scanned.summary,
+                href: view::finding_href(&team.name, &project.name, &f.advisory_id, &f.purl),
+                package: view::package_name(&f.purl),
+                version: f.version,
+                fixed_in: scanned.fixed_in.unwrap_or_else(|| "—".to_owned()),
+                state: state_label(state),
                 state_class: state_class(state),
-                first_seen: seen.map_or_else(|| "—".to_owned(), view::day),
+                first_seen: seen.as_deref().map_or_else(|| "—".to_owned(), view::day),
                 due: due.map_or_else(
                     || "—".to_owned(),
                     |d| view::day(&humantime::format_rfc3339(d).to_string()),
                 ),
                 overdue: open && past(due),
-                advisory,
-            }
+                advisory: f.advisory_id,
+            };
+            (f.severity, line)
         })
         .collect();
-    findings.sort_by(|a, b| {
-        view::severity_rank(a.severity)
-            .cmp(&view::severity_rank(b.severity))
-            .then_with(|| a.advisory.cmp(&b.advisory))
-            .then_with(|| a.package.cmp(&b.package))
+    // Most severe first.
+    findings.sort_by(|(sa, a), (sb, b)| {
+        (Reverse(sa), &a.advisory, &a.package).cmp(&(Reverse(sb), &b.advisory, &b.package))
     });
-    let mut counts = BTreeMap::new();
-    for f in &findings {
-        *counts.entry(view::severity_rank(f.severity)).or_insert(0) += 1;
+    let mut by_severity: BTreeMap<SeverityLevel, i64> = BTreeMap::new();
+    for (severity, _) in &findings {
+        *by_severity.entry(*severity).or_insert(0) += 1;
     }
-    let counts = [
-        ("critical", 0u8),
-        ("high", 1),
-        ("medium", 2),
-        ("low", 3),
-        ("unknown", 4),
-    ]
-    .into_iter()
-    .map(|(label, rank)| SeverityCount {
-        class: label,
-        label,
-        count: counts.get(&rank).copied().unwrap_or(0),
-    })
-    .collect();
+    let counts = SeverityLevel::ALL
+        .iter()
+        .rev()
+        .map(|severity| SeverityCount {
+            class: severity.text(),
+            label: severity.text(),
+            count: by_severity.get(severity).copied().unwrap_or(0),
+        })
+        .collect();
+    let findings: Vec<FindingLine> = findings.into_iter().map(|(_, line)| line).collect();
     let open = findings
         .iter()
         .filter(|f| f.state_class != "closed")
@@ -408,7 +415,7 @@ pub async fn project(
         .filter_map(|l| {
             Some(ResolvedLine {
                 resolved: view::day(l.resolved_at.as_deref()?),
-                severity: view::severity(&l.severity),
+                severity: l.severity.text(),
                 advisory: l.advisory_id.clone(),
                 package: view::package_name(&l.purl),
                 first_seen: view::day(&l.first_seen_at),
@@ -420,36 +427,31 @@ pub async fn project(
         Some(id) => scans::components(&state.db, id, COMPONENTS_PER_PAGE, offset).await?,
         None => (0, Vec::new()),
     };
+    let dash = || "—".to_owned();
     let components: Vec<ComponentLine> = components
-        .iter()
-        .map(|c| {
-            let text = |k: &str| c[k].as_str().unwrap_or("—").to_owned();
-            ComponentLine {
-                name: text("name"),
-                version: text("version"),
-                scope: text("scope"),
-                direct: match c["direct"].as_bool() {
-                    Some(true) => "yes",
-                    Some(false) => "no",
-                    None => "—",
-                },
-                license: text("license"),
-                tier: view::tier(c["license_tier"].as_str()),
-                location: text("location"),
-            }
+        .into_iter()
+        .map(|c| ComponentLine {
+            name: c.name,
+            version: c.version.unwrap_or_else(dash),
+            scope: c.scope.text().to_owned(),
+            direct: match c.direct {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "—",
+            },
+            license: c.license.unwrap_or_else(dash),
+            tier: c.license_tier.unwrap_or(Tier::Unknown).text(),
+            location: c.location.unwrap_or_else(dash),
         })
         .collect();
     let shown_to = offset.saturating_add(components.len() as i64);
     let page = |o: i64| format!("{href}?offset={o}");
     let scan = scan.map(|s| ScanLine {
-        id: s["id"].as_i64().unwrap_or(0),
-        when: s["created_at"]
-            .as_str()
-            .map(view::minute)
-            .unwrap_or_default(),
-        commit: s["commit"].as_str().map(str::to_owned),
-        tool: s["tool"].as_str().map(str::to_owned),
-        components: s["summary"]["components"].as_i64().unwrap_or(0),
+        id: s.id,
+        when: view::minute(&s.created_at),
+        commit: s.commit,
+        tool: s.tool,
+        components: s.summary.components,
     });
     html(&ProjectPage {
         chrome: Some(Chrome::new(&user, Some(&team.name))),

@@ -1,5 +1,5 @@
 //! What every page shows around its content (the top bar), and small formatting helpers shared
-//! by the pages: URL building, dates, severities and tiers.
+//! by the pages: URL building, dates, labels and package names.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
@@ -55,41 +55,9 @@ pub fn day(rfc3339: &str) -> String {
     rfc3339.get(..10).unwrap_or(rfc3339).to_owned()
 }
 
-/// A known severity word, else `unknown` (it becomes a CSS class).
-pub fn severity(s: &str) -> &'static str {
-    match s {
-        "critical" => "critical",
-        "high" => "high",
-        "medium" => "medium",
-        "low" => "low",
-        _ => "unknown",
-    }
-}
-
-/// The rank of a severity for sorting, most severe first.
-pub fn severity_rank(s: &str) -> u8 {
-    match s {
-        "critical" => 0,
-        "high" => 1,
-        "medium" => 2,
-        "low" => 3,
-        _ => 4,
-    }
-}
-
-/// A known license tier word, else `unknown` (it becomes a CSS class).
-pub fn tier(s: Option<&str>) -> &'static str {
-    match s {
-        Some("permissive") => "permissive",
-        Some("conditional") => "conditional",
-        Some("forbidden") => "forbidden",
-        _ => "unknown",
-    }
-}
-
 /// `pkg:npm/%40scope/name@1.0?x=y` → `npm/%40scope/name`: the package part of a purl.
 pub fn package_name(purl: &str) -> String {
-    let package = crate::ingest::package_of(purl);
+    let package = trusca_core::model::purl::base_of(purl);
     package.strip_prefix("pkg:").unwrap_or(&package).to_owned()
 }
 
@@ -169,8 +137,6 @@ mod tests {
     fn dates_and_words_are_shortened() {
         assert_eq!(minute("2026-01-31T12:34:56.789Z"), "2026-01-31 12:34 UTC");
         assert_eq!(day("2026-01-31T12:34:56.789Z"), "2026-01-31");
-        assert_eq!(severity("bogus"), "unknown");
-        assert_eq!(tier(None), "unknown");
         assert_eq!(package_name("pkg:npm/left-pad@1.0.0"), "npm/left-pad");
     }
 }

@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-use serde_json::Value;
 
 use super::admin::TokenForm;
 use super::error::WebError;
@@ -73,10 +72,8 @@ pub struct Notice {
 }
 
 /// A number of a refresh row, or a dash while it has none.
-fn count(v: &Value, key: &str) -> String {
-    v[key]
-        .as_i64()
-        .map_or_else(|| "—".to_owned(), |n| n.to_string())
+fn count(n: Option<i64>) -> String {
+    n.map_or_else(|| "—".to_owned(), |n| n.to_string())
 }
 
 pub async fn page(
@@ -85,26 +82,25 @@ pub async fn page(
     Query(q): Query<Notice>,
 ) -> Result<Response, WebError> {
     user.require_super_admin()?;
-    let status = state.vulns.status();
-    let text = |k: &str| status[k].as_str().unwrap_or("—").to_owned();
+    let status = state.vulns.state();
     let refreshes = rematch::recent_refreshes(&state.db, REFRESHES_SHOWN)
         .await?
-        .iter()
+        .into_iter()
         .map(|r| {
-            let error = r["error"].as_str().unwrap_or_default().to_owned();
-            let state = match (r["finished_at"].is_null(), error.is_empty()) {
+            let error = r.error.unwrap_or_default();
+            let state = match (r.finished_at.is_none(), error.is_empty()) {
                 (true, true) => "running",
                 (_, false) => "failed",
                 (false, true) => "done",
             };
             RefreshLine {
-                started: view::minute(r["started_at"].as_str().unwrap_or_default()),
+                started: view::minute(&r.started_at),
                 state,
-                source: r["source"].as_str().unwrap_or_default().to_owned(),
-                records: count(r, "records"),
-                projects: count(r, "projects"),
-                new_findings: count(r, "new_findings"),
-                resolved: count(r, "resolved_findings"),
+                source: r.source,
+                records: count(r.records),
+                projects: count(r.projects),
+                new_findings: count(r.new_findings),
+                resolved: count(r.resolved_findings),
                 error,
             }
         })
@@ -114,14 +110,17 @@ pub async fn page(
         (None, Some(_)) => Some("A refresh is already running."),
         (None, None) => None,
     };
+    let loaded = status.database;
     html(&VulnDbPage {
         chrome: Some(Chrome::new(&user, None)),
-        loaded: status["loaded"] == true,
-        built: view::minute(&text("built_at")),
-        records: status["records"]
-            .as_u64()
-            .map_or_else(|| "—".to_owned(), |n| n.to_string()),
-        source: text("source"),
+        loaded: status.loaded,
+        built: loaded
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |d| view::minute(&d.built_at)),
+        records: loaded
+            .as_ref()
+            .map_or_else(|| "—".to_owned(), |d| d.records.to_string()),
+        source: loaded.map_or_else(|| "—".to_owned(), |d| d.source),
         refreshing: state.vulns.refreshing(),
         notice,
         refreshes,
