@@ -110,22 +110,9 @@ pub(crate) fn pinned_version(specifier: &str) -> Option<&str> {
     (!version.is_empty() && !version.contains('*')).then_some(version)
 }
 
-/// The PEP 503 normal form of a name: lowercase, runs of `-`, `_`, `.` as one `-`.
+/// The PEP 503 normal form of a name ([`crate::model::pep503`]), owned.
 pub(crate) fn normalize(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut sep = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            sep = true;
-        } else {
-            if sep && !out.is_empty() {
-                out.push('-');
-            }
-            sep = false;
-            out.push(c.to_ascii_lowercase());
-        }
-    }
-    out
+    crate::model::pep503(name).into_owned()
 }
 
 /// The scope a named group or extra implies where the format does not say: development for the
@@ -282,15 +269,6 @@ mod tests {
         assert_eq!(pinned_version("==2.8.*"), None);
         assert_eq!(pinned_version("==1.0,<2"), None);
         assert_eq!(pinned_version("=="), None);
-    }
-
-    #[test]
-    fn names_normalize() {
-        assert_eq!(normalize("Foo.Bar__baz-"), "foo-bar-baz");
-        assert_eq!(
-            normalize("combination-._-.also_-._valid"),
-            "combination-also-valid"
-        );
     }
 
     #[test]

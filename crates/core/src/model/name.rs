@@ -97,8 +97,10 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
 }
 
 /// PEP 503: lowercase, every run of `-`, `_` and `.` replaced by one `-`. Python's dependency
-/// group and extra names (PEP 685, PEP 735) normalise the same way.
+/// group and extra names (PEP 685, PEP 735) normalise the same way. Separators at either end,
+/// which no valid name has, are dropped.
 pub fn pep503(name: &str) -> Cow<'_, str> {
+    let name = name.trim_matches(['-', '_', '.']);
     if name
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
@@ -152,6 +154,11 @@ mod tests {
         assert_eq!(normalize_name(Ecosystem::PyPI, "Django"), "django");
         assert_eq!(pep503("Zope.Interface"), "zope-interface");
         assert_eq!(pep503("a__b"), "a-b");
+        assert_eq!(pep503("Foo.Bar__baz-"), "foo-bar-baz");
+        assert_eq!(
+            pep503("combination-._-.also_-._valid"),
+            "combination-also-valid"
+        );
     }
 
     #[test]

@@ -732,10 +732,9 @@ impl super::Advisories for Db {
 
     fn candidates(
         &self,
-        ecosystem: crate::model::Ecosystem,
-        name: &str,
+        id: &crate::model::PackageId,
     ) -> Result<std::borrow::Cow<'_, [Vulnerability]>, DbError> {
-        let advisories = self.lookup(ecosystem.osv_name(), name)?;
+        let advisories = self.lookup(id.ecosystem().osv_name(), id.name())?;
         Ok(std::borrow::Cow::Owned(
             advisories.into_iter().map(Advisory::into_record).collect(),
         ))

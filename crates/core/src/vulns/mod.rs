@@ -15,7 +15,7 @@ use std::convert::Infallible;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::model::{normalize_name, Ecosystem, Package};
+use crate::model::{Ecosystem, Package, PackageId};
 use crate::version::{Scheme, Version};
 
 mod check;
@@ -169,20 +169,16 @@ pub trait Advisories {
     /// Why a lookup failed (an unreadable database).
     type Error: std::error::Error + Send + Sync + 'static;
 
-    /// The records with an `affected[].package` in `ecosystem` (by OSV base name, `:suffix`
-    /// ignored) whose name, normalised with [`crate::model::normalize_name`], is `name` (given
-    /// normalised). Returning extra records is harmless: the matcher checks each entry again.
-    fn candidates(
-        &self,
-        ecosystem: Ecosystem,
-        name: &str,
-    ) -> Result<Cow<'_, [Vulnerability]>, Self::Error>;
+    /// The records with an `affected[].package` of the package `id`: in its ecosystem (by OSV
+    /// base name, `:suffix` ignored) with its name once normalised. Returning extra records is
+    /// harmless: the matcher checks each entry again.
+    fn candidates(&self, id: &PackageId) -> Result<Cow<'_, [Vulnerability]>, Self::Error>;
 }
 
 /// Records held in memory, indexed by ecosystem and normalised name.
 #[derive(Debug, Default)]
 pub struct MemoryAdvisories {
-    by_name: HashMap<(Ecosystem, String), Vec<Vulnerability>>,
+    by_name: HashMap<PackageId, Vec<Vulnerability>>,
     records: usize,
 }
 
@@ -194,13 +190,12 @@ impl MemoryAdvisories {
 
     /// Adds a record under every package it names in an ecosystem trusca knows.
     pub fn insert(&mut self, record: Vulnerability) {
-        let mut keys: Vec<(Ecosystem, String)> = record
+        let mut keys: Vec<PackageId> = record
             .affected
             .iter()
             .filter_map(|a| {
                 let p = a.package.as_ref()?;
-                let eco = Ecosystem::from_osv(&p.ecosystem)?;
-                Some((eco, normalize_name(eco, &p.name).into_owned()))
+                Some(PackageId::new(Ecosystem::from_osv(&p.ecosystem)?, &p.name))
             })
             .collect();
         keys.sort();
@@ -241,14 +236,10 @@ impl FromIterator<Vulnerability> for MemoryAdvisories {
 impl Advisories for MemoryAdvisories {
     type Error = Infallible;
 
-    fn candidates(
-        &self,
-        ecosystem: Ecosystem,
-        name: &str,
-    ) -> Result<Cow<'_, [Vulnerability]>, Infallible> {
+    fn candidates(&self, id: &PackageId) -> Result<Cow<'_, [Vulnerability]>, Infallible> {
         Ok(self
             .by_name
-            .get(&(ecosystem, name.to_owned()))
+            .get(id)
             .map_or(Cow::Borrowed(&[][..]), |v| Cow::Borrowed(v.as_slice())))
     }
 }
@@ -268,7 +259,7 @@ pub fn find<A: Advisories + ?Sized>(
     packages: &[Package],
     advisories: &A,
 ) -> Result<Matches, A::Error> {
-    let mut groups: HashMap<(Ecosystem, Cow<'_, str>), Vec<&Package>> = HashMap::new();
+    let mut groups: HashMap<PackageId, Vec<&Package>> = HashMap::new();
     let mut check = VulnCheck::default();
     for p in packages {
         if p.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
@@ -276,25 +267,22 @@ pub fn find<A: Advisories + ?Sized>(
             continue;
         }
         check.checked += 1;
-        groups
-            .entry((p.ecosystem, normalize_name(p.ecosystem, &p.name)))
-            .or_default()
-            .push(p);
+        groups.entry(p.id()).or_default().push(p);
     }
 
     // Lookups in turn (a database handle need not be shared between threads), then the
     // matching itself in parallel, one package name per task.
     let mut work = Vec::new();
-    for ((ecosystem, name), packages) in groups {
-        let records = advisories.candidates(ecosystem, &name)?;
+    for (id, packages) in groups {
+        let records = advisories.candidates(&id)?;
         if !records.is_empty() {
-            work.push((ecosystem, name, packages, records));
+            work.push((id, packages, records));
         }
     }
     let mut findings: Vec<Finding> = work
         .par_iter()
-        .flat_map_iter(|(ecosystem, name, packages, records)| {
-            match_name(*ecosystem, name, packages, records)
+        .flat_map_iter(|(id, packages, records)| {
+            match_name(id.ecosystem(), id.name(), packages, records)
         })
         .collect();
     sort_findings(&mut findings);
