@@ -821,7 +821,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__sbom)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --format --spec-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -871,7 +871,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --format --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -911,6 +911,10 @@ _trusca() {
                     ;;
                 --spec-version)
                     COMPREPLY=($(compgen -W "1.5 1.6" -- "${cur}"))
+                    return 0
+                    ;;
+                --scanners)
+                    COMPREPLY=($(compgen -W "vuln license" -- "${cur}"))
                     return 0
                     ;;
                 --fail-on)

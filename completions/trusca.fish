@@ -37,7 +37,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l ref -d 'The branc
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
-complete -c trusca -n "__fish_trusca_using_subcommand scan" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -s o -l output -d 'Write to FILE instead of standard output (`-` is standard output)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s f -l format -d 'Output format [default: `table` on a terminal, `json` otherwise]' -r -f -a "table\t'Tables grouped by ecosystem, for people'
 json\t'The trusca JSON result (documented in docs/json-format.md)'
 cyclonedx\t'CycloneDX JSON'
@@ -47,11 +47,13 @@ sarif\t'SARIF 2.1.0, for code-scanning UIs'
 markdown\t'A Markdown summary, for pull-request comments'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l spec-version -d 'CycloneDX specification version' -r -f -a "1.5\t'CycloneDX 1.5'
 1.6\t'CycloneDX 1.6'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l scanners -d 'The checks to run, comma-separated (or `TRUSCA_SCANNERS`, or `[scan] scanners`) [default: `vuln,license`]' -r -f -a "vuln\t'Known vulnerabilities, from the local OSV database (which must then be present)'
+license\t'Licenses of the dependencies and of the project'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l fail-on -d 'Fail (exit 1) on vulnerabilities at or above SEVERITY [default: `fail_on` in `trusca.toml`, else `high`]' -r -f -a "critical\t'CVSS 9.0 and above'
 high\t'CVSS 7.0 and above'
 medium\t'CVSS 4.0 and above'
-low\t'Any known severity'
-none\t'Vulnerabilities never fail the scan'"
+low\t'Any known severity (and an unknown one, unless `[vulns] unknown_severity` says otherwise)'
+none\t'Vulnerabilities never fail the scan (malicious packages still do)'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l config -d 'Read policy from FILE instead of the `trusca.toml` at the scan root' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
@@ -63,6 +65,8 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l retries -d 'How o
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l strict -d 'Fail (exit 2) when any dependency file cannot be read, instead of warning [default: `strict` in `trusca.toml`]'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l list-all-pkgs -d 'List every package in the table on a terminal too (a table written to a file always lists them)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l upload -d 'Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -70,7 +74,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l ref -d 'The branc
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
-complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s o -l output -d 'Write to FILE instead of standard output' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s o -l output -d 'Write to FILE instead of standard output (`-` is standard output)' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s f -l format -d 'SBOM format' -r -f -a "cyclonedx\t'CycloneDX JSON'
 cyclonedx-xml\t'CycloneDX XML'
 spdx\t'SPDX 2.3 JSON'"
@@ -79,6 +83,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l spec-version -d '
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l strict -d 'Fail (exit 2) when any dependency file cannot be read, instead of warning [default: `strict` in `trusca.toml`]'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -s h -l help -d 'Print help'

@@ -406,7 +406,10 @@ fn import_reports_counts_and_status_shows_them() {
     assert_eq!(status["records"], 14);
     assert_eq!(status["withdrawn"], 1);
     assert_eq!(status["ecosystems"]["PyPI"]["records"], 3);
-    assert_eq!(status["schema_version"], 1);
+    assert_eq!(
+        status["schema_version"],
+        trusca_core::vulns::db::SCHEMA_VERSION
+    );
 
     let out = trusca()
         .args(["db", "status", "--format", "text"])

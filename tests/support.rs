@@ -5,7 +5,9 @@ use std::path::PathBuf;
 use assert_cmd::Command;
 
 /// The `trusca` binary under test, with a clean environment for reproducible output: offline,
-/// and pointed at a vulnerability database that does not exist (tests that match build one).
+/// pointed at a vulnerability database that does not exist, and checking licenses only
+/// (`TRUSCA_SCANNERS=license`): without it every scan would stop at the missing database. Tests
+/// about vulnerabilities use [`trusca_matching`].
 pub fn trusca() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_trusca"));
     cmd.env_remove("TRUSCA_GIT_TOKEN")
@@ -16,7 +18,16 @@ pub fn trusca() -> Command {
             "TRUSCA_DB",
             std::env::temp_dir().join("trusca-tests-no-such-db/osv.db"),
         )
+        .env("TRUSCA_SCANNERS", "license")
         .env("NO_COLOR", "1");
+    cmd
+}
+
+/// [`trusca`] with every scanner on (the default a user gets), reading the vulnerability
+/// database `db` (which need not exist).
+pub fn trusca_matching(db: &std::path::Path) -> Command {
+    let mut cmd = trusca();
+    cmd.env_remove("TRUSCA_SCANNERS").env("TRUSCA_DB", db);
     cmd
 }
 

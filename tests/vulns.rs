@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{fixture, trusca};
+use crate::support::{fixture, trusca, trusca_matching};
 
 /// A database imported from `fixtures/osv-records` (real records, see fixtures/README.md).
 fn database(dir: &Path) -> PathBuf {
@@ -37,8 +37,7 @@ fn format_of(file: &str) -> &str {
 }
 
 fn scan_json(db: &Path, extra: &[&str]) -> (Option<i32>, Value) {
-    let out = trusca()
-        .env("TRUSCA_DB", db)
+    let out = trusca_matching(db)
         .args(["scan", "-f", "json"])
         .args(extra)
         .output()
@@ -103,8 +102,7 @@ fn fail_on_sets_the_exit_code_and_outputs_carry_findings() {
     assert_eq!(code, Some(0));
 
     // CycloneDX with a `vulnerabilities` array.
-    let out = trusca()
-        .env("TRUSCA_DB", &db)
+    let out = trusca_matching(&db)
         .args([
             "scan",
             "--fail-on",
@@ -125,8 +123,7 @@ fn fail_on_sets_the_exit_code_and_outputs_carry_findings() {
     );
 
     // The table lists the finding with its fix.
-    let out = trusca()
-        .env("TRUSCA_DB", &db)
+    let out = trusca_matching(&db)
         .args([
             "scan",
             "--fail-on",
@@ -146,32 +143,42 @@ fn fail_on_sets_the_exit_code_and_outputs_carry_findings() {
 }
 
 #[test]
-fn without_a_database_the_scan_still_succeeds_and_says_how_to_get_one() {
+fn without_a_database_the_scan_is_an_error_that_says_how_to_get_one() {
     let dir = fixture("scan/mixed");
-    let out = trusca()
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = trusca_matching(&tmp.path().join("none/osv.db"))
         .args(["scan", "-f", "json"])
         .arg(&dir)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.contains("vulnerabilities were not checked"),
         "{stderr}"
     );
     assert!(stderr.contains("trusca db update"), "{stderr}");
+    assert!(stderr.contains("--scanners license"), "{stderr}");
+    // Everything else is still written.
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["policy"]["decision"], "error");
+    assert_eq!(v["packages"].as_array().map(Vec::len), Some(5));
+    assert_eq!(v["coverage"]["vulnerabilities"]["checked"], 0);
+    assert_eq!(
+        v["coverage"]["vulnerabilities"]["ecosystems"][0]["not_checked"]["no-database"],
+        5
+    );
 }
 
 #[test]
-fn first_scan_download_failure_is_a_warning_not_a_failure() {
+fn a_failed_first_download_is_an_error_and_writes_nothing() {
     // A mirror on a closed local port: the download fails at once.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
     drop(listener);
     let tmp = tempfile::tempdir().expect("tmp");
-    let out = trusca()
+    let out = trusca_matching(&tmp.path().join("osv.db"))
         .env("TRUSCA_OFFLINE", "0")
-        .env("TRUSCA_DB", tmp.path().join("osv.db"))
         .env("TRUSCA_DB_MIRROR", format!("http://127.0.0.1:{port}/"))
         .args(["scan", "-f", "json"])
         .arg(fixture("scan/mixed"))
@@ -179,7 +186,7 @@ fn first_scan_download_failure_is_a_warning_not_a_failure() {
         .expect("runs");
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(2),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
@@ -188,6 +195,6 @@ fn first_scan_download_failure_is_a_warning_not_a_failure() {
         .as_array()
         .expect("diags")
         .iter()
-        .any(|d| d["code"] == "vuln-db-unavailable"));
+        .any(|d| d["code"] == "vuln-db-unavailable" && d["severity"] == "error"));
     assert!(!tmp.path().join("osv.db").exists(), "nothing half-written");
 }

@@ -58,7 +58,7 @@ pub struct TargetArgs {
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
 
-    /// Write to FILE instead of standard output
+    /// Write to FILE instead of standard output (`-` is standard output)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -73,6 +73,11 @@ pub struct TargetArgs {
     /// Print only the result and errors, no warnings
     #[arg(short, long)]
     pub quiet: bool,
+
+    /// Fail (exit 2) when any dependency file cannot be read, instead of warning [default:
+    /// `strict` in `trusca.toml`]
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +92,16 @@ pub struct ScanArgs {
     /// CycloneDX specification version
     #[arg(long, value_enum, default_value_t = CdxVersion::V1_6)]
     pub spec_version: CdxVersion,
+
+    /// The checks to run, comma-separated (or `TRUSCA_SCANNERS`, or `[scan] scanners`) [default:
+    /// `vuln,license`]
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SCANNER")]
+    pub scanners: Vec<ScannerArg>,
+
+    /// List every package in the table on a terminal too (a table written to a file always
+    /// lists them)
+    #[arg(long)]
+    pub list_all_pkgs: bool,
 
     #[command(flatten)]
     pub policy: PolicyArgs,
@@ -111,6 +126,24 @@ pub struct PolicyArgs {
     pub config: Option<PathBuf>,
 }
 
+/// The checks of `--scanners`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScannerArg {
+    /// Known vulnerabilities, from the local OSV database (which must then be present)
+    Vuln,
+    /// Licenses of the dependencies and of the project
+    License,
+}
+
+impl From<ScannerArg> for trusca_core::coverage::ScannerKind {
+    fn from(s: ScannerArg) -> Self {
+        match s {
+            ScannerArg::Vuln => Self::Vuln,
+            ScannerArg::License => Self::License,
+        }
+    }
+}
+
 /// Vulnerability severities for `--fail-on`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOnArg {
@@ -120,9 +153,9 @@ pub enum FailOnArg {
     High,
     /// CVSS 4.0 and above
     Medium,
-    /// Any known severity
+    /// Any known severity (and an unknown one, unless `[vulns] unknown_severity` says otherwise)
     Low,
-    /// Vulnerabilities never fail the scan
+    /// Vulnerabilities never fail the scan (malicious packages still do)
     None,
 }
 

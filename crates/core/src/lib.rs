@@ -6,6 +6,7 @@
 //!
 //! - bottom: [`model`], [`diag`], [`progress`], [`walk`], [`http`];
 //! - stages: [`source`], [`inventory`], [`version`], [`licenses`], [`vulns`], then [`policy`];
+//! - what a scan covered: [`coverage`];
 //! - the file and the run: [`config`], [`scan`], [`settings`];
 //! - top: [`pipeline`] and [`report`].
 //!
@@ -14,6 +15,7 @@
 #![warn(missing_docs)]
 
 pub mod config;
+pub mod coverage;
 pub mod diag;
 pub mod http;
 pub mod inventory;

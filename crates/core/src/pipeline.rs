@@ -7,14 +7,15 @@
 use std::path::PathBuf;
 
 use crate::config::{Config, ConfigError};
+use crate::coverage::{self, Coverage, NotCheckedReason, ScannerKind};
 use crate::inventory::{self, Sources};
 use crate::licenses;
-use crate::policy::{self, Subject};
+use crate::policy;
 use crate::progress::Progress;
 use crate::scan::{now_rfc3339, Scan};
 use crate::settings::{Env, Flags, Settings};
 use crate::source::{self, SourceError};
-use crate::vulns;
+use crate::vulns::{self, VulnCheck};
 use crate::walk::GlobError;
 
 /// Why a scan could not run at all (a file that cannot be read is a diagnostic, not this).
@@ -97,7 +98,8 @@ pub fn scan(
     scan.packages = found.packages;
     scan.diagnostics = found.diagnostics;
 
-    if settings.walk {
+    let licenses_on = settings.scanners.contains(&ScannerKind::License);
+    if settings.walk && licenses_on {
         progress.stage("identifying licenses");
         let identified =
             licenses::identify(&prepared.root, &scan.packages, &settings.license_overrides);
@@ -108,23 +110,47 @@ pub fn scan(
         scan.diagnostics.extend(identified.diagnostics);
     }
 
-    if let Some(db) = &settings.vulns {
-        let checked = vulns::check(&scan.packages, db, progress);
-        if let Some(matches) = checked.matches {
-            scan.findings = matches.findings;
-            scan.vuln_check = Some(matches.check);
+    let vulnerabilities = match &settings.vulns {
+        Some(db) => {
+            let checked = vulns::check(&scan.packages, db, progress);
+            scan.diagnostics.extend(checked.diagnostics);
+            match (checked.matches, checked.database) {
+                (Some(matches), Some(database)) => {
+                    let held = database.ecosystems.clone();
+                    let covered = coverage::vulnerabilities(
+                        &scan.packages,
+                        Some(&held),
+                        NotCheckedReason::NoDatabase,
+                        Some(database),
+                    );
+                    // Only packages of an ecosystem the database holds were checked.
+                    scan.vuln_check = Some(VulnCheck {
+                        checked: covered.checked,
+                        not_checked: covered.not_checked,
+                        findings: matches.findings.len(),
+                    });
+                    scan.findings = matches.findings;
+                    covered
+                }
+                _ => coverage::vulnerabilities(
+                    &scan.packages,
+                    None,
+                    NotCheckedReason::NoDatabase,
+                    None,
+                ),
+            }
         }
-        scan.diagnostics.extend(checked.diagnostics);
-    }
+        None => coverage::vulnerabilities(&scan.packages, None, NotCheckedReason::ScannerOff, None),
+    };
+    scan.coverage = Some(Coverage {
+        scanners: settings.scanners.clone(),
+        files: coverage::files(&scan.files, &scan.diagnostics),
+        vulnerabilities,
+        licenses: licenses_on.then(|| coverage::licenses(&scan.packages)),
+    });
 
     if let Some(policy) = &settings.policy {
-        let subject = Subject {
-            files: &scan.files,
-            packages: &scan.packages,
-            findings: &scan.findings,
-            diagnostics: &scan.diagnostics,
-        };
-        let evaluation = policy::evaluate(&subject, policy);
+        let evaluation = policy::evaluate(&scan.subject(), policy);
         scan.policy = Some(evaluation.result);
         scan.diagnostics.extend(evaluation.diagnostics);
     }

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::coverage::Coverage;
 use crate::diag::Diagnostic;
 use crate::inventory::ScannedFile;
 use crate::model::{Detection, Package};
@@ -38,6 +39,10 @@ pub struct Scan {
     /// What vulnerability matching covered; `None` when it did not run (no database).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuln_check: Option<VulnCheck>,
+    /// What the scan covered and what it did not: scanners, database, packages checked and not
+    /// checked per ecosystem with the reason, licenses known, files read and failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
     /// Licenses detected for the scanned project itself (its own LICENSE files).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub project_licenses: Vec<Detection>,
@@ -78,6 +83,7 @@ impl Scan {
             packages: Vec::new(),
             findings: Vec::new(),
             vuln_check: None,
+            coverage: None,
             project_licenses: Vec::new(),
             policy: None,
             diagnostics: Vec::new(),
@@ -112,10 +118,11 @@ impl Scan {
         }
     }
 
-    /// Why the scan itself failed, if it did ([`policy::failure`]): what makes the decision
-    /// `error`, also where policy was not evaluated (`trusca sbom`).
-    pub fn failure(&self) -> Option<String> {
-        policy::failure(&self.subject())
+    /// Why the scan itself failed, if it did ([`policy::failure`]; `strict`: any unreadable
+    /// dependency file counts): what makes the decision `error`, also where policy was not
+    /// evaluated (`trusca sbom`).
+    pub fn failure(&self, strict: bool) -> Option<String> {
+        policy::failure(&self.subject(), strict)
     }
 }
 

@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use crate::config::Config;
+use crate::coverage::ScannerKind;
 use crate::inventory::ExplicitFile;
 use crate::model::Tier;
 use crate::policy::{Date, FailOn, Policy};
@@ -54,6 +55,10 @@ pub struct Flags {
     pub mirror: Option<String>,
     /// `--server`: the trusca server to upload to.
     pub server: Option<String>,
+    /// `--scanners`: the checks to run.
+    pub scanners: Option<Vec<ScannerKind>>,
+    /// `--strict`: a dependency file that cannot be read is an error.
+    pub strict: bool,
 }
 
 /// The environment variables trusca reads, read once.
@@ -67,6 +72,9 @@ pub struct Env {
     pub mirror: Option<String>,
     /// `TRUSCA_SERVER`: the trusca server to upload to.
     pub server: Option<String>,
+    /// `TRUSCA_SCANNERS`: the checks to run, comma-separated (`vuln,license`); names that are
+    /// not scanners are left out.
+    pub scanners: Option<Vec<ScannerKind>>,
     /// `SOURCE_DATE_EPOCH`: the time of a reproducible run, in seconds since 1970.
     pub source_date_epoch: Option<u64>,
 }
@@ -85,6 +93,8 @@ impl Env {
             offline: get("TRUSCA_OFFLINE").map(|v| parse_bool(&v)),
             mirror: get("TRUSCA_DB_MIRROR"),
             server: get("TRUSCA_SERVER"),
+            scanners: get("TRUSCA_SCANNERS")
+                .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect()),
             source_date_epoch: get("SOURCE_DATE_EPOCH").and_then(|v| v.trim().parse().ok()),
         }
     }
@@ -107,6 +117,11 @@ pub struct Settings {
     pub target: String,
     /// The branch, tag or commit of a git target.
     pub reference: Option<String>,
+    /// The checks that run, sorted: vulnerabilities and licenses unless narrowed (an SBOM never
+    /// matches vulnerabilities).
+    pub scanners: Vec<ScannerKind>,
+    /// Whether a dependency file that cannot be read is an error.
+    pub strict: bool,
     /// Whether the target directory is walked (not when only explicit files are read).
     pub walk: bool,
     /// Include and exclude globs of the walk: the command line's, then the file's.
@@ -134,8 +149,23 @@ impl Settings {
     pub fn resolve(flags: &Flags, env: &Env, file: &Config) -> Settings {
         let walk = flags.target.is_some() || flags.lockfiles.is_empty();
         let scan = flags.mode == Mode::Scan;
+        let mut scanners: Vec<ScannerKind> = flags
+            .scanners
+            .clone()
+            .or_else(|| env.scanners.clone())
+            .or_else(|| file.scan.scanners.clone())
+            .unwrap_or_else(|| ScannerKind::ALL.to_vec());
+        if !scan {
+            scanners.retain(|s| *s != ScannerKind::Vuln);
+        }
+        scanners.sort();
+        scanners.dedup();
+        let strict = flags.strict || file.strict;
+        let vuln = scanners.contains(&ScannerKind::Vuln);
         Settings {
             mode: flags.mode,
+            scanners,
+            strict,
             target: flags.target.clone().unwrap_or_else(|| ".".into()),
             reference: flags.reference.clone(),
             walk,
@@ -149,7 +179,7 @@ impl Settings {
                 .reproducible
                 .then(|| reproducible_time(env.source_date_epoch)),
             license_overrides: file.licenses.overrides(),
-            vulns: scan.then(|| DbSettings {
+            vulns: vuln.then(|| DbSettings {
                 path: flags
                     .db
                     .clone()
@@ -163,7 +193,10 @@ impl Settings {
                     .or_else(|| env.mirror.clone())
                     .unwrap_or_else(|| DEFAULT_MIRROR.to_owned()),
             }),
-            policy: scan.then(|| policy_of(file, flags.fail_on, Date::today())),
+            policy: scan.then(|| Policy {
+                strict,
+                ..policy_of(file, flags.fail_on, Date::today())
+            }),
             fail_open: file.fail_open,
             config_file: file.file.clone(),
             server: flags
@@ -184,6 +217,11 @@ pub fn policy_of(file: &Config, fail_on: Option<FailOn>, today: Date) -> Policy 
         license_overrides: file.licenses.overrides(),
         denied_licenses: file.licenses.deny.clone(),
         exceptions: file.exceptions.clone(),
+        unknown_severity: file.vulns.unknown_severity,
+        fail_on_informational: file.vulns.fail_on_informational.clone(),
+        unknown_license: file.licenses.unknown,
+        include_dev: file.licenses.include_dev,
+        strict: file.strict,
         today,
     }
 }
@@ -251,6 +289,16 @@ mod tests {
             ("offline", Some("false"), Some("1"), None, "false"),
             ("offline", None, Some("1"), None, "true"),
             ("offline", None, None, None, "false"),
+            (
+                "scanners",
+                Some("license"),
+                Some("vuln"),
+                Some("vuln"),
+                "license",
+            ),
+            ("scanners", None, Some("license"), Some("vuln"), "license"),
+            ("scanners", None, None, Some("license"), "license"),
+            ("scanners", None, None, None, "vuln,license"),
         ];
         for &(setting, flag, environment, in_file, want) in cases {
             let mut flags = Flags::default();
@@ -290,9 +338,27 @@ mod tests {
                         vars.push(("TRUSCA_OFFLINE", e));
                     }
                 }
+                "scanners" => {
+                    flags.scanners = flag.map(|f| vec![f.parse().expect("scanner")]);
+                    if let Some(e) = environment {
+                        vars.push(("TRUSCA_SCANNERS", e));
+                    }
+                    if let Some(c) = in_file {
+                        text = format!("[scan]\nscanners = [\"{c}\"]\n");
+                    }
+                }
                 other => panic!("no such setting {other}"),
             }
             let s = Settings::resolve(&flags, &env(&vars), &file(&text));
+            if setting == "scanners" {
+                let got: Vec<&str> = s.scanners.iter().map(|x| x.as_str()).collect();
+                assert_eq!(
+                    got.join(","),
+                    want,
+                    "scanners: flag {flag:?}, env {environment:?}, file {in_file:?}"
+                );
+                continue;
+            }
             let vulns = s.vulns.clone().expect("scan mode matches vulnerabilities");
             let got = match setting {
                 "server" => s.server.clone().unwrap_or_else(|| "<none>".into()),
@@ -326,6 +392,19 @@ mod tests {
         );
         assert_eq!(s.walk_options.exclude, ["a/**", "b/**"]);
         assert_eq!(s.walk_options.include, ["v/**"]);
+    }
+
+    #[test]
+    fn without_the_vulnerability_scanner_no_database_is_needed() {
+        let flags = Flags {
+            scanners: Some(vec![ScannerKind::License]),
+            ..Flags::default()
+        };
+        let s = Settings::resolve(&flags, &Env::default(), &Config::default());
+        assert!(s.vulns.is_none());
+        assert!(s.policy.is_some());
+        let s = Settings::resolve(&Flags::default(), &Env::default(), &file("strict = true\n"));
+        assert!(s.strict && s.policy.is_some_and(|p| p.strict));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! by hand while license identification and vulnerability matching fill them in elsewhere.
 
 use crate::config::Config;
+use crate::coverage::{self, Coverage, DatabaseCoverage, NotCheckedReason, ScannerKind};
 use crate::inventory::{Kind, ScannedFile};
 use crate::model::{Ecosystem, LicenseInfo, Location, Package, Tier};
 use crate::policy::{self, Date, FailOn, PolicyResult};
@@ -45,6 +46,7 @@ pub fn finding(
 ) -> Finding {
     Finding {
         id: id.into(),
+        category: crate::vulns::Category::Vulnerability,
         aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
         purl: p.purl.clone(),
         package: p.name.clone(),
@@ -87,6 +89,7 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
             kind: TargetKind::Directory,
             reference: None,
             commit: None,
+            subdirectory: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );
@@ -97,7 +100,38 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
     scan.files = files;
     scan.packages = packages;
     scan.findings = findings;
+    scan.coverage = Some(coverage_of(&scan));
     scan
+}
+
+/// Coverage as the pipeline computes it, with a database built on 2024-05-01 that holds every
+/// ecosystem of the scan but PyPI.
+pub fn coverage_of(scan: &Scan) -> Coverage {
+    let mut held: Vec<String> = scan
+        .packages
+        .iter()
+        .map(|p| p.ecosystem.osv_name().to_owned())
+        .filter(|e| e != "PyPI")
+        .collect();
+    held.sort();
+    held.dedup();
+    let database = DatabaseCoverage {
+        path: "~/.cache/trusca/osv.db".into(),
+        built: "2024-05-01T00:00:00Z".into(),
+        age_days: 0,
+        ecosystems: held.clone(),
+    };
+    Coverage {
+        scanners: ScannerKind::ALL.to_vec(),
+        files: coverage::files(&scan.files, &scan.diagnostics),
+        vulnerabilities: coverage::vulnerabilities(
+            &scan.packages,
+            Some(&held),
+            NotCheckedReason::NoDatabase,
+            Some(database),
+        ),
+        licenses: Some(coverage::licenses(&scan.packages)),
+    }
 }
 
 /// A small scan of real packages matched against the fixture records
@@ -113,12 +147,14 @@ pub fn scan_with_findings() -> Scan {
             kind: TargetKind::Directory,
             reference: None,
             commit: None,
+            subdirectory: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );
     scan.packages = packages;
     scan.findings = matches.findings;
     scan.vuln_check = Some(matches.check);
+    scan.coverage = Some(coverage_of(&scan));
     scan
 }
 

@@ -9,6 +9,7 @@ use crate::Outcome;
 /// Prints the completion script for `shell` to standard output.
 pub fn run(shell: Shell) -> Outcome {
     let mut cmd = Cli::command();
-    clap_complete::generate(shell, &mut cmd, "trusca", &mut std::io::stdout());
-    Outcome::Pass
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "trusca", &mut script);
+    crate::output::emit(&script)
 }

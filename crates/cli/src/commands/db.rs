@@ -1,6 +1,6 @@
 //! `trusca db update|import|status`: build and inspect the local vulnerability database.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -126,7 +126,7 @@ fn status(path: &Path, format: Option<DbReportFormat>) -> Outcome {
             s
         }
     };
-    emit(&out)
+    crate::output::emit_text(&out)
 }
 
 fn print_report(
@@ -193,7 +193,7 @@ fn print_report(
             s
         }
     };
-    emit(&out);
+    crate::output::emit_text(&out);
 }
 
 fn info_json(path: &Path, info: &DbInfo) -> serde_json::Value {
@@ -239,20 +239,5 @@ fn age(d: Duration) -> String {
         plural(secs / 3600, "hour")
     } else {
         plural(secs / 86_400, "day")
-    }
-}
-
-fn emit(text: &str) -> Outcome {
-    let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => Outcome::Pass,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Outcome::Pass,
-        Err(e) => {
-            diagnostics::fatal(&format!("cannot write to standard output: {e}"), None);
-            Outcome::Error
-        }
     }
 }

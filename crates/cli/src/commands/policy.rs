@@ -8,7 +8,7 @@ use miette::{
 };
 use trusca_core::config::{ConfigError, Problem};
 use trusca_core::diag::Code;
-use trusca_core::policy::{Decision, ViolationKind};
+use trusca_core::policy::Decision;
 use trusca_core::scan::Scan;
 use trusca_core::settings::Settings;
 
@@ -23,7 +23,7 @@ const MAX_LISTED_VIOLATIONS: usize = 10;
 pub fn outcome(scan: &Scan, settings: &Settings) -> Outcome {
     let (decision, error) = match &scan.policy {
         Some(p) => (p.decision, p.error.clone()),
-        None => match scan.failure() {
+        None => match scan.failure(settings.strict) {
             Some(why) => (Decision::Error, Some(why)),
             None => (Decision::Pass, None),
         },
@@ -61,10 +61,7 @@ fn report_failure(scan: &Scan) {
         p.violations.len()
     );
     for v in p.violations.iter().take(MAX_LISTED_VIOLATIONS) {
-        let kind = match v.kind {
-            ViolationKind::License => "license",
-            ViolationKind::Vulnerability => "vulnerability",
-        };
+        let kind = v.kind.as_str();
         out.push_str(&format!(
             "  {kind} {} in {} at {}: {}\n",
             v.id, v.purl, v.location, v.reason
@@ -161,7 +158,7 @@ mod tests {
     use super::*;
     use trusca_core::config::Config;
     use trusca_core::model::Location;
-    use trusca_core::policy::{FailOn, PolicyResult, Violation};
+    use trusca_core::policy::{FailOn, PolicyResult, Violation, ViolationKind};
     use trusca_core::settings::{Env, Flags};
 
     fn settings(fail_open: bool) -> Settings {

@@ -29,8 +29,15 @@ pub fn scan(args: &ScanArgs) -> Outcome {
     flags.max_db_age = args.vulns.max_db_age;
     flags.mirror.clone_from(&args.vulns.mirror);
     flags.server.clone_from(&args.upload.connection.server);
+    flags.scanners =
+        (!args.scanners.is_empty()).then(|| args.scanners.iter().map(|s| (*s).into()).collect());
+    let output = Output {
+        format: args.format,
+        spec: args.spec_version,
+        list_all_pkgs: args.list_all_pkgs,
+    };
     let upload = args.upload.upload.then_some(&args.upload.connection);
-    run(flags, &args.target, args.format, args.spec_version, upload)
+    run(flags, &args.target, output, upload)
 }
 
 /// `trusca sbom`: a scan without vulnerabilities or policy, written as an SBOM.
@@ -38,13 +45,23 @@ pub fn sbom(args: &SbomArgs) -> Outcome {
     let Some(flags) = target_flags(&args.target, Mode::Sbom) else {
         return Outcome::Error;
     };
-    run(
-        flags,
-        &args.target,
-        Some(args.format.into()),
-        args.spec_version,
-        None,
-    )
+    let output = Output {
+        format: Some(args.format.into()),
+        spec: args.spec_version,
+        list_all_pkgs: false,
+    };
+    run(flags, &args.target, output, None)
+}
+
+/// How to write the result.
+#[derive(Debug, Clone, Copy)]
+struct Output {
+    /// The format, or `None` for a table on a terminal and JSON otherwise.
+    format: Option<Format>,
+    /// The CycloneDX version.
+    spec: CdxVersion,
+    /// `--list-all-pkgs`.
+    list_all_pkgs: bool,
 }
 
 /// The flags every scan shares; `None` (after saying why) when they cannot be used.
@@ -67,6 +84,7 @@ fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
         include: args.include.clone(),
         exclude: args.exclude.clone(),
         reproducible: args.reproducible,
+        strict: args.strict,
         ..Flags::default()
     })
 }
@@ -74,8 +92,7 @@ fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
 fn run(
     flags: Flags,
     args: &TargetArgs,
-    format: Option<Format>,
-    spec: CdxVersion,
+    output: Output,
     upload: Option<&crate::args::Connection>,
 ) -> Outcome {
     let hide_progress = args.no_progress || args.quiet;
@@ -96,12 +113,22 @@ fn run(
     let scan = &run.scan;
     diagnostics::report(&scan.diagnostics, &run.root, args.quiet);
 
-    let format = format.unwrap_or(if args.output.is_none() && io::stdout().is_terminal() {
+    // `-o -` is standard output.
+    let path = args.output.as_deref().filter(|p| *p != Path::new("-"));
+    let to_terminal = path.is_none() && io::stdout().is_terminal();
+    let format = output.format.unwrap_or(if to_terminal {
         Format::Table
     } else {
         Format::Json
     });
-    if let Err(e) = write_output(scan, format, spec, args.output.as_deref()) {
+    let options = RenderOptions {
+        spec_version: output.spec.into(),
+        width: (format == Format::Table && to_terminal)
+            .then(|| terminal_size::terminal_size().map(|(w, _)| w.0))
+            .flatten(),
+        list_packages: output.list_all_pkgs || !to_terminal,
+    };
+    if let Err(e) = write_output(scan, format, options, path) {
         // A closed pipe (`trusca scan | head`) is the reader's choice, not an error; the policy
         // verdict below still decides the exit.
         if e.kind() != io::ErrorKind::BrokenPipe {
@@ -144,19 +171,12 @@ fn parse_lockfile_args(args: &[String]) -> Result<Vec<ExplicitFile>, String> {
 fn write_output(
     scan: &Scan,
     format: Format,
-    spec: CdxVersion,
-    output: Option<&Path>,
+    options: RenderOptions,
+    path: Option<&Path>,
 ) -> io::Result<()> {
-    let mut out: Box<dyn Write> = match output {
+    let mut out: Box<dyn Write> = match path {
         Some(path) => Box::new(BufWriter::new(File::create(path)?)),
         None => Box::new(BufWriter::new(io::stdout().lock())),
-    };
-    let width = (format == Format::Table && output.is_none() && io::stdout().is_terminal())
-        .then(|| terminal_size::terminal_size().map(|(w, _)| w.0))
-        .flatten();
-    let options = RenderOptions {
-        spec_version: spec.into(),
-        width,
     };
     report::write(scan, format.into(), options, &mut out)?;
     out.flush()

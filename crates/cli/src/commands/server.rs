@@ -9,10 +9,7 @@ use crate::Outcome;
 /// Runs the server, `migrate`, or an `admin` command.
 pub fn run(args: ServerArgs) -> Outcome {
     match trusca_server::cli::run(args) {
-        Ok(Some(out)) => {
-            println!("{out}");
-            Outcome::Pass
-        }
+        Ok(Some(out)) => crate::output::line(&out),
         Ok(None) => Outcome::Pass,
         Err(e) => {
             diagnostics::fatal(&e.to_string(), None);

@@ -66,10 +66,7 @@ pub fn run(args: &UploadArgs) -> Outcome {
         body,
         media,
     ) {
-        Ok(answer) => {
-            println!("{answer}");
-            Outcome::Pass
-        }
+        Ok(answer) => crate::output::line(&answer),
         Err(e) => {
             diagnostics::fatal(&e.message, e.hint.as_deref());
             Outcome::Error

@@ -15,8 +15,10 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use crate::coverage::ScannerKind;
 use crate::model::Tier;
-use crate::policy::{Date, Exception, FailOn, PackageSpec};
+use crate::policy::{Date, Exception, FailOn, PackageSpec, UnknownLicense, UnknownSeverity};
+use crate::vulns::Category;
 
 /// The name of the configuration file obeyed at the scan root.
 pub const FILE_NAME: &str = "trusca.toml";
@@ -37,6 +39,10 @@ pub struct LicenseConfig {
     pub allow: Vec<String>,
     /// License ids always refused (forbidden), whatever their tier.
     pub deny: Vec<String>,
+    /// `unknown`: what a package without a known license does.
+    pub unknown: UnknownLicense,
+    /// `include_dev`: whether development-only packages are held to the license policy.
+    pub include_dev: bool,
 }
 
 impl LicenseConfig {
@@ -62,6 +68,17 @@ pub struct ScanConfig {
     pub exclude: Vec<String>,
     /// Globs (relative to the root) to read even where the defaults skip.
     pub include: Vec<String>,
+    /// `scanners`: the checks to run, when set.
+    pub scanners: Option<Vec<ScannerKind>>,
+}
+
+/// `[vulns]`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VulnConfig {
+    /// `unknown_severity`: what a finding without a known severity does.
+    pub unknown_severity: UnknownSeverity,
+    /// `fail_on_informational`: informational advisory kinds that fail the scan.
+    pub fail_on_informational: Vec<Category>,
 }
 
 /// `[server]`.
@@ -80,8 +97,12 @@ pub struct Config {
     pub fail_on: Option<FailOn>,
     /// `fail_open`: an error exits 0 with a warning.
     pub fail_open: bool,
+    /// `strict`: a dependency file that cannot be read is an error.
+    pub strict: bool,
     /// `[licenses]`.
     pub licenses: LicenseConfig,
+    /// `[vulns]`.
+    pub vulns: VulnConfig,
     /// `[[exceptions]]`, in file order.
     pub exceptions: Vec<Exception>,
     /// `[scan]`.
@@ -223,6 +244,18 @@ pub struct RawConfig {
     pub fail_on: Option<At<String>>,
     /// `fail_open`.
     pub fail_open: Option<At<bool>>,
+    /// `strict`.
+    pub strict: Option<At<bool>>,
+    /// `[licenses] unknown`.
+    pub license_unknown: Option<At<String>>,
+    /// `[licenses] include_dev`.
+    pub include_dev: Option<At<bool>>,
+    /// `[scan] scanners`.
+    pub scanners: Option<Vec<At<String>>>,
+    /// `[vulns] unknown_severity`.
+    pub unknown_severity: Option<At<String>>,
+    /// `[vulns] fail_on_informational`.
+    pub fail_on_informational: Vec<At<String>>,
     /// `[licenses.tiers]`.
     pub tiers: Vec<(At<String>, At<String>)>,
     /// `[licenses] allow`.
@@ -401,14 +434,17 @@ impl Walker {
 const TOP_KEYS: &[&str] = &[
     "fail_on",
     "fail_open",
+    "strict",
     "licenses",
+    "vulns",
     "exceptions",
     "scan",
     "server",
 ];
-const LICENSE_KEYS: &[&str] = &["tiers", "allow", "deny"];
+const LICENSE_KEYS: &[&str] = &["tiers", "allow", "deny", "unknown", "include_dev"];
+const VULN_KEYS: &[&str] = &["unknown_severity", "fail_on_informational"];
 const EXCEPTION_KEYS: &[&str] = &["id", "package", "reason", "expires"];
-const SCAN_KEYS: &[&str] = &["exclude", "include"];
+const SCAN_KEYS: &[&str] = &["exclude", "include", "scanners"];
 const SERVER_KEYS: &[&str] = &["url"];
 
 impl RawConfig {
@@ -436,6 +472,23 @@ impl RawConfig {
             match key.get_ref().as_ref() {
                 "fail_on" => raw.fail_on = w.string("fail_on", value),
                 "fail_open" => raw.fail_open = w.boolean("fail_open", value),
+                "strict" => raw.strict = w.boolean("strict", value),
+                "vulns" => {
+                    if let Some(t) = w.table("vulns", value) {
+                        for (k, v) in t {
+                            match k.get_ref().as_ref() {
+                                "unknown_severity" => {
+                                    raw.unknown_severity = w.string("unknown_severity", v)
+                                }
+                                "fail_on_informational" => {
+                                    raw.fail_on_informational =
+                                        w.strings("fail_on_informational", v)
+                                }
+                                _ => w.unknown(k, "vulns", VULN_KEYS),
+                            }
+                        }
+                    }
+                }
                 "licenses" => {
                     if let Some(t) = w.table("licenses", value) {
                         raw.read_licenses(&mut w, t);
@@ -448,6 +501,7 @@ impl RawConfig {
                             match k.get_ref().as_ref() {
                                 "exclude" => raw.exclude = w.strings("exclude", v),
                                 "include" => raw.include = w.strings("include", v),
+                                "scanners" => raw.scanners = Some(w.strings("scanners", v)),
                                 _ => w.unknown(k, "scan", SCAN_KEYS),
                             }
                         }
@@ -487,6 +541,8 @@ impl RawConfig {
                 }
                 "allow" => self.allow = w.strings("allow", v),
                 "deny" => self.deny = w.strings("deny", v),
+                "unknown" => self.license_unknown = w.string("unknown", v),
+                "include_dev" => self.include_dev = w.boolean("include_dev", v),
                 _ => w.unknown(k, "licenses", LICENSE_KEYS),
             }
         }
@@ -544,6 +600,57 @@ impl RawConfig {
             }
         }
         config.fail_open = self.fail_open.as_ref().is_some_and(|b| *b.get_ref());
+        config.strict = self.strict.as_ref().is_some_and(|b| *b.get_ref());
+        config.licenses.include_dev = self.include_dev.as_ref().is_some_and(|b| *b.get_ref());
+        if let Some(u) = &self.license_unknown {
+            match u.get_ref().parse::<UnknownLicense>() {
+                Ok(v) => config.licenses.unknown = v,
+                Err(e) => problems.push(problem_with_help(
+                    format!("`unknown`: {e}"),
+                    u.span(),
+                    "one of `warn`, `fail`",
+                )),
+            }
+        }
+        if let Some(u) = &self.unknown_severity {
+            match u.get_ref().parse::<UnknownSeverity>() {
+                Ok(v) => config.vulns.unknown_severity = v,
+                Err(e) => problems.push(problem_with_help(
+                    format!("`unknown_severity`: {e}"),
+                    u.span(),
+                    "one of `low`, `medium`, `high`, `critical`, `ignore`",
+                )),
+            }
+        }
+        for c in &self.fail_on_informational {
+            match c.get_ref().parse::<Category>() {
+                Ok(cat) if cat.is_informational() => config.vulns.fail_on_informational.push(cat),
+                _ => problems.push(problem_with_help(
+                    format!(
+                        "`fail_on_informational`: `{}` is not an informational kind",
+                        c.get_ref()
+                    ),
+                    c.span(),
+                    "each of `unsound`, `unmaintained`, `notice`",
+                )),
+            }
+        }
+        if let Some(list) = &self.scanners {
+            let mut scanners = Vec::new();
+            for s in list {
+                match s.get_ref().parse::<ScannerKind>() {
+                    Ok(x) if !scanners.contains(&x) => scanners.push(x),
+                    Ok(_) => {}
+                    Err(e) => problems.push(problem_with_help(
+                        format!("`scanners`: {e}"),
+                        s.span(),
+                        "a list of `vuln` and `license`",
+                    )),
+                }
+            }
+            scanners.sort();
+            config.scan.scanners = Some(scanners);
+        }
 
         for (id, tier) in &self.tiers {
             if id.get_ref().trim().is_empty() {

@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::inventory::ScannedFile;
-use crate::model::{Ecosystem, LicenseInfo, Package, Tier};
+use crate::model::{Ecosystem, LicenseInfo, Package, Scope, Tier};
 use crate::vulns::Finding;
 
-use super::rules::{Date, Exception, FailOn};
+use super::rules::{Date, Exception, FailOn, UnknownLicense, UnknownSeverity};
 use super::{Decision, ExpiredException, PolicyResult, Violation, ViolationKind, Waiver};
+use crate::vulns::{Category, SeverityLevel};
 
 /// The rules evaluation applies, merged from `trusca.toml` and the command line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,6 +26,18 @@ pub struct Policy {
     pub denied_licenses: Vec<String>,
     /// `[[exceptions]]`, in file order.
     pub exceptions: Vec<Exception>,
+    /// What a finding of unknown severity does (`[vulns] unknown_severity`).
+    pub unknown_severity: UnknownSeverity,
+    /// Informational advisory kinds that fail the scan (`[vulns] fail_on_informational`).
+    pub fail_on_informational: Vec<Category>,
+    /// What a package without a known license does (`[licenses] unknown`).
+    pub unknown_license: UnknownLicense,
+    /// Whether packages used only for development are held to the license policy
+    /// (`[licenses] include_dev`; off by default, as Trivy does).
+    pub include_dev: bool,
+    /// Whether a dependency file that could not be read makes the decision `error`
+    /// (`--strict`, `strict`).
+    pub strict: bool,
     /// The date exceptions expire against; [`Date::today`] outside tests.
     pub today: Date,
 }
@@ -37,6 +50,11 @@ impl Default for Policy {
             license_overrides: BTreeMap::new(),
             denied_licenses: Vec::new(),
             exceptions: Vec::new(),
+            unknown_severity: UnknownSeverity::default(),
+            fail_on_informational: Vec::new(),
+            unknown_license: UnknownLicense::default(),
+            include_dev: false,
+            strict: false,
             today: Date::today(),
         }
     }
@@ -80,9 +98,9 @@ pub fn evaluate(subject: &Subject<'_>, policy: &Policy) -> Evaluation {
         }
     }
     for f in subject.findings {
-        if policy.fail_on.is_met_by(f.severity) {
+        if let Some(violation) = finding_violation(f, policy) {
             candidates.push(Candidate {
-                violation: vulnerability_violation(f, policy.fail_on),
+                violation,
                 aliases: &f.aliases,
                 ecosystem: f.ecosystem,
                 name: &f.package,
@@ -157,7 +175,7 @@ pub fn evaluate(subject: &Subject<'_>, policy: &Policy) -> Evaluation {
         }
     }
 
-    let failure = failure(subject);
+    let failure = failure(subject, policy.strict);
     let decision = if failure.is_some() {
         Decision::Error
     } else if violations.is_empty() {
@@ -178,10 +196,10 @@ pub fn evaluate(subject: &Subject<'_>, policy: &Policy) -> Evaluation {
     }
 }
 
-/// Why the scan itself failed, if it did: dependency files were found but none could be read, or
-/// a stage reported an error that makes the whole result unusable (the target, or a required
-/// vulnerability database).
-pub fn failure(subject: &Subject<'_>) -> Option<String> {
+/// Why the scan itself failed, if it did: dependency files were found but none could be read
+/// (under `strict`, any could not), or a stage reported an error that makes the whole result
+/// unusable (the target, or a required vulnerability database that is missing or too old).
+pub fn failure(subject: &Subject<'_>, strict: bool) -> Option<String> {
     let unreadable = |path: &str| {
         subject
             .diagnostics
@@ -190,6 +208,14 @@ pub fn failure(subject: &Subject<'_>) -> Option<String> {
     };
     if !subject.files.is_empty() && subject.files.iter().all(|f| unreadable(&f.path)) {
         return Some("no dependency file could be read".into());
+    }
+    if strict {
+        if let Some(f) = subject.files.iter().find(|f| unreadable(&f.path)) {
+            return Some(format!(
+                "`{}` could not be read, and `--strict` requires every dependency file",
+                f.path
+            ));
+        }
     }
     subject
         .diagnostics
@@ -200,8 +226,12 @@ pub fn failure(subject: &Subject<'_>) -> Option<String> {
 
 /// Diagnostic codes whose errors make the whole scan unusable (not only one file).
 fn is_fatal(code: Code) -> bool {
-    // An outdated database is only an error-severity diagnostic under `--max-db-age`.
-    matches!(code, Code::TargetUnusable | Code::VulnDbOutdated)
+    // An outdated database is only an error-severity diagnostic under `--max-db-age`, a missing
+    // one only while the vulnerability scanner is on.
+    matches!(
+        code,
+        Code::TargetUnusable | Code::VulnDbOutdated | Code::VulnDbUnavailable
+    )
 }
 
 /// A violation before exceptions, with what exceptions match on.
@@ -223,7 +253,7 @@ impl Candidate<'_> {
             return false;
         }
         match v.kind {
-            ViolationKind::Vulnerability => {
+            ViolationKind::Vulnerability | ViolationKind::Malicious => {
                 v.id.eq_ignore_ascii_case(&e.id)
                     || self.aliases.iter().any(|a| a.eq_ignore_ascii_case(&e.id))
             }
@@ -260,6 +290,21 @@ fn package_tier(info: &LicenseInfo, overrides: &BTreeMap<String, Tier>) -> Tier 
 
 fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     let info = p.license.as_ref()?;
+    if p.scope == Scope::Dev && !policy.include_dev {
+        return None;
+    }
+    if info.concluded.is_none() {
+        return (policy.unknown_license == UnknownLicense::Fail).then(|| Violation {
+            kind: ViolationKind::License,
+            id: "NOASSERTION".into(),
+            purl: p.purl.clone(),
+            location: p.location.clone(),
+            reason: format!(
+                "no license is known, and `[licenses] unknown = \"fail\"` in `{}`",
+                policy.file
+            ),
+        });
+    }
     if package_tier(info, &policy.license_overrides) != Tier::Forbidden {
         return None;
     }
@@ -286,21 +331,62 @@ fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     })
 }
 
-fn vulnerability_violation(f: &Finding, fail_on: FailOn) -> Violation {
-    let severity = f.severity.as_str();
+/// The violation a finding makes, if it makes one: a malicious package always; an informational
+/// advisory when policy names its kind; a vulnerability at or above the threshold, or of unknown
+/// severity unless `[vulns] unknown_severity` says otherwise.
+fn finding_violation(f: &Finding, policy: &Policy) -> Option<Violation> {
+    let fail_on = policy.fail_on;
     let fix = match &f.fixed_in {
         Some(v) => format!("; fixed in {v}"),
         None => "; no fixed version known".into(),
     };
-    Violation {
-        kind: ViolationKind::Vulnerability,
+    let (kind, reason) = match f.category {
+        Category::Malicious => (
+            ViolationKind::Malicious,
+            "malicious package: remove it, whatever the threshold".to_owned(),
+        ),
+        c if c.is_informational() => {
+            if !policy.fail_on_informational.contains(&c) {
+                return None;
+            }
+            (
+                ViolationKind::Vulnerability,
+                format!("{c} advisory, named in `[vulns] fail_on_informational`{fix}"),
+            )
+        }
+        _ if f.severity == SeverityLevel::Unknown => {
+            if !policy.unknown_severity.fails_at(fail_on) {
+                return None;
+            }
+            let why = match policy.unknown_severity {
+                UnknownSeverity::Fail => "no severity is known, so it fails at every threshold but `none`".to_owned(),
+                other => format!(
+                    "unknown severity, counted as `{}` by `[vulns] unknown_severity`, at or above the `{fail_on}` threshold",
+                    other.as_str()
+                ),
+            };
+            (ViolationKind::Vulnerability, format!("{why}{fix}"))
+        }
+        _ => {
+            if !fail_on.is_met_by(f.severity) {
+                return None;
+            }
+            (
+                ViolationKind::Vulnerability,
+                format!(
+                    "{} severity vulnerability, at or above the `{fail_on}` threshold{fix}",
+                    f.severity.as_str()
+                ),
+            )
+        }
+    };
+    Some(Violation {
+        kind,
         id: f.id.clone(),
         purl: f.purl.clone(),
         location: f.location.clone(),
-        reason: format!(
-            "{severity} severity vulnerability, at or above the `{fail_on}` threshold{fix}"
-        ),
-    }
+        reason,
+    })
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ pub mod eval;
 pub mod rules;
 
 pub use eval::{evaluate, failure, Evaluation, Policy, Subject};
-pub use rules::{Date, Exception, FailOn, PackageSpec};
+pub use rules::{Date, Exception, FailOn, PackageSpec, UnknownLicense, UnknownSeverity};
 
 /// The verdict of a scan for CI: exit 0, 1 or 2.
 #[derive(
@@ -54,10 +54,24 @@ pub enum Decision {
 )]
 #[serde(rename_all = "kebab-case")]
 pub enum ViolationKind {
-    /// A license in the forbidden tier.
+    /// A malicious package: always a violation, listed first.
+    Malicious,
+    /// A license in the forbidden tier, or unknown where policy requires one.
     License,
-    /// A vulnerability at or above the threshold.
+    /// A vulnerability at or above the threshold (or of unknown severity), or an informational
+    /// advisory of a kind policy fails on.
     Vulnerability,
+}
+
+impl ViolationKind {
+    /// The kebab-case name, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ViolationKind::License => "license",
+            ViolationKind::Vulnerability => "vulnerability",
+            ViolationKind::Malicious => "malicious",
+        }
+    }
 }
 
 /// One reason the decision is `fail`.

@@ -81,6 +81,96 @@ impl FromStr for FailOn {
     }
 }
 
+/// What a finding of unknown severity does to the verdict (`[vulns] unknown_severity`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownSeverity {
+    /// It fails the scan at every threshold but `none`: nothing says it is harmless.
+    #[default]
+    Fail,
+    /// It counts as a low-severity finding.
+    Low,
+    /// It counts as a medium-severity finding.
+    Medium,
+    /// It counts as a high-severity finding.
+    High,
+    /// It counts as a critical finding.
+    Critical,
+    /// It never fails the scan.
+    Ignore,
+}
+
+impl UnknownSeverity {
+    /// The name as written in `trusca.toml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnknownSeverity::Fail => "fail",
+            UnknownSeverity::Low => "low",
+            UnknownSeverity::Medium => "medium",
+            UnknownSeverity::High => "high",
+            UnknownSeverity::Critical => "critical",
+            UnknownSeverity::Ignore => "ignore",
+        }
+    }
+
+    /// Whether a finding of unknown severity fails at `threshold`.
+    pub fn fails_at(self, threshold: FailOn) -> bool {
+        let level = match self {
+            UnknownSeverity::Fail => return threshold != FailOn::None,
+            UnknownSeverity::Ignore => return false,
+            UnknownSeverity::Low => SeverityLevel::Low,
+            UnknownSeverity::Medium => SeverityLevel::Medium,
+            UnknownSeverity::High => SeverityLevel::High,
+            UnknownSeverity::Critical => SeverityLevel::Critical,
+        };
+        threshold.is_met_by(level)
+    }
+}
+
+impl FromStr for UnknownSeverity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        [
+            UnknownSeverity::Low,
+            UnknownSeverity::Medium,
+            UnknownSeverity::High,
+            UnknownSeverity::Critical,
+            UnknownSeverity::Ignore,
+        ]
+        .into_iter()
+        .find(|u| u.as_str() == s.trim())
+        .ok_or_else(|| format!("unknown value `{s}`"))
+    }
+}
+
+/// What a package without a known license does to the verdict (`[licenses] unknown`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum UnknownLicense {
+    /// It is listed and counted, and the scan may pass.
+    #[default]
+    Warn,
+    /// It fails the scan.
+    Fail,
+}
+
+impl FromStr for UnknownLicense {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim() {
+            "warn" => Ok(UnknownLicense::Warn),
+            "fail" => Ok(UnknownLicense::Fail),
+            other => Err(format!("unknown value `{other}`")),
+        }
+    }
+}
+
 /// A calendar date (an exception's expiry, or today).
 #[derive(
     Debug,

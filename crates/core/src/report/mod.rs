@@ -11,6 +11,7 @@ pub mod sarif;
 mod sbom;
 pub mod spdx;
 pub mod table;
+pub mod text;
 
 use crate::scan::Scan;
 
@@ -40,6 +41,9 @@ pub struct RenderOptions {
     pub spec_version: cyclonedx::SpecVersion,
     /// The terminal width a table fits, when it goes to a terminal.
     pub width: Option<u16>,
+    /// Whether a table lists every package (to a file, or `--list-all-pkgs`); on a terminal it
+    /// shows only what needs action and the coverage.
+    pub list_packages: bool,
 }
 
 /// Writes `scan` in `format`.
@@ -54,6 +58,7 @@ pub fn write(
             scan,
             table::TableStyle {
                 width: options.width,
+                list_packages: options.list_packages,
             },
             out,
         ),

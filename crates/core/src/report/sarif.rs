@@ -7,6 +7,11 @@
 //! package and the file (not the line), so an alert survives unrelated edits to the lockfile.
 //! Violations waived by an exception are still reported, with a SARIF `suppressions` entry
 //! carrying the exception's reason.
+//!
+//! File URIs are relative to the repository root (`%SRCROOT%`): a scan of `services/api` inside
+//! a checkout names `services/api/Cargo.lock`, where a code-scanning UI finds it. What the scan
+//! covered is in `run.properties.coverage`; each dependency file that could not be read and each
+//! ecosystem that was not checked is a `toolExecutionNotification` of the run's invocation.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -17,7 +22,7 @@ use crate::model::Location;
 use crate::model::Tier;
 use crate::policy::{Violation, ViolationKind};
 use crate::scan::Scan;
-use crate::vulns::{Finding, SeverityLevel};
+use crate::vulns::{Category, Finding, SeverityLevel};
 
 /// The SARIF version written.
 pub const SARIF_VERSION: &str = "2.1.0";
@@ -26,11 +31,18 @@ pub const SARIF_VERSION: &str = "2.1.0";
 pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// The project page named as the tool's `informationUri`.
-pub const INFORMATION_URI: &str = "https://trusca.example/";
+/// The project page named as the tool's `informationUri`: the package's `repository`
+/// metadata, left out of the log while it is unset rather than replaced by a made-up address.
+pub fn information_uri() -> Option<&'static str> {
+    option_env!("CARGO_PKG_REPOSITORY").filter(|u| !u.is_empty())
+}
 
-/// The base id that relative artifact URIs resolve against: the scan root.
+/// The base id that relative artifact URIs resolve against: the repository root (the scan
+/// root outside a git checkout).
 pub const SRCROOT: &str = "%SRCROOT%";
+
+/// Where an advisory without a link of its own is described.
+const OSV_PAGE: &str = "https://osv.dev/vulnerability/";
 
 /// The `partialFingerprints` key; bump the version if the fingerprint input ever changes.
 const FINGERPRINT_KEY: &str = "trusca/v1";
@@ -62,9 +74,40 @@ struct Log {
 #[serde(rename_all = "camelCase")]
 struct Run {
     tool: Tool,
+    original_uri_base_ids: BTreeMap<&'static str, BaseId>,
+    invocations: Vec<Invocation>,
     results: Vec<SarifResult>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    properties: Option<BTreeMap<&'static str, String>>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    properties: BTreeMap<&'static str, serde_json::Value>,
+}
+
+/// What `%SRCROOT%` stands for (no machine path: the log is the same on every machine).
+#[derive(Serialize)]
+struct BaseId {
+    description: Text,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<NotificationLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NotificationLocation {
+    physical_location: PhysicalLocation,
 }
 
 #[derive(Serialize)]
@@ -78,7 +121,8 @@ struct Driver {
     name: String,
     version: String,
     semantic_version: String,
-    information_uri: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'static str>,
     rules: Vec<Rule>,
 }
 
@@ -192,6 +236,16 @@ fn level(severity: SeverityLevel) -> &'static str {
         SeverityLevel::Critical | SeverityLevel::High => "error",
         SeverityLevel::Medium => "warning",
         SeverityLevel::Low | SeverityLevel::Unknown => "note",
+    }
+}
+
+/// The level of a finding: a malicious package is an error whatever its severity, an
+/// informational advisory a note.
+fn finding_level(f: &Finding) -> &'static str {
+    match f.category {
+        Category::Malicious => "error",
+        c if c.is_informational() => "note",
+        _ => level(f.severity),
     }
 }
 
@@ -313,16 +367,31 @@ fn log(scan: &Scan) -> Log {
         .collect();
     let index_of = |id: &str| rule_index.get(id).copied().unwrap_or(0);
 
+    let root = Root::of(scan);
     let mut results = Vec::new();
     for f in &scan.findings {
-        let status = index.status(ViolationKind::Vulnerability, &f.id, &f.purl, &f.location);
-        let mut text = format!(
-            "{}@{} is affected by {} ({} severity",
-            f.package,
-            f.version,
-            f.id,
-            f.severity.as_str()
-        );
+        let kind = match f.category {
+            Category::Malicious => ViolationKind::Malicious,
+            _ => ViolationKind::Vulnerability,
+        };
+        let status = index.status(kind, &f.id, &f.purl, &f.location);
+        let mut text = match f.category {
+            Category::Malicious => format!(
+                "{}@{} is a MALICIOUS PACKAGE ({}",
+                f.package, f.version, f.id
+            ),
+            c if c.is_informational() => format!(
+                "{}@{} has an informational advisory, {} ({c}",
+                f.package, f.version, f.id
+            ),
+            _ => format!(
+                "{}@{} is affected by {} ({} severity",
+                f.package,
+                f.version,
+                f.id,
+                f.severity.as_str()
+            ),
+        };
         if let Some(score) = f.score {
             text.push_str(&format!(", CVSS {score:.1}"));
         }
@@ -338,9 +407,10 @@ fn log(scan: &Scan) -> Log {
             text.push_str(&format!(" Introduced by {direct}."));
         }
         results.push(result(
+            &root,
             &f.id,
             index_of(&f.id),
-            level(f.severity),
+            finding_level(f),
             text,
             &f.purl,
             &f.location,
@@ -353,6 +423,7 @@ fn log(scan: &Scan) -> Log {
         let rule_id = format!("license/{}", l.id);
         let status = index.status(ViolationKind::License, &l.id, &l.purl, &l.location);
         results.push(result(
+            &root,
             &rule_id,
             index_of(&rule_id),
             "error",
@@ -365,20 +436,26 @@ fn log(scan: &Scan) -> Log {
         ));
     }
 
-    let properties = scan.policy.as_ref().map(|p| {
-        let mut m = BTreeMap::new();
-        m.insert(
+    let mut properties = BTreeMap::new();
+    if let Some(p) = &scan.policy {
+        properties.insert(
             "decision",
-            match p.decision {
-                crate::policy::Decision::Pass => "pass",
-                crate::policy::Decision::Fail => "fail",
-                crate::policy::Decision::Error => "error",
-            }
-            .to_owned(),
+            serde_json::to_value(p.decision).unwrap_or_default(),
         );
-        m.insert("fail-on", p.fail_on.to_string());
-        m
-    });
+        properties.insert("fail-on", p.fail_on.as_str().into());
+    }
+    if let Some(c) = &scan.coverage {
+        properties.insert("coverage", serde_json::to_value(c).unwrap_or_default());
+    }
+    let mut base_ids = BTreeMap::new();
+    base_ids.insert(
+        SRCROOT,
+        BaseId {
+            description: Text {
+                text: "The root of the scanned repository (the scanned directory outside a git checkout)".into(),
+            },
+        },
+    );
 
     Log {
         schema: SARIF_SCHEMA,
@@ -389,18 +466,95 @@ fn log(scan: &Scan) -> Log {
                     name: scan.tool.name.clone(),
                     version: scan.tool.version.clone(),
                     semantic_version: scan.tool.version.clone(),
-                    information_uri: INFORMATION_URI,
+                    information_uri: information_uri(),
                     rules: rules.into_values().collect(),
                 },
             },
+            original_uri_base_ids: base_ids,
+            invocations: vec![Invocation {
+                execution_successful: scan
+                    .policy
+                    .as_ref()
+                    .is_none_or(|p| p.decision != crate::policy::Decision::Error),
+                tool_execution_notifications: notifications(scan, &root),
+            }],
             results,
             properties,
         }],
     }
 }
 
+/// Where the scan root lies inside the repository, to name files from the repository root.
+struct Root(Option<String>);
+
+impl Root {
+    fn of(scan: &Scan) -> Root {
+        Root(
+            scan.target
+                .subdirectory
+                .as_deref()
+                .map(|s| s.trim_matches('/').to_owned())
+                .filter(|s| !s.is_empty()),
+        )
+    }
+
+    /// The artifact of a file named relative to the scan root.
+    fn artifact(&self, file: &str) -> ArtifactLocation {
+        let relative = !(file.starts_with('/') || file.contains(":/") || file.contains(":\\"));
+        match &self.0 {
+            Some(dir) if relative => artifact(&format!("{dir}/{}", file.trim_start_matches("./"))),
+            _ => artifact(file),
+        }
+    }
+}
+
+/// A notification per dependency file that could not be read and per ecosystem whose packages
+/// were not checked, so a reader of the log sees what a pass does not cover.
+fn notifications(scan: &Scan, root: &Root) -> Vec<Notification> {
+    let Some(c) = &scan.coverage else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for file in &c.files.failed {
+        let why = scan
+            .diagnostics
+            .iter()
+            .find(|d| d.file.as_deref() == Some(file.as_str()))
+            .map_or_else(|| "cannot be read".to_owned(), |d| d.message.clone());
+        out.push(Notification {
+            level: "error",
+            message: Text {
+                text: format!("{file} was not scanned: {why}"),
+            },
+            locations: vec![NotificationLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: root.artifact(file),
+                    region: None,
+                },
+            }],
+        });
+    }
+    for e in &c.vulnerabilities.ecosystems {
+        for (reason, n) in &e.not_checked {
+            out.push(Notification {
+                level: "warning",
+                message: Text {
+                    text: format!(
+                        "{n} {} packages were not checked for vulnerabilities: {}",
+                        e.ecosystem,
+                        reason.describe()
+                    ),
+                },
+                locations: Vec::new(),
+            });
+        }
+    }
+    out
+}
+
 #[allow(clippy::too_many_arguments)]
 fn result(
+    root: &Root,
     rule_id: &str,
     rule_index: usize,
     level: &'static str,
@@ -434,7 +588,7 @@ fn result(
         message: Text { text },
         locations: vec![SarifLocation {
             physical_location: PhysicalLocation {
-                artifact_location: artifact(&location.file),
+                artifact_location: root.artifact(&location.file),
                 region: location
                     .line
                     .filter(|l| *l >= 1)
@@ -530,19 +684,26 @@ fn advisory_rule(id: &str, findings: &[&Finding]) -> Rule {
         }
     }
 
-    let mut tags = vec!["security".to_owned(), "vulnerability".to_owned()];
+    let category = findings
+        .iter()
+        .map(|f| f.category)
+        .min()
+        .unwrap_or_default();
+    let mut tags = vec!["security".to_owned(), category.as_str().to_owned()];
     tags.push(format!("severity/{}", worst.as_str()));
     Rule {
         id: id.to_owned(),
-        name: "VulnerableDependency".into(),
+        name: match category {
+            Category::Malicious => "MaliciousDependency",
+            c if c.is_informational() => "InformationalAdvisory",
+            _ => "VulnerableDependency",
+        }
+        .into(),
         short_description: Text {
             text: format!("{id}: {}", one_line(&summary)),
         },
         full_description: Text { text: full },
-        help_uri: references
-            .iter()
-            .find(|r| r.starts_with("https://") || r.starts_with("http://"))
-            .map(|r| (*r).to_owned()),
+        help_uri: Some(help_uri(id, findings)),
         help: Help { text, markdown },
         default_configuration: Configuration {
             level: level(worst),
@@ -552,6 +713,18 @@ fn advisory_rule(id: &str, findings: &[&Finding]) -> Rule {
             tags,
         },
     }
+}
+
+/// The advisory's own page: a reference of kind `advisory` (the database's page), else the OSV
+/// page of the id.
+fn help_uri(id: &str, findings: &[&Finding]) -> String {
+    findings
+        .iter()
+        .flat_map(|f| f.references.iter())
+        .find(|r| {
+            r.kind == "advisory" && (r.url.starts_with("https://") || r.url.starts_with("http://"))
+        })
+        .map_or_else(|| format!("{OSV_PAGE}{id}"), |r| r.url.clone())
 }
 
 fn license_rule(rule_id: &str, license: &str) -> Rule {

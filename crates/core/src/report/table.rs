@@ -1,32 +1,257 @@
-//! The human-readable table: packages grouped by ecosystem, then the vulnerability findings
-//! (most severe first), with counts.
+//! The human-readable table. What needs action comes first: the policy violations, then the
+//! findings (malicious packages first, then the most severe), the informational advisories and
+//! the license problems; then, on request or in a file, every package by ecosystem; then what
+//! the scan covered, and the counts.
+//!
+//! Every cell is text from scanned files made printable ([`super::text::one_line`]) and cut at
+//! [`MAX_CELL`] characters instead of being wrapped in the middle of a word.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::{self, Write};
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{ContentArrangement, Table};
 
-use crate::model::Tier;
-use crate::model::{Ecosystem, Package, Scope};
+use super::text::{one_line, truncate};
+use crate::coverage::Coverage;
+use crate::model::{Ecosystem, Package, Tier};
+use crate::policy::Decision;
 use crate::scan::Scan;
-use crate::vulns::{Finding, SeverityLevel};
+use crate::vulns::{Category, Finding, SeverityLevel};
+
+/// The widest a cell gets, in characters.
+pub const MAX_CELL: usize = 100;
+
+/// Rows of packages without a known license listed on a terminal; the rest are counted.
+const MAX_UNKNOWN_LICENSE_ROWS: usize = 20;
 
 /// How to draw the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct TableStyle {
-    /// The terminal width to fit, or `None` for no limit.
+    /// The terminal width, when the table goes to one (`None`: a file or a pipe).
     pub width: Option<u16>,
+    /// Whether every package is listed by ecosystem (a file, or `--list-all-pkgs`).
+    pub list_packages: bool,
 }
 
-/// Writes one table per ecosystem, the findings, and a summary line.
+/// Writes the sections in order of what needs action, then the coverage and the counts.
 pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    write_violations(scan, out)?;
+    let (informational, findings): (Vec<&Finding>, Vec<&Finding>) = scan
+        .findings
+        .iter()
+        .partition(|f| f.category.is_informational());
+    if !findings.is_empty() {
+        write_findings(scan, &findings, out)?;
+    }
+    if !informational.is_empty() {
+        write_informational(&informational, out)?;
+    }
+    write_license_problems(scan, style, out)?;
+    if style.list_packages {
+        write_packages(scan, out)?;
+    }
+    if !scan.project_licenses.is_empty() {
+        let ids: BTreeSet<&str> = scan
+            .project_licenses
+            .iter()
+            .map(|d| d.license.as_str())
+            .collect();
+        let ids: Vec<String> = ids.iter().map(|i| one_line(i).into_owned()).collect();
+        writeln!(out, "Project licenses: {}", ids.join(", "))?;
+        writeln!(out)?;
+    }
+    if let Some(coverage) = &scan.coverage {
+        write_coverage(coverage, out)?;
+    }
+    write_counts(scan, out)
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut table = Table::new();
+    table.load_style(UTF8_FULL_CONDENSED);
+    // Cells are cut to `MAX_CELL` instead: comfy-table's wrapping splits words.
+    table.set_content_arrangement(ContentArrangement::Disabled);
+    table.set_header(header.iter().copied());
+    table
+}
+
+/// One cell: printable, on one line, cut at [`MAX_CELL`].
+fn cell(s: &str) -> String {
+    truncate(&one_line(s), MAX_CELL).into_owned()
+}
+
+fn write_violations(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    let Some(policy) = &scan.policy else {
+        return Ok(());
+    };
+    if policy.violations.is_empty() {
+        return Ok(());
+    }
+    let names = display_names(scan);
+    let mut table = new_table(&["Kind", "Id", "Package", "Location", "Why"]);
+    for v in &policy.violations {
+        table.add_row([
+            v.kind.as_str().to_owned(),
+            cell(&v.id),
+            cell(
+                names
+                    .get(v.purl.as_str())
+                    .map_or(v.purl.as_str(), String::as_str),
+            ),
+            cell(&v.location.to_string()),
+            cell(&v.reason),
+        ]);
+    }
+    writeln!(
+        out,
+        "Policy violations ({}, threshold `{}`)",
+        policy.violations.len(),
+        policy.fail_on
+    )?;
+    writeln!(out, "{table}")?;
+    writeln!(out)
+}
+
+/// `name@version` of every package, by purl.
+fn display_names(scan: &Scan) -> HashMap<&str, String> {
+    scan.packages
+        .iter()
+        .map(|p| (p.purl.as_str(), p.display_name()))
+        .collect()
+}
+
+/// The findings that are not informational, in the scan's order (malicious first, then most
+/// severe).
+fn write_findings(scan: &Scan, findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    let names = display_names(scan);
+    let mut table = new_table(&[
+        "Severity", "Advisory", "Package", "Fixed in", "Location", "Via",
+    ]);
+    for f in findings {
+        table.add_row([
+            severity_label(f),
+            advisory_label(f),
+            cell(&format!("{}@{}", f.package, f.version)),
+            cell(f.fixed_in.as_deref().unwrap_or("no fix")),
+            cell(&f.location.to_string()),
+            match f.introduced_by.first() {
+                Some(direct) if f.direct != Some(true) => cell(&format!(
+                    "via {}",
+                    names
+                        .get(direct.as_str())
+                        .map_or(direct.as_str(), String::as_str)
+                )),
+                _ => String::new(),
+            },
+        ]);
+    }
+    let malicious = findings
+        .iter()
+        .filter(|f| f.category == Category::Malicious)
+        .count();
+    match malicious {
+        0 => writeln!(out, "Vulnerabilities ({} findings)", findings.len())?,
+        n => writeln!(
+            out,
+            "Vulnerabilities ({} findings, {n} MALICIOUS PACKAGES)",
+            findings.len()
+        )?,
+    }
+    writeln!(out, "{table}")?;
+    writeln!(out)
+}
+
+/// RustSec's unmaintained, unsound and notice advisories: reported apart, failing the scan only
+/// when policy names their kind.
+fn write_informational(findings: &[&Finding], out: &mut dyn Write) -> io::Result<()> {
+    let mut table = new_table(&["Kind", "Advisory", "Package", "Location", "Summary"]);
+    for f in findings {
+        table.add_row([
+            f.category.as_str().to_owned(),
+            advisory_label(f),
+            cell(&format!("{}@{}", f.package, f.version)),
+            cell(&f.location.to_string()),
+            cell(f.summary.as_deref().unwrap_or("")),
+        ]);
+    }
+    writeln!(out, "Informational advisories ({})", findings.len())?;
+    writeln!(out, "{table}")?;
+    writeln!(out)
+}
+
+fn advisory_label(f: &Finding) -> String {
+    cell(&match f.aliases.len() {
+        0 => f.id.clone(),
+        1 => format!("{} (+1 alias)", f.id),
+        n => format!("{} (+{n} aliases)", f.id),
+    })
+}
+
+/// Packages whose license is forbidden, then those whose license is not known (each purl once).
+fn write_license_problems(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    let mut seen = BTreeSet::new();
+    let mut forbidden = Vec::new();
+    let mut unknown = Vec::new();
+    for p in &scan.packages {
+        let Some(l) = &p.license else { continue };
+        if l.tier == Tier::Forbidden && seen.insert(("f", p.purl.as_str())) {
+            forbidden.push(p);
+        } else if l.concluded.is_none() && seen.insert(("u", p.purl.as_str())) {
+            unknown.push(p);
+        }
+    }
+    if forbidden.is_empty() && unknown.is_empty() {
+        return Ok(());
+    }
+    let listed_unknown = if style.list_packages {
+        unknown.len()
+    } else {
+        unknown.len().min(MAX_UNKNOWN_LICENSE_ROWS)
+    };
+    let mut table = new_table(&["Problem", "License", "Package", "Scope", "Location"]);
+    for p in &forbidden {
+        table.add_row([
+            "forbidden".to_owned(),
+            license_label(p),
+            cell(&p.display_name()),
+            p.scope.as_str().to_owned(),
+            cell(&p.location.to_string()),
+        ]);
+    }
+    for p in unknown.iter().take(listed_unknown) {
+        table.add_row([
+            "unknown license".to_owned(),
+            license_label(p),
+            cell(&p.display_name()),
+            p.scope.as_str().to_owned(),
+            cell(&p.location.to_string()),
+        ]);
+    }
+    writeln!(
+        out,
+        "License problems ({} forbidden, {} unknown)",
+        forbidden.len(),
+        unknown.len()
+    )?;
+    writeln!(out, "{table}")?;
+    if listed_unknown < unknown.len() {
+        writeln!(
+            out,
+            "… and {} more packages without a known license (all are in `--list-all-pkgs` and `--format json`)",
+            unknown.len() - listed_unknown
+        )?;
+    }
+    writeln!(out)
+}
+
+/// One table per ecosystem with every package occurrence.
+fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let mut by_ecosystem: BTreeMap<Ecosystem, Vec<&Package>> = BTreeMap::new();
     for p in &scan.packages {
         by_ecosystem.entry(p.ecosystem).or_default().push(p);
     }
     for (ecosystem, packages) in &by_ecosystem {
-        let mut table = new_table(style);
         // The license column appears once the license stage has run.
         let licensed = packages.iter().any(|p| p.license.is_some());
         let mut header = vec!["Package", "Version", "Scope", "Direct"];
@@ -34,15 +259,15 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
             header.push("License");
         }
         header.push("Location");
-        table.set_header(header);
+        let mut table = new_table(&header);
         for p in packages {
             let mut row = vec![
-                p.name.clone(),
-                p.version.clone().unwrap_or_else(|| match &p.requirement {
+                cell(&p.name),
+                cell(&p.version.clone().unwrap_or_else(|| match &p.requirement {
                     Some(r) => format!("{r} (unpinned)"),
                     None => "(unpinned)".to_owned(),
-                }),
-                scope_label(p.scope).to_owned(),
+                })),
+                p.scope.as_str().to_owned(),
                 match p.direct {
                     Some(true) => "direct",
                     Some(false) => "transitive",
@@ -53,38 +278,88 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
             if licensed {
                 row.push(license_label(p));
             }
-            row.push(p.location.to_string());
+            row.push(cell(&p.location.to_string()));
             table.add_row(row);
         }
         writeln!(out, "{ecosystem} ({} packages)", packages.len())?;
         writeln!(out, "{table}")?;
         writeln!(out)?;
     }
-    if !scan.project_licenses.is_empty() {
-        let mut ids: Vec<&str> = scan
-            .project_licenses
-            .iter()
-            .map(|d| d.license.as_str())
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        writeln!(out, "Project licenses: {}", ids.join(", "))?;
+    Ok(())
+}
+
+/// What was checked and what was not, in words.
+fn write_coverage(c: &Coverage, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "Coverage")?;
+    let scanners: Vec<&str> = c.scanners.iter().map(|s| s.as_str()).collect();
+    writeln!(out, "  scanners: {}", scanners.join(", "))?;
+    match c.files.failed.len() {
+        0 => writeln!(out, "  dependency files: {} read", c.files.read)?,
+        n => writeln!(
+            out,
+            "  dependency files: {} read, {n} COULD NOT BE READ: {}",
+            c.files.read,
+            c.files
+                .failed
+                .iter()
+                .map(|f| one_line(f).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?,
     }
-    if !scan.findings.is_empty() {
-        write_findings(scan, style, out)?;
+    let v = &c.vulnerabilities;
+    if let Some(db) = &v.database {
+        writeln!(
+            out,
+            "  vulnerability database: {}, built {} ({} days old), {} ecosystems",
+            one_line(&db.path),
+            db.built,
+            db.age_days,
+            db.ecosystems.len()
+        )?;
     }
+    let total = v.checked + v.not_checked;
+    if v.not_checked == 0 {
+        writeln!(out, "  vulnerabilities: all {total} packages checked")?;
+    } else {
+        writeln!(
+            out,
+            "  vulnerabilities: {} of {total} packages checked, {} NOT CHECKED",
+            v.checked, v.not_checked
+        )?;
+        for e in &v.ecosystems {
+            for (reason, n) in &e.not_checked {
+                writeln!(
+                    out,
+                    "    {}: {n} not checked ({})",
+                    e.ecosystem,
+                    reason.describe()
+                )?;
+            }
+        }
+    }
+    match &c.licenses {
+        Some(l) => writeln!(out, "  licenses: {} known, {} unknown", l.known, l.unknown)?,
+        None => writeln!(out, "  licenses: not checked (license scanner off)")?,
+    }
+    writeln!(out)
+}
+
+/// The closing counts: packages, files, findings, the verdict.
+fn write_counts(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    let ecosystems: BTreeSet<Ecosystem> = scan.packages.iter().map(|p| p.ecosystem).collect();
     let read = scan.files.iter().filter(|f| !f.superseded).count();
     let errors = scan
         .diagnostics
         .iter()
-        .filter(|d| d.severity == crate::diag::Severity::Error)
+        .filter(|d| d.severity == crate::diag::Severity::Error && d.file.is_some())
         .count();
     let unpinned = scan.packages.iter().filter(|p| p.version.is_none()).count();
     write!(
         out,
         "{} packages in {} ecosystems from {read} dependency files",
         scan.packages.len(),
-        by_ecosystem.len(),
+        ecosystems.len(),
     )?;
     if unpinned > 0 {
         write!(out, ", {unpinned} unpinned")?;
@@ -98,65 +373,23 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
         if check.not_checked > 0 {
             writeln!(
                 out,
-                "{} unpinned packages were not checked for vulnerabilities",
+                "{} packages were not checked for vulnerabilities",
                 check.not_checked
             )?;
         }
     }
+    if let Some(policy) = &scan.policy {
+        let verdict = match policy.decision {
+            Decision::Pass => "pass".to_owned(),
+            Decision::Fail => format!("FAIL ({} violations)", policy.violations.len()),
+            Decision::Error => format!(
+                "ERROR: {}",
+                one_line(policy.error.as_deref().unwrap_or("the scan failed"))
+            ),
+        };
+        writeln!(out, "Policy: {verdict}")?;
+    }
     Ok(())
-}
-
-fn new_table(style: TableStyle) -> Table {
-    let mut table = Table::new();
-    table.load_style(UTF8_FULL_CONDENSED);
-    match style.width {
-        Some(w) => {
-            table.set_content_arrangement(ContentArrangement::Dynamic);
-            table.set_width(w);
-        }
-        None => {
-            table.set_content_arrangement(ContentArrangement::Disabled);
-        }
-    }
-    table
-}
-
-/// The findings table, in the scan's order (most severe first).
-fn write_findings(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
-    let names: HashMap<&str, String> = scan
-        .packages
-        .iter()
-        .map(|p| (p.purl.as_str(), p.display_name()))
-        .collect();
-    let mut table = new_table(style);
-    table.set_header([
-        "Severity", "Advisory", "Package", "Fixed in", "Location", "Via",
-    ]);
-    for f in &scan.findings {
-        table.add_row([
-            severity_label(f),
-            match f.aliases.len() {
-                0 => f.id.clone(),
-                1 => format!("{} (+1 alias)", f.id),
-                n => format!("{} (+{n} aliases)", f.id),
-            },
-            format!("{}@{}", f.package, f.version),
-            f.fixed_in.clone().unwrap_or_else(|| "no fix".to_owned()),
-            f.location.to_string(),
-            match f.introduced_by.first() {
-                Some(direct) if f.direct != Some(true) => format!(
-                    "via {}",
-                    names
-                        .get(direct.as_str())
-                        .map_or(direct.as_str(), String::as_str)
-                ),
-                _ => String::new(),
-            },
-        ]);
-    }
-    writeln!(out, "Vulnerabilities ({} findings)", scan.findings.len())?;
-    writeln!(out, "{table}")?;
-    writeln!(out)
 }
 
 /// `MIT (permissive)`; `(unknown)` when nothing is known of the package's license.
@@ -164,99 +397,132 @@ fn license_label(p: &Package) -> String {
     let Some(l) = &p.license else {
         return String::new();
     };
-    let tier = match l.tier {
-        Tier::Permissive => "permissive",
-        Tier::Conditional => "conditional",
-        Tier::Unknown => "unknown",
-        Tier::Forbidden => "forbidden",
-    };
     match &l.concluded {
-        Some(c) => format!("{c} ({tier})"),
-        None => format!("({tier})"),
+        Some(c) => cell(&format!("{c} ({})", l.tier.as_str())),
+        None => format!("({})", l.tier.as_str()),
     }
 }
 
 fn severity_label(f: &Finding) -> String {
-    let level = match f.severity {
-        SeverityLevel::Critical => "critical",
-        SeverityLevel::High => "high",
-        SeverityLevel::Medium => "medium",
-        SeverityLevel::Low => "low",
-        SeverityLevel::Unknown => "unknown",
-    };
+    if f.category == Category::Malicious {
+        return "MALICIOUS".to_owned();
+    }
     match f.score {
-        Some(score) => format!("{level} {score:.1}"),
-        None => level.to_owned(),
+        Some(score) => format!("{} {score:.1}", f.severity.as_str()),
+        None => f.severity.as_str().to_owned(),
     }
 }
 
-/// `3 vulnerabilities (1 critical, 2 high)`, or `no known vulnerabilities`.
+/// `3 vulnerabilities (1 critical, 2 high)`, or `no known vulnerabilities`; informational
+/// advisories and malicious packages are counted apart.
 fn vulnerability_summary(findings: &[Finding]) -> String {
-    if findings.is_empty() {
-        return "no known vulnerabilities".to_owned();
-    }
-    let mut counts: BTreeMap<std::cmp::Reverse<SeverityLevel>, usize> = BTreeMap::new();
-    for f in findings {
-        *counts.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
-    }
-    let parts: Vec<String> = counts
+    let vulnerabilities: Vec<&Finding> = findings
         .iter()
-        .map(|(level, n)| {
-            let name = match level.0 {
-                SeverityLevel::Critical => "critical",
-                SeverityLevel::High => "high",
-                SeverityLevel::Medium => "medium",
-                SeverityLevel::Low => "low",
-                SeverityLevel::Unknown => "unknown severity",
-            };
-            format!("{n} {name}")
-        })
+        .filter(|f| f.category == Category::Vulnerability)
         .collect();
-    let noun = if findings.len() == 1 {
-        "vulnerability"
-    } else {
-        "vulnerabilities"
-    };
-    format!("{} {noun} ({})", findings.len(), parts.join(", "))
-}
-
-fn scope_label(scope: Scope) -> &'static str {
-    match scope {
-        Scope::Runtime => "runtime",
-        Scope::Dev => "dev",
-        Scope::Optional => "optional",
+    let malicious = findings
+        .iter()
+        .filter(|f| f.category == Category::Malicious)
+        .count();
+    let informational = findings.len() - vulnerabilities.len() - malicious;
+    let mut parts = Vec::new();
+    if malicious > 0 {
+        parts.push(format!("{malicious} MALICIOUS PACKAGES"));
     }
+    if vulnerabilities.is_empty() {
+        parts.push("no known vulnerabilities".to_owned());
+    } else {
+        let mut counts: BTreeMap<std::cmp::Reverse<SeverityLevel>, usize> = BTreeMap::new();
+        for f in &vulnerabilities {
+            *counts.entry(std::cmp::Reverse(f.severity)).or_default() += 1;
+        }
+        let levels: Vec<String> = counts
+            .iter()
+            .map(|(level, n)| match level.0 {
+                SeverityLevel::Unknown => format!("{n} unknown severity"),
+                other => format!("{n} {}", other.as_str()),
+            })
+            .collect();
+        let noun = if vulnerabilities.len() == 1 {
+            "vulnerability"
+        } else {
+            "vulnerabilities"
+        };
+        parts.push(format!(
+            "{} {noun} ({})",
+            vulnerabilities.len(),
+            levels.join(", ")
+        ));
+    }
+    if informational > 0 {
+        parts.push(format!("{informational} informational advisories"));
+    }
+    parts.join(", ")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn render(scan: &Scan) -> String {
+    fn render(scan: &Scan, list_packages: bool) -> String {
         let mut out = Vec::new();
-        write(scan, TableStyle { width: None }, &mut out).expect("writes to memory");
+        let style = TableStyle {
+            width: None,
+            list_packages,
+        };
+        write(scan, style, &mut out).expect("writes to memory");
         String::from_utf8(out).expect("utf-8")
     }
 
     #[test]
-    fn findings_follow_the_packages_most_severe_first() {
+    fn findings_come_before_the_packages_most_severe_first() {
         let scan = crate::testing::scan_with_findings();
-        let text = render(&scan);
+        let text = render(&scan, true);
         insta::assert_snapshot!(text);
-        let packages_end = text.find("Vulnerabilities (").expect("findings section");
-        assert!(text[..packages_end].contains("npm ("));
+        let findings_at = text.find("Vulnerabilities (").expect("findings section");
+        let packages_at = text.find("npm (").expect("packages section");
+        assert!(findings_at < packages_at);
         assert!(text.contains("via webpack-dev-server@3.11.0"));
-        assert!(text.contains("unpinned packages were not checked"));
+        assert!(text.contains("packages were not checked"));
+    }
+
+    #[test]
+    fn on_a_terminal_the_packages_are_listed_only_on_request() {
+        let scan = crate::testing::scan_with_findings();
+        assert!(!render(&scan, false).contains("npm ("));
+        assert!(render(&scan, true).contains("npm ("));
     }
 
     #[test]
     fn no_findings_section_without_findings() {
         let mut scan = crate::testing::scan_with_findings();
         scan.findings.clear();
-        let text = render(&scan);
+        let text = render(&scan, true);
         assert!(!text.contains("Vulnerabilities ("));
         assert!(text.contains("no known vulnerabilities"));
         scan.vuln_check = None;
-        assert!(!render(&scan).contains("vulnerabilit"));
+        scan.coverage = None;
+        assert!(!render(&scan, true).contains("vulnerabilit"));
+    }
+
+    #[test]
+    fn escape_sequences_in_names_are_shown_not_obeyed() {
+        let mut scan = crate::testing::scan_with_findings();
+        scan.packages[0].name = "evil\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
+        scan.findings[0].package = "evil\u{1b}[2J".into();
+        let text = render(&scan, true);
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(!text.contains('\u{7}'));
+        assert!(text.contains("evil\\u{1b}]0;pwned"));
+    }
+
+    #[test]
+    fn long_cells_are_cut_not_wrapped() {
+        let mut scan = crate::testing::scan_with_findings();
+        scan.findings[0].location.file = "dir/".repeat(60);
+        let text = render(&scan, false);
+        let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+        assert!(text.contains('…'));
+        assert!(widest < 400, "{widest}");
     }
 }

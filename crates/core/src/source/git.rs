@@ -22,6 +22,21 @@ pub fn head_commit(path: &Path) -> Option<String> {
     head.peel_to_commit().ok().map(|c| c.id().to_string())
 }
 
+/// Where `path` lies inside the git checkout that holds it: the directory relative to the
+/// checkout's top level (`/`-separated, empty at the top), or `None` outside any checkout.
+pub fn path_in_checkout(path: &Path) -> Option<String> {
+    let repo = Repository::discover(path).ok()?;
+    let top = std::fs::canonicalize(repo.workdir()?).ok()?;
+    let here = std::fs::canonicalize(path).ok()?;
+    let rel = here.strip_prefix(&top).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
 /// The last path segment of a URL without `.git`: the name of the project.
 pub fn repository_name(url: &str) -> String {
     let trimmed = url.trim_end_matches('/').trim_end_matches(".git");

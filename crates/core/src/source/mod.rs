@@ -21,6 +21,10 @@ pub struct Target {
     /// The commit scanned, when the target is (inside) a git checkout.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
+    /// For a directory inside a git checkout, its path from the checkout's top level
+    /// (`services/api`), so that reports can name files as the repository does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subdirectory: Option<String>,
 }
 
 /// Local directory or remote repository.
@@ -96,6 +100,7 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
                 kind: TargetKind::Git,
                 reference: reference.map(str::to_owned),
                 commit: Some(commit),
+                subdirectory: None,
             },
             _workspace: Some(workspace),
         });
@@ -116,6 +121,7 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
             kind: TargetKind::Directory,
             reference: None,
             commit: git::head_commit(root),
+            subdirectory: git::path_in_checkout(root).filter(|s| !s.is_empty()),
         },
         _workspace: None,
     })

@@ -11,6 +11,7 @@ use super::db::{self, Db};
 use super::import::ImportLimits;
 use super::update::{self, UpdateOptions};
 use super::{find, Matches};
+use crate::coverage::DatabaseCoverage;
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::model::Package;
 use crate::progress::Progress;
@@ -18,8 +19,7 @@ use crate::progress::Progress;
 /// After this age the database gets a warning.
 const WARN_AGE: Duration = Duration::from_secs(7 * 24 * 60 * 60);
 
-const HOW_TO_GET_DATA: &str =
-    "run `trusca db update` (or `trusca db import DIR` with OSV data on an air-gapped machine), or set `TRUSCA_DB`";
+const HOW_TO_GET_DATA: &str = "run `trusca db update` (or `trusca db import DIR` with OSV data on an air-gapped machine), or skip vulnerabilities on purpose with `--scanners license`";
 
 /// Where vulnerability data comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,7 +39,10 @@ pub struct DbSettings {
 pub struct Checked {
     /// The findings and what was checked; `None` when no database could be used.
     pub matches: Option<Matches>,
-    /// Why the database could not be used, or how old it is.
+    /// The database used, when one was.
+    pub database: Option<DatabaseCoverage>,
+    /// Why the database could not be used (an error: vulnerability data is required while the
+    /// scanner is on), or how old it is.
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -51,6 +54,18 @@ pub fn check(packages: &[Package], settings: &DbSettings, progress: &dyn Progres
         Some(db) => db,
         None => return out,
     };
+    let info = db.info();
+    out.database = Some(DatabaseCoverage {
+        path: crate::coverage::display_path(db.path()),
+        built: info.built_rfc3339(),
+        age_days: info.age().as_secs() / 86_400,
+        ecosystems: info
+            .ecosystems
+            .iter()
+            .filter(|(_, e)| e.records > 0)
+            .map(|(name, _)| name.clone())
+            .collect(),
+    });
     progress.stage("matching vulnerabilities");
     match find(packages, &db) {
         Ok(mut matches) => {
@@ -136,7 +151,7 @@ fn open(settings: &DbSettings, progress: &dyn Progress, diags: &mut Vec<Diagnost
 }
 
 fn unavailable(message: &str) -> Diagnostic {
-    Diagnostic::warning(
+    Diagnostic::error(
         Code::VulnDbUnavailable,
         format!("{message}; vulnerabilities were not checked"),
     )

@@ -42,7 +42,9 @@ use super::osv::{self, SeverityScore, Vulnerability};
 use crate::model::{osv_base, Ecosystem};
 
 /// The version of the file layout; a file with another version is refused (rebuild it).
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 2 keeps what categorises a record (malicious, RustSec informational kinds) and the
+/// severities RustSec and distributions write outside `severity`.
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// The file name of the database inside trusca's cache directory.
 pub const FILE_NAME: &str = "osv.db";
@@ -158,6 +160,8 @@ pub struct Advisory {
     pub severity: Vec<SeverityScore>,
     /// The record's `database_specific.severity` word (`HIGH`, `moderate`, …), when a string.
     pub severity_word: Option<String>,
+    /// Whether the record reports a malicious package ([`super::category::is_malicious`]).
+    pub malicious: bool,
     /// The `affected` entries about the looked-up package (several when a record names it in
     /// several ranges or releases, such as `Debian:11` and `Debian:12`).
     pub affected: Vec<AffectedEntry>,
@@ -170,10 +174,13 @@ pub struct AffectedEntry {
     pub ecosystem: String,
     /// The package name as the record spells it.
     pub name: String,
-    /// Severity scores specific to this package.
+    /// Severity scores specific to this package (RustSec's `database_specific.cvss` included).
     pub severity: Vec<SeverityScore>,
-    /// The entry's `database_specific.severity` word, when a string.
+    /// The entry's severity word (`database_specific.severity`, else
+    /// `ecosystem_specific.severity`), when a string.
     pub severity_word: Option<String>,
+    /// RustSec's informational kind (`unsound`, `unmaintained`, `notice`), when it has one.
+    pub informational: Option<String>,
     /// Version ranges.
     pub ranges: Vec<AffectedRange>,
     /// Explicitly listed affected versions.
@@ -462,6 +469,7 @@ impl PreparedRecord {
                     modified: vuln.modified.clone(),
                     severity: vuln.severity.clone(),
                     severity_word: severity_word(vuln.database_specific.as_ref()),
+                    malicious: super::category::is_malicious(vuln),
                     affected,
                 };
                 (key, advisory)
@@ -479,11 +487,21 @@ impl PreparedRecord {
 }
 
 fn compact(affected: &osv::Affected, package: &osv::AffectedPackage) -> AffectedEntry {
+    let text = |v: Option<&serde_json::Value>, key: &str| v?.get(key)?.as_str().map(str::to_owned);
+    let mut severity = affected.severity.clone();
+    if let Some(vector) = text(affected.database_specific.as_ref(), "cvss") {
+        severity.push(SeverityScore {
+            kind: super::severity::kind_of_vector(&vector).to_owned(),
+            score: vector,
+        });
+    }
     AffectedEntry {
         ecosystem: package.ecosystem.clone(),
         name: package.name.clone(),
-        severity: affected.severity.clone(),
-        severity_word: severity_word(affected.database_specific.as_ref()),
+        severity,
+        severity_word: severity_word(affected.database_specific.as_ref())
+            .or_else(|| severity_word(affected.ecosystem_specific.as_ref())),
+        informational: text(affected.database_specific.as_ref(), "informational"),
         ranges: affected
             .ranges
             .iter()
@@ -739,13 +757,31 @@ impl super::Advisories for Db {
             advisories.into_iter().map(Advisory::into_record).collect(),
         ))
     }
+
+    fn record(&self, id: &str) -> Result<Option<Vulnerability>, DbError> {
+        Db::record(self, id)
+    }
 }
 
 impl Advisory {
     /// The compact form as an OSV record holding what matching reads (the looked-up package's
     /// entries, ids, summary, severities).
     pub fn into_record(self) -> Vulnerability {
-        let word = |w: Option<String>| w.map(|w| serde_json::json!({ "severity": w }));
+        // `database_specific` as the record had it, as far as rating and categorising read it.
+        let specific = |pairs: &[(&str, Option<serde_json::Value>)]| {
+            let map: serde_json::Map<String, serde_json::Value> = pairs
+                .iter()
+                .filter_map(|(k, v)| Some(((*k).to_owned(), v.clone()?)))
+                .collect();
+            (!map.is_empty()).then_some(serde_json::Value::Object(map))
+        };
+        let record_specific = specific(&[
+            ("severity", self.severity_word.map(Into::into)),
+            (
+                "malicious-packages-origins",
+                self.malicious.then(|| serde_json::json!([])),
+            ),
+        ]);
         Vulnerability {
             id: self.id,
             modified: self.modified,
@@ -778,11 +814,14 @@ impl Advisory {
                         .collect(),
                     versions: a.versions,
                     ecosystem_specific: None,
-                    database_specific: word(a.severity_word),
+                    database_specific: specific(&[
+                        ("severity", a.severity_word.map(Into::into)),
+                        ("informational", a.informational.map(Into::into)),
+                    ]),
                 })
                 .collect(),
             references: Vec::new(),
-            database_specific: word(self.severity_word),
+            database_specific: record_specific,
         }
     }
 }

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Ecosystem, Package, PackageId};
 use crate::version::{Scheme, Version};
 
+pub mod category;
 mod check;
 pub mod db;
 pub mod import;
@@ -26,6 +27,7 @@ pub mod osv;
 pub mod severity;
 pub mod update;
 
+pub use category::Category;
 pub use check::{check, Checked, DbSettings};
 use osv::Vulnerability;
 
@@ -102,6 +104,10 @@ impl std::str::FromStr for SeverityLevel {
 pub struct Finding {
     /// The primary advisory id.
     pub id: String,
+    /// What kind of advisory it is (a vulnerability, a malicious package, an informational
+    /// notice).
+    #[serde(default)]
+    pub category: Category,
     /// Every other id of the same vulnerability (CVE, GHSA, …), sorted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
@@ -173,13 +179,17 @@ pub trait Advisories {
     /// base name, `:suffix` ignored) with its name once normalised. Returning extra records is
     /// harmless: the matcher checks each entry again.
     fn candidates(&self, id: &PackageId) -> Result<Cow<'_, [Vulnerability]>, Self::Error>;
+
+    /// The record with this id, whatever package it names (an alias of a finding's record, to
+    /// rate the finding by the whole alias group).
+    fn record(&self, id: &str) -> Result<Option<Vulnerability>, Self::Error>;
 }
 
 /// Records held in memory, indexed by ecosystem and normalised name.
 #[derive(Debug, Default)]
 pub struct MemoryAdvisories {
     by_name: HashMap<PackageId, Vec<Vulnerability>>,
-    records: usize,
+    by_id: HashMap<String, Vulnerability>,
 }
 
 impl MemoryAdvisories {
@@ -200,7 +210,7 @@ impl MemoryAdvisories {
             .collect();
         keys.sort();
         keys.dedup();
-        self.records += 1;
+        self.by_id.insert(record.id.clone(), record.clone());
         if let Some((last, rest)) = keys.split_last() {
             for key in rest {
                 self.by_name
@@ -212,14 +222,14 @@ impl MemoryAdvisories {
         }
     }
 
-    /// How many records were added.
+    /// How many records were added (by distinct id).
     pub fn len(&self) -> usize {
-        self.records
+        self.by_id.len()
     }
 
     /// Whether no record was added.
     pub fn is_empty(&self) -> bool {
-        self.records == 0
+        self.by_id.is_empty()
     }
 }
 
@@ -241,6 +251,10 @@ impl Advisories for MemoryAdvisories {
             .by_name
             .get(id)
             .map_or(Cow::Borrowed(&[][..]), |v| Cow::Borrowed(v.as_slice())))
+    }
+
+    fn record(&self, id: &str) -> Result<Option<Vulnerability>, Infallible> {
+        Ok(self.by_id.get(id).cloned())
     }
 }
 
@@ -285,16 +299,73 @@ pub fn find<A: Advisories + ?Sized>(
             match_name(id.ecosystem(), id.name(), packages, records)
         })
         .collect();
+    rate_by_aliases(&mut findings, advisories)?;
     sort_findings(&mut findings);
     check.findings = findings.len();
     Ok(Matches { findings, check })
 }
 
-/// Sorts findings most severe first, then by ecosystem, package, version, id and location: the
+/// Raises each finding to the highest severity of any record of its alias group, also records
+/// that name other packages or ecosystems (a `GO-` record without severity whose `GHSA-` alias
+/// has one), and marks a finding malicious when an alias is a `MAL-` record. Each alias is read
+/// once per scan.
+fn rate_by_aliases<A: Advisories + ?Sized>(
+    findings: &mut [Finding],
+    advisories: &A,
+) -> Result<(), A::Error> {
+    let mut rated: HashMap<String, Option<(severity::Rating, Category)>> = HashMap::new();
+    for f in findings.iter_mut() {
+        for alias in &f.aliases {
+            if !rated.contains_key(alias) {
+                let record = advisories.record(alias)?.filter(|r| r.withdrawn.is_none());
+                let found = record.map(|r| {
+                    let name_in = |a: &&osv::Affected| {
+                        a.package.as_ref().is_some_and(|p| {
+                            Ecosystem::from_osv(&p.ecosystem) == Some(f.ecosystem)
+                                && PackageId::new(f.ecosystem, &p.name)
+                                    == PackageId::new(f.ecosystem, &f.package)
+                        })
+                    };
+                    let mut affected: Vec<&osv::Affected> =
+                        r.affected.iter().filter(name_in).collect();
+                    if affected.is_empty() {
+                        affected = r.affected.iter().collect();
+                    }
+                    (
+                        severity::rate(&r, &affected),
+                        category::classify(&r, &affected),
+                    )
+                });
+                rated.insert(alias.clone(), found);
+            }
+            let Some(Some((rating, category))) = rated.get(alias) else {
+                continue;
+            };
+            let current = severity::Rating {
+                level: f.severity,
+                score: f.score,
+                vector: f.vector.clone(),
+            };
+            if rating.is_worse_than(&current) {
+                f.severity = rating.level;
+                f.score = rating.score;
+                f.vector.clone_from(&rating.vector);
+            }
+            if *category == Category::Malicious || alias.starts_with("MAL-") {
+                f.category = Category::Malicious;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sorts findings malicious packages first, then vulnerabilities, then the informational kinds;
+/// within each most severe first, then by ecosystem, package, version, id and location: the
 /// order of every list of findings trusca writes.
 pub fn sort_findings(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (
+            a.category,
             Reverse(a.severity),
             a.ecosystem,
             &a.package,
@@ -303,6 +374,7 @@ pub fn sort_findings(findings: &mut [Finding]) {
             &a.location,
         )
             .cmp(&(
+                b.category,
                 Reverse(b.severity),
                 b.ecosystem,
                 &b.package,
@@ -388,8 +460,15 @@ fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
             url: r.url.clone(),
         })
         .collect();
+    let category = category::of_group(
+        group
+            .hits
+            .iter()
+            .map(|h| category::classify(h.record, &h.affected)),
+    );
     Finding {
         id: group.id,
+        category,
         aliases: group.aliases,
         purl: p.purl.clone(),
         package: p.name.clone(),

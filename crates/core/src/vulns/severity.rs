@@ -1,6 +1,10 @@
 //! Severity of a record: a base score from its CVSS vectors (v4 preferred, then v3, then v2),
 //! or the database's own severity word when no vector can be scored.
 //!
+//! Vectors come from the record's and its matched entries' `severity` lists and from RustSec's
+//! `affected[].database_specific.cvss`; words from `database_specific.severity` (GitHub:
+//! `CRITICAL`, `HIGH`, `MODERATE`, `LOW`) and `affected[].ecosystem_specific.severity`.
+//!
 //! Scores come from the `cvss` crate (RustSec), which scores v2, v3.0, v3.1 and v4.0 vectors.
 
 use std::str::FromStr;
@@ -69,10 +73,21 @@ pub fn cvss_score(vector: &str) -> Option<f64> {
 /// wins; failing that, `database_specific.severity` (GitHub's `CRITICAL`, `HIGH`, `MODERATE`,
 /// `LOW`) of the record or of a matched entry.
 pub fn rate(record: &Vulnerability, affected: &[&Affected]) -> Rating {
+    let rustsec: Vec<SeverityScore> = affected
+        .iter()
+        .filter_map(|a| {
+            let vector = a.database_specific.as_ref()?.get("cvss")?.as_str()?;
+            Some(SeverityScore {
+                kind: kind_of_vector(vector).to_owned(),
+                score: vector.to_owned(),
+            })
+        })
+        .collect();
     let scores: Vec<&SeverityScore> = record
         .severity
         .iter()
         .chain(affected.iter().flat_map(|a| a.severity.iter()))
+        .chain(rustsec.iter())
         .collect();
     for kind in ["CVSS_V4", "CVSS_V3", "CVSS_V2"] {
         for s in scores.iter().filter(|s| s.kind.eq_ignore_ascii_case(kind)) {
@@ -87,6 +102,7 @@ pub fn rate(record: &Vulnerability, affected: &[&Affected]) -> Rating {
     }
     let word = std::iter::once(&record.database_specific)
         .chain(affected.iter().map(|a| &a.database_specific))
+        .chain(affected.iter().map(|a| &a.ecosystem_specific))
         .find_map(|d| level_of_word(d.as_ref()?.get("severity")?.as_str()?));
     match word {
         Some(level) => Rating {
@@ -95,6 +111,19 @@ pub fn rate(record: &Vulnerability, affected: &[&Affected]) -> Rating {
             vector: None,
         },
         None => Rating::unknown(),
+    }
+}
+
+/// The OSV severity type of a CVSS vector, from its prefix (`CVSS:4.0/…` is `CVSS_V4`; a bare
+/// vector is v2).
+pub fn kind_of_vector(vector: &str) -> &'static str {
+    let v = vector.trim();
+    if v.starts_with("CVSS:4") {
+        "CVSS_V4"
+    } else if v.starts_with("CVSS:3") {
+        "CVSS_V3"
+    } else {
+        "CVSS_V2"
     }
 }
 
@@ -190,6 +219,27 @@ mod tests {
         let affected: Vec<&Affected> = r.affected.iter().collect();
         assert_eq!(rate(&r, &affected).score, Some(5.9));
         assert_eq!(rate(&r, &[]).level, SeverityLevel::Unknown);
+    }
+
+    #[test]
+    fn rustsec_cvss_and_ecosystem_words_are_read() {
+        let r = record(
+            r#"{"id": "RUSTSEC-2023-0001", "affected": [{"package": {"ecosystem": "crates.io", "name": "openssl"},
+                "database_specific": {"cvss": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N", "informational": null}}]}"#,
+        );
+        let affected: Vec<&Affected> = r.affected.iter().collect();
+        let rating = rate(&r, &affected);
+        assert_eq!(rating.score, Some(7.5));
+        assert_eq!(rating.level, SeverityLevel::High);
+
+        let r = record(
+            r#"{"id": "DEB-1", "affected": [{"package": {"ecosystem": "Debian:12", "name": "a"},
+                "ecosystem_specific": {"severity": "medium"}}]}"#,
+        );
+        let affected: Vec<&Affected> = r.affected.iter().collect();
+        assert_eq!(rate(&r, &affected).level, SeverityLevel::Medium);
+        assert_eq!(kind_of_vector("CVSS:4.0/AV:N"), "CVSS_V4");
+        assert_eq!(kind_of_vector("AV:N/AC:L/Au:N/C:P/I:P/A:P"), "CVSS_V2");
     }
 
     #[test]

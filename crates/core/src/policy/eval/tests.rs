@@ -41,8 +41,14 @@ fn forbidden_license_and_findings_at_the_threshold_fail() {
     assert_eq!(r.decision, Decision::Fail);
     assert_eq!(
         ids(&r),
-        ["GPL-3.0-only", "GHSA-aaaa-bbbb-cccc", "RUSTSEC-2024-0002"]
+        [
+            "GPL-3.0-only",
+            "GHSA-aaaa-bbbb-cccc",
+            "OSV-2024-5",
+            "RUSTSEC-2024-0002"
+        ]
     );
+    assert!(r.violations[2].reason.contains("no severity is known"));
     let gpl = &r.violations[0];
     assert_eq!(gpl.kind, ViolationKind::License);
     assert_eq!(gpl.location.line, Some(40));
@@ -57,14 +63,14 @@ fn forbidden_license_and_findings_at_the_threshold_fail() {
 fn the_threshold_comes_from_the_command_line_then_the_file() {
     let mut scan = testing::sample();
     let r = run(&mut scan, "fail_on = \"critical\"", None);
-    assert_eq!(ids(&r), ["GPL-3.0-only", "GHSA-aaaa-bbbb-cccc"]);
+    assert_eq!(
+        ids(&r),
+        ["GPL-3.0-only", "GHSA-aaaa-bbbb-cccc", "OSV-2024-5"],
+        "unknown severity fails at every threshold"
+    );
     let r = run(&mut scan, "fail_on = \"critical\"", Some(FailOn::Low));
     assert_eq!(r.fail_on, FailOn::Low);
-    assert_eq!(
-        r.violations.len(),
-        5,
-        "unknown severity never meets a threshold"
-    );
+    assert_eq!(r.violations.len(), 6);
     let r = run(&mut scan, "", Some(FailOn::None));
     assert_eq!(ids(&r), ["GPL-3.0-only"]);
 }
@@ -122,11 +128,16 @@ reason = "not reachable"
 id = "RUSTSEC-2024-0002"
 package = "pkg:cargo/serde"
 reason = "patched locally"
+
+[[exceptions]]
+id = "OSV-2024-5"
+package = "oddlib"
+reason = "not reachable"
 "#,
         None,
     );
     assert_eq!(r.decision, Decision::Pass, "{:#?}", r.violations);
-    assert_eq!(r.waived.len(), 3);
+    assert_eq!(r.waived.len(), 4);
     let reasons: Vec<&str> = r.waived.iter().map(|w| w.reason.as_str()).collect();
     assert!(reasons.contains(&"dual-licensed"));
     assert!(scan
@@ -236,4 +247,93 @@ fn the_result_serialises_in_kebab_case() {
     assert_eq!(v["decision"], "fail");
     assert_eq!(v["fail_on"], "high");
     assert_eq!(v["violations"][0]["kind"], "license");
+}
+
+#[test]
+fn unknown_severity_can_be_mapped_or_ignored() {
+    let mut scan = testing::sample();
+    let unknown = |r: &PolicyResult| r.violations.iter().any(|v| v.id == "OSV-2024-5");
+    assert!(unknown(&run(&mut scan, "", Some(FailOn::Critical))));
+    assert!(!unknown(&run(&mut scan, "", Some(FailOn::None))));
+    let ignore = "[vulns]\nunknown_severity = \"ignore\"\n";
+    assert!(!unknown(&run(&mut scan, ignore, Some(FailOn::Low))));
+    let as_medium = "[vulns]\nunknown_severity = \"medium\"\n";
+    assert!(unknown(&run(&mut scan, as_medium, Some(FailOn::Medium))));
+    let r = run(&mut scan, as_medium, Some(FailOn::High));
+    assert!(!unknown(&r));
+}
+
+#[test]
+fn malicious_packages_fail_at_any_threshold_and_informational_ones_only_when_named() {
+    let mut scan = testing::sample();
+    let left = scan.packages[1].clone();
+    let mut malicious = testing::finding(
+        &left,
+        "MAL-2024-9",
+        &[],
+        crate::vulns::SeverityLevel::Unknown,
+        None,
+        None,
+    );
+    malicious.category = crate::vulns::Category::Malicious;
+    let mut unsound = testing::finding(
+        &left,
+        "RUSTSEC-2024-7",
+        &[],
+        crate::vulns::SeverityLevel::Unknown,
+        None,
+        None,
+    );
+    unsound.category = crate::vulns::Category::Unsound;
+    scan.findings = vec![malicious, unsound];
+    let r = run(&mut scan, "", Some(FailOn::None));
+    assert_eq!(ids(&r), ["MAL-2024-9", "GPL-3.0-only"]);
+    assert_eq!(r.violations[0].kind, ViolationKind::Malicious);
+    let r = run(
+        &mut scan,
+        "[vulns]\nfail_on_informational = [\"unsound\"]\n",
+        Some(FailOn::None),
+    );
+    assert_eq!(ids(&r), ["MAL-2024-9", "GPL-3.0-only", "RUSTSEC-2024-7"]);
+}
+
+#[test]
+fn dev_packages_and_unknown_licenses_follow_the_license_settings() {
+    let mut scan = testing::sample();
+    scan.findings.clear();
+    scan.packages[0].scope = crate::model::Scope::Dev;
+    let r = run(&mut scan, "", None);
+    assert!(ids(&r).is_empty(), "a dev-only GPL package does not fail");
+    let r = run(&mut scan, "[licenses]\ninclude_dev = true\n", None);
+    assert_eq!(ids(&r), ["GPL-3.0-only"]);
+    if let Some(l) = &mut scan.packages[2].license {
+        l.concluded = None;
+        l.declared = None;
+        l.tier = Tier::Unknown;
+    }
+    let r = run(&mut scan, "", None);
+    assert_eq!(r.decision, Decision::Pass);
+    let r = run(&mut scan, "[licenses]\nunknown = \"fail\"\n", None);
+    assert_eq!(ids(&r), ["NOASSERTION"]);
+}
+
+#[test]
+fn strict_makes_one_unreadable_file_an_error() {
+    let mut scan = testing::sample();
+    scan.findings.clear();
+    scan.diagnostics
+        .push(Diagnostic::error(Code::ParseError, "broken").in_file("Cargo.lock", Some(1)));
+    let r = run(
+        &mut scan,
+        "[licenses.tiers]\n\"GPL-3.0-only\" = \"permissive\"\n",
+        None,
+    );
+    assert_eq!(r.decision, Decision::Pass);
+    let r = run(
+        &mut scan,
+        "strict = true\n[licenses.tiers]\n\"GPL-3.0-only\" = \"permissive\"\n",
+        None,
+    );
+    assert_eq!(r.decision, Decision::Error);
+    assert!(r.error.as_deref().is_some_and(|e| e.contains("Cargo.lock")));
 }

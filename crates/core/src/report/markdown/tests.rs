@@ -13,7 +13,11 @@ fn evaluated(config: &str) -> Scan {
 
 fn render(scan: &Scan, max_rows: usize) -> String {
     let mut out = Vec::new();
-    write_with(scan, MarkdownOptions { max_rows }, &mut out).expect("write to Vec");
+    let options = MarkdownOptions {
+        max_rows,
+        ..MarkdownOptions::default()
+    };
+    write_with(scan, options, &mut out).expect("write to Vec");
     String::from_utf8(out).expect("UTF-8")
 }
 
@@ -54,7 +58,7 @@ fn passing_summary_snapshot() {
 fn long_violation_lists_are_cut_with_a_count() {
     let scan = evaluated("fail_on = \"low\"");
     let text = render(&scan, 2);
-    assert!(text.contains("…and 3 more."), "{text}");
+    assert!(text.contains("…and 4 more."), "{text}");
     let rows = text
         .lines()
         .skip_while(|l| *l != "### Violations")
@@ -77,4 +81,36 @@ fn a_scan_without_policy_says_so() {
 fn cells_are_escaped() {
     assert_eq!(escape("a|b\n<script>"), "a\\|b &lt;script&gt;");
     assert_eq!(escape("`x`_y_"), "\\`x\\`\\_y\\_");
+}
+
+#[test]
+fn a_long_summary_is_cut_below_the_comment_limit_most_severe_first() {
+    let mut scan = evaluated("fail_on = \"low\"");
+    let template = scan.findings[0].clone();
+    scan.findings = (0..2_000)
+        .map(|i| {
+            let mut f = template.clone();
+            f.id = format!("GHSA-{i:04}-xxxx-yyyy");
+            f.summary = Some("x".repeat(40));
+            f
+        })
+        .collect();
+    scan.findings[1_999].severity = crate::vulns::SeverityLevel::Critical;
+    let text = render(&scan, DEFAULT_MAX_ROWS);
+    assert!(text.chars().count() <= MAX_CHARS, "{}", text.len());
+    assert!(
+        text.contains("more (all are in `--format json`)"),
+        "{}",
+        &text[text.len() - 300..]
+    );
+    assert!(text.ends_with("</details>\n"));
+}
+
+#[test]
+fn control_characters_are_shown_not_obeyed() {
+    let mut scan = testing::sample();
+    scan.target.name = "app\u{1b}[2J".into();
+    let text = render(&scan, 5);
+    assert!(!text.contains('\u{1b}'));
+    assert!(text.contains("u{1b}"), "{text}");
 }

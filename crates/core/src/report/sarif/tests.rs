@@ -79,7 +79,19 @@ fn rules_are_per_advisory_and_per_license_with_security_severity() {
     let doc = to_value(&evaluated(""));
     let run = &doc["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "trusca");
-    assert_eq!(run["tool"]["driver"]["informationUri"], INFORMATION_URI);
+    // A real project address or none: never a placeholder.
+    let info = run["tool"]["driver"].get("informationUri");
+    assert_eq!(info.and_then(|v| v.as_str()), information_uri());
+    assert!(info.is_none_or(|v| !v.as_str().unwrap_or_default().contains(".example")));
+    for rule in run["tool"]["driver"]["rules"].as_array().expect("rules") {
+        let uri = rule["helpUri"].as_str().unwrap_or_default();
+        if rule["id"]
+            .as_str()
+            .is_some_and(|id| !id.starts_with("license/"))
+        {
+            assert!(uri.starts_with("https://"), "{rule}");
+        }
+    }
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     let ids: Vec<&str> = rules
         .iter()
@@ -187,4 +199,45 @@ fn uris_are_encoded() {
     assert_eq!(abs.uri_base_id, None);
     assert_eq!(artifact("a:b").uri, "a%3Ab");
     assert_eq!(artifact("C:/x/y.lock").uri, "file:///C:/x/y.lock");
+}
+
+#[test]
+fn uris_are_relative_to_the_repository_root_and_coverage_is_reported() {
+    let mut scan = evaluated("");
+    scan.target.subdirectory = Some("services/api".into());
+    scan.coverage = Some(crate::coverage::Coverage {
+        scanners: vec![crate::coverage::ScannerKind::Vuln],
+        files: crate::coverage::FileCoverage {
+            read: 2,
+            failed: vec!["broken/Cargo.lock".into()],
+        },
+        vulnerabilities: crate::coverage::vulnerabilities(
+            &scan.packages,
+            Some(&["npm".to_owned()]),
+            crate::coverage::NotCheckedReason::NoDatabase,
+            None,
+        ),
+        licenses: None,
+    });
+    let doc = to_value(&scan);
+    assert!(errors(&doc).is_empty(), "{:?}", errors(&doc));
+    let run = &doc["runs"][0];
+    let uri = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        .as_str()
+        .expect("uri");
+    assert!(uri.starts_with("services/api/"), "{uri}");
+    assert!(run["originalUriBaseIds"].get(SRCROOT).is_some());
+    assert_eq!(
+        run["properties"]["coverage"]["files"]["failed"][0],
+        "broken/Cargo.lock"
+    );
+    let notes = run["invocations"][0]["toolExecutionNotifications"]
+        .as_array()
+        .expect("notifications");
+    assert!(notes.iter().any(|n| n["level"] == "error"
+        && n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            == "services/api/broken/Cargo.lock"));
+    assert!(notes.iter().any(|n| n["message"]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("crates.io packages were not checked"))));
 }

@@ -69,6 +69,7 @@ fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
             kind: TargetKind::Git,
             reference: Some("main".into()),
             commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+            subdirectory: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );
