@@ -136,7 +136,7 @@ fn nested_config_files_are_reported_and_not_obeyed() {
         .collect();
     assert_eq!(nested, ["sub/trusca.toml", "vendor/.truscaignore"]);
     assert!(r.stderr.contains(
-        "note: sub/trusca.toml: configuration file below the scan root was not obeyed [nested-config-ignored]"
+        "warning: sub/trusca.toml: configuration file below the scan root was not obeyed [nested-config-ignored]"
     ), "{}", r.stderr);
 }
 

@@ -19,8 +19,17 @@ pub fn trusca() -> Command {
             std::env::temp_dir().join("trusca-tests-no-such-db/osv.db"),
         )
         .env("TRUSCA_SCANNERS", "license")
-        .env("NO_COLOR", "1");
+        .env("NO_COLOR", "1")
+        // Out of the checkout, whose own `trusca.toml` a scan elsewhere would warn about.
+        .current_dir(neutral_dir());
     cmd
+}
+
+/// An empty working directory of the tests' own.
+fn neutral_dir() -> PathBuf {
+    let dir = std::env::temp_dir().join("trusca-tests-cwd");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 /// [`trusca`] with every scanner on (the default a user gets), reading the vulnerability

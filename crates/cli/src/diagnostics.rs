@@ -1,4 +1,7 @@
 //! Renders core diagnostics with miette: the file, a snippet around the line, and a hint.
+//!
+//! Messages, paths and snippets quote scanned files, which may hold terminal escape sequences:
+//! they are shown escaped ([`printable`]), never sent to the terminal as they are.
 
 use std::fmt;
 use std::path::Path;
@@ -7,6 +10,7 @@ use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, LabeledSpan, NamedSource, SourceSpan,
 };
 use trusca_core::diag::{Diagnostic, Severity};
+use trusca_core::report::text::printable;
 
 /// Files larger than this are named but not quoted.
 const MAX_SNIPPET_SOURCE: u64 = 8 * 1024 * 1024;
@@ -25,10 +29,11 @@ struct Rendered<'a> {
 
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = printable(&self.diag.message);
         match (&self.diag.file, self.diag.line, &self.source) {
-            (Some(file), Some(line), None) => write!(f, "{file}:{line}: {}", self.diag.message),
-            (Some(file), None, _) => write!(f, "{file}: {}", self.diag.message),
-            _ => f.write_str(&self.diag.message),
+            (Some(file), Some(line), None) => write!(f, "{}:{line}: {message}", printable(file)),
+            (Some(file), None, _) => write!(f, "{}: {message}", printable(file)),
+            _ => f.write_str(&message),
         }
     }
 }
@@ -48,7 +53,7 @@ impl MietteDiagnostic for Rendered<'_> {
         self.diag
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(printable(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -83,7 +88,7 @@ fn with_snippet<'a>(diag: &'a Diagnostic, root: &Path, severity: miette::Severit
     let Ok(bytes) = std::fs::read(&path) else {
         return rendered;
     };
-    let text = String::from_utf8_lossy(&bytes).into_owned();
+    let text = printable(&String::from_utf8_lossy(&bytes)).into_owned();
     let mut start = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line as usize {
@@ -94,7 +99,7 @@ fn with_snippet<'a>(diag: &'a Diagnostic, root: &Path, severity: miette::Severit
         start += l.len();
     }
     if rendered.span.is_some() {
-        rendered.source = Some(NamedSource::new(file, text));
+        rendered.source = Some(NamedSource::new(printable(file), text));
     }
     rendered
 }
@@ -105,7 +110,14 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
     let handler = GraphicalReportHandler::new();
     let mut out = String::new();
     for d in diags.iter().filter(|d| d.severity == Severity::Error) {
-        let r = with_snippet(d, root, miette::Severity::Warning);
+        // An error about one file is a warning for the run (it went on without the file); one
+        // about the whole run (no vulnerability data) is an error.
+        let severity = if d.file.is_some() {
+            miette::Severity::Warning
+        } else {
+            miette::Severity::Error
+        };
+        let r = with_snippet(d, root, severity);
         let _ = handler.render_report(&mut out, &r);
     }
     if !quiet {
@@ -122,9 +134,9 @@ pub fn report(diags: &[Diagnostic], root: &Path, quiet: bool) {
             } else {
                 "warning"
             };
-            out.push_str(&format!("{label}: {d}\n"));
+            out.push_str(&format!("{label}: {}\n", printable(&d.to_string())));
             if let Some(help) = d.help.as_deref().filter(|_| d.file.is_none()) {
-                out.push_str(&format!("  help: {help}\n"));
+                out.push_str(&format!("  help: {}\n", printable(help)));
             }
         }
         if warnings.len() > MAX_LISTED_WARNINGS {

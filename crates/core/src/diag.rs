@@ -60,6 +60,11 @@ pub enum Code {
     TargetUnusable,
     /// A configuration or ignore file nested in the tree was seen and not obeyed.
     NestedConfigIgnored,
+    /// Which configuration the scan obeys (a file, or the built-in defaults).
+    ConfigUsed,
+    /// A configuration-looking file that is not obeyed (`trusca.toml` in the working directory
+    /// of a scan elsewhere, `.truscaignore`).
+    ConfigNotObeyed,
     /// `trusca.toml` is invalid.
     InvalidConfig,
     /// An exception in `trusca.toml` is past its expiry date and no longer applies.
@@ -76,7 +81,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 16] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -85,6 +90,8 @@ impl Code {
         Code::Unsupported,
         Code::TargetUnusable,
         Code::NestedConfigIgnored,
+        Code::ConfigUsed,
+        Code::ConfigNotObeyed,
         Code::InvalidConfig,
         Code::ExceptionExpired,
         Code::ExceptionUnused,
@@ -104,6 +111,8 @@ impl Code {
             Code::Unsupported => "unsupported",
             Code::TargetUnusable => "target-unusable",
             Code::NestedConfigIgnored => "nested-config-ignored",
+            Code::ConfigUsed => "config-used",
+            Code::ConfigNotObeyed => "config-not-obeyed",
             Code::InvalidConfig => "invalid-config",
             Code::ExceptionExpired => "exception-expired",
             Code::ExceptionUnused => "exception-unused",

@@ -6,8 +6,9 @@
 
 use std::path::PathBuf;
 
-use crate::config::{Config, ConfigError};
+use crate::config::{self, Config, ConfigError};
 use crate::coverage::{self, Coverage, NotCheckedReason, ScannerKind};
+use crate::diag::Diagnostic;
 use crate::inventory::{self, Sources};
 use crate::licenses;
 use crate::policy;
@@ -64,7 +65,9 @@ impl Scanner {
         let prepared = source::prepare(target, self.flags.reference.as_deref())?;
         let file = Config::find(self.flags.config.as_deref(), &prepared.root)?;
         let settings = Settings::resolve(&self.flags, &self.env, &file);
-        let scan = scan(&prepared, &settings, progress)?;
+        let cwd = std::env::current_dir().ok();
+        let about_config = config::diagnostics(&file, &prepared.root, cwd.as_deref());
+        let scan = scan(&prepared, &settings, about_config, progress)?;
         let root = if settings.walk {
             prepared.root.clone()
         } else {
@@ -79,10 +82,12 @@ impl Scanner {
     }
 }
 
-/// Runs the stages over a prepared target with resolved settings.
+/// Runs the stages over a prepared target with resolved settings; `notes` are what came before
+/// the stages (which configuration is obeyed) and go into the result with theirs.
 pub fn scan(
     prepared: &source::Prepared,
     settings: &Settings,
+    notes: Vec<Diagnostic>,
     progress: &dyn Progress,
 ) -> Result<Scan, PipelineError> {
     let generated_at = settings.generated_at.clone().unwrap_or_else(now_rfc3339);
@@ -96,7 +101,8 @@ pub fn scan(
     let found = inventory::collect(&sources, progress)?;
     scan.files = found.files;
     scan.packages = found.packages;
-    scan.diagnostics = found.diagnostics;
+    scan.diagnostics = notes;
+    scan.diagnostics.extend(found.diagnostics);
 
     let licenses_on = settings.scanners.contains(&ScannerKind::License);
     if settings.walk && licenses_on {

@@ -9,6 +9,7 @@ use miette::{
 use trusca_core::config::{ConfigError, Problem};
 use trusca_core::diag::Code;
 use trusca_core::policy::Decision;
+use trusca_core::report::text::printable;
 use trusca_core::scan::Scan;
 use trusca_core::settings::Settings;
 
@@ -64,7 +65,10 @@ fn report_failure(scan: &Scan) {
         let kind = v.kind.as_str();
         out.push_str(&format!(
             "  {kind} {} in {} at {}: {}\n",
-            v.id, v.purl, v.location, v.reason
+            printable(&v.id),
+            printable(&v.purl),
+            printable(&v.location.to_string()),
+            printable(&v.reason)
         ));
     }
     if p.violations.len() > MAX_LISTED_VIOLATIONS {

@@ -23,9 +23,68 @@ use crate::vulns::Category;
 /// The name of the configuration file obeyed at the scan root.
 pub const FILE_NAME: &str = "trusca.toml";
 
-/// File names of configuration and ignore files that trusca obeys only at the scan root; seen
-/// anywhere deeper they are reported as not obeyed.
-pub const ROOT_ONLY_FILES: &[&str] = &[FILE_NAME, ".truscaignore"];
+/// An ignore file people expect from other tools; trusca has none (`[scan] exclude` does the
+/// job), so one is reported wherever it is.
+pub const IGNORE_FILE_NAME: &str = ".truscaignore";
+
+/// File names of configuration and ignore files that trusca obeys only at the scan root (or
+/// never); seen anywhere deeper they are reported as not obeyed.
+pub const ROOT_ONLY_FILES: &[&str] = &[FILE_NAME, IGNORE_FILE_NAME];
+
+/// What a run says about its configuration: which file it obeys (or that the defaults apply),
+/// and the configuration-looking files it does not obey: a `trusca.toml` in the working
+/// directory `cwd` when the scan root is elsewhere, and a `.truscaignore` at the root.
+pub fn diagnostics(
+    config: &Config,
+    root: &Path,
+    cwd: Option<&Path>,
+) -> Vec<crate::diag::Diagnostic> {
+    use crate::diag::{Code, Diagnostic};
+    let mut out = Vec::new();
+    out.push(match config.source {
+        ConfigSource::Explicit => Diagnostic::note(
+            Code::ConfigUsed,
+            format!("the configuration is `{}` (`--config`)", config.file),
+        ),
+        ConfigSource::Root => Diagnostic::note(
+            Code::ConfigUsed,
+            "the configuration is the scan root's `trusca.toml`",
+        ),
+        ConfigSource::Defaults => Diagnostic::note(
+            Code::ConfigUsed,
+            "no `trusca.toml` at the scan root: the built-in policy applies",
+        ),
+    });
+    let same_dir = |a: &Path, b: &Path| match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    };
+    if let Some(cwd) = cwd {
+        if config.source != ConfigSource::Explicit
+            && cwd.join(FILE_NAME).is_file()
+            && !same_dir(cwd, root)
+        {
+            out.push(
+                Diagnostic::warning(
+                    Code::ConfigNotObeyed,
+                    "the working directory's `trusca.toml` is not read: the configuration comes from the scan root",
+                )
+                .with_help("pass `--config trusca.toml` to use it"),
+            );
+        }
+    }
+    if root.join(IGNORE_FILE_NAME).is_file() {
+        out.push(
+            Diagnostic::warning(
+                Code::ConfigNotObeyed,
+                "trusca has no ignore file: `.truscaignore` is not obeyed",
+            )
+            .in_file(IGNORE_FILE_NAME, None)
+            .with_help("list what to leave out in `[scan] exclude` of `trusca.toml`"),
+        );
+    }
+    out
+}
 
 /// `trusca.toml` files larger than this are refused rather than parsed.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -88,11 +147,25 @@ pub struct ServerConfig {
     pub url: Option<String>,
 }
 
+/// Where a run's configuration came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ConfigSource {
+    /// `--config FILE`.
+    Explicit,
+    /// The `trusca.toml` at the scan root.
+    Root,
+    /// No file: the built-in defaults.
+    #[default]
+    Defaults,
+}
+
 /// A validated `trusca.toml`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Config {
     /// The file as named in messages (`trusca.toml`, or the `--config` path as given).
     pub file: String,
+    /// Where it came from.
+    pub source: ConfigSource,
     /// `fail_on`: the vulnerability threshold, when set.
     pub fail_on: Option<FailOn>,
     /// `fail_open`: an error exits 0 with a warning.
@@ -152,11 +225,17 @@ impl Config {
     /// scan root, else the defaults (named `trusca.toml` in messages).
     pub fn find(explicit: Option<&Path>, root: &Path) -> Result<Config, ConfigError> {
         match explicit {
-            Some(path) => Config::load(path, &path.to_string_lossy()),
+            Some(path) => Config::load(path, &path.to_string_lossy()).map(|c| Config {
+                source: ConfigSource::Explicit,
+                ..c
+            }),
             None => {
                 let path = root.join(FILE_NAME);
                 if path.is_file() {
-                    Config::load(&path, FILE_NAME)
+                    Config::load(&path, FILE_NAME).map(|c| Config {
+                        source: ConfigSource::Root,
+                        ..c
+                    })
                 } else {
                     Ok(Config {
                         file: FILE_NAME.into(),

@@ -94,7 +94,7 @@ pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Invento
             .nested_configs
             .iter()
             .map(|path| {
-                Diagnostic::note(
+                Diagnostic::warning(
                     Code::NestedConfigIgnored,
                     "configuration file below the scan root was not obeyed",
                 )
