@@ -9,6 +9,7 @@ mod cli;
 mod completions;
 mod db;
 mod formats;
+mod gate;
 mod git;
 mod licenses;
 mod policy;
