@@ -128,7 +128,12 @@ fn run(
             .flatten(),
         list_packages: output.list_all_pkgs || !to_terminal,
     };
-    if let Err(e) = write_output(scan, format, options, path) {
+    // A spinner while a large result is written to a file or a pipe (on a terminal the result
+    // itself shows progress).
+    let writing = Bar::new(hide_progress || to_terminal, "writing the result");
+    let written = write_output(scan, format, options, path);
+    writing.finish();
+    if let Err(e) = written {
         // A closed pipe (`trusca scan | head`) is the reader's choice, not an error; the policy
         // verdict below still decides the exit.
         if e.kind() != io::ErrorKind::BrokenPipe {
