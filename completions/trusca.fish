@@ -88,11 +88,11 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s h -l help -d 'Pri
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
+complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records; replaces the whole database'
+complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "status" -d 'Show the database path, build time, age, source, and per ecosystem the record count and update time'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l mirror -d 'Where to download from: an `http(s)://` URL, a `file://` URL or a directory in the osv.dev layout (or `TRUSCA_DB_MIRROR`) [default: the public OSV bucket]' -r
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l ecosystem -d 'Only this ecosystem (OSV name, such as `PyPI` or `crates.io`); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l ecosystem -d 'Only this ecosystem (OSV name, such as `PyPI` or `crates.io`), keeping the others the database holds; repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -s f -l format -d 'Report format' -r -f -a "text\t'Lines and a table, for people'
 json\t'JSON'"
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from update" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
@@ -108,8 +108,8 @@ json\t'JSON'"
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
-complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records; replaces the whole database'
+complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the database path, build time, age, source, and per ecosystem the record count and update time'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l server -d 'The trusca server to upload to (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml; the key is read from `TRUSCA_TOKEN`)' -r
 complete -c trusca -n "__fish_trusca_using_subcommand upload" -l project -d 'The project to upload to [default: the scanned target\'s name]' -r
@@ -180,8 +180,8 @@ complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_
 complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "completions" -d 'Print shell completions'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload server completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source and record counts'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records; replaces the whole database'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source, and per ecosystem the record count and update time'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "backup" -d 'Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/'

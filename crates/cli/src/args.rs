@@ -278,9 +278,10 @@ pub enum DbCommand {
     /// ecosystems are not downloaded again
     Update(DbUpdateArgs),
     /// Build the database from OSV data on disk: a directory in the osv.dev layout, zips,
-    /// or `*.json` records
+    /// or `*.json` records; replaces the whole database
     Import(DbImportArgs),
-    /// Show the database path, build time, age, source and record counts
+    /// Show the database path, build time, age, source, and per ecosystem the record count and
+    /// update time
     Status(DbStatusArgs),
 }
 
@@ -291,7 +292,8 @@ pub struct DbUpdateArgs {
     #[arg(long, value_name = "URL")]
     pub mirror: Option<String>,
 
-    /// Only this ecosystem (OSV name, such as `PyPI` or `crates.io`); repeatable
+    /// Only this ecosystem (OSV name, such as `PyPI` or `crates.io`), keeping the others the
+    /// database holds; repeatable
     #[arg(long, value_name = "NAME")]
     pub ecosystem: Vec<String>,
 

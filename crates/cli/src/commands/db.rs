@@ -2,10 +2,10 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use trusca_core::settings::Env;
-use trusca_core::vulns::db::{self, Db, DbInfo};
+use trusca_core::vulns::db::{self, Db, DbInfo, EcosystemInfo};
 use trusca_core::vulns::import::{self, ImportLimits, ImportReport};
 use trusca_core::vulns::update::{self, EcosystemStatus, UpdateOptions};
 
@@ -120,13 +120,25 @@ fn status(path: &Path, format: Option<DbReportFormat>) -> Outcome {
                 info.withdrawn,
                 db.package_count().unwrap_or(0)
             ));
-            s.push_str(&counts_table(
-                info.ecosystems.iter().map(|(k, v)| (k.as_str(), v.records)),
-            ));
+            s.push_str(&ecosystems_table(info));
             s
         }
     };
     crate::output::emit_text(&out)
+}
+
+/// The status table: ecosystem and record count, and each ecosystem's update time when they
+/// were not all written at the build time (an update of some ecosystems, or one that found
+/// some unchanged).
+fn ecosystems_table(info: &DbInfo) -> String {
+    let same_time = info
+        .ecosystems
+        .values()
+        .all(|e| info.updated(e) == info.built());
+    counts_table(info.ecosystems.iter().map(|(k, v)| {
+        let time = (!same_time).then(|| info.updated_rfc3339(v));
+        (k.as_str(), v.records, time)
+    }))
 }
 
 fn print_report(
@@ -151,18 +163,21 @@ fn print_report(
         DbReportFormat::Text => {
             let mut s = String::new();
             if let Some(u) = update {
-                let (mut down, mut same, mut missing) = (Vec::new(), Vec::new(), Vec::new());
+                let (mut down, mut same, mut missing, mut kept) =
+                    (Vec::new(), Vec::new(), Vec::new(), Vec::new());
                 for (eco, status) in &u.ecosystems {
                     match status {
                         EcosystemStatus::Downloaded => down.push(eco.as_str()),
                         EcosystemStatus::Unchanged => same.push(eco.as_str()),
                         EcosystemStatus::Missing => missing.push(eco.as_str()),
+                        EcosystemStatus::Kept => kept.push(eco.as_str()),
                     }
                 }
                 for (label, list) in [
                     ("downloaded", &down),
                     ("unchanged", &same),
                     ("not on the mirror", &missing),
+                    ("kept", &kept),
                 ] {
                     if !list.is_empty() {
                         s.push_str(&format!("{label}: {}\n", list.join(", ")));
@@ -188,7 +203,10 @@ fn print_report(
             }
             s.push('\n');
             s.push_str(&counts_table(
-                report.per_ecosystem.iter().map(|(k, v)| (k.as_str(), *v)),
+                report
+                    .per_ecosystem
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), *v, None)),
             ));
             s
         }
@@ -197,6 +215,11 @@ fn print_report(
 }
 
 fn info_json(path: &Path, info: &DbInfo) -> serde_json::Value {
+    let ecosystems: serde_json::Map<String, serde_json::Value> = info
+        .ecosystems
+        .iter()
+        .map(|(eco, e)| (eco.clone(), ecosystem_json(info, e)))
+        .collect();
     serde_json::json!({
         "path": path.display().to_string(),
         "schema_version": info.schema_version,
@@ -205,26 +228,55 @@ fn info_json(path: &Path, info: &DbInfo) -> serde_json::Value {
         "source": info.source,
         "records": info.records,
         "withdrawn": info.withdrawn,
-        "ecosystems": info.ecosystems,
+        "ecosystems": ecosystems,
     })
+}
+
+/// One ecosystem: record count, update time and age, download validators.
+fn ecosystem_json(info: &DbInfo, eco: &EcosystemInfo) -> serde_json::Value {
+    let age = SystemTime::now()
+        .duration_since(info.updated(eco))
+        .unwrap_or(Duration::ZERO);
+    let mut value = serde_json::json!({
+        "records": eco.records,
+        "updated": info.updated_rfc3339(eco),
+        "age_seconds": age.as_secs(),
+    });
+    if let Some(obj) = value.as_object_mut() {
+        for (key, v) in [("etag", &eco.etag), ("last_modified", &eco.last_modified)] {
+            if let Some(v) = v {
+                obj.insert(key.into(), v.clone().into());
+            }
+        }
+    }
+    value
 }
 
 fn pretty(value: &serde_json::Value) -> String {
     serde_json::to_string_pretty(value).unwrap_or_default()
 }
 
-/// Two aligned columns: ecosystem and record count.
-fn counts_table<'a>(rows: impl Iterator<Item = (&'a str, u64)>) -> String {
-    let rows: Vec<(&str, u64)> = rows.collect();
+/// Aligned columns: ecosystem, record count and, for rows that have one, the update time.
+fn counts_table<'a>(rows: impl Iterator<Item = (&'a str, u64, Option<String>)>) -> String {
+    let rows: Vec<(&str, u64, Option<String>)> = rows.collect();
     let width = rows
         .iter()
-        .map(|(e, _)| e.chars().count())
+        .map(|(e, _, _)| e.chars().count())
         .chain(["ecosystem".len()])
         .max()
         .unwrap_or(9);
-    let mut s = format!("{:<width$}  {:>8}\n", "ecosystem", "records");
-    for (eco, n) in rows {
-        s.push_str(&format!("{eco:<width$}  {n:>8}\n"));
+    let timed = rows.iter().any(|(_, _, t)| t.is_some());
+    let mut s = format!("{:<width$}  {:>8}", "ecosystem", "records");
+    if timed {
+        s.push_str("  updated");
+    }
+    s.push('\n');
+    for (eco, n, time) in rows {
+        s.push_str(&format!("{eco:<width$}  {n:>8}"));
+        if let Some(time) = time {
+            s.push_str(&format!("  {time}"));
+        }
+        s.push('\n');
     }
     s
 }

@@ -18,10 +18,17 @@
 //!   the [`Advisory`] list for that package, postcard-encoded and deflated: only what matching
 //!   needs.
 //! - `records`: id → the full record JSON as published, deflate-compressed, for reports.
-//! - `meta`: `info` → [`DbInfo`] as JSON (schema version, build time, source, counts, the
-//!   HTTP validators of each ecosystem's download).
+//! - `meta`: `info` → [`DbInfo`] as JSON (schema version, build time, source, counts, and per
+//!   ecosystem the time its records were written and the HTTP validators of its download).
 //!
 //! Withdrawn records are stored in `records` but kept out of `packages`.
+//!
+//! # Keeping records across a write
+//!
+//! An update of some ecosystems keeps the records of the others: `Db::records_in` reads them
+//! back with their stored deflate stream, so they are written again byte for byte, and
+//! `RecordSet::keep` merges them with the fresh ones (see `RecordSet` for records that affect
+//! several ecosystems).
 //!
 //! # Atomic replacement
 //!
@@ -101,15 +108,18 @@ pub enum DbError {
 pub struct DbInfo {
     /// The layout version ([`SCHEMA_VERSION`]).
     pub schema_version: u32,
-    /// When the file was built, in seconds since the Unix epoch.
+    /// When the data as a whole was last brought up to date, in seconds since the Unix epoch:
+    /// the time of the last import or full update (one that found nothing changed included).
+    /// An update of some ecosystems only leaves it as it was, since the others are no newer.
     pub built_unix: u64,
-    /// Where the records came from: a mirror URL or an import path.
+    /// Where the latest import or update read its records: a mirror URL or an import path.
     pub source: String,
     /// Unique records stored (withdrawn included).
     pub records: u64,
     /// Withdrawn records among them (never returned by lookups).
     pub withdrawn: u64,
-    /// Per OSV ecosystem (without `:suffix`): record count and download validators.
+    /// Per OSV ecosystem (without `:suffix`): record count, update time and download
+    /// validators.
     pub ecosystems: BTreeMap<String, EcosystemInfo>,
 }
 
@@ -124,6 +134,11 @@ pub struct EcosystemInfo {
     /// The `Last-Modified` of the downloaded `all.zip`, for conditional requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<String>,
+    /// When this ecosystem's records were written (downloaded or imported), in seconds since
+    /// the Unix epoch; absent in files written before it was recorded (see
+    /// [`DbInfo::updated`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_unix: Option<u64>,
 }
 
 impl DbInfo {
@@ -135,6 +150,18 @@ impl DbInfo {
     /// The build time as RFC 3339 (UTC, seconds).
     pub fn built_rfc3339(&self) -> String {
         humantime::format_rfc3339_seconds(self.built()).to_string()
+    }
+
+    /// When an ecosystem's records were written: its own time, or the build time for a file
+    /// written before that was recorded per ecosystem.
+    pub fn updated(&self, ecosystem: &EcosystemInfo) -> SystemTime {
+        let unix = ecosystem.updated_unix.unwrap_or(self.built_unix);
+        SystemTime::UNIX_EPOCH + Duration::from_secs(unix)
+    }
+
+    /// [`DbInfo::updated`] as RFC 3339 (UTC, seconds).
+    pub fn updated_rfc3339(&self, ecosystem: &EcosystemInfo) -> String {
+        humantime::format_rfc3339_seconds(self.updated(ecosystem)).to_string()
     }
 
     /// How old the data is now (zero if the clock is behind the build time).
@@ -374,19 +401,43 @@ impl Db {
         self.packages.len().map_err(|e| self.corrupt(&e))
     }
 
-    /// Every stored record whose affected packages include this ecosystem (without `:suffix`),
-    /// as JSON text. Used by an update to keep an unchanged ecosystem's records.
-    pub(crate) fn records_of(&self, ecosystem: &str) -> Result<Vec<Vec<u8>>, DbError> {
+    /// Every stored record that affects at least one of `ecosystems` (without `:suffix`), each
+    /// once, with its stored deflate stream so that writing it again keeps it byte for byte.
+    /// Used by an update to keep the ecosystems it does not replace.
+    pub(crate) fn records_in(
+        &self,
+        ecosystems: &BTreeSet<String>,
+    ) -> Result<Vec<PreparedRecord>, DbError> {
         let mut out = Vec::new();
+        if ecosystems.is_empty() {
+            return Ok(out);
+        }
         for entry in self.records.iter().map_err(|e| self.corrupt(&e))? {
             let (_, value) = entry.map_err(|e| self.corrupt(&e))?;
             let stored: StoredRecord =
                 postcard::from_bytes(value.value()).map_err(|e| self.corrupt(&e))?;
-            if stored.ecosystems.iter().any(|e| e == ecosystem) {
-                out.push(inflate(&stored.json).map_err(|e| self.corrupt(&e))?);
+            if stored.ecosystems.iter().any(|e| ecosystems.contains(e)) {
+                let json = inflate(&stored.json).map_err(|e| self.corrupt(&e))?;
+                let record = PreparedRecord::from_json_and_deflated(&json, Some(stored.json))
+                    .map_err(|e| self.corrupt(&e))?;
+                out.push(record);
             }
         }
         Ok(out)
+    }
+
+    /// [`Db::records_in`] for one ecosystem.
+    #[cfg(test)]
+    pub(crate) fn records_of(&self, ecosystem: &str) -> Result<Vec<PreparedRecord>, DbError> {
+        self.records_in(&BTreeSet::from([ecosystem.to_owned()]))
+    }
+
+    /// The stored (deflated) form of a record, to check that it is kept byte for byte.
+    #[cfg(test)]
+    pub(crate) fn stored_json(&self, id: &str) -> Option<Vec<u8>> {
+        let value = self.records.get(id).ok()??;
+        let stored: StoredRecord = postcard::from_bytes(value.value()).ok()?;
+        Some(stored.json)
     }
 
     fn corrupt(&self, e: &dyn std::fmt::Display) -> DbError {
@@ -554,6 +605,18 @@ fn inflate(data: &[u8]) -> std::io::Result<Vec<u8>> {
 }
 
 /// Records gathered for a new database, deduplicated by id (the newest `modified` wins).
+///
+/// # Records kept from the previous database
+///
+/// An update that replaces some ecosystems adds the fresh records from their zips with
+/// [`RecordSet::insert`] first, then every stored record that affects an ecosystem it keeps
+/// with [`RecordSet::keep`]. A record is one unit, whatever ecosystems it affects: of a stored
+/// copy and a fresh copy, the one with the newer `modified` is kept as a whole, the fresh one
+/// on a tie. So a record affecting PyPI and crates.io, updated through PyPI only, is the
+/// PyPI zip's newer version for crates.io lookups too, and appears once. A stored record that
+/// the fresh zips no longer hold is kept whole while it affects a kept ecosystem (its entries
+/// for a replaced ecosystem included, until that ecosystem's zip brings a newer copy), and
+/// dropped when it affects only replaced ones.
 #[derive(Debug, Default)]
 pub(crate) struct RecordSet {
     records: HashMap<String, PreparedRecord>,
@@ -573,6 +636,18 @@ impl RecordSet {
             None => {
                 self.records.insert(record.id.clone(), record);
             }
+        }
+    }
+
+    /// Adds a record kept from the previous database: it replaces a fresh copy with the same id
+    /// only when strictly newer, and is not counted as a duplicate (see [`RecordSet`]).
+    pub(crate) fn keep(&mut self, record: PreparedRecord) {
+        let replace = self
+            .records
+            .get(&record.id)
+            .is_none_or(|fresh| newer(&record.modified, &fresh.modified));
+        if replace {
+            self.records.insert(record.id.clone(), record);
         }
     }
 
@@ -613,31 +688,56 @@ fn newer(a: &Option<String>, b: &Option<String>) -> bool {
     }
 }
 
-/// Writes `set` as a new database at `path`, atomically replacing any file there. `validators`
-/// carries each ecosystem's ETag / Last-Modified (counts are filled in here).
+/// What a new database records about itself besides its records.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Provenance {
+    /// Where the records came from: a mirror URL or an import path.
+    pub(crate) source: String,
+    /// Per ecosystem: the download validators and update time to record. Counts are filled in
+    /// from the records; an ecosystem without an update time was written now.
+    pub(crate) ecosystems: BTreeMap<String, EcosystemInfo>,
+    /// When the data as a whole was last brought up to date ([`DbInfo::built_unix`]); `None`:
+    /// now.
+    pub(crate) built_unix: Option<u64>,
+}
+
+impl Provenance {
+    /// The info of a database holding `set`, written at `now`. Ecosystems without records are
+    /// left out.
+    fn into_info(self, set: &RecordSet, now: u64) -> DbInfo {
+        let mut ecosystems = self.ecosystems;
+        for info in ecosystems.values_mut() {
+            info.records = 0;
+        }
+        for (eco, count) in set.counts() {
+            ecosystems.entry(eco).or_default().records = count;
+        }
+        ecosystems.retain(|_, e| e.records > 0);
+        for info in ecosystems.values_mut() {
+            info.updated_unix.get_or_insert(now);
+        }
+        DbInfo {
+            schema_version: SCHEMA_VERSION,
+            built_unix: self.built_unix.map_or(now, |t| t.min(now)),
+            source: self.source,
+            records: set.len() as u64,
+            withdrawn: set.withdrawn(),
+            ecosystems,
+        }
+    }
+}
+
+/// Writes `set` as a new database at `path`, atomically replacing any file there.
 pub(crate) fn write(
     path: &Path,
     set: RecordSet,
-    source: &str,
-    validators: BTreeMap<String, EcosystemInfo>,
+    provenance: Provenance,
 ) -> Result<DbInfo, DbError> {
     let fail = |e: &dyn std::fmt::Display| DbError::Write {
         path: path.to_owned(),
         message: e.to_string(),
     };
-    let mut ecosystems = validators;
-    for (eco, count) in set.counts() {
-        ecosystems.entry(eco).or_default().records = count;
-    }
-    ecosystems.retain(|_, e| e.records > 0);
-    let info = DbInfo {
-        schema_version: SCHEMA_VERSION,
-        built_unix: now_unix(),
-        source: source.to_owned(),
-        records: set.len() as u64,
-        withdrawn: set.withdrawn(),
-        ecosystems,
-    };
+    let info = provenance.into_info(&set, now_unix());
     let info_json = serde_json::to_string(&info).map_err(|e| fail(&e))?;
 
     let dir = match path.parent() {
@@ -721,12 +821,18 @@ pub(crate) fn write(
 /// nothing changed). One redb transaction: it either happens whole or not at all. Fails when
 /// another process has the file open.
 pub(crate) fn touch(path: &Path, mut info: DbInfo) -> Result<DbInfo, DbError> {
+    info.built_unix = now_unix();
+    store_info(path, &info)?;
+    Ok(info)
+}
+
+/// Replaces the info of the database at `path` in one redb transaction.
+pub(crate) fn store_info(path: &Path, info: &DbInfo) -> Result<(), DbError> {
     let fail = |e: &dyn std::fmt::Display| DbError::Write {
         path: path.to_owned(),
         message: e.to_string(),
     };
-    info.built_unix = now_unix();
-    let info_json = serde_json::to_string(&info).map_err(|e| fail(&e))?;
+    let info_json = serde_json::to_string(info).map_err(|e| fail(&e))?;
     let db = redb::Database::open(path).map_err(|e| fail(&e))?;
     let txn = db.begin_write().map_err(|e| fail(&e))?;
     {
@@ -735,7 +841,7 @@ pub(crate) fn touch(path: &Path, mut info: DbInfo) -> Result<DbInfo, DbError> {
             .map_err(|e| fail(&e))?;
     }
     txn.commit().map_err(|e| fail(&e))?;
-    Ok(info)
+    Ok(())
 }
 
 fn now_unix() -> u64 {
@@ -911,6 +1017,13 @@ mod tests {
         assert!(newer(&t("2024-01-01T00:00:00Z"), &None));
     }
 
+    fn provenance(source: &str) -> Provenance {
+        Provenance {
+            source: source.to_owned(),
+            ..Provenance::default()
+        }
+    }
+
     fn record(id: &str, modified: &str, eco: &str, name: &str, withdrawn: bool) -> Vec<u8> {
         let withdrawn = if withdrawn {
             r#""withdrawn": "2024-01-01T00:00:00Z","#
@@ -941,7 +1054,7 @@ mod tests {
             set.insert(PreparedRecord::from_json(&json).expect("parses"));
         }
         assert_eq!(set.duplicates, 2);
-        let info = write(&path, set, "test", BTreeMap::new()).expect("writes");
+        let info = write(&path, set, provenance("test")).expect("writes");
         assert_eq!(info.records, 3);
         assert_eq!(info.withdrawn, 1);
 
@@ -998,15 +1111,14 @@ mod tests {
             PreparedRecord::from_json(&record("A-1", "2024-01-01T00:00:00Z", "npm", "x", false))
                 .expect("parses"),
         );
-        write(&path, set, "first", BTreeMap::new()).expect("writes");
+        write(&path, set, provenance("first")).expect("writes");
         // A directory where the file should go makes the rename fail.
         let blocked = dir.path().join("blocked");
         fs::create_dir_all(blocked.join("osv.db")).expect("mkdir");
         assert!(write(
             &blocked.join("osv.db"),
             RecordSet::default(),
-            "x",
-            BTreeMap::new()
+            provenance("x")
         )
         .is_err());
         assert_eq!(Db::open(&path).expect("opens").info().source, "first");
@@ -1017,5 +1129,177 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    /// The JSON of a record affecting `packages` (ecosystem, name), with a summary to tell
+    /// copies apart.
+    fn multi_json(id: &str, modified: &str, summary: &str, packages: &[(&str, &str)]) -> Vec<u8> {
+        let affected: Vec<serde_json::Value> = packages
+            .iter()
+            .map(|(eco, name)| serde_json::json!({"package": {"ecosystem": eco, "name": name}}))
+            .collect();
+        let json = serde_json::json!({
+            "id": id, "modified": modified, "summary": summary, "affected": affected,
+        });
+        json.to_string().into_bytes()
+    }
+
+    fn multi(id: &str, modified: &str, summary: &str, packages: &[(&str, &str)]) -> PreparedRecord {
+        PreparedRecord::from_json(&multi_json(id, modified, summary, packages)).expect("parses")
+    }
+
+    fn summary_of(set: &RecordSet, id: &str) -> Option<String> {
+        let record = set.records.get(id)?;
+        let (_, advisory) = record.packages.first()?;
+        advisory.summary.clone()
+    }
+
+    #[test]
+    fn kept_records_yield_to_fresh_copies_unless_strictly_newer() {
+        let mut set = RecordSet::default();
+        set.insert(multi(
+            "FRESH-NEWER",
+            "2024-02-01T00:00:00Z",
+            "fresh",
+            &[("PyPI", "a")],
+        ));
+        set.insert(multi(
+            "KEPT-NEWER",
+            "2024-01-01T00:00:00Z",
+            "fresh",
+            &[("PyPI", "b")],
+        ));
+        set.insert(multi(
+            "TIE",
+            "2024-01-01T00:00:00Z",
+            "fresh",
+            &[("PyPI", "c")],
+        ));
+        let both = [("PyPI", "a"), ("crates.io", "a")];
+        set.keep(multi("FRESH-NEWER", "2024-01-01T00:00:00Z", "kept", &both));
+        set.keep(multi("KEPT-NEWER", "2024-03-01T00:00:00Z", "kept", &both));
+        set.keep(multi("TIE", "2024-01-01T00:00:00Z", "kept", &both));
+        set.keep(multi("ONLY-KEPT", "2020-01-01T00:00:00Z", "kept", &both));
+        assert_eq!(summary_of(&set, "FRESH-NEWER").as_deref(), Some("fresh"));
+        assert_eq!(summary_of(&set, "KEPT-NEWER").as_deref(), Some("kept"));
+        assert_eq!(summary_of(&set, "TIE").as_deref(), Some("fresh"));
+        assert_eq!(summary_of(&set, "ONLY-KEPT").as_deref(), Some("kept"));
+        // One copy of each, the winner's ecosystems as a whole, no duplicates counted.
+        assert_eq!(set.len(), 4);
+        assert_eq!(set.duplicates, 0);
+        let counts = set.counts();
+        assert_eq!(counts["PyPI"], 4);
+        assert_eq!(counts["crates.io"], 2);
+    }
+
+    #[test]
+    fn records_in_reads_each_record_once_with_its_stored_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("osv.db");
+        let mut set = RecordSet::default();
+        // A deflate stream other than the one `deflate` makes, as a zip entry's may be.
+        let both = [("PyPI", "x"), ("crates.io", "x")];
+        let json = multi_json("SHARED-1", "2024-01-01T00:00:00Z", "s", &both);
+        let mut encoder =
+            flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(&json).expect("deflates");
+        let raw = encoder.finish().expect("deflates");
+        assert_ne!(raw, deflate(&json));
+        let shared =
+            PreparedRecord::from_json_and_deflated(&json, Some(raw.clone())).expect("parses");
+        set.insert(shared);
+        for (id, eco) in [("P-1", "PyPI"), ("C-1", "crates.io"), ("N-1", "npm")] {
+            let json = record(id, "2024-01-01T00:00:00Z", eco, "y", false);
+            set.insert(PreparedRecord::from_json(&json).expect("parses"));
+        }
+        write(&path, set, provenance("test")).expect("writes");
+        let db = Db::open(&path).expect("opens");
+        let wanted = BTreeSet::from(["PyPI".to_owned(), "crates.io".to_owned()]);
+        let kept = db.records_in(&wanted).expect("reads");
+        let mut ids: Vec<&str> = kept.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        assert_eq!(ids, ["C-1", "P-1", "SHARED-1"]);
+        assert!(db.records_in(&BTreeSet::new()).expect("reads").is_empty());
+
+        // Written again, a kept record is stored byte for byte and still looked up.
+        let mut again = RecordSet::default();
+        for record in kept {
+            again.keep(record);
+        }
+        let other = dir.path().join("other.db");
+        write(&other, again, provenance("again")).expect("writes");
+        let db = Db::open(&other).expect("opens");
+        assert_eq!(db.stored_json("SHARED-1"), Some(raw));
+        assert_eq!(db.record_json("SHARED-1").expect("reads"), Some(json));
+        assert_eq!(db.lookup("crates.io", "x").expect("lookup").len(), 1);
+        assert!(db.lookup("npm", "y").expect("lookup").is_empty());
+    }
+
+    #[test]
+    fn provenance_keeps_given_times_and_recounts() {
+        let mut set = RecordSet::default();
+        set.insert(multi("A-1", "2024-01-01T00:00:00Z", "s", &[("PyPI", "a")]));
+        set.insert(multi(
+            "B-1",
+            "2024-01-01T00:00:00Z",
+            "s",
+            &[("crates.io", "b")],
+        ));
+        let given = |records: u64, updated: Option<u64>| EcosystemInfo {
+            records,
+            etag: Some("\"e\"".to_owned()),
+            last_modified: None,
+            updated_unix: updated,
+        };
+        let provenance = Provenance {
+            source: "s".to_owned(),
+            ecosystems: BTreeMap::from([
+                ("crates.io".to_owned(), given(99, Some(100))),
+                ("PyPI".to_owned(), given(0, None)),
+                ("npm".to_owned(), given(5, Some(100))),
+            ]),
+            built_unix: Some(50),
+        };
+        let info = provenance.clone().into_info(&set, 1_000);
+        assert_eq!(info.built_unix, 50);
+        assert_eq!(info.ecosystems["crates.io"], given(1, Some(100)));
+        assert_eq!(info.ecosystems["PyPI"], given(1, Some(1_000)));
+        // No records left: not listed.
+        assert!(!info.ecosystems.contains_key("npm"));
+        // A build time ahead of the clock is not kept.
+        let ahead = Provenance {
+            built_unix: Some(5_000),
+            ..provenance
+        };
+        assert_eq!(ahead.into_info(&set, 1_000).built_unix, 1_000);
+    }
+
+    #[test]
+    fn info_without_ecosystem_times_reads_with_the_build_time() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("osv.db");
+        let mut set = RecordSet::default();
+        set.insert(multi("A-1", "2024-01-01T00:00:00Z", "s", &[("PyPI", "a")]));
+        write(&path, set, provenance("test")).expect("writes");
+        // What a file written before per-ecosystem times looks like.
+        let old = r#"{"schema_version": 1, "built_unix": 1700000000, "source": "old",
+            "records": 1, "withdrawn": 0,
+            "ecosystems": {"PyPI": {"records": 1, "etag": "\"e\""}}}"#;
+        {
+            let db = redb::Database::open(&path).expect("opens for writing");
+            let txn = db.begin_write().expect("txn");
+            txn.open_table(META)
+                .expect("meta")
+                .insert(INFO_KEY, old)
+                .expect("insert");
+            txn.commit().expect("commit");
+        }
+        let db = Db::open(&path).expect("opens");
+        let info = db.info();
+        let pypi = &info.ecosystems["PyPI"];
+        assert_eq!(pypi.updated_unix, None);
+        assert_eq!(info.updated(pypi), info.built());
+        assert_eq!(info.updated_rfc3339(pypi), "2023-11-14T22:13:20Z");
+        assert_eq!(db.lookup("PyPI", "a").expect("lookup").len(), 1);
     }
 }

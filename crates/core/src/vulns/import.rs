@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::db::{self, DbError, DbInfo, EcosystemInfo, PreparedRecord, RecordSet};
+use super::db::{self, DbError, DbInfo, PreparedRecord, Provenance, RecordSet};
 use crate::progress::Progress;
 
 /// Bounds on what an import reads.
@@ -170,15 +170,26 @@ impl<'p> Collector<'p> {
         self.add_record(input, json, None);
     }
 
+    /// Adds a record kept from the previous database (see [`RecordSet::keep`]).
+    pub(crate) fn keep(&mut self, record: PreparedRecord) {
+        self.set.keep(record);
+        self.counted();
+    }
+
+    /// Counts one record read, for the progress display.
+    fn counted(&mut self) {
+        self.read += 1;
+        if self.read % 500 == 0 {
+            self.progress.records(self.read);
+        }
+    }
+
     /// Adds one record's JSON text, with its raw deflate stream when there is one.
     fn add_record(&mut self, input: impl FnOnce() -> String, json: &[u8], raw: Option<Vec<u8>>) {
         match PreparedRecord::from_json_and_deflated(json, raw) {
             Ok(record) => {
                 self.set.insert(record);
-                self.read += 1;
-                if self.read % 500 == 0 {
-                    self.progress.records(self.read);
-                }
+                self.counted();
             }
             Err(e) => self.skip(input(), SkipReason::InvalidRecord, e.to_string()),
         }
@@ -370,7 +381,8 @@ impl<'p> Collector<'p> {
 }
 
 /// Builds a new database at `db_path` from `inputs` (zips, `*.json` files, directories),
-/// replacing any database there only when the new one is complete.
+/// replacing any database there only when the new one is complete. An import is a full
+/// rebuild: the new database holds what `inputs` hold and nothing of the previous one.
 pub fn import(
     db_path: &Path,
     inputs: &[PathBuf],
@@ -399,12 +411,11 @@ pub fn import(
         })
         .collect::<Vec<_>>()
         .join(", ");
-    let info = db::write(
-        db_path,
-        set,
-        &source,
-        BTreeMap::<String, EcosystemInfo>::new(),
-    )?;
+    let provenance = Provenance {
+        source,
+        ..Provenance::default()
+    };
+    let info = db::write(db_path, set, provenance)?;
     Ok((report, info))
 }
 

@@ -3,11 +3,14 @@
 //!
 //! Downloads are conditional: the `ETag` and `Last-Modified` of each ecosystem's last download
 //! are stored in the database, and an ecosystem the server answers `304 Not Modified` for
-//! keeps its records from the current database. Every download goes to a temporary file next
-//! to the database first; the new database replaces the old one only when every ecosystem was
-//! fetched completely, so a network failure or a cut-off transfer leaves the old one in place.
+//! keeps its records from the current database. An update of named ecosystems replaces only
+//! those: every other ecosystem keeps its records (byte for byte), its update time, and its
+//! validators when the mirror is the same (how records affecting several ecosystems are
+//! merged: `RecordSet` in [`super::db`]). Every download goes to a temporary file next to the
+//! database first; the new database replaces the old one only when every ecosystem was fetched
+//! completely, so a network failure or a cut-off transfer leaves the old one in place.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -15,7 +18,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::db::{self, Db, DbError, DbInfo, EcosystemInfo};
+use super::db::{self, Db, DbError, DbInfo, EcosystemInfo, Provenance};
 use super::import::{Collector, ImportLimits, ImportReport};
 use crate::model::Ecosystem;
 use crate::progress::Progress;
@@ -28,8 +31,9 @@ pub const DEFAULT_MIRROR: &str = "https://osv-vulnerabilities.storage.googleapis
 pub struct UpdateOptions {
     /// The mirror: an `http(s)://` URL, a `file://` URL or a directory.
     pub mirror: String,
-    /// Only these ecosystems (OSV directory names); empty: the mirror's `ecosystems.txt`, or
-    /// the ecosystems trusca scans when it has none.
+    /// Only these ecosystems (OSV directory names), keeping every other one the database holds;
+    /// empty: the mirror's `ecosystems.txt`, or the ecosystems trusca scans when it has none
+    /// (a full update: ecosystems the mirror does not offer are dropped).
     pub ecosystems: Vec<String>,
     /// Bounds on the data read.
     pub limits: ImportLimits,
@@ -45,6 +49,8 @@ pub enum EcosystemStatus {
     Unchanged,
     /// The mirror has no data for it.
     Missing,
+    /// Not named in an update of named ecosystems: its records were kept as they were.
+    Kept,
 }
 
 /// What an update did.
@@ -104,6 +110,10 @@ pub enum UpdateError {
         /// Details.
         message: String,
     },
+    /// An update of named ecosystems cannot keep the others: the current database does not
+    /// read.
+    #[error("cannot keep the ecosystems not named: {0}; an update of every ecosystem rebuilds it")]
+    CannotKeep(DbError),
     /// Writing the database failed.
     #[error(transparent)]
     Db(#[from] DbError),
@@ -128,37 +138,22 @@ enum Fetched {
     Missing,
 }
 
-/// Updates the database at `db_path` from a mirror.
+/// Updates the database at `db_path` from a mirror. With [`UpdateOptions::ecosystems`] named,
+/// only those are replaced and every other ecosystem of the current database is kept.
 pub fn update(
     db_path: &Path,
     options: &UpdateOptions,
     progress: &dyn Progress,
 ) -> Result<(UpdateReport, DbInfo), UpdateError> {
     let mirror = Mirror::new(&options.mirror)?;
-    let source = mirror.source();
-    // An unreadable old database is simply rebuilt from scratch.
-    let mut old = Db::open(db_path).ok();
+    let explicit = !options.ecosystems.is_empty();
+    let mut old = open_current(db_path, explicit)?;
     let old_validators = old
         .as_ref()
-        .filter(|db| db.info().source == source)
+        .filter(|db| db.info().source == mirror.source())
         .map(|db| db.info().ecosystems.clone())
         .unwrap_or_default();
-
-    let explicit = !options.ecosystems.is_empty();
-    let ecosystems = if explicit {
-        options.ecosystems.clone()
-    } else {
-        mirror.ecosystem_list()?
-    };
-    for eco in &ecosystems {
-        if !super::import::safe_component(eco) {
-            return Err(UpdateError::Mirror(
-                options.mirror.clone(),
-                format!("`{eco}` is not an ecosystem name"),
-            ));
-        }
-    }
-
+    let ecosystems = requested(&mirror, options)?;
     let dir = match db_path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -184,61 +179,77 @@ pub fn update(
         }
         fetched.push((eco.clone(), f));
     }
-    let statuses: BTreeMap<String, EcosystemStatus> = fetched
-        .iter()
-        .map(|(eco, f)| {
-            let status = match f {
-                Fetched::Zip { .. } => EcosystemStatus::Downloaded,
-                Fetched::NotModified => EcosystemStatus::Unchanged,
-                Fetched::Missing => EcosystemStatus::Missing,
-            };
-            (eco.clone(), status)
-        })
-        .collect();
+    let mut statuses = statuses_of(&fetched);
+    let others = others_kept(old.as_ref(), &statuses, explicit);
+    let downloaded = statuses.values().any(|s| *s == EcosystemStatus::Downloaded);
+    for eco in &others {
+        statuses.insert(eco.clone(), EcosystemStatus::Kept);
+    }
+    let report = |import: ImportReport, statuses: BTreeMap<String, EcosystemStatus>| UpdateReport {
+        import,
+        ecosystems: statuses,
+        bytes,
+    };
 
-    // Nothing changed on the mirror and the same ecosystems were asked for: the stored records
-    // stay as they are and only the time of the last successful update is refreshed (that is
-    // what the age of the data means). If the file cannot be written in place (another
-    // process has it open), it is rebuilt below instead.
-    let unchanged_info = old.as_ref().and_then(|db| {
-        let unchanged = statuses
-            .iter()
-            .filter(|(_, s)| **s == EcosystemStatus::Unchanged)
-            .map(|(e, _)| e);
-        let same = !statuses.values().any(|s| *s == EcosystemStatus::Downloaded)
-            && unchanged.eq(db.info().ecosystems.keys());
-        same.then(|| db.info().clone())
-    });
-    if let Some(info) = unchanged_info {
-        // This process's own read handle would keep the file from being opened for writing.
-        drop(old.take());
-        match db::touch(db_path, info) {
-            Ok(info) => {
-                let import = ImportReport {
-                    records: info.records,
-                    withdrawn: info.withdrawn,
-                    per_ecosystem: info
-                        .ecosystems
-                        .iter()
-                        .map(|(k, v)| (k.clone(), v.records))
-                        .collect(),
-                    ..ImportReport::default()
-                };
-                return Ok((
-                    UpdateReport {
-                        import,
-                        ecosystems: statuses,
-                        bytes,
-                    },
-                    info,
-                ));
+    if let (false, Some(db)) = (downloaded, &old) {
+        let info = db.info().clone();
+        if others.is_empty() && confirms_all(&statuses, &info) {
+            // Nothing changed on the mirror and the same ecosystems were asked for: the stored
+            // records stay as they are and only the time of the last successful update is
+            // refreshed (that is what the age of the data means). If the file cannot be
+            // written in place (another process has it open), it is rebuilt below instead.
+            // This process's own read handle would keep the file from being opened for writing.
+            drop(old.take());
+            match db::touch(db_path, info) {
+                Ok(info) => return Ok((report(report_of(&info), statuses), info)),
+                Err(_) => old = open_current(db_path, explicit)?,
             }
-            Err(_) => old = Db::open(db_path).ok(),
+        } else if explicit {
+            // The named ecosystems have not changed and the others are kept: nothing to write.
+            return Ok((report(report_of(&info), statuses), info));
         }
     }
 
+    let (import, info) = rebuild(db_path, &mirror, options, fetched, old, &others, progress)?;
+    Ok((report(import, statuses), info))
+}
+
+/// The ecosystems to fetch: those named, else the mirror's list.
+fn requested(mirror: &Mirror, options: &UpdateOptions) -> Result<Vec<String>, UpdateError> {
+    let ecosystems = if options.ecosystems.is_empty() {
+        mirror.ecosystem_list()?
+    } else {
+        options.ecosystems.clone()
+    };
+    match ecosystems
+        .iter()
+        .find(|eco| !super::import::safe_component(eco))
+    {
+        Some(eco) => Err(UpdateError::Mirror(
+            options.mirror.clone(),
+            format!("`{eco}` is not an ecosystem name"),
+        )),
+        None => Ok(ecosystems),
+    }
+}
+
+/// Writes a new database from the fetched zips and, from the current one, the records of the
+/// ecosystems it keeps: `others` (not named) and those the mirror said had not changed.
+fn rebuild(
+    db_path: &Path,
+    mirror: &Mirror,
+    options: &UpdateOptions,
+    fetched: Vec<(String, Fetched)>,
+    old: Option<Db>,
+    others: &BTreeSet<String>,
+    progress: &dyn Progress,
+) -> Result<(ImportReport, DbInfo), UpdateError> {
     let mut collector = Collector::new(options.limits, progress);
-    let mut validators = BTreeMap::new();
+    let mut provenance = Provenance {
+        source: mirror.source(),
+        ..Provenance::default()
+    };
+    let mut kept = others.clone();
     for (eco, f) in fetched {
         match f {
             Fetched::Zip {
@@ -254,32 +265,28 @@ pub fn update(
                         message: "no central directory".to_owned(),
                     });
                 }
-                validators.insert(
-                    eco,
-                    EcosystemInfo {
-                        records: 0,
-                        etag,
-                        last_modified,
-                    },
-                );
+                let info = EcosystemInfo {
+                    etag,
+                    last_modified,
+                    ..EcosystemInfo::default()
+                };
+                provenance.ecosystems.insert(eco, info);
             }
+            // Only asked conditionally when the old database has this ecosystem.
             Fetched::NotModified => {
-                // Only asked conditionally when the old database has this ecosystem.
-                if let (Some(db), Some(prev)) = (&old, old_validators.get(eco.as_str())) {
-                    for json in db.records_of(&eco)? {
-                        collector.add_json(|| format!("{eco} (kept)"), &json);
-                    }
-                    validators.insert(
-                        eco,
-                        EcosystemInfo {
-                            records: 0,
-                            etag: prev.etag.clone(),
-                            last_modified: prev.last_modified.clone(),
-                        },
-                    );
-                }
+                kept.insert(eco);
             }
             Fetched::Missing => {}
+        }
+    }
+    if let Some(db) = &old {
+        // After the fresh records, so that a record in both keeps its newer copy.
+        for record in db.records_in(&kept)? {
+            collector.keep(record);
+        }
+        keep_info(&mut provenance, db.info(), &kept);
+        if !others.is_empty() {
+            provenance.built_unix = Some(db.info().built_unix);
         }
     }
     let (import, set) = collector.finish();
@@ -287,15 +294,94 @@ pub fn update(
         return Err(UpdateError::Empty(options.mirror.clone()));
     }
     drop(old);
-    let info = db::write(db_path, set, &source, validators)?;
-    Ok((
-        UpdateReport {
-            import,
-            ecosystems: statuses,
-            bytes,
-        },
-        info,
-    ))
+    let info = db::write(db_path, set, provenance)?;
+    Ok((import, info))
+}
+
+/// The current database, if any. A full update rebuilds an unreadable one from scratch; an
+/// update of named ecosystems has to keep the others, so it fails instead.
+fn open_current(db_path: &Path, explicit: bool) -> Result<Option<Db>, UpdateError> {
+    match Db::open(db_path) {
+        Ok(db) => Ok(Some(db)),
+        Err(DbError::Missing(_)) => Ok(None),
+        Err(e) if explicit => Err(UpdateError::CannotKeep(e)),
+        Err(_) => Ok(None),
+    }
+}
+
+fn statuses_of(fetched: &[(String, Fetched)]) -> BTreeMap<String, EcosystemStatus> {
+    fetched
+        .iter()
+        .map(|(eco, f)| {
+            let status = match f {
+                Fetched::Zip { .. } => EcosystemStatus::Downloaded,
+                Fetched::NotModified => EcosystemStatus::Unchanged,
+                Fetched::Missing => EcosystemStatus::Missing,
+            };
+            (eco.clone(), status)
+        })
+        .collect()
+}
+
+/// The ecosystems of the current database an update of named ecosystems leaves alone (none
+/// for a full update, which rebuilds from what the mirror lists).
+fn others_kept(
+    old: Option<&Db>,
+    asked: &BTreeMap<String, EcosystemStatus>,
+    explicit: bool,
+) -> BTreeSet<String> {
+    match old {
+        Some(db) if explicit => db
+            .info()
+            .ecosystems
+            .keys()
+            .filter(|eco| !asked.contains_key(*eco))
+            .cloned()
+            .collect(),
+        _ => BTreeSet::new(),
+    }
+}
+
+/// Whether the mirror answered "not modified" for exactly the ecosystems the database holds.
+fn confirms_all(statuses: &BTreeMap<String, EcosystemStatus>, info: &DbInfo) -> bool {
+    statuses
+        .iter()
+        .filter(|(_, s)| **s == EcosystemStatus::Unchanged)
+        .map(|(e, _)| e)
+        .eq(info.ecosystems.keys())
+}
+
+/// Records the kept ecosystems' update times (the build time of a file that has none) and,
+/// when they came from the same source, their validators; from another source they would
+/// describe another server's files, so the next update downloads those ecosystems again.
+fn keep_info(provenance: &mut Provenance, old: &DbInfo, kept: &BTreeSet<String>) {
+    let same_source = old.source == provenance.source;
+    for eco in kept {
+        let Some(prev) = old.ecosystems.get(eco) else {
+            continue;
+        };
+        let info = EcosystemInfo {
+            records: 0,
+            etag: prev.etag.clone().filter(|_| same_source),
+            last_modified: prev.last_modified.clone().filter(|_| same_source),
+            updated_unix: Some(prev.updated_unix.unwrap_or(old.built_unix)),
+        };
+        provenance.ecosystems.insert(eco.clone(), info);
+    }
+}
+
+/// The import part of a report for a database that was not rebuilt.
+fn report_of(info: &DbInfo) -> ImportReport {
+    ImportReport {
+        records: info.records,
+        withdrawn: info.withdrawn,
+        per_ecosystem: info
+            .ecosystems
+            .iter()
+            .map(|(k, v)| (k.clone(), v.records))
+            .collect(),
+        ..ImportReport::default()
+    }
 }
 
 /// The ecosystems fetched when the mirror lists none: those trusca scans.
@@ -561,5 +647,172 @@ mod tests {
             Ok(Mirror::Http { base, .. }) if base == "http://127.0.0.1:1"
         ));
         assert!(Mirror::new("ftp://x.example/").is_err());
+    }
+
+    /// A record of `id` affecting `packages` (ecosystem, name).
+    fn record(id: &str, modified: &str, summary: &str, packages: &[(&str, &str)]) -> Vec<u8> {
+        let affected: Vec<serde_json::Value> = packages
+            .iter()
+            .map(|(eco, name)| serde_json::json!({"package": {"ecosystem": eco, "name": name}}))
+            .collect();
+        serde_json::json!({"id": id, "modified": modified, "summary": summary, "affected": affected})
+            .to_string()
+            .into_bytes()
+    }
+
+    /// Writes `<mirror>/<eco>/all.zip` holding `records`.
+    fn put_zip(mirror: &Path, eco: &str, records: &[Vec<u8>]) {
+        use zip::write::SimpleFileOptions;
+        let mut w = zip::ZipWriter::new(io::Cursor::new(Vec::new()));
+        for (i, json) in records.iter().enumerate() {
+            w.start_file(format!("{i}.json"), SimpleFileOptions::default())
+                .expect("entry");
+            w.write_all(json).expect("write");
+        }
+        let zip = w.finish().expect("zip").into_inner();
+        fs::create_dir_all(mirror.join(eco)).expect("mkdir");
+        fs::write(mirror.join(eco).join("all.zip"), zip).expect("write");
+    }
+
+    fn run(db: &Path, mirror: &Path, ecosystems: &[&str]) -> Result<UpdateReport, UpdateError> {
+        let options = UpdateOptions {
+            mirror: mirror.display().to_string(),
+            ecosystems: ecosystems.iter().map(|e| (*e).to_owned()).collect(),
+            limits: ImportLimits::default(),
+        };
+        update(db, &options, &crate::progress::NoProgress).map(|(report, _)| report)
+    }
+
+    fn summaries(db: &Db, eco: &str, name: &str) -> Vec<(String, Option<String>)> {
+        db.lookup(eco, name)
+            .expect("lookup")
+            .into_iter()
+            .map(|a| (a.id, a.summary))
+            .collect()
+    }
+
+    const BOTH: [(&str, &str); 2] = [("PyPI", "shared"), ("crates.io", "shared")];
+
+    #[test]
+    fn an_update_of_one_ecosystem_keeps_the_others() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mirror = dir.path().join("mirror");
+        let db_path = dir.path().join("osv.db");
+        let shared = record("S-1", "2024-01-01T00:00:00Z", "old", &BOTH);
+        put_zip(
+            &mirror,
+            "PyPI",
+            &[
+                record("P-1", "2024-01-01T00:00:00Z", "p", &[("PyPI", "p")]),
+                shared.clone(),
+            ],
+        );
+        put_zip(
+            &mirror,
+            "crates.io",
+            &[
+                record("C-1", "2024-01-01T00:00:00Z", "c", &[("crates.io", "c")]),
+                shared,
+            ],
+        );
+        fs::write(mirror.join("ecosystems.txt"), "PyPI\ncrates.io\n").expect("write");
+        run(&db_path, &mirror, &[]).expect("full update");
+
+        // Older times than this test's, to tell kept times from fresh ones.
+        let mut info = Db::open(&db_path).expect("opens").info().clone();
+        info.built_unix = 1_000;
+        for eco in info.ecosystems.values_mut() {
+            eco.updated_unix = Some(2_000);
+        }
+        db::store_info(&db_path, &info).expect("stores");
+        let before = Db::open(&db_path).expect("opens");
+        let c1 = before.stored_json("C-1").expect("stored");
+        drop(before);
+
+        // PyPI changes: S-1 has a newer version, P-1 is gone, P-2 is new.
+        put_zip(
+            &mirror,
+            "PyPI",
+            &[
+                record("P-2", "2024-01-01T00:00:00Z", "p", &[("PyPI", "p")]),
+                record("S-1", "2024-06-01T00:00:00Z", "new", &BOTH),
+            ],
+        );
+        let report = run(&db_path, &mirror, &["PyPI"]).expect("update of PyPI");
+        assert_eq!(report.ecosystems["PyPI"], EcosystemStatus::Downloaded);
+        assert_eq!(report.ecosystems["crates.io"], EcosystemStatus::Kept);
+        assert_eq!(report.import.duplicates, 0);
+
+        let db = Db::open(&db_path).expect("opens");
+        let info = db.info();
+        assert_eq!(info.records, 3);
+        assert_eq!(info.ecosystems["crates.io"].records, 2);
+        assert_eq!(info.ecosystems["PyPI"].records, 2);
+        assert_eq!(info.ecosystems["crates.io"].updated_unix, Some(2_000));
+        assert!(info.ecosystems["PyPI"].updated_unix > Some(2_000));
+        // crates.io was not brought up to date: the data as a whole is as old as before.
+        assert_eq!(info.built_unix, 1_000);
+        assert_eq!(db.stored_json("C-1"), Some(c1));
+        assert_eq!(
+            summaries(&db, "crates.io", "c"),
+            [("C-1".into(), Some("c".into()))]
+        );
+        let new = [("S-1".to_owned(), Some("new".to_owned()))];
+        assert_eq!(summaries(&db, "crates.io", "shared"), new);
+        assert_eq!(summaries(&db, "PyPI", "shared"), new);
+        assert_eq!(
+            summaries(&db, "PyPI", "p"),
+            [("P-2".into(), Some("p".into()))]
+        );
+        assert!(db.record("P-1").expect("reads").is_none());
+        drop(db);
+
+        // A full update rebuilds from what the mirror lists, and the data is current again.
+        run(&db_path, &mirror, &[]).expect("full update");
+        let db = Db::open(&db_path).expect("opens");
+        assert!(db.info().built_unix > 1_000);
+        assert!(db.info().ecosystems["crates.io"].updated_unix > Some(2_000));
+    }
+
+    #[test]
+    fn a_kept_record_no_longer_in_the_fresh_zip_stays_whole() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mirror = dir.path().join("mirror");
+        let db_path = dir.path().join("osv.db");
+        let shared = record("S-1", "2024-01-01T00:00:00Z", "old", &BOTH);
+        put_zip(&mirror, "PyPI", &[shared.clone()]);
+        put_zip(&mirror, "crates.io", &[shared]);
+        run(&db_path, &mirror, &["PyPI", "crates.io"]).expect("update");
+        put_zip(
+            &mirror,
+            "PyPI",
+            &[record("P-1", "2024-01-01T00:00:00Z", "p", &[("PyPI", "p")])],
+        );
+        run(&db_path, &mirror, &["PyPI"]).expect("update of PyPI");
+        let db = Db::open(&db_path).expect("opens");
+        let old = [("S-1".to_owned(), Some("old".to_owned()))];
+        assert_eq!(summaries(&db, "crates.io", "shared"), old);
+        assert_eq!(summaries(&db, "PyPI", "shared"), old);
+        assert_eq!(db.info().records, 2);
+    }
+
+    #[test]
+    fn an_update_of_named_ecosystems_does_not_drop_a_database_it_cannot_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mirror = dir.path().join("mirror");
+        let db_path = dir.path().join("osv.db");
+        put_zip(
+            &mirror,
+            "PyPI",
+            &[record("P-1", "2024-01-01T00:00:00Z", "p", &[("PyPI", "p")])],
+        );
+        fs::write(&db_path, b"not a database").expect("write");
+        let err = run(&db_path, &mirror, &["PyPI"]).expect_err("cannot keep the others");
+        assert!(matches!(err, UpdateError::CannotKeep(_)), "{err}");
+        assert_eq!(fs::read(&db_path).expect("reads"), b"not a database");
+        // A full update rebuilds it.
+        fs::write(mirror.join("ecosystems.txt"), "PyPI\n").expect("write");
+        run(&db_path, &mirror, &[]).expect("full update");
+        assert_eq!(Db::open(&db_path).expect("opens").info().records, 1);
     }
 }
