@@ -1,4 +1,5 @@
-//! The SPDX license and exception texts, embedded in the binary as normalised tokens.
+//! The SPDX license and exception texts as normalised tokens: the source of the license index
+//! ([`super::matcher::Index`]), which is what the binary embeds.
 //!
 //! `data/license-corpus.z` is generated from the SPDX License List data (`licenses.json`,
 //! `exceptions.json` and the `text/` files of `../shared/data/spdx-licenses`) by
@@ -39,18 +40,20 @@ pub struct Text {
     pub tokens: String,
 }
 
-const EMBEDDED: &[u8] = include_bytes!("../../data/license-corpus.z");
-
 /// Inflated size limit: the corpus is about 5 MB.
 const MAX_INFLATED: usize = 64 * 1024 * 1024;
 
-/// The embedded corpus. Empty if the embedded file were unreadable (a test makes sure it is not).
-pub fn embedded() -> Vec<Text> {
-    miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(EMBEDDED, MAX_INFLATED)
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .map(|s| parse(&s))
-        .unwrap_or_default()
+/// Reads a compressed corpus file (`data/license-corpus.z`).
+pub fn load(path: &Path) -> Result<Vec<Text>, CorpusError> {
+    let read_err = |message: String| CorpusError::Read {
+        path: path.display().to_string(),
+        message,
+    };
+    let bytes = std::fs::read(path).map_err(|e| read_err(e.to_string()))?;
+    let inflated = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&bytes, MAX_INFLATED)
+        .map_err(|e| read_err(format!("cannot inflate: {e:?}")))?;
+    let text = String::from_utf8(inflated).map_err(|e| read_err(e.to_string()))?;
+    Ok(parse(&text))
 }
 
 /// Reads the inflated corpus format.
@@ -203,8 +206,9 @@ mod tests {
             std::fs::write(&committed, compress(&fresh)).expect("write corpus");
             return;
         }
-        let current = miniz_oxide::inflate::decompress_to_vec_zlib(EMBEDDED)
+        let current = std::fs::read(&committed)
             .ok()
+            .and_then(|z| miniz_oxide::inflate::decompress_to_vec_zlib(&z).ok())
             .and_then(|b| String::from_utf8(b).ok())
             .unwrap_or_default();
         assert!(
@@ -214,8 +218,9 @@ mod tests {
     }
 
     #[test]
-    fn embedded_corpus_loads() {
-        let texts = embedded();
+    fn committed_corpus_loads() {
+        let texts = load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("data/license-corpus.z"))
+            .expect("committed corpus");
         assert!(texts.len() > 800, "{}", texts.len());
         assert!(texts
             .iter()

@@ -6,7 +6,8 @@
 //! hardware), its normaliser drops the whole of one-line licenses whose line mentions
 //! "copyright" (FSFAP, swrule, …), and its cache is not byte-reproducible. An inverted index from
 //! bigram to licenses gives the exact Dice score against every license in one pass over the
-//! input's bigrams, in well under a millisecond for a typical LICENSE file.
+//! input's bigrams, in well under a millisecond for a typical LICENSE file. The index is built
+//! ahead of time and embedded; a run only reads it.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -24,23 +25,38 @@ const MIN_CONTAINED_BIGRAMS: usize = 40;
 /// At most this many licenses are reported for one file.
 const MAX_LICENSES_PER_FILE: usize = 4;
 
+/// The index of the SPDX corpus, generated from `data/license-corpus.z` and committed as
+/// `data/license-index.bin` (a test keeps it current), so that a run reads it instead of
+/// building it: reading takes a millisecond, building took 170.
+const EMBEDDED: &[u8] = include_bytes!("../../data/license-index.bin");
+
+/// The first bytes of the index file, with its layout version.
+const MAGIC: &[u8; 8] = b"TRSCIDX1";
+
 /// One license or exception text (or several with identical bigram sets) in the index.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     /// The ids sharing this text, the preferred one first.
     pub ids: Vec<String>,
     /// License or exception.
     pub kind: Kind,
-    /// The sorted distinct bigrams.
-    bigrams: Vec<u64>,
+    /// How many distinct bigrams its text has.
+    size: u32,
 }
 
-/// The index over every text in the embedded corpus.
-#[derive(Debug, Default)]
+/// The inverted index over every text of the corpus: a sorted vocabulary, and for each bigram of
+/// token ids (`first × vocabulary size + second`) the entries whose text contains it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Index {
-    vocab: HashMap<String, u32>,
+    /// The vocabulary, sorted, as one string and the offsets of its words.
+    words: String,
+    word_starts: Vec<u32>,
+    /// Sorted distinct bigram keys, and where each one's entries start in `postings`.
+    keys: Vec<u32>,
+    key_starts: Vec<u32>,
+    /// Entry numbers, ascending within each key.
+    postings: Vec<u16>,
     entries: Vec<Entry>,
-    postings: HashMap<u64, Vec<u32>>,
 }
 
 /// A license identified in a text.
@@ -56,45 +72,62 @@ pub struct Identified {
     pub score: f64,
 }
 
-/// Token ids outside the corpus vocabulary all map here; bigrams with it match nothing.
-const UNKNOWN: u32 = u32::MAX;
+/// Why an index file could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the license index is malformed: {0}")]
+pub struct IndexError(&'static str);
 
 impl Index {
-    /// The index over the corpus embedded in the binary, built once on first use.
+    /// The index embedded in the binary, read once on first use. Empty if the embedded file
+    /// were unreadable (a test makes sure it is not).
     pub fn embedded() -> &'static Index {
         static INDEX: OnceLock<Index> = OnceLock::new();
-        INDEX.get_or_init(|| Index::build(&corpus::embedded()))
+        INDEX.get_or_init(|| Index::from_bytes(EMBEDDED).unwrap_or_default())
     }
 
-    /// Builds the index from corpus texts.
+    /// Builds the index from corpus texts (what generates the committed file).
     pub fn build(texts: &[corpus::Text]) -> Index {
-        let mut index = Index::default();
-        let mut by_set: HashMap<Vec<u64>, usize> = HashMap::new();
-        let mut pending: Vec<Entry> = Vec::new();
+        let mut words: Vec<&str> = texts
+            .iter()
+            .flat_map(|t| t.tokens.split(' '))
+            .filter(|s| !s.is_empty())
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        let id_of: HashMap<&str, u32> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, i as u32))
+            .collect();
+        let vocabulary = words.len() as u64;
+        let mut by_set: HashMap<Vec<u32>, usize> = HashMap::new();
+        let mut sets: Vec<Vec<u32>> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::new();
         for t in texts {
             let ids: Vec<u32> = t
                 .tokens
                 .split(' ')
                 .filter(|s| !s.is_empty())
-                .map(|tok| {
-                    let next = index.vocab.len() as u32;
-                    *index.vocab.entry(tok.to_owned()).or_insert(next)
-                })
+                .filter_map(|w| id_of.get(w).copied())
                 .collect();
-            let bigrams = bigram_set(&ids);
-            match by_set.get(&bigrams) {
+            let set: Vec<u32> = bigram_set(&ids, vocabulary)
+                .into_iter()
+                .filter_map(|k| u32::try_from(k).ok())
+                .collect();
+            match by_set.get(&set) {
                 Some(&at) => {
-                    if let Some(e) = pending.get_mut(at) {
+                    if let Some(e) = entries.get_mut(at) {
                         e.ids.push(t.id.clone());
                     }
                 }
                 None => {
-                    by_set.insert(bigrams.clone(), pending.len());
-                    pending.push(Entry {
+                    by_set.insert(set.clone(), entries.len());
+                    entries.push(Entry {
                         ids: vec![t.id.clone()],
                         kind: t.kind,
-                        bigrams,
+                        size: set.len() as u32,
                     });
+                    sets.push(set);
                 }
             }
         }
@@ -103,16 +136,33 @@ impl Index {
             .filter(|t| t.deprecated)
             .map(|t| t.id.as_str())
             .collect();
-        for e in &mut pending {
+        for e in &mut entries {
             e.ids
                 .sort_by_key(|id| preference(id, deprecated.contains(id.as_str())));
         }
-        for (i, e) in pending.iter().enumerate() {
-            for b in &e.bigrams {
-                index.postings.entry(*b).or_default().push(i as u32);
-            }
+        let mut pairs: Vec<(u32, u16)> = sets
+            .iter()
+            .enumerate()
+            .flat_map(|(i, set)| set.iter().map(move |&k| (k, i as u16)))
+            .collect();
+        pairs.sort_unstable();
+        let mut index = Index {
+            entries,
+            ..Index::default()
+        };
+        for w in &words {
+            index.word_starts.push(index.words.len() as u32);
+            index.words.push_str(w);
         }
-        index.entries = pending;
+        index.word_starts.push(index.words.len() as u32);
+        for (key, entry) in pairs {
+            if index.keys.last() != Some(&key) {
+                index.keys.push(key);
+                index.key_starts.push(index.postings.len() as u32);
+            }
+            index.postings.push(entry);
+        }
+        index.key_starts.push(index.postings.len() as u32);
         index
     }
 
@@ -121,26 +171,66 @@ impl Index {
         &self.entries
     }
 
+    fn vocabulary(&self) -> u64 {
+        self.word_starts.len().saturating_sub(1) as u64
+    }
+
+    /// The id of a word, by binary search of the sorted vocabulary.
+    fn word_id(&self, word: &str) -> Option<u32> {
+        let n = self.word_starts.len().saturating_sub(1);
+        let word_at = |i: usize| {
+            let (Some(&a), Some(&b)) = (self.word_starts.get(i), self.word_starts.get(i + 1))
+            else {
+                return "";
+            };
+            self.words.get(a as usize..b as usize).unwrap_or("")
+        };
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match word_at(mid).cmp(word) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid as u32),
+            }
+        }
+        None
+    }
+
+    /// The entries whose text has the bigram `key`, ascending.
+    fn posting(&self, key: u64) -> &[u16] {
+        let Ok(key) = u32::try_from(key) else {
+            return &[];
+        };
+        let Ok(i) = self.keys.binary_search(&key) else {
+            return &[];
+        };
+        let (Some(&a), Some(&b)) = (self.key_starts.get(i), self.key_starts.get(i + 1)) else {
+            return &[];
+        };
+        self.postings.get(a as usize..b as usize).unwrap_or(&[])
+    }
+
     /// Identifies the licenses in a text: the best whole-text match when its Dice score reaches
     /// [`MATCH_THRESHOLD`], then further licenses mostly contained in what is left (dual-license
     /// files, an exception appended to a license). Empty when nothing matches.
     pub fn identify(&self, text: &str) -> Vec<Identified> {
-        let toks = tokens(text);
-        let ids: Vec<u32> = toks
+        let vocabulary = self.vocabulary();
+        let ids: Vec<u32> = tokens(text)
             .iter()
-            .map(|t| self.vocab.get(t).copied().unwrap_or(UNKNOWN))
+            .map(|t| self.word_id(t).unwrap_or(UNKNOWN))
             .collect();
-        let input = bigram_set(&ids);
+        let input = bigram_set(&ids, vocabulary);
         if input.is_empty() {
             return Vec::new();
         }
+        // Each input bigram's entries, looked up once.
+        let lists: Vec<&[u16]> = input.iter().map(|&k| self.posting(k)).collect();
         let mut shared = vec![0u32; self.entries.len()];
-        for b in &input {
-            if let Some(list) = self.postings.get(b) {
-                for &e in list {
-                    if let Some(s) = shared.get_mut(e as usize) {
-                        *s += 1;
-                    }
+        for list in &lists {
+            for &e in *list {
+                if let Some(s) = shared.get_mut(usize::from(e)) {
+                    *s += 1;
                 }
             }
         }
@@ -155,7 +245,7 @@ impl Index {
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((i, score)) = best {
             if score >= MATCH_THRESHOLD {
-                self.cover(i, &input, &mut covered);
+                cover(i, &lists, &mut covered);
                 chosen.push(i);
                 found.push(self.identified(i, score));
             }
@@ -180,7 +270,7 @@ impl Index {
                 if containment < CONTAINMENT_THRESHOLD {
                     continue;
                 }
-                let new = self.count_new(i, &input, &covered);
+                let new = count_new(i, &lists, &covered);
                 if new < (size / 2).max(10) {
                     continue;
                 }
@@ -195,7 +285,7 @@ impl Index {
             let Some((i, containment, _)) = pick else {
                 break;
             };
-            self.cover(i, &input, &mut covered);
+            cover(i, &lists, &mut covered);
             chosen.push(i);
             found.push(self.identified(i, containment));
         }
@@ -203,7 +293,7 @@ impl Index {
     }
 
     fn size(&self, i: usize) -> usize {
-        self.entries.get(i).map_or(0, |e| e.bigrams.len())
+        self.entries.get(i).map_or(0, |e| e.size as usize)
     }
 
     fn identified(&self, i: usize, score: f64) -> Identified {
@@ -216,26 +306,148 @@ impl Index {
         }
     }
 
-    fn cover(&self, i: usize, input: &[u64], covered: &mut [bool]) {
-        let Some(e) = self.entries.get(i) else { return };
-        for (b, c) in input.iter().zip(covered.iter_mut()) {
-            if e.bigrams.binary_search(b).is_ok() {
-                *c = true;
+    /// The index as committed: little-endian counts and arrays after [`MAGIC`].
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(2 << 20);
+        out.extend_from_slice(MAGIC);
+        let u32s = |out: &mut Vec<u8>, v: &[u32]| {
+            out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            for x in v {
+                out.extend_from_slice(&x.to_le_bytes());
+            }
+        };
+        out.extend_from_slice(&(self.words.len() as u32).to_le_bytes());
+        out.extend_from_slice(self.words.as_bytes());
+        u32s(&mut out, &self.word_starts);
+        u32s(&mut out, &self.keys);
+        u32s(&mut out, &self.key_starts);
+        out.extend_from_slice(&(self.postings.len() as u32).to_le_bytes());
+        for p in &self.postings {
+            out.extend_from_slice(&p.to_le_bytes());
+        }
+        out.extend_from_slice(&(self.entries.len() as u32).to_le_bytes());
+        for e in &self.entries {
+            out.push(match e.kind {
+                Kind::License => b'L',
+                Kind::Exception => b'E',
+            });
+            out.extend_from_slice(&e.size.to_le_bytes());
+            out.extend_from_slice(&(e.ids.len() as u32).to_le_bytes());
+            for id in &e.ids {
+                out.extend_from_slice(&(id.len() as u32).to_le_bytes());
+                out.extend_from_slice(id.as_bytes());
             }
         }
+        out
     }
 
-    fn count_new(&self, i: usize, input: &[u64], covered: &[bool]) -> usize {
-        let Some(e) = self.entries.get(i) else {
-            return 0;
-        };
-        input
-            .iter()
-            .zip(covered)
-            .filter(|(b, c)| !**c && e.bigrams.binary_search(b).is_ok())
-            .count()
+    /// Reads an index written by [`Index::to_bytes`], checking every count against the data.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Index, IndexError> {
+        let mut r = Reader { bytes, at: 0 };
+        if r.take(MAGIC.len())? != MAGIC {
+            return Err(IndexError("not a trusca license index"));
+        }
+        let words_len = r.u32()? as usize;
+        let words = std::str::from_utf8(r.take(words_len)?)
+            .map_err(|_| IndexError("words are not UTF-8"))?
+            .to_owned();
+        let word_starts = r.u32s()?;
+        let keys = r.u32s()?;
+        let key_starts = r.u32s()?;
+        let n = r.u32()? as usize;
+        let postings: Vec<u16> = r
+            .take(n.checked_mul(2).ok_or(IndexError("too many postings"))?)?
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
+        let n = r.u32()? as usize;
+        let mut entries = Vec::with_capacity(n.min(1 << 16));
+        for _ in 0..n {
+            let kind = match r.take(1)?.first() {
+                Some(b'L') => Kind::License,
+                Some(b'E') => Kind::Exception,
+                _ => return Err(IndexError("unknown entry kind")),
+            };
+            let size = r.u32()?;
+            let count = r.u32()? as usize;
+            let mut ids = Vec::with_capacity(count.min(64));
+            for _ in 0..count {
+                let len = r.u32()? as usize;
+                let id = std::str::from_utf8(r.take(len)?)
+                    .map_err(|_| IndexError("an id is not UTF-8"))?;
+                ids.push(id.to_owned());
+            }
+            entries.push(Entry { ids, kind, size });
+        }
+        let consistent = key_starts.len() == keys.len() + 1
+            && key_starts.last().is_some_and(|&l| l as usize == postings.len())
+            && word_starts.last().is_some_and(|&l| l as usize == words.len())
+            && postings.iter().all(|&p| usize::from(p) < entries.len());
+        if !consistent || r.at != bytes.len() {
+            return Err(IndexError("counts do not agree"));
+        }
+        Ok(Index {
+            words,
+            word_starts,
+            keys,
+            key_starts,
+            postings,
+            entries,
+        })
     }
 }
+
+/// Reads little-endian values from a byte slice.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8], IndexError> {
+        let end = self.at.checked_add(n).ok_or(IndexError("truncated"))?;
+        let slice = self.bytes.get(self.at..end).ok_or(IndexError("truncated"))?;
+        self.at = end;
+        Ok(slice)
+    }
+
+    fn u32(&mut self) -> Result<u32, IndexError> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    fn u32s(&mut self) -> Result<Vec<u32>, IndexError> {
+        let n = self.u32()? as usize;
+        Ok(self
+            .take(n.checked_mul(4).ok_or(IndexError("too many values"))?)?
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect())
+    }
+}
+
+/// Marks the input bigrams the text of entry `i` has.
+fn cover(i: usize, lists: &[&[u16]], covered: &mut [bool]) {
+    let Ok(i) = u16::try_from(i) else { return };
+    for (list, c) in lists.iter().zip(covered.iter_mut()) {
+        if list.binary_search(&i).is_ok() {
+            *c = true;
+        }
+    }
+}
+
+/// How many input bigrams not yet covered the text of entry `i` has.
+fn count_new(i: usize, lists: &[&[u16]], covered: &[bool]) -> usize {
+    let Ok(i) = u16::try_from(i) else { return 0 };
+    lists
+        .iter()
+        .zip(covered)
+        .filter(|(list, c)| !**c && list.binary_search(&i).is_ok())
+        .count()
+}
+
+/// Token ids outside the corpus vocabulary all map here; bigrams with it match nothing.
+const UNKNOWN: u32 = u32::MAX;
 
 fn dice(shared: u32, a: usize, b: usize) -> f64 {
     if a + b == 0 {
@@ -245,18 +457,21 @@ fn dice(shared: u32, a: usize, b: usize) -> f64 {
     }
 }
 
-/// Sorted distinct bigrams of token ids; a text of one token counts as the bigram (token, token).
-fn bigram_set(ids: &[u32]) -> Vec<u64> {
+/// Sorted distinct bigrams of token ids as keys `first × vocabulary + second` (below
+/// `vocabulary²`); a text of one token counts as the bigram (token, token). A bigram with a word
+/// outside the vocabulary gets a key above every known one, so it still counts towards the size
+/// of the text but matches nothing.
+fn bigram_set(ids: &[u32], vocabulary: u64) -> Vec<u64> {
+    let known = |a: u32, b: u32| u64::from(a) * vocabulary + u64::from(b);
     let mut out: Vec<u64> = if ids.len() == 1 {
         ids.iter()
-            .map(|&a| (u64::from(a) << 32) | u64::from(a))
+            .filter(|&&a| a != UNKNOWN)
+            .map(|&a| known(a, a))
             .collect()
     } else {
         ids.windows(2)
             .filter_map(|w| match w {
-                [a, b] if *a != UNKNOWN && *b != UNKNOWN => {
-                    Some((u64::from(*a) << 32) | u64::from(*b))
-                }
+                [a, b] if *a != UNKNOWN && *b != UNKNOWN => Some(known(*a, *b)),
                 // Unknown words still count towards the size of the text.
                 [a, b] => Some(u64::MAX - (u64::from(*a) ^ (u64::from(*b) << 7))),
                 _ => None,
@@ -277,6 +492,37 @@ fn preference(id: &str, deprecated: bool) -> (bool, bool, usize, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `data/license-index.bin` is the index of `data/license-corpus.z`; regenerate with
+    /// `TRUSCA_UPDATE_LICENSE_INDEX=1 cargo test -p trusca-core index_is_current`.
+    #[test]
+    fn index_is_current() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data");
+        let texts = corpus::load(&dir.join("license-corpus.z")).expect("committed corpus");
+        let fresh = Index::build(&texts).to_bytes();
+        if std::env::var_os("TRUSCA_UPDATE_LICENSE_INDEX").is_some() {
+            std::fs::write(dir.join("license-index.bin"), &fresh).expect("write index");
+            return;
+        }
+        assert!(
+            fresh == EMBEDDED,
+            "data/license-index.bin is stale: run `TRUSCA_UPDATE_LICENSE_INDEX=1 cargo test -p trusca-core index_is_current`"
+        );
+        let read = Index::from_bytes(EMBEDDED).expect("embedded index reads");
+        assert_eq!(read, Index::build(&texts));
+        assert!(read.entries().len() > 700);
+    }
+
+    #[test]
+    fn a_damaged_index_is_refused_not_trusted() {
+        assert!(Index::from_bytes(b"").is_err());
+        assert!(Index::from_bytes(b"TRSCIDX1").is_err());
+        let good = Index::embedded().to_bytes();
+        assert!(Index::from_bytes(&good[..good.len() - 1]).is_err());
+        let mut extra = good.clone();
+        extra.push(0);
+        assert!(Index::from_bytes(&extra).is_err());
+    }
 
     #[test]
     fn unknown_words_count_towards_size() {
