@@ -821,7 +821,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__sbom)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --format --spec-version --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -848,6 +848,10 @@ _trusca() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -871,7 +875,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -898,6 +902,10 @@ _trusca() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-store)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

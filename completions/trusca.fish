@@ -38,6 +38,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l lockfile -d 'Read
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s o -l output -d 'Write to FILE instead of standard output (`-` is standard output)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l package-store -d 'Read dependencies\' licenses from the package store at DIR, in place of the one found for KIND (cargo, go, python, maven, gradle, nuget, gem, pub, hex-deps, swift-checkouts, pods); repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s f -l format -d 'Output format [default: `table` on a terminal, `json` otherwise]' -r -f -a "table\t'Tables grouped by ecosystem, for people'
 json\t'The trusca JSON result (documented in docs/json-format.md)'
 cyclonedx\t'CycloneDX JSON'
@@ -66,6 +67,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l reproducible -d '
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s q -l quiet -d 'Print only the result and errors, no warnings'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l strict -d 'Fail (exit 2) when any dependency file cannot be read, instead of warning [default: `strict` in `trusca.toml`]'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-package-stores -d 'Read no package store outside the scanned tree (the cargo registry, the Go module cache, `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l list-all-pkgs -d 'List every package in the table on a terminal too (a table written to a file always lists them)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l upload -d 'Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)'
@@ -75,6 +77,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l lockfile -d 'Read
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s o -l output -d 'Write to FILE instead of standard output (`-` is standard output)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l package-store -d 'Read dependencies\' licenses from the package store at DIR, in place of the one found for KIND (cargo, go, python, maven, gradle, nuget, gem, pub, hex-deps, swift-checkouts, pods); repeatable' -r
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s f -l format -d 'SBOM format' -r -f -a "cyclonedx\t'CycloneDX JSON'
 cyclonedx-xml\t'CycloneDX XML'
 spdx\t'SPDX 2.3 JSON'"
@@ -84,6 +87,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l reproducible -d '
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s q -l quiet -d 'Print only the result and errors, no warnings'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l strict -d 'Fail (exit 2) when any dependency file cannot be read, instead of warning [default: `strict` in `trusca.toml`]'
+complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l no-package-stores -d 'Read no package store outside the scanned tree (the cargo registry, the Go module cache, `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand db; and not __fish_seen_subcommand_from update import status help" -s h -l help -d 'Print help'

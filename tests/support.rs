@@ -7,10 +7,16 @@ use assert_cmd::Command;
 /// The `trusca` binary under test, with a clean environment for reproducible output: offline,
 /// pointed at a vulnerability database that does not exist, and checking licenses only
 /// (`TRUSCA_SCANNERS=license`): without it every scan would stop at the missing database. Tests
-/// about vulnerabilities use [`trusca_matching`].
+/// about vulnerabilities use [`trusca_matching`]. The package stores of the machine running the
+/// tests are out of sight (an empty home, no store variables), so results do not depend on what
+/// it has fetched; tests of stores name theirs with `--package-store`.
 pub fn trusca() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_trusca"));
-    cmd.env_remove("TRUSCA_GIT_TOKEN")
+    for var in STORE_VARIABLES {
+        cmd.env_remove(var);
+    }
+    cmd.env("HOME", empty_home())
+        .env_remove("TRUSCA_GIT_TOKEN")
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("TRUSCA_DB_MIRROR")
         .env("TRUSCA_OFFLINE", "1")
@@ -23,6 +29,26 @@ pub fn trusca() -> Command {
         // Out of the checkout, whose own `trusca.toml` a scan elsewhere would warn about.
         .current_dir(neutral_dir());
     cmd
+}
+
+/// The variables that locate package stores besides `HOME`.
+const STORE_VARIABLES: [&str; 9] = [
+    "USERPROFILE",
+    "CARGO_HOME",
+    "GOMODCACHE",
+    "GOPATH",
+    "VIRTUAL_ENV",
+    "GEM_HOME",
+    "PUB_CACHE",
+    "NUGET_PACKAGES",
+    "GRADLE_USER_HOME",
+];
+
+/// An empty home directory of the tests' own.
+fn empty_home() -> PathBuf {
+    let dir = std::env::temp_dir().join("trusca-tests-home");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
 }
 
 /// An empty working directory of the tests' own.

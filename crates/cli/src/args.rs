@@ -78,6 +78,17 @@ pub struct TargetArgs {
     /// `strict` in `trusca.toml`]
     #[arg(long)]
     pub strict: bool,
+
+    /// Read dependencies' licenses from the package store at DIR, in place of the one found for
+    /// KIND (cargo, go, python, maven, gradle, nuget, gem, pub, hex-deps, swift-checkouts, pods);
+    /// repeatable
+    #[arg(long, value_name = "KIND=DIR", value_parser = trusca_core::licenses::stores::parse_given)]
+    pub package_store: Vec<(trusca_core::licenses::stores::StoreKind, PathBuf)>,
+
+    /// Read no package store outside the scanned tree (the cargo registry, the Go module cache,
+    /// `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]
+    #[arg(long, conflicts_with = "package_store")]
+    pub no_package_stores: bool,
 }
 
 #[derive(Debug, Args)]

@@ -32,6 +32,7 @@ fn main() {
 
     let t1 = Instant::now();
     let tree = detect::walk(root);
+    let seen = detect::Seen::default();
     let walk_time = t1.elapsed();
 
     let size = |p: &std::path::Path| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0);
@@ -48,7 +49,7 @@ fn main() {
         .license_files
         .par_iter()
         .map(|(p, rel)| {
-            let (d, _) = detect::detect_file(p, rel);
+            let (d, _) = detect::detect_file(p, rel, &seen);
             (rel.clone(), d.into_iter().map(|d| d.license).collect())
         })
         .collect();

@@ -143,6 +143,14 @@ pub struct LicenseCoverage {
     pub known: usize,
     /// Package occurrences whose license is not known.
     pub unknown: usize,
+    /// Package occurrences whose license came from a package store (on the machine or in the
+    /// tree: `deps/`, `Pods/`).
+    #[serde(default)]
+    pub from_package_stores: usize,
+    /// The kinds of package store that were there to read (`cargo`, `go`, `python`, …), sorted;
+    /// `None` when reading them was turned off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub package_stores: Option<Vec<String>>,
 }
 
 /// The dependency files of a scan.
@@ -246,7 +254,30 @@ pub fn is_pinned(p: &Package) -> bool {
 }
 
 /// License coverage: a package's license is known when one was concluded.
-pub fn licenses(packages: &[Package]) -> LicenseCoverage {
+impl LicenseCoverage {
+    /// Where licenses came from besides the tree, for people: `205 from package stores
+    /// (cargo)`, `no package store found`, `package stores not read`.
+    pub fn stores_summary(&self) -> String {
+        match &self.package_stores {
+            None => "package stores not read".to_owned(),
+            Some(kinds) if kinds.is_empty() => "no package store found".to_owned(),
+            Some(kinds) => format!(
+                "{} from package stores ({})",
+                self.from_package_stores,
+                kinds.join(", ")
+            ),
+        }
+    }
+}
+
+/// What license identification covered: `from_package_stores` of the packages had their
+/// license from a package store, and `package_stores` are the kinds there were to read (`None`
+/// when reading them was off).
+pub fn licenses(
+    packages: &[Package],
+    from_package_stores: usize,
+    package_stores: Option<Vec<String>>,
+) -> LicenseCoverage {
     let known = packages
         .iter()
         .filter(|p| p.license.as_ref().is_some_and(|l| l.concluded.is_some()))
@@ -254,6 +285,8 @@ pub fn licenses(packages: &[Package]) -> LicenseCoverage {
     LicenseCoverage {
         known,
         unknown: packages.len() - known,
+        from_package_stores,
+        package_stores,
     }
 }
 

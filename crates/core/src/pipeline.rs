@@ -11,6 +11,7 @@ use crate::coverage::{self, Coverage, NotCheckedReason, ScannerKind};
 use crate::diag::Diagnostic;
 use crate::inventory::{self, Sources};
 use crate::licenses;
+use crate::licenses::stores::NotADirectory;
 use crate::policy;
 use crate::progress::Progress;
 use crate::scan::{now_rfc3339, Scan};
@@ -31,6 +32,9 @@ pub enum PipelineError {
     /// An include or exclude pattern is not a valid glob.
     #[error(transparent)]
     Glob(#[from] GlobError),
+    /// A package store named on the command line is not a directory.
+    #[error(transparent)]
+    PackageStore(#[from] NotADirectory),
 }
 
 /// A finished run: the result and the settings it ran with.
@@ -105,15 +109,33 @@ pub fn scan(
     scan.diagnostics.extend(found.diagnostics);
 
     let licenses_on = settings.scanners.contains(&ScannerKind::License);
-    if settings.walk && licenses_on {
+    let mut license_coverage = None;
+    if licenses_on {
         progress.stage("identifying licenses");
-        let identified =
-            licenses::identify(&prepared.root, &scan.packages, &settings.license_overrides);
+        let stores = match &settings.package_stores {
+            Some(search) => search.discover()?,
+            None => Vec::new(),
+        };
+        let identified = licenses::identify(
+            settings.walk.then_some(prepared.root.as_path()),
+            &scan.packages,
+            &settings.license_overrides,
+            &stores,
+        );
         for (package, license) in scan.packages.iter_mut().zip(identified.packages) {
             package.license = Some(license);
         }
         scan.project_licenses = identified.project;
         scan.diagnostics.extend(identified.diagnostics);
+        let kinds = identified
+            .package_stores
+            .iter()
+            .map(|k| k.as_str().to_owned());
+        license_coverage = Some(coverage::licenses(
+            &scan.packages,
+            identified.from_package_stores,
+            settings.package_stores.is_some().then(|| kinds.collect()),
+        ));
     }
 
     let vulnerabilities = match &settings.vulns {
@@ -152,7 +174,7 @@ pub fn scan(
         scanners: settings.scanners.clone(),
         files: coverage::files(&scan.files, &scan.diagnostics),
         vulnerabilities,
-        licenses: licenses_on.then(|| coverage::licenses(&scan.packages)),
+        licenses: license_coverage,
     });
 
     if let Some(policy) = &settings.policy {

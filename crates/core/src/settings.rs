@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::config::Config;
 use crate::coverage::ScannerKind;
 use crate::inventory::ExplicitFile;
+use crate::licenses::stores::{Search, StoreEnv, StoreKind};
 use crate::model::Tier;
 use crate::policy::{Date, FailOn, Policy};
 use crate::vulns::update::DEFAULT_MIRROR;
@@ -59,6 +60,10 @@ pub struct Flags {
     pub scanners: Option<Vec<ScannerKind>>,
     /// `--strict`: a dependency file that cannot be read is an error.
     pub strict: bool,
+    /// `--package-store KIND=DIR`: stores to read, each replacing the found store of its kind.
+    pub package_stores: Vec<(StoreKind, PathBuf)>,
+    /// `--no-package-stores`: read no package store outside the scanned tree.
+    pub no_package_stores: bool,
 }
 
 /// The environment variables trusca reads, read once.
@@ -77,6 +82,8 @@ pub struct Env {
     pub scanners: Option<Vec<ScannerKind>>,
     /// `SOURCE_DATE_EPOCH`: the time of a reproducible run, in seconds since 1970.
     pub source_date_epoch: Option<u64>,
+    /// The variables that locate the package stores (`CARGO_HOME`, `GOMODCACHE`, `HOME`, …).
+    pub stores: StoreEnv,
 }
 
 impl Env {
@@ -96,6 +103,7 @@ impl Env {
             scanners: get("TRUSCA_SCANNERS")
                 .map(|v| v.split(',').filter_map(|s| s.parse().ok()).collect()),
             source_date_epoch: get("SOURCE_DATE_EPOCH").and_then(|v| v.trim().parse().ok()),
+            stores: StoreEnv::from_lookup(&lookup),
         }
     }
 }
@@ -132,6 +140,9 @@ pub struct Settings {
     pub generated_at: Option<String>,
     /// Per-license tier overrides for license identification.
     pub license_overrides: std::collections::BTreeMap<String, Tier>,
+    /// Where the package stores outside the tree are; `None` when they are not read
+    /// (`--no-package-stores`, `[licenses] package_stores = false`).
+    pub package_stores: Option<Search>,
     /// Vulnerability matching; `None` when it does not run.
     pub vulns: Option<DbSettings>,
     /// The policy to evaluate; `None` when it is not evaluated.
@@ -179,6 +190,7 @@ impl Settings {
                 .reproducible
                 .then(|| reproducible_time(env.source_date_epoch)),
             license_overrides: file.licenses.overrides(),
+            package_stores: package_stores(flags, env, file),
             vulns: vuln.then(|| DbSettings {
                 path: flags
                     .db
@@ -206,6 +218,18 @@ impl Settings {
                 .or_else(|| file.server.url.clone()),
         }
     }
+}
+
+/// The package stores to read: none with `--no-package-stores`; with stores named on the command
+/// line, those (whatever the file says, since naming one asks for it); else none when the file
+/// says `package_stores = false`; else the ones the environment locates.
+fn package_stores(flags: &Flags, env: &Env, file: &Config) -> Option<Search> {
+    let off = flags.no_package_stores
+        || (flags.package_stores.is_empty() && file.licenses.package_stores == Some(false));
+    (!off).then(|| Search {
+        env: env.stores.clone(),
+        given: flags.package_stores.clone(),
+    })
 }
 
 /// The policy of a configuration file with the command line's threshold: `--fail-on` >

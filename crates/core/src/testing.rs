@@ -130,7 +130,7 @@ pub fn coverage_of(scan: &Scan) -> Coverage {
             NotCheckedReason::NoDatabase,
             Some(database),
         ),
-        licenses: Some(coverage::licenses(&scan.packages)),
+        licenses: Some(coverage::licenses(&scan.packages, 0, Some(Vec::new()))),
     }
 }
 

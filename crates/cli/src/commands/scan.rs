@@ -85,6 +85,8 @@ fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
         exclude: args.exclude.clone(),
         reproducible: args.reproducible,
         strict: args.strict,
+        package_stores: args.package_store.clone(),
+        no_package_stores: args.no_package_stores,
         ..Flags::default()
     })
 }

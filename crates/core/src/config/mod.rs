@@ -102,6 +102,9 @@ pub struct LicenseConfig {
     pub unknown: UnknownLicense,
     /// `include_dev`: whether development-only packages are held to the license policy.
     pub include_dev: bool,
+    /// `package_stores`: whether the package stores on the machine are read (`None`: not said,
+    /// they are).
+    pub package_stores: Option<bool>,
 }
 
 impl LicenseConfig {
@@ -329,6 +332,8 @@ pub struct RawConfig {
     pub license_unknown: Option<At<String>>,
     /// `[licenses] include_dev`.
     pub include_dev: Option<At<bool>>,
+    /// `[licenses] package_stores`.
+    pub package_stores: Option<At<bool>>,
     /// `[scan] scanners`.
     pub scanners: Option<Vec<At<String>>>,
     /// `[vulns] unknown_severity`.
@@ -520,7 +525,14 @@ const TOP_KEYS: &[&str] = &[
     "scan",
     "server",
 ];
-const LICENSE_KEYS: &[&str] = &["tiers", "allow", "deny", "unknown", "include_dev"];
+const LICENSE_KEYS: &[&str] = &[
+    "tiers",
+    "allow",
+    "deny",
+    "unknown",
+    "include_dev",
+    "package_stores",
+];
 const VULN_KEYS: &[&str] = &["unknown_severity", "fail_on_informational"];
 const EXCEPTION_KEYS: &[&str] = &["id", "package", "reason", "expires"];
 const SCAN_KEYS: &[&str] = &["exclude", "include", "scanners"];
@@ -622,6 +634,7 @@ impl RawConfig {
                 "deny" => self.deny = w.strings("deny", v),
                 "unknown" => self.license_unknown = w.string("unknown", v),
                 "include_dev" => self.include_dev = w.boolean("include_dev", v),
+                "package_stores" => self.package_stores = w.boolean("package_stores", v),
                 _ => w.unknown(k, "licenses", LICENSE_KEYS),
             }
         }
@@ -681,6 +694,7 @@ impl RawConfig {
         config.fail_open = self.fail_open.as_ref().is_some_and(|b| *b.get_ref());
         config.strict = self.strict.as_ref().is_some_and(|b| *b.get_ref());
         config.licenses.include_dev = self.include_dev.as_ref().is_some_and(|b| *b.get_ref());
+        config.licenses.package_stores = self.package_stores.as_ref().map(|b| *b.get_ref());
         if let Some(u) = &self.license_unknown {
             match u.get_ref().parse::<UnknownLicense>() {
                 Ok(v) => config.licenses.unknown = v,

@@ -63,7 +63,7 @@ mod paket_lock;
 mod pom_xml;
 mod project_assets_json;
 mod ranges;
-mod xml_tree;
+pub(crate) mod xml_tree;
 
 // -- C/C++, R, Haskell, Julia, Swift, OCaml
 mod cabal_freeze;

@@ -3,7 +3,8 @@
 //! Read here: installed npm packages (`node_modules/**/package.json`: `license`, or the legacy
 //! `licenses` array or object), Python distributions (`*.dist-info/METADATA`,
 //! `*.egg-info/PKG-INFO`: `License-Expression`, `License`, `Classifier: License :: …`), vendored
-//! Rust crates (`vendor/*/Cargo.toml`: `package.license`, `package.license-file`), Go vendored
+//! Rust crates (`vendor/*/Cargo.toml`, and the scanned workspace's own members:
+//! `package.license`, `package.license-file`, with workspace inheritance), Go vendored
 //! modules (`vendor/modules.txt`, whose module directories hold license files), Composer's
 //! `vendor/composer/installed.json`, installed gem specifications (`specifications/*.gemspec`),
 //! and the license fields some lockfiles carry themselves (`composer.lock`, `package-lock.json`
@@ -18,7 +19,7 @@ use serde_json::Value;
 use super::expr::{self, Normalized};
 use super::layout::MetaKind;
 use crate::diag::{Code, Diagnostic};
-use crate::model::Ecosystem;
+use crate::model::{DeclaredSource, Ecosystem};
 
 /// Metadata files larger than this are not read.
 pub const MAX_METADATA_BYTES: u64 = 64 * 1024 * 1024;
@@ -40,8 +41,9 @@ pub struct Record {
     pub dir: Option<String>,
     /// A license file the metadata names (`license-file`), relative to the root.
     pub license_file: Option<String>,
-    /// Whether it comes from installed metadata (preferred) rather than a lockfile field.
-    pub installed: bool,
+    /// What kind of metadata it is: a package's own (installed, or a workspace member's
+    /// manifest) is preferred to a lockfile field.
+    pub kind: DeclaredSource,
 }
 
 /// Reads one metadata file into records, or a diagnostic.
@@ -73,9 +75,21 @@ pub fn read(path: &Path, rel: &str, kind: MetaKind) -> (Vec<Record>, Vec<Diagnos
             .into_iter()
             .collect(),
         MetaKind::PythonMetadata => python_metadata(&text, rel, &dir).into_iter().collect(),
-        MetaKind::VendoredCrate => vendored_crate(&text, rel, &dir, &mut diags)
-            .into_iter()
-            .collect(),
+        MetaKind::VendoredCrate => crate_manifest(
+            &text,
+            path,
+            rel,
+            &dir,
+            DeclaredSource::Installed,
+            &mut diags,
+        )
+        .into_iter()
+        .collect(),
+        MetaKind::CrateManifest => {
+            crate_manifest(&text, path, rel, &dir, DeclaredSource::Manifest, &mut diags)
+                .into_iter()
+                .collect()
+        }
         MetaKind::GoVendor => go_vendor(&text, rel, &dir),
         MetaKind::ComposerInstalled => json(&mut diags)
             .map(|v| composer_installed(&v, rel, &dir))
@@ -144,7 +158,7 @@ fn record(
     declared: Option<Normalized>,
     source: &str,
     dir: Option<String>,
-    installed: bool,
+    kind: DeclaredSource,
 ) -> Record {
     Record {
         ecosystem,
@@ -154,7 +168,7 @@ fn record(
         source: source.to_owned(),
         dir,
         license_file: None,
-        installed,
+        kind,
     }
 }
 
@@ -188,12 +202,12 @@ fn npm_package(v: &Value, rel: &str, dir: &str) -> Option<Record> {
         npm_license(v),
         rel,
         Some(dir.to_owned()),
-        true,
+        DeclaredSource::Installed,
     ))
 }
 
 /// Core metadata (RFC 822 style headers up to the first blank line).
-fn python_metadata(text: &str, rel: &str, dir: &str) -> Option<Record> {
+pub(crate) fn python_metadata(text: &str, rel: &str, dir: &str) -> Option<Record> {
     let mut name = None;
     let mut version = None;
     let mut expression = None;
@@ -285,46 +299,115 @@ fn python_metadata(text: &str, rel: &str, dir: &str) -> Option<Record> {
         declared,
         rel,
         Some(dir.to_owned()),
-        true,
+        DeclaredSource::Installed,
     ))
 }
 
-fn vendored_crate(text: &str, rel: &str, dir: &str, diags: &mut Vec<Diagnostic>) -> Option<Record> {
+/// A crate's `Cargo.toml`: vendored (`vendor/<crate>/`) or a member of the scanned workspace,
+/// whose `license.workspace = true` and `version.workspace = true` are read from the nearest
+/// `Cargo.toml` above it with a `[workspace]` (never above the scan root).
+fn crate_manifest(
+    text: &str,
+    path: &Path,
+    rel: &str,
+    dir: &str,
+    kind: DeclaredSource,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Record> {
     let doc: toml::Table = match text.parse() {
         Ok(d) => d,
         Err(e) => {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1)
+                .and_then(|l| u32::try_from(l).ok());
             diags.push(
                 Diagnostic::warning(
                     Code::ParseError,
                     format!("cannot read license metadata: {}", e.message()),
                 )
-                .in_file(rel, None),
+                .in_file(rel, line),
             );
             return None;
         }
     };
     let package = doc.get("package")?.as_table()?;
     let name = package.get("name")?.as_str()?;
-    let version = package.get("version").and_then(toml::Value::as_str);
-    let declared = package
-        .get("license")
-        .and_then(toml::Value::as_str)
-        .and_then(expr::normalize);
+    let inherits = |key: &str| {
+        package
+            .get(key)
+            .and_then(toml::Value::as_table)
+            .and_then(|t| t.get("workspace"))
+            .and_then(toml::Value::as_bool)
+            == Some(true)
+    };
+    let workspace = if inherits("license") || inherits("version") {
+        workspace_package(path, rel.matches('/').count())
+    } else {
+        None
+    };
+    let field = |key: &str| -> Option<String> {
+        match package.get(key) {
+            Some(toml::Value::String(s)) => Some(s.clone()),
+            Some(toml::Value::Table(_)) if inherits(key) => workspace
+                .as_ref()
+                .and_then(|w| w.get(key))
+                .and_then(toml::Value::as_str)
+                .map(str::to_owned),
+            _ => None,
+        }
+    };
+    let version = field("version");
+    let declared = field("license").as_deref().and_then(expr::normalize);
     let mut r = record(
         Ecosystem::Cargo,
         name,
-        version,
+        version.as_deref(),
         declared,
         rel,
         Some(dir.to_owned()),
-        true,
+        kind,
     );
     r.license_file = package
         .get("license-file")
         .and_then(toml::Value::as_str)
         .filter(|f| !f.contains("..") && !f.starts_with('/'))
-        .map(|f| format!("{dir}/{f}"));
+        .map(|f| {
+            if dir.is_empty() {
+                f.to_owned()
+            } else {
+                format!("{dir}/{f}")
+            }
+        });
     Some(r)
+}
+
+/// The `[workspace.package]` table of the nearest `Cargo.toml` above the one at `manifest` with
+/// a `[workspace]`, looking at most `levels` directories up.
+fn workspace_package(manifest: &Path, levels: usize) -> Option<toml::Table> {
+    let mut dir = manifest.parent()?;
+    for _ in 0..levels {
+        dir = dir.parent()?;
+        let candidate = dir.join("Cargo.toml");
+        let fits = std::fs::metadata(&candidate)
+            .is_ok_and(|m| m.is_file() && m.len() <= MAX_METADATA_BYTES);
+        if !fits {
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(&candidate) else {
+            continue;
+        };
+        let Ok(doc) = text.parse::<toml::Table>() else {
+            continue;
+        };
+        if let Some(workspace) = doc.get("workspace").and_then(toml::Value::as_table) {
+            return workspace
+                .get("package")
+                .and_then(toml::Value::as_table)
+                .cloned();
+        }
+    }
+    None
 }
 
 /// `# module version` lines; the license files are in `vendor/<module>/`.
@@ -342,7 +425,7 @@ fn go_vendor(text: &str, rel: &str, dir: &str) -> Vec<Record> {
                 None,
                 rel,
                 Some(format!("{dir}/{module}")),
-                true,
+                DeclaredSource::Installed,
             ))
         })
         .collect()
@@ -377,7 +460,7 @@ fn composer_installed(v: &Value, rel: &str, dir: &str) -> Vec<Record> {
                 json_licenses(p),
                 rel,
                 pkg_dir,
-                true,
+                DeclaredSource::Installed,
             ))
         })
         .collect()
@@ -399,7 +482,7 @@ fn normalize_rel(path: &str) -> Option<String> {
 }
 
 /// `s.name = "rack".freeze`, `s.version = "2.2.3"`, `s.licenses = ["MIT".freeze]`.
-fn gemspec(text: &str, rel: &str, dir: &str) -> Option<Record> {
+pub(crate) fn gemspec(text: &str, rel: &str, dir: &str) -> Option<Record> {
     let mut name = None;
     let mut version = None;
     let mut licenses: Vec<String> = Vec::new();
@@ -431,7 +514,7 @@ fn gemspec(text: &str, rel: &str, dir: &str) -> Option<Record> {
         expr::normalize_any_of(licenses.iter().map(String::as_str)),
         rel,
         gems_dir,
-        true,
+        DeclaredSource::Installed,
     ))
 }
 
@@ -462,7 +545,7 @@ fn composer_lock(v: &Value, rel: &str) -> Vec<Record> {
                 json_licenses(p),
                 rel,
                 None,
-                false,
+                DeclaredSource::Lockfile,
             ))
         })
         .filter(|r| r.declared.is_some())
@@ -494,7 +577,7 @@ fn npm_lock(v: &Value, rel: &str, dir: &str) -> Vec<Record> {
                 Some(declared),
                 rel,
                 Some(pkg_dir),
-                false,
+                DeclaredSource::Lockfile,
             );
             // The installed package directory is read separately when present.
             r.dir = None;
@@ -519,7 +602,7 @@ fn renv_lock(v: &Value, rel: &str) -> Vec<Record> {
                 r_license(license),
                 rel,
                 None,
-                false,
+                DeclaredSource::Lockfile,
             ))
         })
         .collect()
@@ -714,5 +797,53 @@ mod tests {
         let (records, diags) = read(&m, "a.dist-info/METADATA", MetaKind::PythonMetadata);
         assert_eq!(records.len(), 1);
         assert_eq!(diags.len(), 1);
+    }
+
+    #[test]
+    fn workspace_members_inherit_license_and_version_from_their_workspace() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("crates/core")).expect("mkdir");
+        std::fs::write(
+            root.join("Cargo.toml"),
+            "[workspace]\nmembers = [\"crates/*\"]\n\n[workspace.package]\nversion = \"2.1.0\"\nlicense = \"MIT/Apache-2.0\"\n",
+        )
+        .expect("write");
+        let member = root.join("crates/core/Cargo.toml");
+        std::fs::write(
+            &member,
+            "[package]\nname = \"acme-core\"\nversion.workspace = true\nlicense.workspace = true\n",
+        )
+        .expect("write");
+        let (records, diags) = read(&member, "crates/core/Cargo.toml", MetaKind::CrateManifest);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(records.len(), 1);
+        let r = &records[0];
+        assert_eq!(
+            (r.name.as_str(), r.version.as_deref()),
+            ("acme-core", Some("2.1.0"))
+        );
+        assert_eq!(r.kind, DeclaredSource::Manifest);
+        assert_eq!(
+            r.declared.as_ref().map(|d| d.expression.as_str()),
+            Some("MIT OR Apache-2.0")
+        );
+        // Without a workspace above it, an inherited license is unknown, not an error.
+        let lone = tempfile::tempdir().expect("tempdir");
+        let manifest = lone.path().join("Cargo.toml");
+        std::fs::write(
+            &manifest,
+            "[package]\nname = \"lone\"\nlicense.workspace = true\n",
+        )
+        .expect("write");
+        let (records, diags) = read(&manifest, "Cargo.toml", MetaKind::CrateManifest);
+        assert!(diags.is_empty());
+        assert_eq!(records[0].declared, None);
+        // A broken manifest names its line.
+        std::fs::write(&manifest, "[package]\nname = \"x\"\nlicense = [\n").expect("write");
+        let (records, diags) = read(&manifest, "Cargo.toml", MetaKind::CrateManifest);
+        assert!(records.is_empty());
+        assert_eq!(diags[0].file.as_deref(), Some("Cargo.toml"));
+        assert!(diags[0].line.is_some(), "{diags:?}");
     }
 }

@@ -6,8 +6,10 @@
 //! metadata and license files there. It does not honour `.gitignore` (those trees are usually
 //! ignored), never follows symbolic links, and is bounded in depth and in files visited.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use ignore::WalkBuilder;
 use rayon::prelude::*;
@@ -123,54 +125,89 @@ pub fn walk(root: &Path) -> Tree {
     tree
 }
 
-/// Reads a license file and identifies the licenses in it. Too large, binary or unreadable
-/// files give a diagnostic and no detection; text that is not valid UTF-8 is read lossily
-/// (Latin-1 license files are common).
-pub fn detect_file(path: &Path, display: &str) -> (Vec<Detection>, Option<Diagnostic>) {
-    let warn =
-        |code: Code, msg: String| Some(Diagnostic::warning(code, msg).in_file(display, None));
+/// Licenses already identified, by the exact bytes of the text: the same LICENSE-APACHE or MIT
+/// text sits in hundreds of packages of one tree or store, and is matched once.
+#[derive(Debug, Default)]
+pub struct Seen {
+    texts: Mutex<HashMap<Box<[u8]>, Found>>,
+}
+
+/// The licenses of one text and how sure each match is.
+type Found = Arc<[(String, f64)]>;
+
+impl Seen {
+    /// What `bytes` were found to hold, identified on first sight.
+    fn licenses(&self, bytes: &[u8], display: &str) -> Vec<Detection> {
+        let known = self.texts.lock().ok().and_then(|t| t.get(bytes).cloned());
+        let found = known.unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(bytes);
+            let found: Found = detect_text(&text, "")
+                .into_iter()
+                .map(|d| (d.license, d.confidence))
+                .collect();
+            if let Ok(mut t) = self.texts.lock() {
+                t.insert(bytes.into(), Arc::clone(&found));
+            }
+            found
+        });
+        found
+            .iter()
+            .map(|(license, confidence)| Detection {
+                license: license.clone(),
+                confidence: *confidence,
+                file: display.to_owned(),
+            })
+            .collect()
+    }
+}
+
+/// Reads a license file and identifies the licenses in it (a text seen before in `seen` is not
+/// matched again). Too large, binary or unreadable files give a diagnostic and no detection; text
+/// that is not valid UTF-8 is read lossily (Latin-1 license files are common).
+pub fn detect_file(
+    path: &Path,
+    display: &str,
+    seen: &Seen,
+) -> (Vec<Detection>, Option<Diagnostic>) {
+    match read_license_file(path, display) {
+        Ok(bytes) => (seen.licenses(&bytes, display), None),
+        Err(diagnostic) => (Vec::new(), Some(diagnostic)),
+    }
+}
+
+/// The bytes of a license file, or why they cannot be used.
+fn read_license_file(path: &Path, display: &str) -> Result<Vec<u8>, Diagnostic> {
+    let warn = |code: Code, msg: String| Diagnostic::warning(code, msg).in_file(display, None);
     match std::fs::metadata(path) {
         Ok(m) if m.len() > MAX_LICENSE_FILE_BYTES => {
-            return (
-                Vec::new(),
-                warn(
-                    Code::FileTooLarge,
-                    format!(
-                        "license file is {} KiB, more than the {} KiB trusca reads",
-                        m.len() >> 10,
-                        MAX_LICENSE_FILE_BYTES >> 10
-                    ),
+            return Err(warn(
+                Code::FileTooLarge,
+                format!(
+                    "license file is {} KiB, more than the {} KiB trusca reads",
+                    m.len() >> 10,
+                    MAX_LICENSE_FILE_BYTES >> 10
                 ),
-            );
+            ));
         }
         Ok(_) => {}
         Err(e) => {
-            return (
-                Vec::new(),
-                warn(Code::ReadError, format!("cannot read license file: {e}")),
-            )
+            return Err(warn(
+                Code::ReadError,
+                format!("cannot read license file: {e}"),
+            ))
         }
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => {
-            return (
-                Vec::new(),
-                warn(Code::ReadError, format!("cannot read license file: {e}")),
-            )
-        }
-    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_LICENSE_FILE_BYTES).read_to_end(&mut bytes))
+        .map_err(|e| warn(Code::ReadError, format!("cannot read license file: {e}")))?;
     if bytes.iter().take(8192).any(|b| *b == 0) {
-        return (
-            Vec::new(),
-            warn(
-                Code::InvalidUtf8,
-                "license file is binary, not text".to_owned(),
-            ),
-        );
+        return Err(warn(
+            Code::InvalidUtf8,
+            "license file is binary, not text".to_owned(),
+        ));
     }
-    let text = String::from_utf8_lossy(&bytes);
-    (detect_text(&text, display), None)
+    Ok(bytes)
 }
 
 /// Identifies the licenses in a license text. A license followed by an exception found in the
@@ -254,7 +291,7 @@ pub fn identifier_lines(text: &str) -> Vec<String> {
 /// Detections for the first-party tree: license files outside package trees and identifier
 /// lines, both in parallel. Identifier-line detections are kept once per expression (the first
 /// file in path order).
-pub fn first_party(tree: &Tree) -> (Vec<Detection>, Vec<Diagnostic>) {
+pub fn first_party(tree: &Tree, seen: &Seen) -> (Vec<Detection>, Vec<Diagnostic>) {
     let files: Vec<&(PathBuf, String)> = tree
         .license_files
         .iter()
@@ -262,7 +299,7 @@ pub fn first_party(tree: &Tree) -> (Vec<Detection>, Vec<Diagnostic>) {
         .collect();
     let results: Vec<(Vec<Detection>, Option<Diagnostic>)> = files
         .par_iter()
-        .map(|(p, rel)| detect_file(p, rel))
+        .map(|(p, rel)| detect_file(p, rel, seen))
         .collect();
     let mut detections = Vec::new();
     let mut diagnostics = Vec::new();
@@ -306,17 +343,18 @@ mod tests {
 
     #[test]
     fn hostile_license_files_give_diagnostics() {
+        let seen = Seen::default();
         let dir = tempfile::tempdir().expect("tempdir");
         let binary = dir.path().join("LICENSE");
         std::fs::write(&binary, b"\x7fELF\x00\x00\x01binary").expect("write");
-        let (d, diag) = detect_file(&binary, "LICENSE");
+        let (d, diag) = detect_file(&binary, "LICENSE", &seen);
         assert!(d.is_empty());
         assert_eq!(diag.map(|d| d.code), Some(Code::InvalidUtf8));
 
         let huge = dir.path().join("COPYING");
         let f = std::fs::File::create(&huge).expect("create");
         f.set_len(100 * 1024 * 1024).expect("sparse 100 MB file");
-        let (d, diag) = detect_file(&huge, "COPYING");
+        let (d, diag) = detect_file(&huge, "COPYING", &seen);
         assert!(d.is_empty());
         assert_eq!(diag.map(|d| d.code), Some(Code::FileTooLarge));
         // A 100 MB source file: only its start is read.
@@ -332,7 +370,26 @@ mod tests {
             b"Copyright \xa9 2020 J\xf6rg\n\nPermission is hereby granted",
         )
         .expect("write");
-        let (_, diag) = detect_file(&latin1, "LICENCE");
+        let (_, diag) = detect_file(&latin1, "LICENCE", &seen);
         assert!(diag.is_none());
+    }
+
+    #[test]
+    fn a_text_seen_before_is_not_matched_again() {
+        let seen = Seen::default();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mit = "Permission is hereby granted, free of charge, to any person obtaining a copy of this software and associated documentation files (the \"Software\"), to deal in the Software without restriction, including without limitation the rights to use, copy, modify, merge, publish, distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the Software is furnished to do so, subject to the following conditions:\n\nThe above copyright notice and this permission notice shall be included in all copies or substantial portions of the Software.\n\nTHE SOFTWARE IS PROVIDED \"AS IS\", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.\n";
+        for name in ["a", "b"] {
+            std::fs::write(dir.path().join(name), mit).expect("write");
+        }
+        let (a, _) = detect_file(&dir.path().join("a"), "a/LICENSE", &seen);
+        let (b, _) = detect_file(&dir.path().join("b"), "b/LICENSE", &seen);
+        assert_eq!(
+            a.iter().map(|d| d.license.as_str()).collect::<Vec<_>>(),
+            ["MIT"]
+        );
+        assert_eq!(b[0].file, "b/LICENSE");
+        assert_eq!(a[0].license, b[0].license);
+        assert_eq!(seen.texts.lock().map(|t| t.len()).unwrap_or_default(), 1);
     }
 }

@@ -219,6 +219,99 @@ fn render_id(name: &str, or_later: bool, gnu: bool) -> String {
     }
 }
 
+/// The license a well-known license URL names (`https://www.apache.org/licenses/LICENSE-2.0`,
+/// `https://opensource.org/licenses/MIT`), as package metadata gives one instead of a name; the
+/// license service of a package registry (`https://licenses.<registry>/MIT OR Apache-2.0`,
+/// which NuGet writes into every `.nuspec` with a license expression) when its path is a valid
+/// SPDX expression. A URL to a project's own file says nothing and gives `None`.
+pub fn from_url(url: &str) -> Option<Normalized> {
+    let url = url.trim();
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))?;
+    let rest = rest.strip_prefix("www.").unwrap_or(rest);
+    let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let path = path
+        .trim_end_matches('/')
+        .trim_end_matches(".html")
+        .trim_end_matches(".htm")
+        .trim_end_matches(".txt")
+        .trim_end_matches(".php");
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if host.starts_with("licenses.") {
+        let expression = percent_decode(path);
+        return parse_canonical(&expression).and_then(|e| normalize(&e));
+    }
+    let id: Option<&str> = match host {
+        "spdx.org" => path.strip_prefix("licenses/"),
+        "opensource.org" => match path.strip_prefix("licenses/")? {
+            "mit-license" | "MIT" | "mit" => Some("MIT"),
+            "bsd-license" => Some("BSD-3-Clause"),
+            other => Some(other.trim_end_matches("-license")),
+        },
+        "apache.org" => match path {
+            "licenses/LICENSE-2.0" => Some("Apache-2.0"),
+            "licenses/LICENSE-1.1" => Some("Apache-1.1"),
+            _ => None,
+        },
+        "gnu.org" | "fsf.org" => match last {
+            "gpl-2.0" | "old-licenses/gpl-2.0" => Some("GPL-2.0-only"),
+            "gpl-3.0" | "gpl" => Some("GPL-3.0-only"),
+            "lgpl-2.1" => Some("LGPL-2.1-only"),
+            "lgpl-3.0" | "lgpl" => Some("LGPL-3.0-only"),
+            "agpl-3.0" | "agpl" => Some("AGPL-3.0-only"),
+            _ => None,
+        },
+        "eclipse.org" => match last {
+            "epl-v10" | "epl-v1.0" => Some("EPL-1.0"),
+            "epl-2.0" | "epl-v20" => Some("EPL-2.0"),
+            "edl-v10" => Some("BSD-3-Clause"),
+            _ => None,
+        },
+        "mozilla.org" => match path.trim_start_matches("en-US/") {
+            "MPL/2.0" => Some("MPL-2.0"),
+            "MPL/1.1" => Some("MPL-1.1"),
+            _ => None,
+        },
+        "creativecommons.org" => match path {
+            "publicdomain/zero/1.0" | "publicdomain/zero/1.0/legalcode" => Some("CC0-1.0"),
+            _ => None,
+        },
+        "choosealicense.com" => path.strip_prefix("licenses/"),
+        _ => None,
+    };
+    let id = id?;
+    normalize(id).filter(Normalized::is_spdx)
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match (bytes[i], bytes.get(i + 1..i + 3)) {
+            (b'%', Some(hex)) => match std::str::from_utf8(hex)
+                .ok()
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                Some(b) => {
+                    out.push(b);
+                    i += 3;
+                }
+                None => {
+                    out.push(b'%');
+                    i += 1;
+                }
+            },
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// Free-form names seen in package metadata, keyed by [`key`] form.
 const NAMES: &[(&str, &str)] = &[
     ("mit", "MIT"),
@@ -874,5 +967,35 @@ mod tests {
         let mut o = BTreeMap::new();
         o.insert("Apache-2.0".to_owned(), Tier::Forbidden);
         assert_eq!(tier("Apache-2.0+", &o), Tier::Forbidden);
+    }
+
+    #[test]
+    fn well_known_license_urls_map_to_ids() {
+        let id = |u: &str| from_url(u).map(|n| n.expression);
+        assert_eq!(
+            id("https://www.apache.org/licenses/LICENSE-2.0.txt").as_deref(),
+            Some("Apache-2.0")
+        );
+        assert_eq!(
+            id("http://opensource.org/licenses/mit-license.php").as_deref(),
+            Some("MIT")
+        );
+        assert_eq!(
+            id("https://spdx.org/licenses/BSD-2-Clause.html").as_deref(),
+            Some("BSD-2-Clause")
+        );
+        assert_eq!(
+            id("https://licenses.nuget.example/MIT%20OR%20Apache-2.0").as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(
+            id("https://www.gnu.org/licenses/old-licenses/gpl-2.0").as_deref(),
+            Some("GPL-2.0-only")
+        );
+        // A project's own file, an unknown page, a service path that is no expression.
+        assert_eq!(id("https://github.example/acme/x/blob/main/LICENSE"), None);
+        assert_eq!(id("https://licenses.nuget.example/not%20a%20license"), None);
+        assert_eq!(id("ftp://opensource.org/licenses/MIT"), None);
+        assert_eq!(id(""), None);
     }
 }

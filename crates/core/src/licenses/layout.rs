@@ -79,6 +79,8 @@ pub enum MetaKind {
     PythonMetadata,
     /// `vendor/<crate>/Cargo.toml`.
     VendoredCrate,
+    /// A `Cargo.toml` of the scanned tree itself (a workspace member).
+    CrateManifest,
     /// `vendor/modules.txt`.
     GoVendor,
     /// `vendor/composer/installed.json`.
@@ -115,6 +117,7 @@ pub fn metadata_kind(rel: &str) -> Option<MetaKind> {
         "Cargo.toml" if parts.len() >= 3 && parts.get(parts.len() - 3) == Some(&"vendor") => {
             Some(MetaKind::VendoredCrate)
         }
+        "Cargo.toml" if !third_party => Some(MetaKind::CrateManifest),
         "modules.txt" if parent == Some("vendor") => Some(MetaKind::GoVendor),
         "installed.json" if parent == Some("composer") && inside("vendor") => {
             Some(MetaKind::ComposerInstalled)
@@ -189,7 +192,12 @@ mod tests {
             metadata_kind("vendor/serde/Cargo.toml"),
             Some(MetaKind::VendoredCrate)
         );
-        assert_eq!(metadata_kind("Cargo.toml"), None);
+        assert_eq!(metadata_kind("Cargo.toml"), Some(MetaKind::CrateManifest));
+        assert_eq!(
+            metadata_kind("crates/cli/Cargo.toml"),
+            Some(MetaKind::CrateManifest)
+        );
+        assert_eq!(metadata_kind("node_modules/x/Cargo.toml"), None);
         assert_eq!(
             metadata_kind("vendor/modules.txt"),
             Some(MetaKind::GoVendor)

@@ -380,8 +380,12 @@ impl Index {
             entries.push(Entry { ids, kind, size });
         }
         let consistent = key_starts.len() == keys.len() + 1
-            && key_starts.last().is_some_and(|&l| l as usize == postings.len())
-            && word_starts.last().is_some_and(|&l| l as usize == words.len())
+            && key_starts
+                .last()
+                .is_some_and(|&l| l as usize == postings.len())
+            && word_starts
+                .last()
+                .is_some_and(|&l| l as usize == words.len())
             && postings.iter().all(|&p| usize::from(p) < entries.len());
         if !consistent || r.at != bytes.len() {
             return Err(IndexError("counts do not agree"));
@@ -406,7 +410,10 @@ struct Reader<'a> {
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8], IndexError> {
         let end = self.at.checked_add(n).ok_or(IndexError("truncated"))?;
-        let slice = self.bytes.get(self.at..end).ok_or(IndexError("truncated"))?;
+        let slice = self
+            .bytes
+            .get(self.at..end)
+            .ok_or(IndexError("truncated"))?;
         self.at = end;
         Ok(slice)
     }

@@ -7,17 +7,21 @@ pub mod detect;
 pub mod expr;
 pub mod layout;
 pub mod matcher;
+pub mod stores;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
 pub use expr::{normalize, tier, Normalized};
 
 use crate::diag::Diagnostic;
-use crate::model::{Detection, LicenseInfo, Package, PackageId, Tier};
+use crate::model::{
+    DeclaredSource, Detection, LicenseInfo, Package, PackageId, PackageSource, Tier,
+};
+use stores::{Store, StoreKind};
 
 /// What the license stage found.
 #[derive(Debug, Clone, Default)]
@@ -29,26 +33,87 @@ pub struct Identified {
     pub project: Vec<Detection>,
     /// Problems met reading metadata and license files.
     pub diagnostics: Vec<Diagnostic>,
+    /// How many of the packages had their license from a package store.
+    pub from_package_stores: usize,
+    /// The kinds of package store there were to read (on the machine and in the tree), sorted.
+    pub package_stores: Vec<StoreKind>,
 }
 
-/// What is known of the licenses of `packages`, and the project's own licenses: declared licenses from package metadata in the tree under `root`, detected licenses
-/// from license files (and `SPDX-License-Identifier:` lines in first-party files), the concluded
-/// license and its tier under the built-in table with `overrides` (license id → tier, as in
-/// `[licenses.tiers]` of `trusca.toml`).
+/// What is known of the licenses of `packages`, and the project's own licenses.
+///
+/// In the tree under `tree` (when the target is walked): declared licenses from package
+/// metadata, detected licenses from license files, the project's own license files and
+/// `SPDX-License-Identifier:` lines. A package the tree says nothing about is looked up in the
+/// package `stores` (and the stores in the tree: `deps/`, `Pods/`, `.build/checkouts/`), whose
+/// entry gives its declared license and license files. Then the concluded license and its tier
+/// under the built-in table with `overrides` (license id → tier, as in `[licenses.tiers]`).
 ///
 /// The concluded license is the declared one when it maps to SPDX ids; else what was detected
 /// (several licenses found in a package's files are joined with `AND`, since the files do not say
 /// whether they are alternatives); else the declared `LicenseRef-`.
 pub fn identify(
-    root: &Path,
+    tree: Option<&Path>,
     packages: &[Package],
     overrides: &BTreeMap<String, Tier>,
+    stores: &[Store],
 ) -> Identified {
-    let tree = detect::walk(root);
-    let mut diagnostics: Vec<Diagnostic> = tree.diagnostics.clone();
+    let seen = detect::Seen::default();
+    let mut identified = Identified::default();
+    let mut stores = stores.to_vec();
+    let by_id = match tree {
+        Some(root) => {
+            let (by_id, project) = read_tree(root, &seen, &mut identified.diagnostics);
+            identified.project = project;
+            let mut files: Vec<&str> = packages.iter().map(|p| p.location.file.as_str()).collect();
+            files.sort_unstable();
+            files.dedup();
+            stores.extend(stores::in_tree(root, &files));
+            by_id
+        }
+        None => HashMap::new(),
+    };
+    identified.packages = packages
+        .iter()
+        .map(|pkg| {
+            let candidates = by_id.get(&pkg.id()).map(Vec::as_slice).unwrap_or_default();
+            license_info(pkg, candidates, overrides)
+        })
+        .collect();
+    if !stores.is_empty() {
+        let (from_stores, diagnostics) =
+            look_up(&stores, packages, &identified.packages, overrides, &seen);
+        identified.from_package_stores = from_stores
+            .iter()
+            .filter(|(_, info)| info.concluded.is_some())
+            .count();
+        for (i, info) in from_stores {
+            identified.packages[i] = info;
+        }
+        identified.diagnostics.extend(diagnostics);
+    }
+    identified.package_stores = stores.iter().map(|s| s.kind).collect();
+    identified.package_stores.sort();
+    identified.package_stores.dedup();
+    // The same problem can be met by two readers of one file.
+    identified.diagnostics.sort();
+    identified.diagnostics.dedup();
+    identified
+}
 
-    let (project, project_diags) = detect::first_party(&tree);
+/// The tree's package metadata records with the licenses detected beside them, by package, and
+/// the project's own licenses.
+fn read_tree(
+    root: &Path,
+    seen: &detect::Seen,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (HashMap<PackageId, Vec<Found>>, Vec<Detection>) {
+    let tree = detect::walk(root);
+    diagnostics.extend(tree.diagnostics.iter().cloned());
+
+    let (mut project, project_diags) = detect::first_party(&tree, seen);
     diagnostics.extend(project_diags);
+    // Several license files can hold the same texts; keep each (file, license) once.
+    project.dedup_by(|a, b| a.file == b.file && a.license == b.license);
 
     let read: Vec<(Vec<declared::Record>, Vec<Diagnostic>)> = tree
         .metadata
@@ -62,7 +127,7 @@ pub fn identify(
     }
 
     // License files in each package's own directory (and its `licenses/` folder).
-    let mut files_by_dir: HashMap<&str, Vec<&(std::path::PathBuf, String)>> = HashMap::new();
+    let mut files_by_dir: HashMap<&str, Vec<&(PathBuf, String)>> = HashMap::new();
     for f in &tree.license_files {
         let dir = f.1.rsplit_once('/').map_or("", |(d, _)| d);
         files_by_dir.entry(dir).or_default().push(f);
@@ -73,12 +138,13 @@ pub fn identify(
             files_by_dir.entry(parent).or_default().push(f);
         }
     }
+    let canonical_root = root.canonicalize().unwrap_or_default();
     let detected: Vec<(Vec<Detection>, Vec<Diagnostic>)> = records
         .par_iter()
         .map(|r| {
             let mut found = Vec::new();
             let mut diags = Vec::new();
-            let mut files: Vec<&(std::path::PathBuf, String)> = r
+            let mut files: Vec<&(PathBuf, String)> = r
                 .dir
                 .as_deref()
                 .and_then(|d| files_by_dir.get(d))
@@ -89,8 +155,8 @@ pub fn identify(
                     files.push(f);
                 } else if let Ok(resolved) = root.join(lf).canonicalize() {
                     // A `license-file` with another name (`LICENSE-THIRD-PARTY.txt`).
-                    if resolved.starts_with(root.canonicalize().unwrap_or_default()) {
-                        let (d, diag) = detect::detect_file(&resolved, lf);
+                    if resolved.starts_with(&canonical_root) {
+                        let (d, diag) = detect::detect_file(&resolved, lf, seen);
                         found.extend(d);
                         diags.extend(diag);
                     }
@@ -99,7 +165,7 @@ pub fn identify(
             files.sort_by(|a, b| a.1.cmp(&b.1));
             files.dedup_by(|a, b| a.1 == b.1);
             for (path, rel) in files {
-                let (d, diag) = detect::detect_file(path, rel);
+                let (d, diag) = detect::detect_file(path, rel, seen);
                 found.extend(d);
                 diags.extend(diag);
             }
@@ -115,26 +181,62 @@ pub fn identify(
             .or_default()
             .push((r, d));
     }
+    (by_id, project)
+}
 
-    let licenses = packages
-        .iter()
-        .map(|pkg| {
-            let candidates = by_id.get(&pkg.id()).map(Vec::as_slice).unwrap_or_default();
-            license_info(pkg, candidates, overrides)
+/// The license of each package the tree knew nothing of (neither declared nor detected), from
+/// the stores: one lookup per distinct package (name, version and source), in parallel. Returns
+/// the index of each package given a license this way.
+fn look_up(
+    stores: &[Store],
+    packages: &[Package],
+    known: &[LicenseInfo],
+    overrides: &BTreeMap<String, Tier>,
+    seen: &detect::Seen,
+) -> (Vec<(usize, LicenseInfo)>, Vec<Diagnostic>) {
+    type Key<'a> = (PackageId, Option<&'a str>, Option<&'a PackageSource>);
+    let mut wanted: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
+    for (i, (pkg, info)) in packages.iter().zip(known).enumerate() {
+        if info.declared.is_none() && info.detected.is_empty() {
+            let key = (pkg.id(), pkg.version.as_deref(), pkg.source.as_ref());
+            wanted.entry(key).or_default().push(i);
+        }
+    }
+    let wanted: Vec<Vec<usize>> = wanted.into_values().collect();
+    let found: Vec<(Option<LicenseInfo>, Vec<Diagnostic>)> = wanted
+        .par_iter()
+        .map(|indices| {
+            let (entry, mut diagnostics) = stores::lookup(stores, &packages[indices[0]]);
+            let info = entry.map(|entry| {
+                let mut detected = Vec::new();
+                for (path, evidence) in &entry.license_files {
+                    let (d, diag) = detect::detect_file(path, evidence, seen);
+                    detected.extend(d);
+                    diagnostics.extend(diag);
+                }
+                let source = if entry.in_tree {
+                    DeclaredSource::Installed
+                } else {
+                    DeclaredSource::PackageStore
+                };
+                let declared = entry
+                    .declared
+                    .zip(entry.declared_in)
+                    .map(|(d, evidence)| (d, evidence, source));
+                finish(declared, detected, overrides)
+            });
+            (info, diagnostics)
         })
         .collect();
-
-    let mut project = project;
-    // Several license files can hold the same texts; keep each (file, license) once.
-    project.dedup_by(|a, b| a.file == b.file && a.license == b.license);
-    // The same problem can be met by two readers of one file.
-    diagnostics.sort();
-    diagnostics.dedup();
-    Identified {
-        packages: licenses,
-        project,
-        diagnostics,
+    let mut out = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (indices, (info, diags)) in wanted.into_iter().zip(found) {
+        diagnostics.extend(diags);
+        if let Some(info) = info {
+            out.extend(indices.into_iter().map(|i| (i, info.clone())));
+        }
     }
+    (out, diagnostics)
 }
 
 /// A metadata record and the licenses detected in its package's files.
@@ -162,11 +264,13 @@ fn license_info(
         // An unpinned requirement and exactly one installed copy: that is the one in use.
         matching = candidates.iter().collect();
     }
-    // Installed metadata first, then lockfile fields.
-    matching.sort_by_key(|(r, _)| !r.installed);
-    let declared = matching
-        .iter()
-        .find_map(|(r, _)| r.declared.as_ref().map(|d| (d.clone(), r.source.clone())));
+    // A package's own metadata first, then lockfile fields.
+    matching.sort_by_key(|(r, _)| r.kind == DeclaredSource::Lockfile);
+    let declared = matching.iter().find_map(|(r, _)| {
+        r.declared
+            .as_ref()
+            .map(|d| (d.clone(), r.source.clone(), r.kind))
+    });
     let mut detected: Vec<Detection> = Vec::new();
     for (_, d) in &matching {
         for x in d {
@@ -178,14 +282,29 @@ fn license_info(
             }
         }
     }
-    let concluded = conclude(declared.as_ref().map(|(d, _)| d), &detected);
+    finish(declared, detected, overrides)
+}
+
+/// The license info of a declared license (with the file and kind of metadata it came from) and
+/// the detected ones: the concluded license and its tier.
+fn finish(
+    declared: Option<(Normalized, String, DeclaredSource)>,
+    detected: Vec<Detection>,
+    overrides: &BTreeMap<String, Tier>,
+) -> LicenseInfo {
+    let concluded = conclude(declared.as_ref().map(|(d, _, _)| d), &detected);
     let tier = concluded
         .as_deref()
         .map_or(Tier::Unknown, |c| expr::tier(c, overrides));
+    let (declared, declared_text, declared_in, declared_source) = match declared {
+        Some((d, file, source)) => (Some(d.expression), d.raw, Some(file), Some(source)),
+        None => (None, None, None, None),
+    };
     LicenseInfo {
-        declared: declared.as_ref().map(|(d, _)| d.expression.clone()),
-        declared_text: declared.as_ref().and_then(|(d, _)| d.raw.clone()),
-        declared_in: declared.map(|(_, src)| src),
+        declared,
+        declared_text,
+        declared_in,
+        declared_source,
         detected,
         concluded,
         tier,
@@ -296,7 +415,7 @@ mod tests {
         ]);
         let mut overrides = BTreeMap::new();
         overrides.insert("WTFPL".to_owned(), Tier::Forbidden);
-        let identified = identify(&root, &packages, &overrides);
+        let identified = identify(Some(&root), &packages, &overrides, &[]);
         let info = |name: &str, version: &str| {
             packages
                 .iter()
@@ -373,7 +492,7 @@ mod tests {
         std::fs::write(dir.path().join("README.md"), "# demo\n\nA demo.\n").expect("write");
         std::fs::write(dir.path().join("NOTICE"), b"\x00\x01\x02").expect("write");
         let packages = packages_of(dir.path());
-        let identified = identify(dir.path(), &packages, &BTreeMap::new());
+        let identified = identify(Some(dir.path()), &packages, &BTreeMap::new(), &[]);
         let got: Vec<(&str, &str)> = identified
             .project
             .iter()
@@ -386,5 +505,64 @@ mod tests {
         assert!(identified.diagnostics.iter().any(
             |d| d.file.as_deref() == Some("NOTICE") && d.code == crate::diag::Code::InvalidUtf8
         ));
+    }
+
+    #[test]
+    fn packages_the_tree_does_not_know_are_looked_up_in_the_stores() {
+        let stores_dir =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/licenses/stores");
+        let stores: Vec<Store> = [
+            (stores::StoreKind::Cargo, "cargo"),
+            (stores::StoreKind::NuGet, "nuget"),
+        ]
+        .into_iter()
+        .filter_map(|(kind, dir)| Store::new(kind, stores_dir.join(dir)))
+        .collect();
+        let packages = vec![
+            pkg(Ecosystem::Cargo, "memchr", "2.8.3"),
+            pkg(Ecosystem::Cargo, "memchr", "2.8.3"),
+            pkg(Ecosystem::NuGet, "Acme.Eula", "3.0.0"),
+            pkg(Ecosystem::Cargo, "absent", "1.0.0"),
+        ];
+        let mut overrides = BTreeMap::new();
+        overrides.insert("Unlicense".to_owned(), Tier::Forbidden);
+        let identified = identify(None, &packages, &overrides, &stores);
+        assert!(
+            identified.diagnostics.is_empty(),
+            "{:?}",
+            identified.diagnostics
+        );
+        let memchr = &identified.packages[0];
+        assert_eq!(memchr, &identified.packages[1]);
+        assert_eq!(memchr.declared.as_deref(), Some("Unlicense OR MIT"));
+        assert_eq!(memchr.declared_source, Some(DeclaredSource::PackageStore));
+        assert_eq!(
+            memchr.declared_in.as_deref(),
+            Some("cargo-registry:memchr-2.8.3/Cargo.toml")
+        );
+        let detected: Vec<(&str, &str)> = memchr
+            .detected
+            .iter()
+            .map(|d| (d.license.as_str(), d.file.as_str()))
+            .collect();
+        assert_eq!(
+            detected,
+            // `COPYING` only says which licenses apply, in words: no license text.
+            [
+                ("MIT", "cargo-registry:memchr-2.8.3/LICENSE-MIT"),
+                ("Unlicense", "cargo-registry:memchr-2.8.3/UNLICENSE"),
+            ]
+        );
+        // The declared alternatives: MIT keeps it permissive when Unlicense is forbidden.
+        assert_eq!(memchr.tier, Tier::Permissive);
+        // A nuspec naming a license file: what the file holds.
+        let eula = &identified.packages[2];
+        assert_eq!(eula.declared, None);
+        assert_eq!(eula.concluded.as_deref(), Some("BSD-3-Clause"));
+        assert_eq!(
+            eula.detected[0].file,
+            "nuget:acme.eula/3.0.0/docs/terms.txt"
+        );
+        assert_eq!(identified.packages[3], LicenseInfo::default());
     }
 }

@@ -75,8 +75,39 @@ pub struct Detection {
     pub license: String,
     /// How sure the match is, 0.0–1.0 (1.0 for an explicit identifier line).
     pub confidence: f64,
-    /// The file, relative to the scan root.
+    /// The file: relative to the scan root, or in a package store outside the tree its store's
+    /// name and the path inside it (`cargo-registry:serde-1.0.130/LICENSE-MIT`).
     pub file: String,
+}
+
+/// Where a declared license was read.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum DeclaredSource {
+    /// A field of the lockfile (`package-lock.json`'s `license`).
+    Lockfile,
+    /// The metadata of a package installed in the scanned tree (`node_modules/*/package.json`,
+    /// a virtual environment's `METADATA`, a vendored `Cargo.toml`).
+    Installed,
+    /// The package's own manifest in the scanned tree (a workspace member's `Cargo.toml`).
+    Manifest,
+    /// The metadata in a package store on the machine (the cargo registry, the Go module cache,
+    /// the local Maven repository, …).
+    PackageStore,
+}
+
+impl DeclaredSource {
+    /// The kebab-case name, as JSON writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeclaredSource::Lockfile => "lockfile",
+            DeclaredSource::Installed => "installed",
+            DeclaredSource::Manifest => "manifest",
+            DeclaredSource::PackageStore => "package-store",
+        }
+    }
 }
 
 /// What is known of one package's license.
@@ -89,9 +120,14 @@ pub struct LicenseInfo {
     /// The declared text as written, kept when it could not be mapped to SPDX ids.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_text: Option<String>,
-    /// The metadata file the declared license was read from, relative to the scan root.
+    /// The metadata file the declared license was read from: relative to the scan root, or for a
+    /// package store outside the tree the store's name and the path inside it
+    /// (`cargo-registry:serde-1.0.130/Cargo.toml`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_in: Option<String>,
+    /// What kind of metadata declared it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_source: Option<DeclaredSource>,
     /// Licenses detected in the package's own license files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub detected: Vec<Detection>,

@@ -9,6 +9,6 @@ mod package;
 pub mod purl;
 
 pub use ecosystem::{osv_base, Ecosystem, UnknownEcosystem};
-pub use license::{Detection, LicenseInfo, Tier};
+pub use license::{DeclaredSource, Detection, LicenseInfo, Tier};
 pub use name::{normalize_name, pep503, PackageId};
 pub use package::{Hash, Location, Package, PackageSource, Scope};

@@ -193,6 +193,8 @@ struct LicenseEntry {
     name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     acknowledgement: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
 }
 
 #[derive(Debug, Serialize)]
@@ -218,7 +220,12 @@ struct Property {
 
 #[derive(Debug, Serialize)]
 struct Evidence {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     occurrences: Vec<Occurrence>,
+    /// The licenses detected in the package's license files, each with the files
+    /// (`trusca:evidence` properties).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<LicenseChoice>,
 }
 
 #[derive(Debug, Serialize)]
@@ -514,6 +521,20 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
             value: declared,
         });
     }
+    if let Some(l) = c.license {
+        if let Some(file) = &l.declared_in {
+            props.push(Property {
+                name: "trusca:license-declared-in",
+                value: file.clone(),
+            });
+        }
+        if let Some(source) = l.declared_source {
+            props.push(Property {
+                name: "trusca:license-declared-source",
+                value: source.as_str().to_owned(),
+            });
+        }
+    }
     for r in &c.requirements {
         props.push(Property {
             name: "trusca:requirement",
@@ -577,8 +598,46 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
             },
         })
         .collect::<Vec<_>>();
-    if !occurrences.is_empty() {
-        out.evidence = Some(Evidence { occurrences });
+    let licenses = c.license.map(license_evidence).unwrap_or_default();
+    if !occurrences.is_empty() || !licenses.is_empty() {
+        out.evidence = Some(Evidence {
+            occurrences,
+            licenses,
+        });
+    }
+    out
+}
+
+/// `evidence.licenses`: each license detected in the package's files, once, with the files it
+/// was found in. A single id is an `id`; a compound expression (an identifier line's
+/// `MIT OR Apache-2.0`, a `WITH` exception) is a `name`, since a list of licenses cannot hold
+/// an expression.
+fn license_evidence(l: &crate::model::LicenseInfo) -> Vec<LicenseChoice> {
+    let mut out: Vec<LicenseChoice> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    for d in &l.detected {
+        if seen.contains(&d.license.as_str()) {
+            continue;
+        }
+        seen.push(&d.license);
+        let properties = l
+            .detected
+            .iter()
+            .filter(|x| x.license == d.license)
+            .map(|x| Property {
+                name: "trusca:evidence",
+                value: x.file.clone(),
+            })
+            .collect();
+        let single = !d.license.contains(' ') && !d.license.ends_with('+');
+        out.push(LicenseChoice::License {
+            license: LicenseEntry {
+                id: single.then(|| d.license.clone()),
+                name: (!single).then(|| d.license.clone()),
+                acknowledgement: None,
+                properties,
+            },
+        });
     }
     out
 }
@@ -609,6 +668,7 @@ fn licenses(
                     id: None,
                     name: Some(text),
                     acknowledgement: ack,
+                    properties: Vec::new(),
                 },
             }
         } else {
@@ -617,6 +677,7 @@ fn licenses(
                     id: Some(e.to_owned()),
                     name: None,
                     acknowledgement: ack,
+                    properties: Vec::new(),
                 },
             }
         }
@@ -663,6 +724,61 @@ fn xml_text(s: &str) -> String {
             c => c,
         })
         .collect()
+}
+
+/// `<properties>` of a component or a license.
+fn write_properties<W: Write>(w: &mut XmlWriter<'_, W>, properties: &[Property]) -> io::Result<()> {
+    w.create_element("properties").write_inner_content(|w| {
+        for p in properties {
+            w.create_element("property")
+                .with_attribute(("name", p.name))
+                .write_text_content(BytesText::new(&xml_text(&p.value)))?;
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
+
+/// `<licenses>` of a component or of its evidence.
+fn write_licenses<W: Write>(
+    w: &mut XmlWriter<'_, W>,
+    licenses: &[LicenseChoice],
+) -> io::Result<()> {
+    w.create_element("licenses").write_inner_content(|w| {
+        for l in licenses {
+            match l {
+                LicenseChoice::License { license } => {
+                    let mut el = w.create_element("license");
+                    if let Some(a) = license.acknowledgement {
+                        el = el.with_attribute(("acknowledgement", a));
+                    }
+                    el.write_inner_content(|w| {
+                        if let Some(id) = &license.id {
+                            text_element(w, "id", id)?;
+                        } else if let Some(name) = &license.name {
+                            text_element(w, "name", name)?;
+                        }
+                        if !license.properties.is_empty() {
+                            write_properties(w, &license.properties)?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                LicenseChoice::Expression {
+                    expression,
+                    acknowledgement,
+                } => {
+                    let mut el = w.create_element("expression");
+                    if let Some(a) = acknowledgement {
+                        el = el.with_attribute(("acknowledgement", *a));
+                    }
+                    el.write_text_content(BytesText::new(&xml_text(expression)))?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(())
 }
 
 fn text_element<W: Write>(w: &mut XmlWriter<'_, W>, name: &str, text: &str) -> io::Result<()> {
@@ -860,37 +976,7 @@ fn write_component<W: Write>(
             })?;
         }
         if !c.licenses.is_empty() {
-            w.create_element("licenses").write_inner_content(|w| {
-                for l in &c.licenses {
-                    match l {
-                        LicenseChoice::License { license } => {
-                            let mut el = w.create_element("license");
-                            if let Some(a) = license.acknowledgement {
-                                el = el.with_attribute(("acknowledgement", a));
-                            }
-                            el.write_inner_content(|w| {
-                                if let Some(id) = &license.id {
-                                    text_element(w, "id", id)?;
-                                } else if let Some(name) = &license.name {
-                                    text_element(w, "name", name)?;
-                                }
-                                Ok(())
-                            })?;
-                        }
-                        LicenseChoice::Expression {
-                            expression,
-                            acknowledgement,
-                        } => {
-                            let mut el = w.create_element("expression");
-                            if let Some(a) = acknowledgement {
-                                el = el.with_attribute(("acknowledgement", *a));
-                            }
-                            el.write_text_content(BytesText::new(&xml_text(expression)))?;
-                        }
-                    }
-                }
-                Ok(())
-            })?;
+            write_licenses(w, &c.licenses)?;
         }
         if let Some(purl) = &c.purl {
             text_element(w, "purl", purl)?;
@@ -913,29 +999,27 @@ fn write_component<W: Write>(
                 })?;
         }
         if !c.properties.is_empty() {
-            w.create_element("properties").write_inner_content(|w| {
-                for p in &c.properties {
-                    w.create_element("property")
-                        .with_attribute(("name", p.name))
-                        .write_text_content(BytesText::new(&xml_text(&p.value)))?;
-                }
-                Ok(())
-            })?;
+            write_properties(w, &c.properties)?;
         }
         if let Some(evidence) = &c.evidence {
             w.create_element("evidence").write_inner_content(|w| {
-                w.create_element("occurrences").write_inner_content(|w| {
-                    for o in &evidence.occurrences {
-                        w.create_element("occurrence").write_inner_content(|w| {
-                            text_element(w, "location", &o.location)?;
-                            if let Some(line) = o.line {
-                                text_element(w, "line", &line.to_string())?;
-                            }
-                            Ok(())
-                        })?;
-                    }
-                    Ok(())
-                })?;
+                if !evidence.occurrences.is_empty() {
+                    w.create_element("occurrences").write_inner_content(|w| {
+                        for o in &evidence.occurrences {
+                            w.create_element("occurrence").write_inner_content(|w| {
+                                text_element(w, "location", &o.location)?;
+                                if let Some(line) = o.line {
+                                    text_element(w, "line", &line.to_string())?;
+                                }
+                                Ok(())
+                            })?;
+                        }
+                        Ok(())
+                    })?;
+                }
+                if !evidence.licenses.is_empty() {
+                    write_licenses(w, &evidence.licenses)?;
+                }
                 Ok(())
             })?;
         }

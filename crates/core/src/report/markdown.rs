@@ -174,8 +174,10 @@ fn coverage(c: &Coverage, doc: &mut String) {
     }
     match &c.licenses {
         Some(l) => parts.push(format!(
-            "licenses known for {} packages, unknown for {}",
-            l.known, l.unknown
+            "licenses known for {} packages, unknown for {} ({})",
+            l.known,
+            l.unknown,
+            l.stores_summary()
         )),
         None => parts.push("licenses not checked".to_owned()),
     }

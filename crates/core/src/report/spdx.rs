@@ -70,6 +70,9 @@ struct Package {
     files_analyzed: bool,
     license_concluded: String,
     license_declared: String,
+    /// Where the declared license was read and the files the detected ones were found in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    license_comments: Option<String>,
     copyright_text: &'static str,
     primary_package_purpose: &'static str,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -120,6 +123,7 @@ impl Document {
             files_analyzed: false,
             license_concluded: NOASSERTION.to_owned(),
             license_declared: NOASSERTION.to_owned(),
+            license_comments: None,
             copyright_text: NOASSERTION,
             primary_package_purpose: "APPLICATION",
             checksums: Vec::new(),
@@ -210,6 +214,24 @@ fn extracted_licenses(inv: &Inventory<'_>) -> Vec<ExtractedLicense> {
         .collect()
 }
 
+/// `licenseComments`: where the declared license was read (`declared in
+/// cargo-registry:serde-1.0.130/Cargo.toml (package-store)`) and where each detected license
+/// was found, one clause per line.
+fn license_comments(l: &crate::model::LicenseInfo) -> Option<String> {
+    let mut lines = Vec::new();
+    if let (Some(declared), Some(file)) = (&l.declared, &l.declared_in) {
+        let source = l
+            .declared_source
+            .map(|s| format!(" ({})", s.as_str()))
+            .unwrap_or_default();
+        lines.push(format!("{declared} declared in {file}{source}"));
+    }
+    for d in &l.detected {
+        lines.push(format!("{} detected in {}", d.license, d.file));
+    }
+    (!lines.is_empty()).then(|| lines.join("\n"))
+}
+
 fn package(c: &Merged<'_>, spdx_id: String) -> Package {
     let license = c.license;
     let git = c.sources.iter().find_map(|s| match s {
@@ -231,6 +253,7 @@ fn package(c: &Merged<'_>, spdx_id: String) -> Package {
         license_declared: license
             .and_then(|l| l.declared.clone())
             .unwrap_or_else(|| NOASSERTION.to_owned()),
+        license_comments: license.and_then(license_comments),
         copyright_text: NOASSERTION,
         primary_package_purpose: "LIBRARY",
         checksums: c

@@ -339,7 +339,13 @@ fn write_coverage(c: &Coverage, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     match &c.licenses {
-        Some(l) => writeln!(out, "  licenses: {} known, {} unknown", l.known, l.unknown)?,
+        Some(l) => writeln!(
+            out,
+            "  licenses: {} known, {} unknown; {}",
+            l.known,
+            l.unknown,
+            l.stores_summary()
+        )?,
         None => writeln!(out, "  licenses: not checked (license scanner off)")?,
     }
     writeln!(out)

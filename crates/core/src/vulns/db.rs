@@ -1281,8 +1281,9 @@ mod tests {
         let mut set = RecordSet::default();
         set.insert(multi("A-1", "2024-01-01T00:00:00Z", "s", &[("PyPI", "a")]));
         write(&path, set, provenance("test")).expect("writes");
-        // What a file written before per-ecosystem times looks like.
-        let old = r#"{"schema_version": 1, "built_unix": 1700000000, "source": "old",
+        // What a file written before per-ecosystem times looks like (they are optional, so
+        // the schema version did not change for them).
+        let old = r#"{"schema_version": 2, "built_unix": 1700000000, "source": "old",
             "records": 1, "withdrawn": 0,
             "ecosystems": {"PyPI": {"records": 1, "etag": "\"e\""}}}"#;
         {

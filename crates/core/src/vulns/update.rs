@@ -780,7 +780,7 @@ mod tests {
         let mirror = dir.path().join("mirror");
         let db_path = dir.path().join("osv.db");
         let shared = record("S-1", "2024-01-01T00:00:00Z", "old", &BOTH);
-        put_zip(&mirror, "PyPI", &[shared.clone()]);
+        put_zip(&mirror, "PyPI", std::slice::from_ref(&shared));
         put_zip(&mirror, "crates.io", &[shared]);
         run(&db_path, &mirror, &["PyPI", "crates.io"]).expect("update");
         put_zip(

@@ -25,6 +25,7 @@ fn lic(declared: Option<&str>, text: Option<&str>, concluded: Option<&str>) -> O
         declared: declared.map(str::to_owned),
         declared_text: text.map(str::to_owned),
         declared_in: declared.map(|_| "node_modules/x/package.json".to_owned()),
+        declared_source: declared.map(|_| crate::model::DeclaredSource::Installed),
         detected: concluded
             .filter(|c| Some(*c) != declared)
             .map(|c| Detection {
