@@ -1,6 +1,10 @@
 //! The inventory stage: walk the tree for dependency files, read each with its extractor in
 //! parallel, and return the files read, their packages and the problems met. A file that cannot
 //! be read becomes a diagnostic; the rest go on.
+//!
+//! Memory is spent once: the packages of one file share one copy of its name, the largest file's
+//! package list becomes the inventory's without being copied, and the packages are put in the
+//! result's order in place.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -8,9 +12,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{decode, for_path, Extractor, Input, Kind, MAX_FILE_BYTES};
+use super::{decode, for_path, order, Extractor, Input, Kind, MAX_FILE_BYTES};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Package};
+use crate::model::{Ecosystem, Package, SharedStr};
 use crate::progress::Progress;
 use crate::walk::{self, Candidate, GlobError, WalkOptions};
 
@@ -57,7 +61,8 @@ pub struct Sources<'a> {
 pub struct Inventory {
     /// Every dependency file read (unsorted).
     pub files: Vec<ScannedFile>,
-    /// Every package occurrence (unsorted); manifests superseded by a lockfile give none.
+    /// Every package occurrence, in the result's order (ecosystem, name, version, location);
+    /// manifests superseded by a lockfile give none.
     pub packages: Vec<Package>,
     /// Problems met: unreadable files, skipped entries, configuration files not obeyed.
     pub diagnostics: Vec<Diagnostic>,
@@ -105,6 +110,7 @@ pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Invento
         ..Inventory::default()
     };
     let lockfile_dirs = lockfile_dirs(&results);
+    let mut kept: Vec<Vec<Package>> = Vec::with_capacity(results.len());
     for r in results {
         inventory.diagnostics.extend(r.diagnostics);
         let extractor = r.candidate.kind;
@@ -119,9 +125,11 @@ pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Invento
             superseded,
         });
         if !superseded {
-            inventory.packages.extend(r.packages);
+            kept.push(r.packages);
         }
     }
+    inventory.packages = concat(kept);
+    order::sort(&mut inventory.packages);
     Ok(inventory)
 }
 
@@ -132,7 +140,7 @@ struct FileResult {
 }
 
 fn read_one(c: Candidate<&'static Extractor>) -> FileResult {
-    let (packages, diagnostics) = match read_text(&c.path, &c.display) {
+    let (mut packages, diagnostics) = match read_text(&c.path, &c.display) {
         Err(d) => (Vec::new(), vec![d]),
         Ok(text) => {
             let input = Input {
@@ -153,6 +161,7 @@ fn read_one(c: Candidate<&'static Extractor>) -> FileResult {
             }
         }
     };
+    share_file_names(&mut packages);
     FileResult {
         candidate: c,
         packages,
@@ -179,6 +188,31 @@ fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
     let bytes =
         std::fs::read(path).map_err(|e| fail(Code::ReadError, format!("cannot read file: {e}")))?;
     decode(display, &bytes)
+}
+
+/// Makes runs of packages that name the same file share one copy of its name.
+fn share_file_names(packages: &mut [Package]) {
+    let mut last: Option<SharedStr> = None;
+    for p in packages {
+        match &last {
+            Some(file) if *file == p.location.file => p.location.file = file.clone(),
+            _ => last = Some(p.location.file.clone()),
+        }
+    }
+}
+
+/// The package lists of several files as one, reusing the largest list rather than copying it.
+fn concat(mut lists: Vec<Vec<Package>>) -> Vec<Package> {
+    let Some(largest) = (0..lists.len()).max_by_key(|&i| lists[i].len()) else {
+        return Vec::new();
+    };
+    let total: usize = lists.iter().map(Vec::len).sum();
+    let mut all = std::mem::take(&mut lists[largest]);
+    all.reserve_exact(total - all.len());
+    for mut list in lists {
+        all.append(&mut list);
+    }
+    all
 }
 
 /// The directories holding a successfully read lockfile, per ecosystem.

@@ -12,6 +12,7 @@ use crate::model::{Ecosystem, Package};
 mod collect;
 pub mod graph;
 pub mod lines;
+mod order;
 mod realworld;
 #[cfg(test)]
 pub(crate) mod testing;

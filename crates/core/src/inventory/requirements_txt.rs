@@ -8,13 +8,16 @@
 //! version of otherwise unpinned requirements. Editable, URL and VCS lines are reported with
 //! their source when the line names the package (`name @ URL` or `#egg=name`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::python::{git_source, normalize, parse_requirement, pinned_version};
 use super::{Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Hash, Location, Package, PackageSource};
+use crate::model::{
+    Ecosystem, Hash, Interner, Location, Package, PackageSource, SharedStr, ThinVec,
+};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -63,6 +66,8 @@ struct State {
     stack: Vec<PathBuf>,
     /// Normalized name to the version a constraints file pins.
     constraints: HashMap<String, String>,
+    /// Names, versions, specifiers and purls, each held once: a large file repeats them.
+    strings: Interner,
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
@@ -99,7 +104,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
 /// Reads one file's lines into the state.
 fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mode) {
-    for (line_no, line) in logical_lines(text) {
+    // Every package of the file shares one copy of its name.
+    let file = SharedStr::from(display);
+    for (line_no, line) in LogicalLines::new(text) {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -124,7 +131,7 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         }
         if let Some(target) = option_arg(line, "-e", "--editable") {
             if mode == Mode::Requirements {
-                if let Some(pkg) = direct_reference(state, target, display, line_no) {
+                if let Some(pkg) = direct_reference(state, target, &file, line_no) {
                     state.out.packages.push(pkg);
                 }
             }
@@ -135,16 +142,17 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
             continue;
         }
         let (req, hashes) = split_options(line);
-        let names_url = parse_requirement(req).is_ok_and(|r| r.url.is_some());
+        let parsed = parse_requirement(req);
+        let names_url = parsed.as_ref().is_ok_and(|r| r.url.is_some());
         if !names_url && is_direct_reference(req) {
             if mode == Mode::Requirements {
-                if let Some(pkg) = direct_reference(state, req, display, line_no) {
+                if let Some(pkg) = direct_reference(state, req, &file, line_no) {
                     state.out.packages.push(pkg);
                 }
             }
             continue;
         }
-        let parsed = match parse_requirement(req) {
+        let parsed = match parsed {
             Ok(r) => r,
             Err(msg) => {
                 state
@@ -154,10 +162,7 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
                 continue;
             }
         };
-        let location = Location {
-            file: display.to_owned(),
-            line: Some(line_no),
-        };
+        let location = Location::new(file.clone(), Some(line_no));
         if let Some(url) = parsed.url {
             if mode == Mode::Requirements {
                 let pkg = Package::new(Ecosystem::PyPI, parsed.name, None, location)
@@ -185,8 +190,16 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
             }
             continue;
         }
-        let mut pkg = Package::new(Ecosystem::PyPI, parsed.name, version, location)
-            .with_requirement(parsed.specifier);
+        let mut pkg = Package::interned(
+            Ecosystem::PyPI,
+            parsed.name,
+            version,
+            location,
+            &mut state.strings,
+        );
+        if !parsed.specifier.trim().is_empty() {
+            pkg.requirement = Some(state.strings.intern(parsed.specifier));
+        }
         pkg.hashes = hashes;
         if version.is_none() {
             state.out.diagnostics.push(warn(
@@ -201,30 +214,44 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
     }
 }
 
-/// Joins continued lines and drops comments, as pip does: a `#` at the start of a line or after
-/// whitespace starts a comment; a line ending in `\` continues on the next. Each logical line
-/// comes with the number of its first physical line.
-fn logical_lines(text: &str) -> Vec<(u32, String)> {
-    let mut out = Vec::new();
-    let mut buf = String::new();
-    let mut start: Option<u32> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = strip_comment(raw);
-        let first = *start.get_or_insert(n);
-        match line.strip_suffix('\\') {
-            Some(head) => buf.push_str(head),
-            None => {
-                buf.push_str(line);
-                out.push((first, std::mem::take(&mut buf)));
-                start = None;
-            }
+/// The logical lines of a requirements file, read as pip does: a `#` at the start of a line or
+/// after whitespace starts a comment; a line ending in `\` continues on the next. Each comes
+/// with the number of its first physical line, borrowed from the text unless it was continued.
+struct LogicalLines<'a> {
+    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+}
+
+impl<'a> LogicalLines<'a> {
+    fn new(text: &'a str) -> Self {
+        LogicalLines {
+            lines: text.lines().enumerate(),
         }
     }
-    if let Some(first) = start {
-        out.push((first, buf));
+}
+
+impl<'a> Iterator for LogicalLines<'a> {
+    type Item = (u32, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (i, raw) = self.lines.next()?;
+        let first = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line = strip_comment(raw);
+        let Some(head) = line.strip_suffix('\\') else {
+            return Some((first, Cow::Borrowed(line)));
+        };
+        let mut joined = head.to_owned();
+        for (_, raw) in self.lines.by_ref() {
+            let line = strip_comment(raw);
+            match line.strip_suffix('\\') {
+                Some(head) => joined.push_str(head),
+                None => {
+                    joined.push_str(line);
+                    break;
+                }
+            }
+        }
+        Some((first, Cow::Owned(joined)))
     }
-    out
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -270,7 +297,11 @@ fn option_arg<'a>(line: &'a str, short: &str, long: &str) -> Option<&'a str> {
 
 /// Splits a requirement line at its first per-requirement option, returning the requirement and
 /// the `--hash` values found among the options.
-fn split_options(line: &str) -> (&str, Vec<Hash>) {
+fn split_options(line: &str) -> (&str, ThinVec<Hash>) {
+    if !line.split_whitespace().skip(1).any(|t| t.starts_with('-')) {
+        // No option after the requirement (every option starts with `-`).
+        return (line.trim(), ThinVec::new());
+    }
     let mut cut = line.len();
     let mut offset = 0;
     let mut tokens = Vec::new();
@@ -288,7 +319,7 @@ fn split_options(line: &str) -> (&str, Vec<Hash>) {
             break;
         }
     }
-    let mut hashes = Vec::new();
+    let mut hashes = ThinVec::new();
     let options: Vec<&str> = tokens
         .iter()
         .filter(|(at, _)| *at >= cut)
@@ -339,15 +370,17 @@ fn is_direct_reference(req: &str) -> bool {
 }
 
 /// A package from an editable, path or URL line, when the line names it (`#egg=name`).
-fn direct_reference(state: &mut State, target: &str, display: &str, line: u32) -> Option<Package> {
+fn direct_reference(
+    state: &mut State,
+    target: &str,
+    file: &SharedStr,
+    line: u32,
+) -> Option<Package> {
     let (target, _) = split_options(target);
     if !is_direct_reference(target) {
         // `-e name==1.0` is not valid pip, but a plain requirement is what it means.
         let req = parse_requirement(target).ok()?;
-        let location = Location {
-            file: display.to_owned(),
-            line: Some(line),
-        };
+        let location = Location::new(file.clone(), Some(line));
         return Some(
             Package::new(
                 Ecosystem::PyPI,
@@ -371,15 +404,12 @@ fn direct_reference(state: &mut State, target: &str, display: &str, line: u32) -
                 Code::Unsupported,
                 format!("skipped `{target}`: the package name is not written (add `#egg=NAME`)"),
             )
-            .in_file(display, Some(line)),
+            .in_file(file, Some(line)),
         );
         return None;
     };
     let url = target.split('#').next().unwrap_or(target);
-    let location = Location {
-        file: display.to_owned(),
-        line: Some(line),
-    };
+    let location = Location::new(file.clone(), Some(line));
     Some(Package::new(Ecosystem::PyPI, name, None, location).with_source(source_of_url(url)))
 }
 
@@ -389,11 +419,11 @@ fn source_of_url(url: &str) -> PackageSource {
         git_source(url)
     } else if url.contains("://") {
         PackageSource::Url {
-            url: url.to_owned(),
+            url: url.to_owned().into(),
         }
     } else {
         PackageSource::Path {
-            path: url.to_owned(),
+            path: url.to_owned().into(),
         }
     }
 }

@@ -195,7 +195,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             for prefix in ["file:", "link:", "portal:", "workspace:"] {
                 if let Some(path) = range.strip_prefix(prefix) {
                     p.source = Some(PackageSource::Path {
-                        path: path.to_owned(),
+                        path: path.to_owned().into(),
                     });
                 }
             }
@@ -265,7 +265,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     if manifest.is_some() {
         npm_shared::spread_scopes(&mut packages, &edges, &roots);
     }
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     for (i, p) in packages.iter_mut().enumerate() {
         p.dependencies = edges[i]
             .iter()

@@ -7,6 +7,7 @@ pub mod detect;
 pub mod expr;
 pub mod layout;
 pub mod matcher;
+mod runs;
 pub mod tokens;
 
 use std::collections::{BTreeMap, HashMap};
@@ -15,15 +16,17 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use expr::{normalize, tier, Normalized};
+pub use runs::PackageLicenses;
 
 use crate::diag::Diagnostic;
-use crate::model::{Detection, LicenseInfo, Package, PackageId, Tier};
+use crate::model::{Detection, LicenseInfo, Package, PackageId, Shared, Tier};
 
 /// What the license stage found.
 #[derive(Debug, Clone, Default)]
 pub struct Identified {
-    /// What is known of each package's license, in the order of the packages given.
-    pub packages: Vec<LicenseInfo>,
+    /// What is known of each package's license, in the order of the packages given; packages
+    /// of the same name and version, and all those nothing is known of, share one value.
+    pub packages: PackageLicenses,
     /// Licenses of the scanned project itself (its own license files and identifier lines),
     /// sorted by file.
     pub project: Vec<Detection>,
@@ -116,13 +119,7 @@ pub fn identify(
             .push((r, d));
     }
 
-    let licenses = packages
-        .iter()
-        .map(|pkg| {
-            let candidates = by_id.get(&pkg.id()).map(Vec::as_slice).unwrap_or_default();
-            license_info(pkg, candidates, overrides)
-        })
-        .collect();
+    let licenses = share_by_identity(packages, &by_id, overrides);
 
     let mut project = project;
     // Several license files can hold the same texts; keep each (file, license) once.
@@ -139,6 +136,37 @@ pub fn identify(
 
 /// A metadata record and the licenses detected in its package's files.
 type Found = (declared::Record, Vec<Detection>);
+
+/// The license of each package, computed once per name and version: every package without
+/// metadata shares one value, and so do the occurrences of one package version.
+fn share_by_identity(
+    packages: &[Package],
+    by_id: &HashMap<PackageId, Vec<Found>>,
+    overrides: &BTreeMap<String, Tier>,
+) -> PackageLicenses {
+    let unknown = Shared::new(unknown_license());
+    let mut known: HashMap<(&PackageId, Option<&str>), Shared<LicenseInfo>> = HashMap::new();
+    packages
+        .iter()
+        .map(|pkg| {
+            let Some((id, candidates)) = by_id.get_key_value(&pkg.id()) else {
+                return unknown.clone();
+            };
+            known
+                .entry((id, pkg.version.as_deref()))
+                .or_insert_with(|| Shared::new(license_info(pkg, candidates, overrides)))
+                .clone()
+        })
+        .collect()
+}
+
+/// What is said of a package no metadata speaks of.
+fn unknown_license() -> LicenseInfo {
+    LicenseInfo {
+        tier: Tier::Unknown,
+        ..LicenseInfo::default()
+    }
+}
 
 fn same_version(a: Option<&str>, b: Option<&str>) -> bool {
     let norm = |v: &str| v.trim().trim_start_matches('v').to_owned();
@@ -302,7 +330,7 @@ mod tests {
                 .iter()
                 .zip(&identified.packages)
                 .find(|(p, _)| p.name == name && p.version.as_deref() == Some(version))
-                .map(|(_, l)| l.clone())
+                .map(|(_, l)| LicenseInfo::clone(l))
                 .unwrap_or_else(|| panic!("{name} has license info"))
         };
         let concluded = |name: &str, version: &str| info(name, version).concluded;

@@ -280,7 +280,7 @@ fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     Some(Violation {
         kind: ViolationKind::License,
         id,
-        purl: p.purl.clone(),
+        purl: p.purl.to_string(),
         location: p.location.clone(),
         reason,
     })

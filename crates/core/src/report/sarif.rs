@@ -277,7 +277,7 @@ fn license_issues(scan: &Scan) -> Vec<LicenseIssue> {
                     LicenseIssue {
                         reason: format!("license `{id}` is in the forbidden tier"),
                         id,
-                        purl: p.purl.clone(),
+                        purl: p.purl.to_string(),
                         location: p.location.clone(),
                     }
                 })

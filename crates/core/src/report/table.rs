@@ -37,11 +37,14 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
         table.set_header(header);
         for p in packages {
             let mut row = vec![
-                p.name.clone(),
-                p.version.clone().unwrap_or_else(|| match &p.requirement {
-                    Some(r) => format!("{r} (unpinned)"),
-                    None => "(unpinned)".to_owned(),
-                }),
+                p.name.to_string(),
+                p.version
+                    .clone()
+                    .map(String::from)
+                    .unwrap_or_else(|| match &p.requirement {
+                        Some(r) => format!("{r} (unpinned)"),
+                        None => "(unpinned)".to_owned(),
+                    }),
                 scope_label(p.scope).to_owned(),
                 match p.direct {
                     Some(true) => "direct",
