@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::python::{git_source, normalize, parse_requirement, pinned_version};
-use super::{Extracted, Extractor, Input, Kind, ParseError};
+use super::{Extracted, Extractor, Input, Kind, Lines, ParseError};
 use crate::diag::{Code, Diagnostic};
 use crate::model::{
     Ecosystem, Hash, Interner, Location, Package, PackageSource, SharedStr, ThinVec,
@@ -71,17 +71,25 @@ struct State {
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
-    let mut state = State::default();
-    let me = std::fs::canonicalize(input.path).unwrap_or_else(|_| input.path.to_path_buf());
-    state.visited.insert(me.clone());
-    state.stack.push(me);
-    read_text(
-        &mut state,
-        input.text,
+    Ok(read(
         input.display,
         input.path,
-        Mode::Requirements,
-    );
+        input.text.lines().map(Cow::Borrowed),
+    ))
+}
+
+/// Reads a requirements file a line at a time, as the inventory does: the file is never held
+/// whole, and [`extract`] gives the same for its text.
+pub(super) fn read_lines(file: Lines<'_>) -> Result<Extracted, ParseError> {
+    Ok(read(file.display, file.path, file.lines.map(Cow::Owned)))
+}
+
+fn read<'a>(display: &str, path: &Path, lines: impl Iterator<Item = Cow<'a, str>>) -> Extracted {
+    let mut state = State::default();
+    let me = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    state.visited.insert(me.clone());
+    state.stack.push(me);
+    read_text(&mut state, lines, display, path, Mode::Requirements);
     let State {
         mut out,
         constraints,
@@ -99,14 +107,20 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Reads one file's lines into the state.
-fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mode) {
+fn read_text<'a>(
+    state: &mut State,
+    lines: impl Iterator<Item = Cow<'a, str>>,
+    display: &str,
+    path: &Path,
+    mode: Mode,
+) {
     // Every package of the file shares one copy of its name.
     let file = SharedStr::from(display);
-    for (line_no, line) in LogicalLines::new(text) {
+    for (line_no, line) in LogicalLines::new(lines) {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -114,6 +128,13 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         let warn = |code: Code, msg: String| {
             Diagnostic::warning(code, msg).in_file(display, Some(line_no))
         };
+        if line.contains(char::REPLACEMENT_CHARACTER) {
+            state.out.diagnostics.push(warn(
+                Code::InvalidUtf8,
+                "skipped line: it holds bytes that are not UTF-8".to_owned(),
+            ));
+            continue;
+        }
         if has_env_variable(line) {
             state.out.diagnostics.push(warn(
                 Code::Unsupported,
@@ -216,32 +237,34 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
 
 /// The logical lines of a requirements file, read as pip does: a `#` at the start of a line or
 /// after whitespace starts a comment; a line ending in `\` continues on the next. Each comes
-/// with the number of its first physical line, borrowed from the text unless it was continued.
-struct LogicalLines<'a> {
-    lines: std::iter::Enumerate<std::str::Lines<'a>>,
+/// with the number of its first physical line, as borrowed or owned as the physical line unless
+/// it was continued.
+struct LogicalLines<I> {
+    lines: std::iter::Enumerate<I>,
 }
 
-impl<'a> LogicalLines<'a> {
-    fn new(text: &'a str) -> Self {
+impl<'a, I: Iterator<Item = Cow<'a, str>>> LogicalLines<I> {
+    fn new(lines: I) -> Self {
         LogicalLines {
-            lines: text.lines().enumerate(),
+            lines: lines.enumerate(),
         }
     }
 }
 
-impl<'a> Iterator for LogicalLines<'a> {
+impl<'a, I: Iterator<Item = Cow<'a, str>>> Iterator for LogicalLines<I> {
     type Item = (u32, Cow<'a, str>);
 
     fn next(&mut self) -> Option<Self::Item> {
         let (i, raw) = self.lines.next()?;
         let first = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = strip_comment(raw);
-        let Some(head) = line.strip_suffix('\\') else {
-            return Some((first, Cow::Borrowed(line)));
-        };
-        let mut joined = head.to_owned();
+        let line = without_comment(raw);
+        if !line.ends_with('\\') {
+            return Some((first, line));
+        }
+        let mut joined = line.into_owned();
+        joined.pop();
         for (_, raw) in self.lines.by_ref() {
-            let line = strip_comment(raw);
+            let line = strip_comment(&raw);
             match line.strip_suffix('\\') {
                 Some(head) => joined.push_str(head),
                 None => {
@@ -251,6 +274,18 @@ impl<'a> Iterator for LogicalLines<'a> {
             }
         }
         Some((first, Cow::Owned(joined)))
+    }
+}
+
+/// [`strip_comment`] of a borrowed or owned line, without a copy.
+fn without_comment(line: Cow<'_, str>) -> Cow<'_, str> {
+    match line {
+        Cow::Borrowed(s) => Cow::Borrowed(strip_comment(s)),
+        Cow::Owned(mut s) => {
+            let kept = strip_comment(&s).len();
+            s.truncate(kept);
+            Cow::Owned(s)
+        }
     }
 }
 
@@ -492,15 +527,16 @@ fn include(state: &mut State, display: &str, path: &Path, rel: &str, line: u32, 
         }
     };
     let child_display = join_display(display, rel);
-    let text = match super::decode(&child_display, &bytes) {
-        Ok(t) => t,
-        Err(d) => {
-            state.out.diagnostics.push(d);
-            return;
-        }
-    };
+    let decoded = super::decode_lossy(&child_display, bytes);
+    state.out.diagnostics.extend(decoded.warning);
     state.stack.push(canonical);
-    read_text(state, &text, &child_display, &target, mode);
+    read_text(
+        state,
+        decoded.text.lines().map(Cow::Borrowed),
+        &child_display,
+        &target,
+        mode,
+    );
     state.stack.pop();
 }
 
@@ -693,6 +729,67 @@ mod tests {
         assert!(out.diagnostics.iter().any(|d| d.code == Code::ReadError
             && d.message.contains("missing.txt")
             && d.line == Some(5)));
+    }
+
+    /// Reads `bytes` both ways: its decoded text, and a line at a time as the inventory does.
+    fn both_ways(path: &Path, bytes: &[u8]) -> (Extracted, Extracted) {
+        let text = crate::inventory::decode_lossy("r.txt", bytes.to_vec()).text;
+        let whole = EXTRACTOR
+            .run(&Input {
+                display: "r.txt",
+                path,
+                text: &text,
+            })
+            .expect("requirements files always parse");
+        let mut lines = crate::inventory::LossyLines::new(bytes);
+        let by_line = EXTRACTOR
+            .run_lines(Lines {
+                display: "r.txt",
+                path,
+                lines: &mut lines,
+            })
+            .expect("requirements files always parse");
+        (whole, by_line)
+    }
+
+    #[test]
+    fn reading_line_by_line_gives_what_the_text_gives() {
+        let dir = testing::repo_fixtures().join("lockfiles/PyPI/requirements-txt");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("fixture dir").flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("fixture");
+            let (whole, by_line) = both_ways(&path, &bytes);
+            assert_eq!(by_line, whole, "{}", path.display());
+            checked += 1;
+        }
+        assert!(checked >= 10, "{checked} fixtures");
+        let here = Path::new("/nonexistent/requirements.txt");
+        for bytes in [
+            &b"\xEF\xBB\xBFa==1 \\\r\n  --hash=sha256:ab # c\r\nb==2\\"[..],
+            b"a==1\n\n# x\nb==2 ; python_version < \"3\"\nc==\xff\nd==4",
+            b"a==1 \\\n\\\n",
+        ] {
+            let (whole, by_line) = both_ways(here, bytes);
+            assert_eq!(by_line, whole, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_with_bytes_that_are_not_utf8_is_skipped_with_its_line() {
+        let (out, _) = both_ways(
+            Path::new("/nonexistent/requirements.txt"),
+            b"six==1.16.0\nidna==3.\xff\nrequests==2.31.0\n",
+        );
+        let names: Vec<&str> = out.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["six", "requests"]);
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::InvalidUtf8 && d.line == Some(2)));
     }
 
     #[test]
