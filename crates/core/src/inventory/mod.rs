@@ -10,6 +10,8 @@ use crate::diag::Diagnostic;
 use crate::model::{Ecosystem, Package};
 
 mod collect;
+#[cfg(test)]
+mod garbled;
 pub mod graph;
 pub mod lines;
 mod order;
