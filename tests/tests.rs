@@ -8,6 +8,7 @@ mod cli;
 #[cfg(feature = "server")]
 mod completions;
 mod db;
+mod encoding;
 mod formats;
 mod gate;
 mod git;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::inventory::ScannedFile;
 use crate::model::{Ecosystem, Package};
 
@@ -161,6 +161,10 @@ pub struct FileCoverage {
     /// Files that could not be read or parsed, by path (relative to the scan root), sorted.
     #[serde(default)]
     pub failed: Vec<String>,
+    /// Files read only in part: malformed entries skipped, or bytes that are not UTF-8 read as
+    /// replacement characters; sorted. Their other entries are in the result.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partial: Vec<String>,
 }
 
 /// What a scan covered.
@@ -187,21 +191,36 @@ impl Coverage {
 
 /// The dependency files read and failed: a file fails when an error diagnostic names it.
 pub fn files(files: &[ScannedFile], diagnostics: &[Diagnostic]) -> FileCoverage {
+    let with = |f: &ScannedFile, what: &dyn Fn(&Diagnostic) -> bool| {
+        diagnostics
+            .iter()
+            .any(|d| d.file.as_deref() == Some(&f.path) && what(d))
+    };
     let mut failed: Vec<String> = files
         .iter()
-        .filter(|f| {
-            diagnostics
-                .iter()
-                .any(|d| d.severity == Severity::Error && d.file.as_deref() == Some(&f.path))
-        })
+        .filter(|f| with(f, &|d| d.severity == Severity::Error))
         .map(|f| f.path.clone())
         .collect();
     failed.sort();
     failed.dedup();
+    let mut partial: Vec<String> = files
+        .iter()
+        .filter(|f| !failed.contains(&f.path) && with(f, &is_partial_read))
+        .map(|f| f.path.clone())
+        .collect();
+    partial.sort();
+    partial.dedup();
     FileCoverage {
         read: files.len() - failed.len(),
         failed,
+        partial,
     }
+}
+
+/// Whether a warning about a dependency file means part of it was left out or read as
+/// something else: a malformed entry skipped, bytes that are not UTF-8.
+pub fn is_partial_read(d: &Diagnostic) -> bool {
+    d.severity == Severity::Warning && matches!(d.code, Code::ParseError | Code::InvalidUtf8)
 }
 
 /// Vulnerability coverage of `packages`: with a database holding `held` ecosystems (OSV names),

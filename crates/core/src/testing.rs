@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::coverage::{self, Coverage, DatabaseCoverage, NotCheckedReason, ScannerKind};
 use crate::inventory::{Kind, ScannedFile};
-use crate::model::{Ecosystem, LicenseInfo, Location, Package, Tier};
+use crate::model::{Ecosystem, LicenseInfo, Location, Package, Shared, Tier};
 use crate::policy::{self, Date, FailOn, PolicyResult};
 use crate::scan::{Scan, Tool};
 use crate::source::{Target, TargetKind};
@@ -25,13 +25,13 @@ pub fn package(eco: Ecosystem, name: &str, version: &str, file: &str, line: u32)
 
 /// Sets the concluded license and its tier.
 pub fn licensed(mut p: Package, license: &str, tier: Tier) -> Package {
-    p.license = Some(LicenseInfo {
+    p.license = Some(Shared::new(LicenseInfo {
         declared: Some(license.into()),
         detected: Vec::new(),
         concluded: Some(license.into()),
         tier,
         ..LicenseInfo::default()
-    });
+    }));
     p
 }
 
@@ -48,9 +48,9 @@ pub fn finding(
         id: id.into(),
         category: crate::vulns::Category::Vulnerability,
         aliases: aliases.iter().map(|a| (*a).to_owned()).collect(),
-        purl: p.purl.clone(),
-        package: p.name.clone(),
-        version: p.version.clone().unwrap_or_default(),
+        purl: p.purl.to_string(),
+        package: p.name.to_string(),
+        version: p.version.as_deref().unwrap_or_default().to_owned(),
         location: p.location.clone(),
         summary: Some(format!("{id} in {}", p.name)),
         severity,
@@ -72,7 +72,7 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
     let mut files: Vec<ScannedFile> = packages
         .iter()
         .map(|p| ScannedFile {
-            path: p.location.file.clone(),
+            path: p.location.file.to_string(),
             format: "package-lock.json".into(),
             ecosystem: p.ecosystem,
             kind: Kind::Lockfile,

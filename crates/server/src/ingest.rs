@@ -175,10 +175,10 @@ pub fn from_scan(scan: Scan) -> Ingest {
         .iter()
         .map(|p| Component {
             package: package_of(&p.purl),
-            purl: p.purl.clone(),
+            purl: p.purl.to_string(),
             ecosystem: Some(p.ecosystem.osv_name().to_owned()),
-            name: p.name.clone(),
-            version: p.version.clone(),
+            name: p.name.to_string(),
+            version: p.version.as_deref().map(str::to_owned),
             scope: p.scope,
             direct: p.direct,
             location: Some(p.location.to_string()),
@@ -335,12 +335,12 @@ fn package_for(c: &Component) -> Option<Package> {
     };
     let version = purl_version.or_else(|| c.version.clone())?;
     let location = Location {
-        file: c.location.clone().unwrap_or_default(),
+        file: c.location.as_deref().unwrap_or_default().into(),
         line: None,
     };
     let mut package = Package::new(ecosystem, &name, Some(&version), location);
     if !c.purl.is_empty() {
-        package.purl.clone_from(&c.purl);
+        package.purl = c.purl.as_str().into();
     }
     package.direct = c.direct;
     Some(package)

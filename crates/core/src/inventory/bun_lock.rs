@@ -106,12 +106,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             version = None;
         } else if let Some(path) = version.and_then(|v| v.strip_prefix("file:")) {
             source = Some(PackageSource::Path {
-                path: path.to_owned(),
+                path: path.to_owned().into(),
             });
             version = None;
         } else if let Some(path) = version.and_then(|v| v.strip_prefix("workspace:")) {
             source = Some(PackageSource::Path {
-                path: path.to_owned(),
+                path: path.to_owned().into(),
             });
             version = None;
             first_party = true;
@@ -173,7 +173,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         }
     }
     npm_shared::spread_scopes(&mut packages, &edges, &roots);
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     let knows_direct = !lock.workspaces.0.is_empty();
     for (i, p) in packages.iter_mut().enumerate() {
         p.dependencies = edges[i]

@@ -74,7 +74,7 @@ fn package_of(constraint: &str, file: &str, line: u32) -> Option<Package> {
         return None;
     }
     let location = Location {
-        file: file.to_owned(),
+        file: file.into(),
         line: Some(line),
     };
     let pkg = Package::new(Ecosystem::Hackage, name, Some(version), location);

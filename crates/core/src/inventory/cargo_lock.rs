@@ -47,7 +47,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| {
             let line = super::lines::line_of_offset(input.text, p.name.span().start);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(line),
             };
             let mut pkg = Package::new(
@@ -92,7 +92,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 direct[d] = true;
             }
         }
-        packages[i].dependencies = deps.iter().map(|&d| packages[d].purl.clone()).collect();
+        packages[i].dependencies = deps.iter().map(|&d| packages[d].purl.to_string()).collect();
     }
     for (pkg, direct) in packages.iter_mut().zip(direct) {
         if !matches!(pkg.source, Some(PackageSource::Path { .. })) {
@@ -114,8 +114,8 @@ fn source_of(source: Option<&str>) -> Option<PackageSource> {
             None => (git, None),
         };
         return Some(PackageSource::Git {
-            url: url.split('?').next().unwrap_or(url).to_owned(),
-            commit,
+            url: url.split('?').next().unwrap_or(url).to_owned().into(),
+            commit: commit.map(Into::into),
         });
     }
     None

@@ -198,7 +198,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         toml::from_str(input.text).map_err(|e| ParseError::toml(&e, input.text))?;
     let line = |offset: usize| Some(line_of_offset(input.text, offset));
     let location = |offset: usize| Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: line(offset),
     };
     let mut packages = Vec::new();
@@ -295,11 +295,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
             if let Some(url) = &spec.git {
                 pkg.source = Some(PackageSource::Git {
-                    url: url.clone(),
-                    commit,
+                    url: url.clone().into(),
+                    commit: commit.map(Into::into),
                 });
             } else if let Some(path) = &spec.path {
-                pkg.source = Some(PackageSource::Path { path: path.clone() });
+                pkg.source = Some(PackageSource::Path {
+                    path: path.clone().into(),
+                });
             }
             found.push((at, pkg));
         }

@@ -1,6 +1,12 @@
 //! The inventory stage: walk the tree for dependency files, read each with its extractor in
 //! parallel, and return the files read, their packages and the problems met. A file that cannot
-//! be read becomes a diagnostic; the rest go on.
+//! be read becomes a diagnostic; the rest go on. A file with bytes that are not UTF-8 is read
+//! with replacement characters and a warning.
+//!
+//! Memory is spent once: a file's bytes become its text without a copy and are freed as soon as
+//! its extractor is done, the packages of one file share one copy of its name, the largest
+//! file's package list becomes the inventory's without being copied, and the packages are put in
+//! the result's order in place.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -8,9 +14,12 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::{decode, for_path, Extractor, Input, Kind, MAX_FILE_BYTES};
+use super::{
+    decode_lossy, for_path, order, Decoded, Extracted, Extractor, Input, Kind, Lines, LossyLines,
+    ParseError, MAX_FILE_BYTES,
+};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Package};
+use crate::model::{Ecosystem, Package, SharedStr};
 use crate::progress::Progress;
 use crate::walk::{self, Candidate, GlobError, WalkOptions};
 
@@ -57,7 +66,8 @@ pub struct Sources<'a> {
 pub struct Inventory {
     /// Every dependency file read (unsorted).
     pub files: Vec<ScannedFile>,
-    /// Every package occurrence (unsorted); manifests superseded by a lockfile give none.
+    /// Every package occurrence, in the result's order (ecosystem, name, version, location);
+    /// manifests superseded by a lockfile give none.
     pub packages: Vec<Package>,
     /// Problems met: unreadable files, skipped entries, configuration files not obeyed.
     pub diagnostics: Vec<Diagnostic>,
@@ -105,6 +115,7 @@ pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Invento
         ..Inventory::default()
     };
     let lockfile_dirs = lockfile_dirs(&results);
+    let mut kept: Vec<Vec<Package>> = Vec::with_capacity(results.len());
     for r in results {
         inventory.diagnostics.extend(r.diagnostics);
         let extractor = r.candidate.kind;
@@ -119,9 +130,11 @@ pub fn collect(sources: &Sources<'_>, progress: &dyn Progress) -> Result<Invento
             superseded,
         });
         if !superseded {
-            inventory.packages.extend(r.packages);
+            kept.push(r.packages);
         }
     }
+    inventory.packages = concat(kept);
+    order::sort(&mut inventory.packages);
     Ok(inventory)
 }
 
@@ -132,27 +145,38 @@ struct FileResult {
 }
 
 fn read_one(c: Candidate<&'static Extractor>) -> FileResult {
-    let (packages, diagnostics) = match read_text(&c.path, &c.display) {
-        Err(d) => (Vec::new(), vec![d]),
-        Ok(text) => {
-            let input = Input {
-                display: &c.display,
-                path: &c.path,
-                text: &text,
-            };
-            match c.kind.run(&input) {
-                Ok(extracted) => (extracted.packages, extracted.diagnostics),
-                Err(e) => (
-                    Vec::new(),
-                    vec![Diagnostic::error(
-                        Code::ParseError,
-                        format!("cannot parse as `{}`: {}", c.kind.format, e.message),
-                    )
-                    .in_file(&c.display, e.line)],
-                ),
+    let mut diagnostics = Vec::new();
+    let mut packages = match extract(&c) {
+        Err(d) => {
+            diagnostics.push(d);
+            Vec::new()
+        }
+        Ok(Read { extracted, warning }) => {
+            let lossy = warning.is_some();
+            diagnostics.extend(warning);
+            match extracted {
+                Ok(out) => {
+                    diagnostics.extend(out.diagnostics);
+                    let mut packages = out.packages;
+                    if lossy {
+                        drop_replaced(&mut packages, &mut diagnostics);
+                    }
+                    packages
+                }
+                Err(e) => {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::ParseError,
+                            format!("cannot parse as `{}`: {}", c.kind.format, e.message),
+                        )
+                        .in_file(&c.display, e.line),
+                    );
+                    Vec::new()
+                }
             }
         }
     };
+    share_file_names(&mut packages);
     FileResult {
         candidate: c,
         packages,
@@ -160,12 +184,21 @@ fn read_one(c: Candidate<&'static Extractor>) -> FileResult {
     }
 }
 
-/// The text of a dependency file, or the diagnostic that says why it cannot be had.
-fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
-    let fail =
-        |code: Code, message: String| Diagnostic::error(code, message).in_file(display, None);
-    let meta = std::fs::metadata(path)
-        .map_err(|e| fail(Code::ReadError, format!("cannot read file: {e}")))?;
+/// What an extractor made of a file, and the warning when some of its bytes were not UTF-8.
+struct Read {
+    extracted: Result<Extracted, ParseError>,
+    warning: Option<Diagnostic>,
+}
+
+/// Runs a file's extractor: a line-based format reads the file a line at a time, any other its
+/// whole text, which is freed as soon as the extractor is done. Fails with the diagnostic that
+/// says why the file cannot be read.
+fn extract(c: &Candidate<&'static Extractor>) -> Result<Read, Diagnostic> {
+    let fail = |code: Code, message: String| {
+        Diagnostic::error(code, message).in_file(c.display.as_str(), None)
+    };
+    let unreadable = |e: std::io::Error| fail(Code::ReadError, format!("cannot read file: {e}"));
+    let meta = std::fs::metadata(&c.path).map_err(unreadable)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(fail(
             Code::FileTooLarge,
@@ -176,9 +209,82 @@ fn read_text(path: &Path, display: &str) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| fail(Code::ReadError, format!("cannot read file: {e}")))?;
-    decode(display, &bytes)
+    if c.kind.reads_lines() {
+        let file = std::fs::File::open(&c.path).map_err(unreadable)?;
+        let mut lines = LossyLines::new(std::io::BufReader::new(file));
+        let extracted = c.kind.run_lines(Lines {
+            display: &c.display,
+            path: &c.path,
+            lines: &mut lines,
+        });
+        if let Some(e) = lines.take_error() {
+            return Err(unreadable(e));
+        }
+        return Ok(Read {
+            extracted,
+            warning: lines.warning(&c.display),
+        });
+    }
+    let bytes = std::fs::read(&c.path).map_err(unreadable)?;
+    let Decoded { text, warning } = decode_lossy(&c.display, bytes);
+    let input = Input {
+        display: &c.display,
+        path: &c.path,
+        text: &text,
+    };
+    Ok(Read {
+        extracted: c.kind.run(&input),
+        warning,
+    })
+}
+
+/// Drops the packages of a file read with replacement characters whose name or version holds
+/// one: they name no real package. Each is reported where it was found.
+fn drop_replaced(packages: &mut Vec<Package>, diagnostics: &mut Vec<Diagnostic>) {
+    packages.retain(|p| {
+        let garbled = p.name.contains(char::REPLACEMENT_CHARACTER)
+            || p.version
+                .as_deref()
+                .is_some_and(|v| v.contains(char::REPLACEMENT_CHARACTER));
+        if garbled {
+            diagnostics.push(
+                Diagnostic::warning(
+                    Code::InvalidUtf8,
+                    format!(
+                        "skipped package `{}`: its name or version holds bytes that are not UTF-8",
+                        p.display_name()
+                    ),
+                )
+                .in_file(&p.location.file, p.location.line),
+            );
+        }
+        !garbled
+    });
+}
+
+/// Makes runs of packages that name the same file share one copy of its name.
+fn share_file_names(packages: &mut [Package]) {
+    let mut last: Option<SharedStr> = None;
+    for p in packages {
+        match &last {
+            Some(file) if *file == p.location.file => p.location.file = file.clone(),
+            _ => last = Some(p.location.file.clone()),
+        }
+    }
+}
+
+/// The package lists of several files as one, reusing the largest list rather than copying it.
+fn concat(mut lists: Vec<Vec<Package>>) -> Vec<Package> {
+    let Some(largest) = (0..lists.len()).max_by_key(|&i| lists[i].len()) else {
+        return Vec::new();
+    };
+    let total: usize = lists.iter().map(Vec::len).sum();
+    let mut all = std::mem::take(&mut lists[largest]);
+    all.reserve_exact(total - all.len());
+    for mut list in lists {
+        all.append(&mut list);
+    }
+    all
 }
 
 /// The directories holding a successfully read lockfile, per ecosystem.

@@ -81,7 +81,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             &p.name,
             Some(&p.version),
             Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line,
             },
         );
@@ -91,8 +91,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         if let Some(src) = &p.source {
             if let (Some("git"), Some(url)) = (src.kind.as_deref(), &src.url) {
                 pkg.source = Some(PackageSource::Git {
-                    url: url.clone(),
-                    commit: src.reference.clone().filter(|r| is_commit(r)),
+                    url: url.clone().into(),
+                    commit: src
+                        .reference
+                        .as_deref()
+                        .filter(|r| is_commit(r))
+                        .map(Into::into),
                 });
             }
         }
@@ -105,7 +109,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     }
     let by_name: HashMap<&str, String> = packages
         .iter()
-        .map(|p| (p.name.as_str(), p.purl.clone()))
+        .map(|p| (p.name.as_str(), p.purl.to_string()))
         .collect();
     let deps: Vec<Vec<String>> = entries
         .map(|(p, _)| {
@@ -116,7 +120,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         })
         .collect();
     for (pkg, deps) in packages.iter_mut().zip(deps) {
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
     }
     Ok(packages.into())
 }

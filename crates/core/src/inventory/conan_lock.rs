@@ -120,7 +120,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
 fn location(input: &Input<'_>, finder: &LineFinder<'_>, reference: &str) -> Location {
     Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: finder.first(&format!("\"{reference}\"")),
     }
 }
@@ -232,10 +232,10 @@ fn from_graph(input: &Input<'_>, finder: &LineFinder<'_>, graph: &GraphLock) -> 
         let deps: Vec<String> = edges[i]
             .iter()
             .chain(&build_edges[i])
-            .map(|&d| packages[d].purl.clone())
+            .map(|&d| packages[d].purl.to_string())
             .collect();
         let pkg = &mut packages[i];
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
         if has_graph {
             pkg.direct = Some(direct[i]);
             if !runtime[i] {

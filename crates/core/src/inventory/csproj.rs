@@ -107,7 +107,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 
 fn package(input: &Input<'_>, id: &str, version: &str, line: u32, scope: Scope) -> Package {
     let location = Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line),
     };
     let (pinned, requirement) = if version.contains("$(") {

@@ -76,7 +76,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line,
         };
         let mut pkg = Package::new(Ecosystem::NuGet, name, Some(version), location);
@@ -90,7 +90,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         }
         if lib.kind == "project" {
             pkg.source = Some(PackageSource::Path {
-                path: lib.path.clone().unwrap_or_else(|| name.to_owned()),
+                path: lib.path.clone().unwrap_or_else(|| name.to_owned()).into(),
             });
             projects.push(out.packages.len());
         } else {
@@ -114,7 +114,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 let Some(&to) = index.get(&(dep.to_ascii_lowercase(), version.clone())) else {
                     continue;
                 };
-                let Some(purl) = out.packages.get(to).map(|p| p.purl.clone()) else {
+                let Some(purl) = out.packages.get(to).map(|p| p.purl.to_string()) else {
                     continue;
                 };
                 if projects.contains(&from) {

@@ -88,7 +88,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         }
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         let (version, requirement) = super::ranges::nuget(entry.version);

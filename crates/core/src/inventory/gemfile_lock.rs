@@ -136,13 +136,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     for section in &sections {
         let source = match section.name.as_str() {
             "GIT" => section.remote.as_ref().map(|url| PackageSource::Git {
-                url: url.clone(),
-                commit: section.revision.clone(),
+                url: url.clone().into(),
+                commit: section.revision.as_deref().map(Into::into),
             }),
-            "PATH" => section
-                .remote
-                .as_ref()
-                .map(|path| PackageSource::Path { path: path.clone() }),
+            "PATH" => section.remote.as_ref().map(|path| PackageSource::Path {
+                path: path.clone().into(),
+            }),
             _ => None,
         };
         for (name, version, line, deps) in &section.specs {
@@ -151,7 +150,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 name,
                 Some(version),
                 Location {
-                    file: input.display.to_owned(),
+                    file: input.display.into(),
                     line: Some(*line),
                 },
             );
@@ -176,7 +175,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         })
         .collect();
     for (pkg, deps) in packages.iter_mut().zip(resolved) {
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
     }
     Ok(Extracted {
         packages,

@@ -74,7 +74,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let manifest: Manifest =
         toml::from_str(input.text).map_err(|e| ParseError::toml(&e, input.text))?;
     let location = |offset: usize| Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line_of_offset(input.text, offset)),
     };
     let Some(locked) = manifest.packages else {
@@ -97,14 +97,16 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 Some("git") => {
                     if let Some(repo) = &p.repo {
                         pkg.source = Some(PackageSource::Git {
-                            url: repo.clone(),
-                            commit: p.commit.clone(),
+                            url: repo.clone().into(),
+                            commit: p.commit.as_deref().map(Into::into),
                         });
                     }
                 }
                 Some("local") => {
                     if let Some(path) = &p.path {
-                        pkg.source = Some(PackageSource::Path { path: path.clone() });
+                        pkg.source = Some(PackageSource::Path {
+                            path: path.clone().into(),
+                        });
                     }
                 }
                 _ => {
@@ -119,7 +121,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let by_name: HashMap<&str, String> = locked
         .iter()
         .zip(&packages)
-        .map(|(l, p)| (l.name.get_ref().as_str(), p.purl.clone()))
+        .map(|(l, p)| (l.name.get_ref().as_str(), p.purl.to_string()))
         .collect();
     let deps: Vec<Vec<String>> = locked
         .iter()
@@ -131,7 +133,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         })
         .collect();
     for (pkg, deps) in packages.iter_mut().zip(deps) {
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
     }
     Ok(packages.into())
 }
@@ -163,8 +165,8 @@ fn declared(
                 ..
             } => Package::new(Ecosystem::Hex, name.get_ref(), None, loc).with_source(
                 PackageSource::Git {
-                    url,
-                    commit: reference,
+                    url: url.into(),
+                    commit: reference.map(Into::into),
                 },
             ),
             Requirement::Table {

@@ -282,7 +282,7 @@ fn go_minor(version: &str) -> Option<(u32, u32)> {
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let location = |line: u32| Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line),
     };
     let mut packages: Vec<Package> = Vec::new();
@@ -338,7 +338,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             let mut replaced = if is_local_path(new.path) {
                 Package::new(Ecosystem::Go, new.path, None, location(*line)).with_source(
                     PackageSource::Path {
-                        path: new.path.to_owned(),
+                        path: new.path.to_owned().into(),
                     },
                 )
             } else {
@@ -437,7 +437,7 @@ fn add_go_sum(input: &Input<'_>, out: &mut Extracted) {
                     name,
                     Some(version),
                     Location {
-                        file: sum_display.clone(),
+                        file: sum_display.as_str().into(),
                         line: Some(line),
                     },
                 )

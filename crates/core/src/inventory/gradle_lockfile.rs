@@ -53,7 +53,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         }
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         let mut pkg = Package::new(

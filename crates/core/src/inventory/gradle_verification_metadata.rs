@@ -64,7 +64,7 @@ fn package(input: &Input<'_>, component: &Element, diags: &mut Vec<Diagnostic>) 
         }
     }
     let location = Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line),
     };
     let mut pkg = Package::new(

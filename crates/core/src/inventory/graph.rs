@@ -42,7 +42,7 @@ pub fn annotate_paths(packages: &mut [Package]) {
             let mut chain = Vec::new();
             let mut at = parent[i];
             while let Some(p) = at {
-                chain.push(packages[p].purl.clone());
+                chain.push(packages[p].purl.to_string());
                 at = parent[p];
             }
             chain.reverse();
@@ -51,7 +51,7 @@ pub fn annotate_paths(packages: &mut [Package]) {
         .collect();
     for (p, chain) in packages.iter_mut().zip(chains) {
         if p.direct != Some(true) {
-            p.introduced_by = chain;
+            p.introduced_by = chain.into();
         }
     }
 }

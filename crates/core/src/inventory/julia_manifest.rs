@@ -91,7 +91,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: *line,
         };
         let mut pkg = Package::new(Ecosystem::Julia, name, Some(version), location);
@@ -100,10 +100,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         }
         pkg.source = match (&entry.repo_url, &entry.path) {
             (Some(url), _) => Some(PackageSource::Git {
-                url: url.clone(),
+                url: url.clone().into(),
                 commit: None,
             }),
-            (None, Some(path)) => Some(PackageSource::Path { path: path.clone() }),
+            (None, Some(path)) => Some(PackageSource::Path {
+                path: path.clone().into(),
+            }),
             (None, None) => None,
         };
         if let Some(direct) = &direct {
@@ -142,7 +144,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         })
         .collect();
     for (pkg, deps) in packages.iter_mut().zip(edges) {
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
     }
     Ok(packages.into())
 }

@@ -47,7 +47,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let project: Project =
         toml::from_str(input.text).map_err(|e| ParseError::toml(&e, input.text))?;
     let location = |span_start: usize| Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line_of_offset(input.text, span_start)),
     };
 
@@ -91,7 +91,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             location(name.span().start),
         )
         .with_source(PackageSource::Path { path: ".".into() });
-        own.dependencies = deps.iter().map(|p| p.purl.clone()).collect();
+        own.dependencies = deps.iter().map(|p| p.purl.to_string()).collect();
         packages.push(own);
     }
     packages.extend(deps);

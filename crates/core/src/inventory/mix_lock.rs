@@ -309,7 +309,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             _ => continue,
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         let Some(pkg) = package_of(&key, value, location, &mut dep_keys) else {
@@ -328,7 +328,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let by_key: HashMap<&str, String> = keys
         .iter()
         .zip(&packages)
-        .map(|(k, p)| (k.as_str(), p.purl.clone()))
+        .map(|(k, p)| (k.as_str(), p.purl.to_string()))
         .collect();
     let resolved: Vec<Vec<String>> = dep_keys
         .iter()
@@ -339,7 +339,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         })
         .collect();
     for (pkg, deps) in packages.iter_mut().zip(resolved) {
-        pkg.dependencies = deps;
+        pkg.dependencies = deps.into();
     }
     Ok(Extracted {
         packages,
@@ -388,8 +388,8 @@ fn package_of(
             dep_keys.push(Vec::new());
             Some(
                 Package::new(Ecosystem::Hex, key, None, location).with_source(PackageSource::Git {
-                    url: url.to_owned(),
-                    commit,
+                    url: url.to_owned().into(),
+                    commit: commit.map(Into::into),
                 }),
             )
         }

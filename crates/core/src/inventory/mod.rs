@@ -6,15 +6,19 @@
 
 use std::path::Path;
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 use crate::model::{Ecosystem, Package};
 
 mod collect;
+#[cfg(test)]
+mod garbled;
 pub mod graph;
 pub mod lines;
+mod order;
 mod realworld;
 #[cfg(test)]
 pub(crate) mod testing;
+mod text;
 
 // Modules, one per format, grouped by ecosystem family.
 // -- Rust
@@ -77,6 +81,7 @@ mod renv_lock;
 mod stack_lock;
 
 pub use collect::{collect, ExplicitFile, Inventory, ScannedFile, Sources};
+pub use text::{decode, decode_lossy, Decoded, LossyLines};
 
 /// Whether a format pins exact versions or declares ranges.
 #[derive(
@@ -192,6 +197,28 @@ impl From<Vec<Package>> for Extracted {
 /// The signature every extractor implements.
 pub type ExtractFn = fn(&Input<'_>) -> Result<Extracted, ParseError>;
 
+/// One file handed, a line at a time, to a format that can read it that way.
+pub struct Lines<'a> {
+    /// The path shown to users and recorded in locations (relative to the scan root).
+    pub display: &'a str,
+    /// The path on disk, for formats that read a neighbouring file.
+    pub path: &'a Path,
+    /// The lines, as `str::lines` splits the text.
+    pub lines: &'a mut dyn Iterator<Item = String>,
+}
+
+/// Reads a file of a line-based format one line at a time, giving what [`ExtractFn`] gives for
+/// the whole text.
+pub type ReadLinesFn = fn(Lines<'_>) -> Result<Extracted, ParseError>;
+
+/// The formats whose files are read line by line from disk rather than whole: no entry spans
+/// lines in a way that needs the rest of the file, and their files can be large enough that
+/// holding one whole next to its packages matters.
+static LINE_READERS: &[(&str, ReadLinesFn)] = &[(
+    requirements_txt::EXTRACTOR.format,
+    requirements_txt::read_lines,
+)];
+
 /// A registered dependency-file format.
 #[derive(Debug, Clone, Copy)]
 pub struct Extractor {
@@ -215,6 +242,34 @@ impl Extractor {
         let mut out = (self.extract)(input)?;
         graph::annotate_paths(&mut out.packages);
         Ok(out)
+    }
+
+    /// Whether this format reads its files line by line ([`Extractor::run_lines`]).
+    pub fn reads_lines(&self) -> bool {
+        self.line_reader().is_some()
+    }
+
+    /// Runs the extractor over a file given line by line, then completes what every format
+    /// shares. A line-based format reads one line at a time; any other gets the lines joined.
+    pub fn run_lines(&self, file: Lines<'_>) -> Result<Extracted, ParseError> {
+        let Some(read) = self.line_reader() else {
+            let text = file.lines.collect::<Vec<_>>().join("\n");
+            return self.run(&Input {
+                display: file.display,
+                path: file.path,
+                text: &text,
+            });
+        };
+        let mut out = read(file)?;
+        graph::annotate_paths(&mut out.packages);
+        Ok(out)
+    }
+
+    fn line_reader(&self) -> Option<ReadLinesFn> {
+        LINE_READERS
+            .iter()
+            .find(|(format, _)| *format == self.format)
+            .map(|(_, read)| *read)
     }
 }
 
@@ -303,29 +358,10 @@ pub fn file_name_is(path: &Path, name: &str) -> bool {
 /// The largest dependency file trusca reads; anything bigger is reported, not parsed.
 pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Decodes file bytes as UTF-8 (a leading BOM is dropped), or says where the first bad byte is.
-pub fn decode(display: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Ok(s.to_owned()),
-        Err(e) => {
-            let good = &bytes[..e.valid_up_to()];
-            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
-            Err(Diagnostic::error(
-                Code::InvalidUtf8,
-                format!(
-                    "file is not valid UTF-8 (bad byte at offset {})",
-                    e.valid_up_to()
-                ),
-            )
-            .in_file(display, u32::try_from(line).ok()))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
 
     #[test]
     fn formats_and_slugs_are_unique() {

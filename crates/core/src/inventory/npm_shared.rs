@@ -8,7 +8,7 @@ use std::path::Path;
 
 pub(crate) use super::json_order::OrderedMap;
 use super::Input;
-use crate::model::{Location, Package, PackageSource, Scope};
+use crate::model::{Location, Package, PackageSource, Scope, SharedStr};
 
 /// Splits `name@rest` where the name may be scoped (`@scope/name@1.0.0`); `None` without an `@`
 /// after the name.
@@ -21,7 +21,7 @@ pub(crate) fn split_name_at(spec: &str) -> Option<(&str, &str)> {
 /// The location of an entry in the file being read.
 pub(crate) fn location(input: &Input<'_>, line: Option<u32>) -> Location {
     Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line,
     }
 }
@@ -106,8 +106,8 @@ pub(crate) fn git_source(resolved: &str, commit: &str) -> PackageSource {
     let url = resolved.split('#').next().unwrap_or(resolved);
     let url = url.strip_prefix("git+").unwrap_or(url);
     PackageSource::Git {
-        url: url.to_owned(),
-        commit: Some(commit.to_owned()),
+        url: url.to_owned().into(),
+        commit: Some(commit.to_owned().into()),
     }
 }
 
@@ -126,7 +126,7 @@ pub(crate) fn commit_of_package(p: &Package) -> Option<&str> {
 /// Returns the merged packages and, for each input index, its index in the output.
 pub(crate) fn merge_duplicates(packages: Vec<Package>) -> (Vec<Package>, Vec<usize>) {
     let mut out: Vec<Package> = Vec::new();
-    let mut seen: HashMap<(String, Option<String>, Option<String>), usize> = HashMap::new();
+    let mut seen: HashMap<(SharedStr, Option<SharedStr>, Option<String>), usize> = HashMap::new();
     let mut map = Vec::with_capacity(packages.len());
     for p in packages {
         let key = (
@@ -139,7 +139,7 @@ pub(crate) fn merge_duplicates(packages: Vec<Package>) -> (Vec<Package>, Vec<usi
             existing.scope = merge_scope(existing.scope, p.scope);
             let bundled = existing.groups.iter().any(|g| g == "bundled")
                 || p.groups.iter().any(|g| g == "bundled");
-            let plain = |g: &Vec<String>| g.iter().all(|g| g == "bundled");
+            let plain = |g: &[String]| g.iter().all(|g| g == "bundled");
             if plain(&existing.groups) || plain(&p.groups) {
                 existing.groups.clear();
             } else {

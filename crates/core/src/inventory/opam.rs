@@ -354,7 +354,7 @@ fn package(input: &Input<'_>, name: &str, line: u32, option: &[&Tok], optional: 
         _ => None,
     };
     let location = Location {
-        file: input.display.to_owned(),
+        file: input.display.into(),
         line: Some(line),
     };
     let mut pkg = Package::new(Ecosystem::Opam, name, version, location)
@@ -394,7 +394,7 @@ fn install_list(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 )
             })?;
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         packages.push(Package::new(Ecosystem::Opam, name, Some(version), location));

@@ -127,7 +127,7 @@ fn declared(key: &str, range: &str, location: crate::model::Location) -> Package
             .with_requirement(range)
             .with_source(PackageSource::Git {
                 url: url.into(),
-                commit: commit.map(str::to_owned),
+                commit: commit.map(Into::into),
             });
     }
     let exact = range

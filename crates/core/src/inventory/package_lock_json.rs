@@ -346,7 +346,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
         if let Some(v) = version.as_deref() {
             if let Some(path) = v.strip_prefix("file:") {
                 source = Some(PackageSource::Path {
-                    path: path.to_owned(),
+                    path: path.to_owned().into(),
                 });
                 version = None;
             }
@@ -367,7 +367,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
         }
         if source.is_none() && !e.path.contains("node_modules/") {
             source = Some(PackageSource::Path {
-                path: e.path.clone(),
+                path: e.path.clone().into(),
             });
         }
         let mut p = Package::new(
@@ -404,7 +404,7 @@ fn build(input: &Input<'_>, entries: Vec<Entry>, v1: bool) -> Vec<Package> {
         .iter()
         .map(|s| {
             s.and_then(|s| packages.get(s))
-                .map(|p: &Package| p.purl.clone())
+                .map(|p: &Package| p.purl.to_string())
         })
         .collect();
     for (i, e) in entries.iter().enumerate() {

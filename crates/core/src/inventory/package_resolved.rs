@@ -88,7 +88,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             url
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: finder.next(&format!("\"{anchor}\"")),
         };
         let state = pin.state.as_ref();
@@ -96,12 +96,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let mut pkg = Package::new(Ecosystem::SwiftUrl, &name, version, location);
         if kind == "localSourceControl" {
             pkg.source = Some(PackageSource::Path {
-                path: url.to_owned(),
+                path: url.to_owned().into(),
             });
         } else if version.is_none() && !url.is_empty() {
             pkg.source = Some(PackageSource::Git {
-                url: url.to_owned(),
-                commit: state.and_then(|s| s.revision.clone()),
+                url: url.to_owned().into(),
+                commit: state.and_then(|s| s.revision.as_deref()).map(Into::into),
             });
         }
         packages.push(pkg);

@@ -62,7 +62,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             let key = (name.to_ascii_lowercase(), version.map(str::to_owned));
             let at = *index.entry(key).or_insert_with(|| {
                 let location = Location {
-                    file: input.display.to_owned(),
+                    file: input.display.into(),
                     line,
                 };
                 let mut pkg = Package::new(Ecosystem::NuGet, name, version, location);
@@ -75,7 +75,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 }
                 if kind.eq_ignore_ascii_case("Project") {
                     pkg.source = Some(PackageSource::Path {
-                        path: name.to_owned(),
+                        path: name.to_owned().into(),
                     });
                 }
                 pkg.direct = Some(false);
@@ -97,7 +97,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let Some(purl) = resolved_in
             .get(&(framework, dep))
             .and_then(|&to| packages.get(to))
-            .map(|p| p.purl.clone())
+            .map(|p| p.purl.to_string())
         else {
             continue;
         };

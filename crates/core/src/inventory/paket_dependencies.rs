@@ -42,7 +42,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         let rest: Vec<&str> = words.collect();
@@ -77,8 +77,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 let version = reference.filter(|r| !is_commit(r));
                 Package::new(Ecosystem::NuGet, repo, version, location).with_source(
                     PackageSource::Git {
-                        url: format!("https://github.com/{repo}"),
-                        commit: commit.map(str::to_owned),
+                        url: format!("https://github.com/{repo}").into(),
+                        commit: commit.map(Into::into),
                     },
                 )
             }
@@ -90,8 +90,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                     .map(|c| (*c).to_owned());
                 Package::new(Ecosystem::NuGet, url, None, location).with_source(
                     PackageSource::Git {
-                        url: (*url).to_owned(),
-                        commit,
+                        url: (*url).to_owned().into(),
+                        commit: commit.map(Into::into),
                     },
                 )
             }

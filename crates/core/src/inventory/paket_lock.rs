@@ -74,7 +74,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         }
         let location = || Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line: Some(line),
         };
         if indent == 0 {
@@ -143,8 +143,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 }
                 let mut pkg = Package::new(Ecosystem::NuGet, &remote, None, location())
                     .with_source(PackageSource::Git {
-                        url,
-                        commit: Some(commit),
+                        url: url.into(),
+                        commit: Some(commit.into()),
                     });
                 apply_group(&mut pkg, &group);
                 packages.push(pkg);
@@ -156,7 +156,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let Some(purl) = nuget_index
             .get(&(group, dep))
             .and_then(|&to| packages.get(to))
-            .map(|p| p.purl.clone())
+            .map(|p| p.purl.to_string())
         else {
             continue;
         };
@@ -225,7 +225,7 @@ NUGET
                     p.name.as_str(),
                     p.version.as_deref(),
                     p.scope,
-                    p.groups.clone(),
+                    p.groups.to_vec(),
                     p.location.line,
                 )
             })

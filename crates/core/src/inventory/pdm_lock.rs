@@ -61,7 +61,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| {
             let line = super::lines::line_of_offset(input.text, p.name.span().start);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(line),
             };
             let mut pkg = Package::new(
@@ -105,13 +105,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 continue;
             };
             for &j in by_name.get(&normalize(req.name)).into_iter().flatten() {
-                let purl = packages[j].purl.clone();
+                let purl = packages[j].purl.to_string();
                 if j != i && !deps.contains(&purl) {
                     deps.push(purl);
                 }
             }
         }
-        packages[i].dependencies = deps;
+        packages[i].dependencies = deps.into();
     }
     Ok(packages.into())
 }
@@ -119,16 +119,18 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 fn source_of(p: &LockedPackage) -> Option<PackageSource> {
     if let Some(url) = &p.git {
         return Some(PackageSource::Git {
-            url: url.clone(),
-            commit: p.revision.clone(),
+            url: url.clone().into(),
+            commit: p.revision.as_deref().map(Into::into),
         });
     }
     if let Some(url) = &p.url {
-        return Some(PackageSource::Url { url: url.clone() });
+        return Some(PackageSource::Url {
+            url: url.clone().into(),
+        });
     }
-    p.path
-        .as_ref()
-        .map(|path| PackageSource::Path { path: path.clone() })
+    p.path.as_ref().map(|path| PackageSource::Path {
+        path: path.clone().into(),
+    })
 }
 
 #[cfg(test)]

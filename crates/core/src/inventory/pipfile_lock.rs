@@ -76,7 +76,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
             let line = find_key(input.text, section_at, name);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line,
             };
             let mut pkg = Package::new(Ecosystem::PyPI, name, version, location).with_scope(scope);
@@ -98,21 +98,24 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
 fn source_of(entry: &Entry) -> Option<PackageSource> {
     if let Some(url) = &entry.git {
         return Some(PackageSource::Git {
-            url: url.strip_prefix("git+").unwrap_or(url).to_owned(),
-            commit: entry.reference.clone(),
+            url: url.strip_prefix("git+").unwrap_or(url).to_owned().into(),
+            commit: entry.reference.as_deref().map(Into::into),
         });
     }
     if let Some(file) = &entry.file {
         return Some(if file.contains("://") {
-            PackageSource::Url { url: file.clone() }
+            PackageSource::Url {
+                url: file.clone().into(),
+            }
         } else {
-            PackageSource::Path { path: file.clone() }
+            PackageSource::Path {
+                path: file.clone().into(),
+            }
         });
     }
-    entry
-        .path
-        .as_ref()
-        .map(|path| PackageSource::Path { path: path.clone() })
+    entry.path.as_ref().map(|path| PackageSource::Path {
+        path: path.clone().into(),
+    })
 }
 
 /// The line of `"name":` after the section's key (serde_json keeps no positions).

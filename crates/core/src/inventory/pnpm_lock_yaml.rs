@@ -234,14 +234,14 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         });
         p.source = match (commit, text("repo"), tarball, text("directory")) {
             (Some(commit), repo, tarball, _) => Some(PackageSource::Git {
-                url: repo.or(tarball).unwrap_or_default(),
-                commit: Some(commit),
+                url: repo.or(tarball).unwrap_or_default().into(),
+                commit: Some(commit.into()),
             }),
             (None, _, Some(t), _) if t.starts_with("file:") => Some(PackageSource::Path {
-                path: t.trim_start_matches("file:").to_owned(),
+                path: t.trim_start_matches("file:").to_owned().into(),
             }),
-            (None, _, Some(t), _) => Some(PackageSource::Url { url: t }),
-            (None, _, None, Some(dir)) => Some(PackageSource::Path { path: dir }),
+            (None, _, Some(t), _) => Some(PackageSource::Url { url: t.into() }),
+            (None, _, None, Some(dir)) => Some(PackageSource::Path { path: dir.into() }),
             _ => None,
         };
         let i = packages.len();
@@ -321,7 +321,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     if !has_dev_flags {
         npm_shared::spread_scopes(&mut packages, &edges, &roots);
     }
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     let knows_direct = !roots.is_empty();
     for (i, p) in packages.iter_mut().enumerate() {
         p.dependencies = edges[i]

@@ -15,7 +15,7 @@ use serde_yaml_ng::Value;
 
 use super::lines::LineFinder;
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
-use crate::model::{Ecosystem, Location, Package, PackageSource};
+use crate::model::{Ecosystem, Location, Package, PackageSource, SharedStr};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -74,7 +74,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         };
         let version = version.trim().trim_start_matches('(').trim_end_matches(')');
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line,
         };
         let mut pkg = Package::new(Ecosystem::CocoaPods, name, Some(version), location);
@@ -86,9 +86,9 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         requirements.push(deps.into_iter().map(name_of).collect());
     }
 
-    let purls: HashMap<String, String> = packages
+    let purls: HashMap<SharedStr, String> = packages
         .iter()
-        .map(|p| (p.name.clone(), p.purl.clone()))
+        .map(|p| (p.name.clone(), p.purl.to_string()))
         .collect();
     for (pkg, reqs) in packages.iter_mut().zip(requirements) {
         pkg.dependencies = reqs.iter().filter_map(|r| purls.get(*r).cloned()).collect();
@@ -124,12 +124,15 @@ fn source_of(name: &str, lock: &Lockfile) -> Option<PackageSource> {
             .get(root)
             .and_then(|c| get(c, ":commit"))
             .or_else(|| get(external, ":commit"));
-        return Some(PackageSource::Git { url, commit });
+        return Some(PackageSource::Git {
+            url: url.into(),
+            commit: commit.map(Into::into),
+        });
     }
     if let Some(path) = get(external, ":path") {
-        return Some(PackageSource::Path { path });
+        return Some(PackageSource::Path { path: path.into() });
     }
-    get(external, ":podspec").map(|url| PackageSource::Url { url })
+    get(external, ":podspec").map(|url| PackageSource::Url { url: url.into() })
 }
 
 #[cfg(test)]

@@ -77,7 +77,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| {
             let line = super::lines::line_of_offset(input.text, p.name.span().start);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(line),
             };
             let name = p.name.get_ref();
@@ -132,13 +132,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let mut deps = Vec::new();
         for name in p.dependencies.keys() {
             for &j in by_name.get(&normalize(name)).into_iter().flatten() {
-                let purl = packages[j].purl.clone();
+                let purl = packages[j].purl.to_string();
                 if !deps.contains(&purl) {
                     deps.push(purl);
                 }
             }
         }
-        packages[i].dependencies = deps;
+        packages[i].dependencies = deps.into();
     }
     Ok(packages.into())
 }
@@ -149,11 +149,11 @@ fn source_of(source: &Source) -> Option<PackageSource> {
     let url = source.url.clone()?;
     match source.kind.as_deref() {
         Some("git") => Some(PackageSource::Git {
-            url,
-            commit: source.resolved_reference.clone(),
+            url: url.into(),
+            commit: source.resolved_reference.as_deref().map(Into::into),
         }),
-        Some("directory" | "file") => Some(PackageSource::Path { path: url }),
-        _ => Some(PackageSource::Url { url }),
+        Some("directory" | "file") => Some(PackageSource::Path { path: url.into() }),
+        _ => Some(PackageSource::Url { url: url.into() }),
     }
 }
 

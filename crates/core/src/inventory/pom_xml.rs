@@ -118,7 +118,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 .or_else(|| managed.and_then(|m| m.scope.as_deref()))
                 .map(|s| model.interpolate(s));
             let location = Location {
-                file: pom.display.clone(),
+                file: pom.display.as_str().into(),
                 line: Some(dep.line),
             };
             let name = format!("{group}:{artifact}");
@@ -482,7 +482,13 @@ mod tests {
     fn summary(out: &Extracted) -> Vec<(String, Option<String>, Scope)> {
         out.packages
             .iter()
-            .map(|p| (p.name.clone(), p.version.clone(), p.scope))
+            .map(|p| {
+                (
+                    p.name.to_string(),
+                    p.version.clone().map(String::from),
+                    p.scope,
+                )
+            })
             .collect()
     }
 

@@ -86,7 +86,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             continue;
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line,
         };
         let mut pkg = Package::new(Ecosystem::NuGet, name, Some(version), location);
@@ -180,7 +180,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let runtime = reachable(&runtime_roots, &edges);
     let dev = reachable(&dev_roots, &edges);
     let direct: HashSet<usize> = runtime_roots.iter().chain(&dev_roots).copied().collect();
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     for (i, pkg) in packages.iter_mut().enumerate() {
         if has_project {
             pkg.direct = Some(direct.contains(&i));

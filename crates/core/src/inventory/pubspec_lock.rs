@@ -97,7 +97,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             &name,
             version.as_deref(),
             Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line,
             },
         );
@@ -115,14 +115,14 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         let desc = entry.description.as_ref();
         pkg.source = match entry.source.as_deref() {
             Some("git") => field(desc, "url").map(|url| PackageSource::Git {
-                url: url.to_owned(),
-                commit: field(desc, "resolved-ref").map(str::to_owned),
+                url: url.to_owned().into(),
+                commit: field(desc, "resolved-ref").map(Into::into),
             }),
             Some("path") => field(desc, "path").map(|path| PackageSource::Path {
-                path: path.to_owned(),
+                path: path.to_owned().into(),
             }),
             Some("sdk") => Some(PackageSource::Path {
-                path: format!("sdk:{}", desc.and_then(Value::as_str).unwrap_or("unknown")),
+                path: format!("sdk:{}", desc.and_then(Value::as_str).unwrap_or("unknown")).into(),
             }),
             _ => None,
         };

@@ -92,7 +92,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| {
             let line = super::lines::line_of_offset(input.text, p.name.span().start);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(line),
             };
             let mut pkg = Package::new(
@@ -128,13 +128,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             for &j in by_name.get(&normalize(name)).into_iter().flatten() {
                 let matches_version =
                     r.version.is_none() || kept[j].version.as_ref() == r.version.as_ref();
-                let purl = packages[j].purl.clone();
+                let purl = packages[j].purl.to_string();
                 if matches_version && !deps.contains(&purl) {
                     deps.push(purl);
                 }
             }
         }
-        packages[i].dependencies = deps;
+        packages[i].dependencies = deps.into();
     }
     Ok(packages.into())
 }
@@ -143,20 +143,24 @@ fn source_of(p: &LockedPackage) -> Option<PackageSource> {
     if let Some(vcs) = &p.vcs {
         if let Some(url) = vcs.url.as_ref().or(vcs.path.as_ref()) {
             return Some(PackageSource::Git {
-                url: url.clone(),
-                commit: vcs.commit_id.clone(),
+                url: url.clone().into(),
+                commit: vcs.commit_id.as_deref().map(Into::into),
             });
         }
     }
     if let Some(dir) = &p.directory {
         return Some(PackageSource::Path {
-            path: dir.path.clone(),
+            path: dir.path.clone().into(),
         });
     }
     let archive = p.archive.as_ref()?;
     match (&archive.url, &archive.path) {
-        (Some(url), _) => Some(PackageSource::Url { url: url.clone() }),
-        (None, Some(path)) => Some(PackageSource::Path { path: path.clone() }),
+        (Some(url), _) => Some(PackageSource::Url {
+            url: url.clone().into(),
+        }),
+        (None, Some(path)) => Some(PackageSource::Path {
+            path: path.clone().into(),
+        }),
         (None, None) => None,
     }
 }

@@ -93,7 +93,7 @@ struct Collector<'a> {
 impl Collector<'_> {
     fn location(&self, span_start: usize) -> Location {
         Location {
-            file: self.input.display.to_owned(),
+            file: self.input.display.into(),
             line: Some(super::lines::line_of_offset(self.input.text, span_start)),
         }
     }
@@ -125,11 +125,11 @@ impl Collector<'_> {
                 git_source(url)
             } else if url.contains("://") {
                 PackageSource::Url {
-                    url: url.to_owned(),
+                    url: url.to_owned().into(),
                 }
             } else {
                 PackageSource::Path {
-                    path: url.to_owned(),
+                    path: url.to_owned().into(),
                 }
             });
         }
@@ -178,11 +178,14 @@ impl Collector<'_> {
             let text = |k: &str| t.get(k).and_then(Value::as_str).map(str::to_owned);
             pkg.source = if let Some(url) = text("git") {
                 let commit = text("rev").filter(|r| super::python::looks_like_commit(r));
-                Some(PackageSource::Git { url, commit })
+                Some(PackageSource::Git {
+                    url: url.into(),
+                    commit: commit.map(Into::into),
+                })
             } else if let Some(path) = text("path") {
-                Some(PackageSource::Path { path })
+                Some(PackageSource::Path { path: path.into() })
             } else {
-                text("url").map(|url| PackageSource::Url { url })
+                text("url").map(|url| PackageSource::Url { url: url.into() })
             };
         }
         if let Some(g) = group {

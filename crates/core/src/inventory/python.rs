@@ -163,8 +163,8 @@ pub(crate) fn git_source(reference: &str) -> PackageSource {
         _ => (url, None),
     };
     PackageSource::Git {
-        url: url.to_owned(),
-        commit: rev.filter(|r| looks_like_commit(r)).map(str::to_owned),
+        url: url.to_owned().into(),
+        commit: rev.filter(|r| looks_like_commit(r)).map(Into::into),
     }
 }
 

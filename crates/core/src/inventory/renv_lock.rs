@@ -19,7 +19,7 @@ use serde::Deserialize;
 use super::lines::line_of_offset;
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Location, Package, PackageSource};
+use crate::model::{Ecosystem, Location, Package, PackageSource, SharedStr};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -107,7 +107,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
         };
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line,
         };
         let mut pkg = Package::new(Ecosystem::Cran, name, entry.version.as_deref(), location);
@@ -119,13 +119,16 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         out.packages.push(pkg);
     }
 
-    let purls: HashMap<String, String> = out
+    let purls: HashMap<SharedStr, String> = out
         .packages
         .iter()
-        .map(|p| (p.name.clone(), p.purl.clone()))
+        .map(|p| (p.name.clone(), p.purl.to_string()))
         .collect();
     for (pkg, reqs) in out.packages.iter_mut().zip(requirements) {
-        pkg.dependencies = reqs.iter().filter_map(|r| purls.get(r).cloned()).collect();
+        pkg.dependencies = reqs
+            .iter()
+            .filter_map(|r| purls.get(r.as_str()).cloned())
+            .collect();
     }
     Ok(out)
 }
@@ -140,7 +143,7 @@ fn origin(entry: &Entry, repositories: &HashMap<&str, &str>) -> Result<Origin, S
                 .then(|| repositories.get(repo))
                 .flatten()
                 .map(|url| PackageSource::Url {
-                    url: (*url).to_owned(),
+                    url: (*url).to_owned().into(),
                 });
             Ok(Origin::Registry(url))
         }
@@ -164,12 +167,12 @@ fn origin(entry: &Entry, repositories: &HashMap<&str, &str>) -> Result<Origin, S
                 _ => return Err(format!("installed from {source} without a repository")),
             };
             Ok(Origin::Other(PackageSource::Git {
-                url,
-                commit: entry.remote_sha.clone(),
+                url: url.into(),
+                commit: entry.remote_sha.as_deref().map(Into::into),
             }))
         }
         "local" => Ok(Origin::Other(PackageSource::Path {
-            path: entry.remote_url.clone().unwrap_or_default(),
+            path: entry.remote_url.clone().unwrap_or_default().into(),
         })),
         "" => Err("no source or repository recorded".to_owned()),
         _ => Err(format!("installed from `{source}`")),

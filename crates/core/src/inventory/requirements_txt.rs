@@ -8,13 +8,16 @@
 //! version of otherwise unpinned requirements. Editable, URL and VCS lines are reported with
 //! their source when the line names the package (`name @ URL` or `#egg=name`).
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::python::{git_source, normalize, parse_requirement, pinned_version};
-use super::{Extracted, Extractor, Input, Kind, ParseError};
+use super::{Extracted, Extractor, Input, Kind, Lines, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Hash, Location, Package, PackageSource};
+use crate::model::{
+    Ecosystem, Hash, Interner, Location, Package, PackageSource, SharedStr, ThinVec,
+};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -63,20 +66,30 @@ struct State {
     stack: Vec<PathBuf>,
     /// Normalized name to the version a constraints file pins.
     constraints: HashMap<String, String>,
+    /// Names, versions, specifiers and purls, each held once: a large file repeats them.
+    strings: Interner,
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
-    let mut state = State::default();
-    let me = std::fs::canonicalize(input.path).unwrap_or_else(|_| input.path.to_path_buf());
-    state.visited.insert(me.clone());
-    state.stack.push(me);
-    read_text(
-        &mut state,
-        input.text,
+    Ok(read(
         input.display,
         input.path,
-        Mode::Requirements,
-    );
+        input.text.lines().map(Cow::Borrowed),
+    ))
+}
+
+/// Reads a requirements file a line at a time, as the inventory does: the file is never held
+/// whole, and [`extract`] gives the same for its text.
+pub(super) fn read_lines(file: Lines<'_>) -> Result<Extracted, ParseError> {
+    Ok(read(file.display, file.path, file.lines.map(Cow::Owned)))
+}
+
+fn read<'a>(display: &str, path: &Path, lines: impl Iterator<Item = Cow<'a, str>>) -> Extracted {
+    let mut state = State::default();
+    let me = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    state.visited.insert(me.clone());
+    state.stack.push(me);
+    read_text(&mut state, lines, display, path, Mode::Requirements);
     let State {
         mut out,
         constraints,
@@ -94,12 +107,20 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
         }
     }
-    Ok(out)
+    out
 }
 
 /// Reads one file's lines into the state.
-fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mode) {
-    for (line_no, line) in logical_lines(text) {
+fn read_text<'a>(
+    state: &mut State,
+    lines: impl Iterator<Item = Cow<'a, str>>,
+    display: &str,
+    path: &Path,
+    mode: Mode,
+) {
+    // Every package of the file shares one copy of its name.
+    let file = SharedStr::from(display);
+    for (line_no, line) in LogicalLines::new(lines) {
         let line = line.trim();
         if line.is_empty() {
             continue;
@@ -107,6 +128,13 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         let warn = |code: Code, msg: String| {
             Diagnostic::warning(code, msg).in_file(display, Some(line_no))
         };
+        if line.contains(char::REPLACEMENT_CHARACTER) {
+            state.out.diagnostics.push(warn(
+                Code::InvalidUtf8,
+                "skipped line: it holds bytes that are not UTF-8".to_owned(),
+            ));
+            continue;
+        }
         if has_env_variable(line) {
             state.out.diagnostics.push(warn(
                 Code::Unsupported,
@@ -124,7 +152,7 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
         }
         if let Some(target) = option_arg(line, "-e", "--editable") {
             if mode == Mode::Requirements {
-                if let Some(pkg) = direct_reference(state, target, display, line_no) {
+                if let Some(pkg) = direct_reference(state, target, &file, line_no) {
                     state.out.packages.push(pkg);
                 }
             }
@@ -135,16 +163,17 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
             continue;
         }
         let (req, hashes) = split_options(line);
-        let names_url = parse_requirement(req).is_ok_and(|r| r.url.is_some());
+        let parsed = parse_requirement(req);
+        let names_url = parsed.as_ref().is_ok_and(|r| r.url.is_some());
         if !names_url && is_direct_reference(req) {
             if mode == Mode::Requirements {
-                if let Some(pkg) = direct_reference(state, req, display, line_no) {
+                if let Some(pkg) = direct_reference(state, req, &file, line_no) {
                     state.out.packages.push(pkg);
                 }
             }
             continue;
         }
-        let parsed = match parse_requirement(req) {
+        let parsed = match parsed {
             Ok(r) => r,
             Err(msg) => {
                 state
@@ -154,10 +183,7 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
                 continue;
             }
         };
-        let location = Location {
-            file: display.to_owned(),
-            line: Some(line_no),
-        };
+        let location = Location::new(file.clone(), Some(line_no));
         if let Some(url) = parsed.url {
             if mode == Mode::Requirements {
                 let pkg = Package::new(Ecosystem::PyPI, parsed.name, None, location)
@@ -185,8 +211,16 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
             }
             continue;
         }
-        let mut pkg = Package::new(Ecosystem::PyPI, parsed.name, version, location)
-            .with_requirement(parsed.specifier);
+        let mut pkg = Package::interned(
+            Ecosystem::PyPI,
+            parsed.name,
+            version,
+            location,
+            &mut state.strings,
+        );
+        if !parsed.specifier.trim().is_empty() {
+            pkg.requirement = Some(state.strings.intern(parsed.specifier));
+        }
         pkg.hashes = hashes;
         if version.is_none() {
             state.out.diagnostics.push(warn(
@@ -201,30 +235,58 @@ fn read_text(state: &mut State, text: &str, display: &str, path: &Path, mode: Mo
     }
 }
 
-/// Joins continued lines and drops comments, as pip does: a `#` at the start of a line or after
-/// whitespace starts a comment; a line ending in `\` continues on the next. Each logical line
-/// comes with the number of its first physical line.
-fn logical_lines(text: &str) -> Vec<(u32, String)> {
-    let mut out = Vec::new();
-    let mut buf = String::new();
-    let mut start: Option<u32> = None;
-    for (i, raw) in text.lines().enumerate() {
-        let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
-        let line = strip_comment(raw);
-        let first = *start.get_or_insert(n);
-        match line.strip_suffix('\\') {
-            Some(head) => buf.push_str(head),
-            None => {
-                buf.push_str(line);
-                out.push((first, std::mem::take(&mut buf)));
-                start = None;
-            }
+/// The logical lines of a requirements file, read as pip does: a `#` at the start of a line or
+/// after whitespace starts a comment; a line ending in `\` continues on the next. Each comes
+/// with the number of its first physical line, as borrowed or owned as the physical line unless
+/// it was continued.
+struct LogicalLines<I> {
+    lines: std::iter::Enumerate<I>,
+}
+
+impl<'a, I: Iterator<Item = Cow<'a, str>>> LogicalLines<I> {
+    fn new(lines: I) -> Self {
+        LogicalLines {
+            lines: lines.enumerate(),
         }
     }
-    if let Some(first) = start {
-        out.push((first, buf));
+}
+
+impl<'a, I: Iterator<Item = Cow<'a, str>>> Iterator for LogicalLines<I> {
+    type Item = (u32, Cow<'a, str>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let (i, raw) = self.lines.next()?;
+        let first = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let line = without_comment(raw);
+        if !line.ends_with('\\') {
+            return Some((first, line));
+        }
+        let mut joined = line.into_owned();
+        joined.pop();
+        for (_, raw) in self.lines.by_ref() {
+            let line = strip_comment(&raw);
+            match line.strip_suffix('\\') {
+                Some(head) => joined.push_str(head),
+                None => {
+                    joined.push_str(line);
+                    break;
+                }
+            }
+        }
+        Some((first, Cow::Owned(joined)))
     }
-    out
+}
+
+/// [`strip_comment`] of a borrowed or owned line, without a copy.
+fn without_comment(line: Cow<'_, str>) -> Cow<'_, str> {
+    match line {
+        Cow::Borrowed(s) => Cow::Borrowed(strip_comment(s)),
+        Cow::Owned(mut s) => {
+            let kept = strip_comment(&s).len();
+            s.truncate(kept);
+            Cow::Owned(s)
+        }
+    }
 }
 
 fn strip_comment(line: &str) -> &str {
@@ -270,7 +332,11 @@ fn option_arg<'a>(line: &'a str, short: &str, long: &str) -> Option<&'a str> {
 
 /// Splits a requirement line at its first per-requirement option, returning the requirement and
 /// the `--hash` values found among the options.
-fn split_options(line: &str) -> (&str, Vec<Hash>) {
+fn split_options(line: &str) -> (&str, ThinVec<Hash>) {
+    if !line.split_whitespace().skip(1).any(|t| t.starts_with('-')) {
+        // No option after the requirement (every option starts with `-`).
+        return (line.trim(), ThinVec::new());
+    }
     let mut cut = line.len();
     let mut offset = 0;
     let mut tokens = Vec::new();
@@ -288,7 +354,7 @@ fn split_options(line: &str) -> (&str, Vec<Hash>) {
             break;
         }
     }
-    let mut hashes = Vec::new();
+    let mut hashes = ThinVec::new();
     let options: Vec<&str> = tokens
         .iter()
         .filter(|(at, _)| *at >= cut)
@@ -339,15 +405,17 @@ fn is_direct_reference(req: &str) -> bool {
 }
 
 /// A package from an editable, path or URL line, when the line names it (`#egg=name`).
-fn direct_reference(state: &mut State, target: &str, display: &str, line: u32) -> Option<Package> {
+fn direct_reference(
+    state: &mut State,
+    target: &str,
+    file: &SharedStr,
+    line: u32,
+) -> Option<Package> {
     let (target, _) = split_options(target);
     if !is_direct_reference(target) {
         // `-e name==1.0` is not valid pip, but a plain requirement is what it means.
         let req = parse_requirement(target).ok()?;
-        let location = Location {
-            file: display.to_owned(),
-            line: Some(line),
-        };
+        let location = Location::new(file.clone(), Some(line));
         return Some(
             Package::new(
                 Ecosystem::PyPI,
@@ -371,15 +439,12 @@ fn direct_reference(state: &mut State, target: &str, display: &str, line: u32) -
                 Code::Unsupported,
                 format!("skipped `{target}`: the package name is not written (add `#egg=NAME`)"),
             )
-            .in_file(display, Some(line)),
+            .in_file(file, Some(line)),
         );
         return None;
     };
     let url = target.split('#').next().unwrap_or(target);
-    let location = Location {
-        file: display.to_owned(),
-        line: Some(line),
-    };
+    let location = Location::new(file.clone(), Some(line));
     Some(Package::new(Ecosystem::PyPI, name, None, location).with_source(source_of_url(url)))
 }
 
@@ -389,11 +454,11 @@ fn source_of_url(url: &str) -> PackageSource {
         git_source(url)
     } else if url.contains("://") {
         PackageSource::Url {
-            url: url.to_owned(),
+            url: url.to_owned().into(),
         }
     } else {
         PackageSource::Path {
-            path: url.to_owned(),
+            path: url.to_owned().into(),
         }
     }
 }
@@ -462,15 +527,16 @@ fn include(state: &mut State, display: &str, path: &Path, rel: &str, line: u32, 
         }
     };
     let child_display = join_display(display, rel);
-    let text = match super::decode(&child_display, &bytes) {
-        Ok(t) => t,
-        Err(d) => {
-            state.out.diagnostics.push(d);
-            return;
-        }
-    };
+    let decoded = super::decode_lossy(&child_display, bytes);
+    state.out.diagnostics.extend(decoded.warning);
     state.stack.push(canonical);
-    read_text(state, &text, &child_display, &target, mode);
+    read_text(
+        state,
+        decoded.text.lines().map(Cow::Borrowed),
+        &child_display,
+        &target,
+        mode,
+    );
     state.stack.pop();
 }
 
@@ -663,6 +729,67 @@ mod tests {
         assert!(out.diagnostics.iter().any(|d| d.code == Code::ReadError
             && d.message.contains("missing.txt")
             && d.line == Some(5)));
+    }
+
+    /// Reads `bytes` both ways: its decoded text, and a line at a time as the inventory does.
+    fn both_ways(path: &Path, bytes: &[u8]) -> (Extracted, Extracted) {
+        let text = crate::inventory::decode_lossy("r.txt", bytes.to_vec()).text;
+        let whole = EXTRACTOR
+            .run(&Input {
+                display: "r.txt",
+                path,
+                text: &text,
+            })
+            .expect("requirements files always parse");
+        let mut lines = crate::inventory::LossyLines::new(bytes);
+        let by_line = EXTRACTOR
+            .run_lines(Lines {
+                display: "r.txt",
+                path,
+                lines: &mut lines,
+            })
+            .expect("requirements files always parse");
+        (whole, by_line)
+    }
+
+    #[test]
+    fn reading_line_by_line_gives_what_the_text_gives() {
+        let dir = testing::repo_fixtures().join("lockfiles/PyPI/requirements-txt");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).expect("fixture dir").flatten() {
+            let path = entry.path();
+            if path.extension().and_then(|e| e.to_str()) != Some("txt") {
+                continue;
+            }
+            let bytes = std::fs::read(&path).expect("fixture");
+            let (whole, by_line) = both_ways(&path, &bytes);
+            assert_eq!(by_line, whole, "{}", path.display());
+            checked += 1;
+        }
+        assert!(checked >= 10, "{checked} fixtures");
+        let here = Path::new("/nonexistent/requirements.txt");
+        for bytes in [
+            &b"\xEF\xBB\xBFa==1 \\\r\n  --hash=sha256:ab # c\r\nb==2\\"[..],
+            b"a==1\n\n# x\nb==2 ; python_version < \"3\"\nc==\xff\nd==4",
+            b"a==1 \\\n\\\n",
+        ] {
+            let (whole, by_line) = both_ways(here, bytes);
+            assert_eq!(by_line, whole, "{bytes:?}");
+        }
+    }
+
+    #[test]
+    fn a_line_with_bytes_that_are_not_utf8_is_skipped_with_its_line() {
+        let (out, _) = both_ways(
+            Path::new("/nonexistent/requirements.txt"),
+            b"six==1.16.0\nidna==3.\xff\nrequests==2.31.0\n",
+        );
+        let names: Vec<&str> = out.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["six", "requests"]);
+        assert!(out
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::InvalidUtf8 && d.line == Some(2)));
     }
 
     #[test]

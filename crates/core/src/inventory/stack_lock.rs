@@ -66,7 +66,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             .unwrap_or_default();
         let line = finder.next(anchor);
         let location = Location {
-            file: input.display.to_owned(),
+            file: input.display.into(),
             line,
         };
         let pkg = if let Some(hackage) = &c.hackage {
@@ -90,10 +90,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             let mut pkg = Package::new(Ecosystem::Hackage, name, c.version.as_deref(), location);
             pkg.source = match (&c.git, &c.hg, &c.url) {
                 (Some(repo), _, _) | (None, Some(repo), _) => Some(PackageSource::Git {
-                    url: repo.clone(),
-                    commit: c.commit.clone(),
+                    url: repo.clone().into(),
+                    commit: c.commit.as_deref().map(Into::into),
                 }),
-                (None, None, Some(url)) => Some(PackageSource::Url { url: url.clone() }),
+                (None, None, Some(url)) => Some(PackageSource::Url {
+                    url: url.clone().into(),
+                }),
                 (None, None, None) => None,
             };
             pkg

@@ -86,21 +86,23 @@ pub(crate) fn check_fixture_dir(dir: &str, extractor: &Extractor, skip: &[(&str,
                 .join(&expected.fixture);
             checked += 1;
             let got = run_file(extractor, &fixture);
-            let ok =
-                expected
-                    .cases
-                    .iter()
-                    .any(|case| match (&got, case.expect_error) {
-                        (Err(_), true) => true,
-                        (Ok(out), false) => {
-                            let want = case.packages.as_deref().unwrap_or_default();
-                            multiset(want.iter().map(|p| (p.name.clone(), p.version.clone())))
-                                == multiset(out.packages.iter().map(|p| {
-                                    (p.name.clone(), p.version.clone().unwrap_or_default())
-                                }))
-                        }
-                        _ => false,
-                    });
+            let ok = expected
+                .cases
+                .iter()
+                .any(|case| match (&got, case.expect_error) {
+                    (Err(_), true) => true,
+                    (Ok(out), false) => {
+                        let want = case.packages.as_deref().unwrap_or_default();
+                        multiset(want.iter().map(|p| (p.name.clone(), p.version.clone())))
+                            == multiset(out.packages.iter().map(|p| {
+                                (
+                                    p.name.to_string(),
+                                    p.version.clone().map(String::from).unwrap_or_default(),
+                                )
+                            }))
+                    }
+                    _ => false,
+                });
             if !ok {
                 let got = match &got {
                     Ok(out) => format!(

@@ -159,7 +159,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
         .map(|p| {
             let line = super::lines::line_of_offset(input.text, p.name.span().start);
             let location = Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(line),
             };
             let mut pkg = Package::new(
@@ -180,7 +180,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             pkg
         })
         .collect();
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     for (i, pkg) in packages.iter_mut().enumerate() {
         pkg.dependencies = deps[i]
             .iter()
@@ -213,12 +213,14 @@ fn source_of(source: &Source) -> Option<PackageSource> {
             None => (git.as_str(), None),
         };
         return Some(PackageSource::Git {
-            url: url.split('?').next().unwrap_or(url).to_owned(),
-            commit,
+            url: url.split('?').next().unwrap_or(url).to_owned().into(),
+            commit: commit.map(Into::into),
         });
     }
     if let Some(url) = &source.url {
-        return Some(PackageSource::Url { url: url.clone() });
+        return Some(PackageSource::Url {
+            url: url.clone().into(),
+        });
     }
     [
         &source.path,
@@ -229,7 +231,9 @@ fn source_of(source: &Source) -> Option<PackageSource> {
     .into_iter()
     .flatten()
     .next()
-    .map(|path| PackageSource::Path { path: path.clone() })
+    .map(|path| PackageSource::Path {
+        path: path.clone().into(),
+    })
 }
 
 #[cfg(test)]

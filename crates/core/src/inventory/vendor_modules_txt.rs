@@ -61,12 +61,12 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             &h.name,
             Some(&h.version),
             Location {
-                file: input.display.to_owned(),
+                file: input.display.into(),
                 line: Some(h.line),
             },
         );
         if let Some(path) = h.local {
-            pkg = pkg.with_source(PackageSource::Path { path });
+            pkg = pkg.with_source(PackageSource::Path { path: path.into() });
         }
         packages.push(pkg);
     }

@@ -11,12 +11,16 @@
 //! dependencies (and those of other workspaces) are the direct ones. Classic lockfiles do not
 //! record the root, so direct dependencies and their dev scope come from the `package.json`
 //! beside the file when there is one.
+//!
+//! A malformed entry (a header that is not `descriptors:`, or any line of it holding bytes that
+//! were not UTF-8) is skipped with a warning naming its line; the other entries are kept.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::npm_shared;
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
+use crate::diag::{Code, Diagnostic};
 use crate::model::{Ecosystem, Hash, Package, PackageSource, Scope};
 
 /// The registration of this format.
@@ -37,6 +41,14 @@ struct Entry {
     props: HashMap<String, String>,
     /// (section, name, range) from `dependencies`, `optionalDependencies`, `peerDependencies`.
     deps: Vec<(String, String, String)>,
+    /// The first line of the entry holding a replacement character (a byte that was not UTF-8).
+    garbled_at: Option<u32>,
+}
+
+/// The entries of a lockfile, and the malformed ones skipped.
+struct Parsed {
+    entries: Vec<Entry>,
+    skipped: Vec<Diagnostic>,
 }
 
 /// Removes one pair of surrounding double quotes.
@@ -69,9 +81,16 @@ fn split_property(line: &str) -> (String, String) {
     (key.to_owned(), unquote(rest).to_owned())
 }
 
-fn parse_entries(text: &str) -> Result<Vec<Entry>, ParseError> {
+fn parse_entries(text: &str, display: &str) -> Result<Parsed, ParseError> {
+    let skip = |line: u32, why: String| {
+        Diagnostic::warning(Code::ParseError, format!("skipped entry: {why}"))
+            .in_file(display, Some(line))
+    };
     let mut entries: Vec<Entry> = Vec::new();
+    let mut skipped = Vec::new();
     let mut section: Option<String> = None;
+    // Inside a malformed entry: its indented lines are skipped with it.
+    let mut skipping = false;
     for (n, raw) in text.lines().enumerate() {
         let line_no = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let line = raw.trim_end();
@@ -81,19 +100,41 @@ fn parse_entries(text: &str) -> Result<Vec<Entry>, ParseError> {
         }
         let indent = line.len() - trimmed.len();
         if indent == 0 {
-            let header = trimmed.strip_suffix(':').unwrap_or(trimmed);
-            let descriptors = header
+            section = None;
+            let Some(header) = trimmed.strip_suffix(':') else {
+                skipped.push(skip(
+                    line_no,
+                    format!(
+                        "`{}` is not an entry header (`descriptors:`)",
+                        clip(trimmed)
+                    ),
+                ));
+                skipping = true;
+                continue;
+            };
+            let descriptors: Vec<String> = header
                 .split(',')
                 // Berry quotes the whole list, classic each descriptor.
                 .map(|d| d.trim().trim_matches('"').to_owned())
                 .filter(|d| !d.is_empty())
                 .collect();
+            if descriptors.is_empty() {
+                skipped.push(skip(line_no, "its header names no package".to_owned()));
+                skipping = true;
+                continue;
+            }
+            skipping = false;
             entries.push(Entry {
                 line: line_no,
                 descriptors,
+                garbled_at: trimmed
+                    .contains(char::REPLACEMENT_CHARACTER)
+                    .then_some(line_no),
                 ..Entry::default()
             });
-            section = None;
+            continue;
+        }
+        if skipping {
             continue;
         }
         let Some(entry) = entries.last_mut() else {
@@ -102,6 +143,9 @@ fn parse_entries(text: &str) -> Result<Vec<Entry>, ParseError> {
                 Some(line_no),
             ));
         };
+        if entry.garbled_at.is_none() && trimmed.contains(char::REPLACEMENT_CHARACTER) {
+            entry.garbled_at = Some(line_no);
+        }
         let (key, value) = split_property(trimmed);
         if indent <= 2 {
             if value.is_empty() {
@@ -119,7 +163,26 @@ fn parse_entries(text: &str) -> Result<Vec<Entry>, ParseError> {
             }
         }
     }
-    Ok(entries)
+    entries.retain(|e| match e.garbled_at {
+        Some(at) => {
+            skipped.push(skip(
+                e.line,
+                format!("line {at} holds bytes that are not UTF-8"),
+            ));
+            false
+        }
+        None => true,
+    });
+    Ok(Parsed { entries, skipped })
+}
+
+/// The start of a long line, for a message.
+fn clip(line: &str) -> String {
+    const MAX: usize = 60;
+    match line.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}…", &line[..at]),
+        None => line.to_owned(),
+    }
 }
 
 /// The package name a descriptor stands for; an alias (`alias@npm:real@range`) names the real one.
@@ -149,7 +212,7 @@ fn checksum_hash(checksum: &str) -> Option<Hash> {
 }
 
 fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
-    let entries = parse_entries(input.text)?;
+    let Parsed { entries, skipped } = parse_entries(input.text, input.display)?;
     let mut packages: Vec<Package> = Vec::new();
     // For each entry, its package index (None for metadata and the root workspace).
     let mut slot: Vec<Option<usize>> = Vec::with_capacity(entries.len());
@@ -195,7 +258,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             for prefix in ["file:", "link:", "portal:", "workspace:"] {
                 if let Some(path) = range.strip_prefix(prefix) {
                     p.source = Some(PackageSource::Path {
-                        path: path.to_owned(),
+                        path: path.to_owned().into(),
                     });
                 }
             }
@@ -265,7 +328,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     if manifest.is_some() {
         npm_shared::spread_scopes(&mut packages, &edges, &roots);
     }
-    let purls: Vec<String> = packages.iter().map(|p| p.purl.clone()).collect();
+    let purls: Vec<String> = packages.iter().map(|p| p.purl.to_string()).collect();
     for (i, p) in packages.iter_mut().enumerate() {
         p.dependencies = edges[i]
             .iter()
@@ -286,12 +349,16 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             p.direct = Some(true);
         }
     }
-    Ok(packages.into())
+    Ok(Extracted {
+        packages,
+        diagnostics: skipped,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diag::Code;
     use crate::inventory::testing;
 
     fn run(text: &str) -> Result<Extracted, ParseError> {
@@ -388,6 +455,71 @@ b@^2.0.0:
                 commit: Some("0a2d2506c1fe299691fc5db53a2097db3bd615bc".into())
             })
         );
+    }
+
+    /// Names and versions of what was kept, and (line, message) of what was skipped.
+    fn kept_and_skipped(out: &Extracted) -> (Vec<String>, Vec<(u32, String)>) {
+        let kept = out.packages.iter().map(|p| p.display_name()).collect();
+        let skipped = out
+            .diagnostics
+            .iter()
+            .map(|d| {
+                assert_eq!(d.code, Code::ParseError);
+                assert_eq!(d.file.as_deref(), Some("yarn.lock"));
+                (d.line.unwrap_or_default(), d.message.clone())
+            })
+            .collect();
+        (kept, skipped)
+    }
+
+    #[test]
+    fn classic_entry_with_bytes_that_were_not_utf8_is_skipped_alone() {
+        let text = "# yarn lockfile v1\n\n\
+                    a@^1.0.0:\n  version \"1.0.0\"\n  dependencies:\n    b \"^2.0.0\"\n\n\
+                    b@^2.0.0:\n  version \"2.0.\u{fffd}\"\n\n\
+                    c@^3.0.0:\n  version \"3.0.0\"\n";
+        let out = run(text).expect("the other entries parse");
+        let (kept, skipped) = kept_and_skipped(&out);
+        assert_eq!(kept, ["a@1.0.0", "c@3.0.0"]);
+        assert_eq!(
+            skipped,
+            [(
+                8,
+                "skipped entry: line 9 holds bytes that are not UTF-8".to_owned()
+            )]
+        );
+        assert!(out.packages[0].dependencies.is_empty(), "b was skipped");
+    }
+
+    #[test]
+    fn berry_entry_with_a_garbled_header_is_skipped_alone() {
+        let text = "__metadata:\n  version: 8\n\n\
+                    \"a@npm:^1.0.0\":\n  version: 1.0.0\n  resolution: \"a@npm:1.0.0\"\n\n\
+                    \"b\u{fffd}@npm:^1.0.0\":\n  version: 1.0.0\n  resolution: \"b@npm:1.0.0\"\n\n\
+                    \"c@npm:^1.0.0\":\n  version: 1.0.0\n";
+        let out = run(text).expect("the other entries parse");
+        let (kept, skipped) = kept_and_skipped(&out);
+        assert_eq!(kept, ["a@1.0.0", "c@1.0.0"]);
+        assert_eq!(skipped.len(), 1);
+        assert_eq!(skipped[0].0, 8);
+    }
+
+    #[test]
+    fn malformed_headers_are_skipped_with_their_lines() {
+        let text = "a@^1.0.0:\n  version \"1.0.0\"\n\n\
+                    }}} not a header\n  version \"9.9.9\"\n\n\
+                    \"\":\n  version \"8.8.8\"\n\n\
+                    c@^3.0.0:\n  version \"3.0.0\"\n";
+        let out = run(text).expect("the other entries parse");
+        let (kept, skipped) = kept_and_skipped(&out);
+        assert_eq!(kept, ["a@1.0.0", "c@3.0.0"]);
+        let lines: Vec<u32> = skipped.iter().map(|(l, _)| *l).collect();
+        assert_eq!(lines, [4, 7]);
+        assert!(
+            skipped[0].1.contains("is not an entry header"),
+            "{skipped:?}"
+        );
+        assert!(skipped[1].1.contains("names no package"), "{skipped:?}");
     }
 
     #[test]

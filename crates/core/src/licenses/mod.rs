@@ -7,6 +7,7 @@ pub mod detect;
 pub mod expr;
 pub mod layout;
 pub mod matcher;
+mod runs;
 pub mod stores;
 pub mod tokens;
 
@@ -16,18 +17,20 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 pub use expr::{normalize, tier, Normalized};
+pub use runs::PackageLicenses;
 
 use crate::diag::Diagnostic;
 use crate::model::{
-    DeclaredSource, Detection, LicenseInfo, Package, PackageId, PackageSource, Tier,
+    DeclaredSource, Detection, LicenseInfo, Package, PackageId, PackageSource, Shared, Tier,
 };
 use stores::{Store, StoreKind};
 
 /// What the license stage found.
 #[derive(Debug, Clone, Default)]
 pub struct Identified {
-    /// What is known of each package's license, in the order of the packages given.
-    pub packages: Vec<LicenseInfo>,
+    /// What is known of each package's license, in the order of the packages given; packages
+    /// of the same name and version, and all those nothing is known of, share one value.
+    pub packages: PackageLicenses,
     /// Licenses of the scanned project itself (its own license files and identifier lines),
     /// sorted by file.
     pub project: Vec<Detection>,
@@ -72,25 +75,11 @@ pub fn identify(
         }
         None => HashMap::new(),
     };
-    identified.packages = packages
-        .iter()
-        .map(|pkg| {
-            let candidates = by_id.get(&pkg.id()).map(Vec::as_slice).unwrap_or_default();
-            license_info(pkg, candidates, overrides)
-        })
-        .collect();
-    if !stores.is_empty() {
-        let (from_stores, diagnostics) =
-            look_up(&stores, packages, &identified.packages, overrides, &seen);
-        identified.from_package_stores = from_stores
-            .iter()
-            .filter(|(_, info)| info.concluded.is_some())
-            .count();
-        for (i, info) in from_stores {
-            identified.packages[i] = info;
-        }
-        identified.diagnostics.extend(diagnostics);
-    }
+    let (licenses, from_stores, diagnostics) =
+        licenses_of(packages, &by_id, overrides, &stores, &seen);
+    identified.packages = licenses;
+    identified.from_package_stores = from_stores;
+    identified.diagnostics.extend(diagnostics);
     identified.package_stores = stores.iter().map(|s| s.kind).collect();
     identified.package_stores.sort();
     identified.package_stores.dedup();
@@ -184,63 +173,141 @@ fn read_tree(
     (by_id, project)
 }
 
-/// The license of each package the tree knew nothing of (neither declared nor detected), from
-/// the stores: one lookup per distinct package (name, version and source), in parallel. Returns
-/// the index of each package given a license this way.
-fn look_up(
-    stores: &[Store],
+/// Packages that are one for the package stores: the same name, version and source.
+type StoreKey<'a> = (PackageId, Option<&'a str>, Option<&'a PackageSource>);
+
+fn store_key(pkg: &Package) -> StoreKey<'_> {
+    (pkg.id(), pkg.version.as_deref(), pkg.source.as_ref())
+}
+
+/// The license of each package, each computed once: from the tree's metadata records once per
+/// name and version (every package the tree knows nothing of sharing one value), and for those the
+/// tree says nothing of, from the `stores` once per name, version and source, the lookups in
+/// parallel. Returns the licenses, how many packages the stores licensed, and the stores'
+/// diagnostics.
+fn licenses_of(
     packages: &[Package],
-    known: &[LicenseInfo],
+    by_id: &HashMap<PackageId, Vec<Found>>,
     overrides: &BTreeMap<String, Tier>,
+    stores: &[Store],
     seen: &detect::Seen,
-) -> (Vec<(usize, LicenseInfo)>, Vec<Diagnostic>) {
-    type Key<'a> = (PackageId, Option<&'a str>, Option<&'a PackageSource>);
-    let mut wanted: HashMap<Key<'_>, Vec<usize>> = HashMap::new();
-    for (i, (pkg, info)) in packages.iter().zip(known).enumerate() {
-        if info.declared.is_none() && info.detected.is_empty() {
-            let key = (pkg.id(), pkg.version.as_deref(), pkg.source.as_ref());
-            wanted.entry(key).or_default().push(i);
+) -> (PackageLicenses, usize, Vec<Diagnostic>) {
+    let mut tree = TreeLicenses {
+        by_id,
+        overrides,
+        unknown: Shared::new(unknown_license()),
+        known: HashMap::new(),
+    };
+    let mut tree_license = |pkg| tree.of(pkg);
+    let says_nothing = |l: &LicenseInfo| l.declared.is_none() && l.detected.is_empty();
+
+    // The packages to look up, one of each.
+    let mut wanted: Vec<&Package> = Vec::new();
+    if !stores.is_empty() {
+        let mut keys = std::collections::HashSet::new();
+        for pkg in packages {
+            if says_nothing(&tree_license(pkg)) && keys.insert(store_key(pkg)) {
+                wanted.push(pkg);
+            }
         }
     }
-    let wanted: Vec<Vec<usize>> = wanted.into_values().collect();
     let found: Vec<(Option<LicenseInfo>, Vec<Diagnostic>)> = wanted
         .par_iter()
-        .map(|indices| {
-            let (entry, mut diagnostics) = stores::lookup(stores, &packages[indices[0]]);
-            let info = entry.map(|entry| {
-                let mut detected = Vec::new();
-                for (path, evidence) in &entry.license_files {
-                    let (d, diag) = detect::detect_file(path, evidence, seen);
-                    detected.extend(d);
-                    diagnostics.extend(diag);
-                }
-                let source = if entry.in_tree {
-                    DeclaredSource::Installed
-                } else {
-                    DeclaredSource::PackageStore
-                };
-                let declared = entry
-                    .declared
-                    .zip(entry.declared_in)
-                    .map(|(d, evidence)| (d, evidence, source));
-                finish(declared, detected, overrides)
-            });
-            (info, diagnostics)
-        })
+        .map(|pkg| store_license(stores, pkg, overrides, seen))
         .collect();
-    let mut out = Vec::new();
     let mut diagnostics = Vec::new();
-    for (indices, (info, diags)) in wanted.into_iter().zip(found) {
+    let mut from_stores: HashMap<StoreKey<'_>, Shared<LicenseInfo>> = HashMap::new();
+    for (pkg, (info, diags)) in wanted.into_iter().zip(found) {
         diagnostics.extend(diags);
         if let Some(info) = info {
-            out.extend(indices.into_iter().map(|i| (i, info.clone())));
+            from_stores.insert(store_key(pkg), Shared::new(info));
         }
     }
-    (out, diagnostics)
+
+    let mut licensed_by_stores = 0;
+    let licenses = packages
+        .iter()
+        .map(|pkg| {
+            let tree = tree_license(pkg);
+            if !says_nothing(&tree) {
+                return tree;
+            }
+            match from_stores.get(&store_key(pkg)) {
+                Some(store) => {
+                    if store.concluded.is_some() {
+                        licensed_by_stores += 1;
+                    }
+                    store.clone()
+                }
+                None => tree,
+            }
+        })
+        .collect();
+    (licenses, licensed_by_stores, diagnostics)
+}
+
+/// The licenses the tree's metadata records give, computed once per name and version.
+struct TreeLicenses<'a> {
+    by_id: &'a HashMap<PackageId, Vec<Found>>,
+    overrides: &'a BTreeMap<String, Tier>,
+    /// The one value of every package the tree knows nothing of.
+    unknown: Shared<LicenseInfo>,
+    known: HashMap<(&'a PackageId, Option<&'a str>), Shared<LicenseInfo>>,
+}
+
+impl<'a> TreeLicenses<'a> {
+    fn of(&mut self, pkg: &'a Package) -> Shared<LicenseInfo> {
+        let Some((id, candidates)) = self.by_id.get_key_value(&pkg.id()) else {
+            return self.unknown.clone();
+        };
+        let overrides = self.overrides;
+        self.known
+            .entry((id, pkg.version.as_deref()))
+            .or_insert_with(|| Shared::new(license_info(pkg, candidates, overrides)))
+            .clone()
+    }
+}
+
+/// What the stores say of one package: its entry's declared license and what its license files
+/// hold.
+fn store_license(
+    stores: &[Store],
+    pkg: &Package,
+    overrides: &BTreeMap<String, Tier>,
+    seen: &detect::Seen,
+) -> (Option<LicenseInfo>, Vec<Diagnostic>) {
+    let (entry, mut diagnostics) = stores::lookup(stores, pkg);
+    let info = entry.map(|entry| {
+        let mut detected = Vec::new();
+        for (path, evidence) in &entry.license_files {
+            let (d, diag) = detect::detect_file(path, evidence, seen);
+            detected.extend(d);
+            diagnostics.extend(diag);
+        }
+        let source = if entry.in_tree {
+            DeclaredSource::Installed
+        } else {
+            DeclaredSource::PackageStore
+        };
+        let declared = entry
+            .declared
+            .zip(entry.declared_in)
+            .map(|(d, evidence)| (d, evidence, source));
+        finish(declared, detected, overrides)
+    });
+    (info, diagnostics)
 }
 
 /// A metadata record and the licenses detected in its package's files.
 type Found = (declared::Record, Vec<Detection>);
+
+/// What is said of a package no metadata speaks of.
+fn unknown_license() -> LicenseInfo {
+    LicenseInfo {
+        tier: Tier::Unknown,
+        ..LicenseInfo::default()
+    }
+}
 
 fn same_version(a: Option<&str>, b: Option<&str>) -> bool {
     let norm = |v: &str| v.trim().trim_start_matches('v').to_owned();
@@ -421,7 +488,7 @@ mod tests {
                 .iter()
                 .zip(&identified.packages)
                 .find(|(p, _)| p.name == name && p.version.as_deref() == Some(version))
-                .map(|(_, l)| l.clone())
+                .map(|(_, l)| LicenseInfo::clone(l))
                 .unwrap_or_else(|| panic!("{name} has license info"))
         };
         let concluded = |name: &str, version: &str| info(name, version).concluded;
@@ -532,8 +599,14 @@ mod tests {
             "{:?}",
             identified.diagnostics
         );
-        let memchr = &identified.packages[0];
-        assert_eq!(memchr, &identified.packages[1]);
+        let licenses: Vec<LicenseInfo> = identified
+            .packages
+            .iter()
+            .map(|l| LicenseInfo::clone(l))
+            .collect();
+        assert_eq!(identified.from_package_stores, 3);
+        let memchr = &licenses[0];
+        assert_eq!(memchr, &licenses[1]);
         assert_eq!(memchr.declared.as_deref(), Some("Unlicense OR MIT"));
         assert_eq!(memchr.declared_source, Some(DeclaredSource::PackageStore));
         assert_eq!(
@@ -556,13 +629,13 @@ mod tests {
         // The declared alternatives: MIT keeps it permissive when Unlicense is forbidden.
         assert_eq!(memchr.tier, Tier::Permissive);
         // A nuspec naming a license file: what the file holds.
-        let eula = &identified.packages[2];
+        let eula = &licenses[2];
         assert_eq!(eula.declared, None);
         assert_eq!(eula.concluded.as_deref(), Some("BSD-3-Clause"));
         assert_eq!(
             eula.detected[0].file,
             "nuget:acme.eula/3.0.0/docs/terms.txt"
         );
-        assert_eq!(identified.packages[3], LicenseInfo::default());
+        assert_eq!(licenses[3], LicenseInfo::default());
     }
 }

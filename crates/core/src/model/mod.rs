@@ -7,8 +7,11 @@ mod license;
 mod name;
 mod package;
 pub mod purl;
+mod shared;
 
 pub use ecosystem::{osv_base, Ecosystem, UnknownEcosystem};
 pub use license::{DeclaredSource, Detection, LicenseInfo, Tier};
 pub use name::{normalize_name, pep503, PackageId};
 pub use package::{Hash, Location, Package, PackageSource, Scope};
+pub use shared::{Interner, Shared, SharedStr};
+pub use thin_vec::{thin_vec, ThinVec};

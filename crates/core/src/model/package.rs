@@ -5,7 +5,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Ecosystem, LicenseInfo};
+use thin_vec::ThinVec;
+
+use super::{Ecosystem, Interner, LicenseInfo, Shared, SharedStr};
 
 /// How a package is used by the project, as far as the format tells.
 #[derive(
@@ -70,11 +72,22 @@ impl std::str::FromStr for Scope {
     Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema,
 )]
 pub struct Location {
+    // The packages of one file share one copy of its name.
     /// The file, relative to the scan root, with `/` separators.
-    pub file: String,
+    pub file: SharedStr,
     /// The 1-based line of the package's entry, where it could be found.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+}
+
+impl Location {
+    /// A location in `file` (a name to share, or a string to copy) at `line`.
+    pub fn new(file: impl Into<SharedStr>, line: Option<u32>) -> Self {
+        Location {
+            file: file.into(),
+            line,
+        }
+    }
 }
 
 impl fmt::Display for Location {
@@ -92,17 +105,17 @@ impl fmt::Display for Location {
 )]
 pub struct Hash {
     /// The algorithm, lowercase without dashes: `sha1`, `sha256`, `sha512`, `md5`.
-    pub alg: String,
+    pub alg: SharedStr,
     /// The digest as lowercase hex.
-    pub value: String,
+    pub value: SharedStr,
 }
 
 impl Hash {
     /// A hash from an algorithm name in any common spelling (`SHA-256`, `sha256`) and a hex digest.
     pub fn new(alg: &str, value: &str) -> Self {
         Hash {
-            alg: alg.to_ascii_lowercase().replace('-', ""),
-            value: value.to_ascii_lowercase(),
+            alg: SharedStr::digest_name(&alg.to_ascii_lowercase().replace('-', "")),
+            value: value.to_ascii_lowercase().into(),
         }
     }
 
@@ -113,10 +126,10 @@ impl Hash {
             return None;
         }
         let bytes = decode_base64(b64)?;
-        let value = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let value: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         Some(Hash {
-            alg: alg.to_owned(),
-            value,
+            alg: SharedStr::digest_name(alg),
+            value: value.into(),
         })
     }
 }
@@ -156,63 +169,71 @@ pub enum PackageSource {
     /// A version-control checkout.
     Git {
         /// The repository URL.
-        url: String,
+        url: SharedStr,
         /// The pinned commit, where the format records one.
         #[serde(skip_serializing_if = "Option::is_none")]
-        commit: Option<String>,
+        commit: Option<SharedStr>,
     },
     /// A local path (a workspace member or a path dependency).
     Path {
         /// The path as written in the file.
-        path: String,
+        path: SharedStr,
     },
     /// A registry other than the ecosystem's default, or a direct URL.
     Url {
         /// The URL as written in the file.
-        url: String,
+        url: SharedStr,
     },
 }
 
+// Kept small, since a scan may hold millions of packages: strings are shared handles of one
+// pointer (values repeated in a file are held once where the extractor interns them), lists are
+// one pointer while empty, and the license is shared. Doc comments here are the JSON schema's
+// descriptions, so they say what a field means, not how it is stored.
 /// One third-party component found in one file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Package {
     /// The ecosystem it belongs to.
     pub ecosystem: Ecosystem,
     /// The name as the ecosystem spells it (`@scope/name`, `group:artifact`, a Go module path).
-    pub name: String,
+    pub name: SharedStr,
     /// The exact version; `None` when the file does not pin one.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<String>,
+    pub version: Option<SharedStr>,
     /// The declared requirement (a range) where the file gives one instead of, or besides, a version.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub requirement: Option<String>,
+    pub requirement: Option<SharedStr>,
     /// The package URL (`pkg:type/namespace/name@version`).
-    pub purl: String,
+    pub purl: SharedStr,
     /// How the project uses it.
     pub scope: Scope,
     /// The dependency groups the format names (`dev`, `optional`, `test`, a Poetry group, …).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<String>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub groups: ThinVec<String>,
     /// Whether the project depends on it directly; `None` when the format does not tell.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direct: Option<bool>,
     /// The purls of the packages it depends on, within the same file.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub dependencies: Vec<String>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub dependencies: ThinVec<String>,
     /// For a transitive package: the chain of purls from a direct dependency down to its parent.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub introduced_by: Vec<String>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[schemars(with = "Vec<String>")]
+    pub introduced_by: ThinVec<String>,
     /// Where its code comes from, when not the ecosystem's registry.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<PackageSource>,
     /// Digests recorded by the format.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub hashes: Vec<Hash>,
+    #[serde(default, skip_serializing_if = "ThinVec::is_empty")]
+    #[schemars(with = "Vec<Hash>")]
+    pub hashes: ThinVec<Hash>,
     /// The file and line that declare it.
     pub location: Location,
     /// What is known of its license.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub license: Option<LicenseInfo>,
+    pub license: Option<Shared<LicenseInfo>>,
 }
 
 impl Package {
@@ -224,19 +245,56 @@ impl Package {
         location: Location,
     ) -> Self {
         let version = version.map(str::trim).filter(|v| !v.is_empty());
+        let purl = super::purl::for_package(ecosystem, name, version);
+        Package::from_parts(
+            ecosystem,
+            name.into(),
+            version.map(SharedStr::from),
+            purl.into(),
+            location,
+        )
+    }
+
+    /// Like [`Package::new`], with the name, version and purl taken from `interner`: for the
+    /// formats whose files can hold millions of entries with the same few names.
+    pub fn interned(
+        ecosystem: Ecosystem,
+        name: &str,
+        version: Option<&str>,
+        location: Location,
+        interner: &mut Interner,
+    ) -> Self {
+        let version = version.map(str::trim).filter(|v| !v.is_empty());
+        let purl = super::purl::for_package(ecosystem, name, version);
+        Package::from_parts(
+            ecosystem,
+            interner.intern(name),
+            version.map(|v| interner.intern(v)),
+            interner.intern(&purl),
+            location,
+        )
+    }
+
+    fn from_parts(
+        ecosystem: Ecosystem,
+        name: SharedStr,
+        version: Option<SharedStr>,
+        purl: SharedStr,
+        location: Location,
+    ) -> Self {
         Package {
             ecosystem,
-            name: name.to_owned(),
-            version: version.map(str::to_owned),
+            name,
+            version,
             requirement: None,
-            purl: super::purl::for_package(ecosystem, name, version),
+            purl,
             scope: Scope::Runtime,
-            groups: Vec::new(),
+            groups: ThinVec::new(),
             direct: None,
-            dependencies: Vec::new(),
-            introduced_by: Vec::new(),
+            dependencies: ThinVec::new(),
+            introduced_by: ThinVec::new(),
             source: None,
-            hashes: Vec::new(),
+            hashes: ThinVec::new(),
             location,
             license: None,
         }
@@ -255,7 +313,7 @@ impl Package {
     }
 
     /// Sets the declared requirement and returns the package.
-    pub fn with_requirement(mut self, requirement: impl Into<String>) -> Self {
+    pub fn with_requirement(mut self, requirement: impl Into<SharedStr>) -> Self {
         let requirement = requirement.into();
         self.requirement = (!requirement.trim().is_empty()).then_some(requirement);
         self
@@ -284,7 +342,7 @@ impl Package {
     pub fn display_name(&self) -> String {
         match &self.version {
             Some(v) => format!("{}@{v}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 

@@ -216,6 +216,20 @@ pub fn failure(subject: &Subject<'_>, strict: bool) -> Option<String> {
                 f.path
             ));
         }
+        let partly = subject.diagnostics.iter().find(|d| {
+            crate::coverage::is_partial_read(d)
+                && subject
+                    .files
+                    .iter()
+                    .any(|f| d.file.as_deref() == Some(f.path.as_str()))
+        });
+        if let Some(d) = partly {
+            return Some(format!(
+                "`{}` was read only in part ({}), and `--strict` requires every dependency file whole",
+                d.file.as_deref().unwrap_or_default(),
+                d.message
+            ));
+        }
     }
     subject
         .diagnostics
@@ -297,7 +311,7 @@ fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
         return (policy.unknown_license == UnknownLicense::Fail).then(|| Violation {
             kind: ViolationKind::License,
             id: "NOASSERTION".into(),
-            purl: p.purl.clone(),
+            purl: p.purl.to_string(),
             location: p.location.clone(),
             reason: format!(
                 "no license is known, and `[licenses] unknown = \"fail\"` in `{}`",
@@ -325,7 +339,7 @@ fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     Some(Violation {
         kind: ViolationKind::License,
         id,
-        purl: p.purl.clone(),
+        purl: p.purl.to_string(),
         location: p.location.clone(),
         reason,
     })

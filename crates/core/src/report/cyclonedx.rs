@@ -557,7 +557,7 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
                 }),
                 None => props.push(Property {
                     name: "trusca:source-git",
-                    value: url.clone(),
+                    value: url.to_string(),
                 }),
             },
             PackageSource::Url { url } => match uri_reference(url) {
@@ -568,12 +568,12 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
                 }),
                 None => props.push(Property {
                     name: "trusca:source-url",
-                    value: url.clone(),
+                    value: url.to_string(),
                 }),
             },
             PackageSource::Path { path } => props.push(Property {
                 name: "trusca:source-path",
-                value: path.clone(),
+                value: path.to_string(),
             }),
         }
     }
@@ -589,7 +589,7 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
         .iter()
         .map(|loc| match version {
             SpecVersion::V1_6 => Occurrence {
-                location: loc.file.clone(),
+                location: loc.file.to_string(),
                 line: loc.line,
             },
             SpecVersion::V1_5 => Occurrence {

@@ -151,18 +151,27 @@ fn coverage(c: &Coverage, doc: &mut String) {
     let total = v.checked + v.not_checked;
     doc.push_str("**Coverage:** ");
     let mut parts = Vec::new();
+    let list = |files: &[String]| {
+        files
+            .iter()
+            .map(|f| format!("`{}`", escape(f)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match c.files.failed.len() {
         0 => parts.push(format!("{} dependency files read", c.files.read)),
         n => parts.push(format!(
             "{} dependency files read, **{n} could not be read** ({})",
             c.files.read,
-            c.files
-                .failed
-                .iter()
-                .map(|f| format!("`{}`", escape(f)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(&c.files.failed)
         )),
+    }
+    if !c.files.partial.is_empty() {
+        parts.push(format!(
+            "**{} read only in part** ({})",
+            c.files.partial.len(),
+            list(&c.files.partial)
+        ));
     }
     if v.not_checked == 0 {
         parts.push(format!("all {total} packages checked for vulnerabilities"));

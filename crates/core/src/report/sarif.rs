@@ -331,7 +331,7 @@ fn license_issues(scan: &Scan) -> Vec<LicenseIssue> {
                     LicenseIssue {
                         reason: format!("license `{id}` is in the forbidden tier"),
                         id,
-                        purl: p.purl.clone(),
+                        purl: p.purl.to_string(),
                         location: p.location.clone(),
                     }
                 })
@@ -525,6 +525,25 @@ fn notifications(scan: &Scan, root: &Root) -> Vec<Notification> {
             level: "error",
             message: Text {
                 text: format!("{file} was not scanned: {why}"),
+            },
+            locations: vec![NotificationLocation {
+                physical_location: PhysicalLocation {
+                    artifact_location: root.artifact(file),
+                    region: None,
+                },
+            }],
+        });
+    }
+    for file in &c.files.partial {
+        let why = scan
+            .diagnostics
+            .iter()
+            .find(|d| d.file.as_deref() == Some(file.as_str()) && crate::coverage::is_partial_read(d))
+            .map_or_else(String::new, |d| format!(": {}", d.message));
+        out.push(Notification {
+            level: "warning",
+            message: Text {
+                text: format!("{file} was read only in part{why}"),
             },
             locations: vec![NotificationLocation {
                 physical_location: PhysicalLocation {

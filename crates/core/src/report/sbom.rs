@@ -214,7 +214,7 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
         .and_then(|p| p.namespace().map(str::to_owned));
     let short_name = match (&namespace, &parsed) {
         (Some(_), Some(p)) => p.name().to_owned(),
-        _ => first.name.clone(),
+        _ => first.name.to_string(),
     };
     let mut c = Component {
         purl,
@@ -238,7 +238,7 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
     by_order.sort_by(|a, b| (&a.location, &a.version).cmp(&(&b.location, &b.version)));
     c.license = by_order
         .iter()
-        .filter_map(|p| p.license.as_ref())
+        .filter_map(|p| p.license.as_deref())
         .find(|l| l.declared.is_some() || l.concluded.is_some());
     for p in occurrences {
         c.scope = wider(c.scope, p.scope);

@@ -263,10 +263,12 @@ fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
         for p in packages {
             let mut row = vec![
                 cell(&p.name),
-                cell(&p.version.clone().unwrap_or_else(|| match &p.requirement {
-                    Some(r) => format!("{r} (unpinned)"),
-                    None => "(unpinned)".to_owned(),
-                })),
+                cell(&p.version.as_deref().map(str::to_owned).unwrap_or_else(
+                    || match &p.requirement {
+                        Some(r) => format!("{r} (unpinned)"),
+                        None => "(unpinned)".to_owned(),
+                    },
+                )),
                 p.scope.as_str().to_owned(),
                 match p.direct {
                     Some(true) => "direct",
@@ -293,19 +295,28 @@ fn write_coverage(c: &Coverage, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "Coverage")?;
     let scanners: Vec<&str> = c.scanners.iter().map(|s| s.as_str()).collect();
     writeln!(out, "  scanners: {}", scanners.join(", "))?;
+    let list = |files: &[String]| {
+        files
+            .iter()
+            .map(|f| one_line(f).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     match c.files.failed.len() {
         0 => writeln!(out, "  dependency files: {} read", c.files.read)?,
         n => writeln!(
             out,
             "  dependency files: {} read, {n} COULD NOT BE READ: {}",
             c.files.read,
-            c.files
-                .failed
-                .iter()
-                .map(|f| one_line(f).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ")
+            list(&c.files.failed)
         )?,
+    }
+    if !c.files.partial.is_empty() {
+        writeln!(
+            out,
+            "  read only in part (entries skipped or bytes replaced, see the warnings): {}",
+            list(&c.files.partial)
+        )?;
     }
     let v = &c.vulnerabilities;
     if let Some(db) = &v.database {
@@ -525,7 +536,7 @@ mod tests {
     #[test]
     fn long_cells_are_cut_not_wrapped() {
         let mut scan = crate::testing::scan_with_findings();
-        scan.findings[0].location.file = "dir/".repeat(60);
+        scan.findings[0].location.file = "dir/".repeat(60).into();
         let text = render(&scan, false);
         let widest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
         assert!(text.contains('…'));

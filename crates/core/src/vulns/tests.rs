@@ -105,7 +105,7 @@ pub(crate) fn packages_with_findings() -> Vec<Package> {
         "package-lock.json",
     );
     ansi.direct = Some(false);
-    ansi.introduced_by = vec![parent.purl.clone()];
+    ansi.introduced_by = vec![parent.purl.to_string()].into();
     let mut fetch = package(
         Ecosystem::Npm,
         "node-fetch",
@@ -485,7 +485,7 @@ fn find_fills_sorted_findings_and_counts_unpinned_packages() {
 
     let mut transitive = package(Ecosystem::Npm, "a", Some("1.0.0"), "package-lock.json");
     transitive.direct = Some(false);
-    transitive.introduced_by = vec!["pkg:npm/parent@3.0.0".into()];
+    transitive.introduced_by = vec!["pkg:npm/parent@3.0.0".into()].into();
     let packages = vec![
         package(Ecosystem::Npm, "b", Some("1.0.0"), "package-lock.json"),
         transitive,

@@ -210,6 +210,7 @@ fn uris_are_relative_to_the_repository_root_and_coverage_is_reported() {
         files: crate::coverage::FileCoverage {
             read: 2,
             failed: vec!["broken/Cargo.lock".into()],
+            partial: vec!["web/yarn.lock".into()],
         },
         vulnerabilities: crate::coverage::vulnerabilities(
             &scan.packages,
@@ -240,4 +241,6 @@ fn uris_are_relative_to_the_repository_root_and_coverage_is_reported() {
     assert!(notes.iter().any(|n| n["message"]["text"]
         .as_str()
         .is_some_and(|t| t.contains("crates.io packages were not checked"))));
+    assert!(notes.iter().any(|n| n["level"] == "warning"
+        && n["message"]["text"] == "web/yarn.lock was read only in part"));
 }

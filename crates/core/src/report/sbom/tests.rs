@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::*;
 use crate::inventory::Kind;
 use crate::inventory::ScannedFile;
-use crate::model::{Detection, LicenseInfo, Tier};
+use crate::model::{thin_vec, Detection, LicenseInfo, Shared, Tier};
 use crate::model::{Ecosystem, Hash, Location, Package, PackageSource, Scope};
 use crate::report::{cyclonedx, spdx};
 use crate::scan::{Scan, Tool};
@@ -20,8 +20,12 @@ use cyclonedx::SpecVersion;
 // ---- the scans ----
 
 /// A license as the license stage records it.
-fn lic(declared: Option<&str>, text: Option<&str>, concluded: Option<&str>) -> Option<LicenseInfo> {
-    Some(LicenseInfo {
+fn lic(
+    declared: Option<&str>,
+    text: Option<&str>,
+    concluded: Option<&str>,
+) -> Option<Shared<LicenseInfo>> {
+    Some(Shared::new(LicenseInfo {
         declared: declared.map(str::to_owned),
         declared_text: text.map(str::to_owned),
         declared_in: declared.map(|_| "node_modules/x/package.json".to_owned()),
@@ -37,7 +41,7 @@ fn lic(declared: Option<&str>, text: Option<&str>, concluded: Option<&str>) -> O
             .collect(),
         concluded: concluded.map(str::to_owned),
         tier: Tier::Unknown,
-    })
+    }))
 }
 
 fn loc(file: &str, line: u32) -> Location {
@@ -99,8 +103,8 @@ fn full_scan() -> Scan {
     )
     .with_direct(true)
     .with_requirement("^7.24.0");
-    core_root.dependencies = vec![babel_parser.clone(), missing, fsevents.clone()];
-    core_root.hashes = vec![
+    core_root.dependencies = thin_vec![babel_parser.clone(), missing, fsevents.clone()];
+    core_root.hashes = thin_vec![
         Hash::new("sha512", &"ab".repeat(64)),
         Hash::new("crc32", "deadbeef"),
         Hash::new("sha256", "not-hex"),
@@ -112,7 +116,7 @@ fn full_scan() -> Scan {
         loc("web/package-lock.json", 40),
     )
     .with_direct(false);
-    core_web.dependencies = vec![babel_parser.clone()];
+    core_web.dependencies = thin_vec![babel_parser.clone()];
     let mut parser = Package::new(
         Ecosystem::Npm,
         "@babel/parser",
@@ -120,7 +124,7 @@ fn full_scan() -> Scan {
         loc("package-lock.json", 30),
     )
     .with_direct(false);
-    parser.hashes = vec![Hash::new("SHA-1", &"0f".repeat(20))];
+    parser.hashes = thin_vec![Hash::new("SHA-1", &"0f".repeat(20))];
     let fsev = Package::new(
         Ecosystem::Npm,
         "fsevents",
@@ -139,7 +143,7 @@ fn full_scan() -> Scan {
     .with_direct(true)
     .with_scope(Scope::Dev)
     .with_group("dev");
-    jest_pkg.dependencies = vec![babel_core.clone()];
+    jest_pkg.dependencies = thin_vec![babel_core.clone()];
     let slf4j = Package::new(
         Ecosystem::Maven,
         "org.slf4j:slf4j-api",
@@ -295,7 +299,7 @@ fn small_scan() -> Scan {
         loc("package-lock.json", 10),
     )
     .with_direct(true);
-    parent.dependencies = vec![child];
+    parent.dependencies = thin_vec![child];
     parent.license = lic(Some("MIT"), None, Some("MIT"));
     let mut child_pkg = Package::new(
         Ecosystem::Npm,
@@ -304,7 +308,7 @@ fn small_scan() -> Scan {
         loc("package-lock.json", 20),
     )
     .with_direct(false);
-    child_pkg.hashes = vec![Hash::new("sha256", &"1f".repeat(32))];
+    child_pkg.hashes = thin_vec![Hash::new("sha256", &"1f".repeat(32))];
     child_pkg.license = lic(
         Some("LicenseRef-Custom"),
         Some("Custom"),
