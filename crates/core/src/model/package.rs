@@ -237,6 +237,12 @@ pub struct Package {
 }
 
 impl Package {
+    /// Whether it is the scanned project's own (a workspace member: a path source of `.`),
+    /// not a third-party component.
+    pub fn is_project(&self) -> bool {
+        matches!(&self.source, Some(PackageSource::Path { path }) if &**path == ".")
+    }
+
     /// A runtime package with the purl computed from ecosystem, name and version.
     pub fn new(
         ecosystem: Ecosystem,

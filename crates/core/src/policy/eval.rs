@@ -307,6 +307,10 @@ fn license_violation(p: &Package, policy: &Policy) -> Option<Violation> {
     if p.scope == Scope::Dev && !policy.include_dev {
         return None;
     }
+    // The project's own license is its authors' choice, not a dependency's.
+    if p.is_project() {
+        return None;
+    }
     if info.concluded.is_none() {
         return (policy.unknown_license == UnknownLicense::Fail).then(|| Violation {
             kind: ViolationKind::License,

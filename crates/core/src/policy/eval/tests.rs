@@ -318,6 +318,24 @@ fn dev_packages_and_unknown_licenses_follow_the_license_settings() {
 }
 
 #[test]
+fn the_projects_own_license_is_not_held_to_the_dependency_policy() {
+    let mut scan = testing::sample();
+    scan.findings.clear();
+    let r = run(&mut scan, "", None);
+    assert_eq!(ids(&r), ["GPL-3.0-only"]);
+    // The same package as a workspace member (a path source of `.`): the project itself.
+    scan.packages[0].source = Some(crate::model::PackageSource::Path { path: ".".into() });
+    let r = run(&mut scan, "[licenses]\nunknown = \"fail\"\n", None);
+    assert!(!ids(&r).contains(&"GPL-3.0-only"), "{:?}", ids(&r));
+    // A path dependency elsewhere is still a dependency.
+    scan.packages[0].source = Some(crate::model::PackageSource::Path {
+        path: "../vendored".into(),
+    });
+    let r = run(&mut scan, "", None);
+    assert_eq!(ids(&r), ["GPL-3.0-only"]);
+}
+
+#[test]
 fn strict_makes_one_unreadable_file_an_error() {
     let mut scan = testing::sample();
     scan.findings.clear();
