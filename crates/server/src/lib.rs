@@ -11,6 +11,7 @@ pub mod config;
 pub mod db;
 pub mod egress;
 pub mod error;
+pub mod guard;
 pub mod housekeeping;
 pub mod ingest;
 pub mod json;
@@ -50,6 +51,10 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .merge(web::router())
         .route_layer(middleware::from_fn(tag_route))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::refuse_nul,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)

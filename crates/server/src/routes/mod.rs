@@ -182,15 +182,22 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJsonBody<T
 }
 
 /// A JSON body deserialised, with problem responses for malformed JSON (400) and for JSON of
-/// the wrong shape (422).
+/// the wrong shape or holding a NUL character (422).
 fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let value = serde_json::from_slice(bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
             ApiError::Invalid(format!("invalid request: {e}"))
         }
-    })
+    })?;
+    // PostgreSQL text cannot hold a NUL: refused before any query binds it.
+    if crate::guard::json_nul(bytes) {
+        return Err(ApiError::Invalid(
+            "the body contains a NUL character (U+0000), which cannot be stored".into(),
+        ));
+    }
+    Ok(value)
 }
 
 /// A JSON response from already-serialised text.

@@ -1,0 +1,102 @@
+//! Regression tests for problems found by probing a running server, each named after what it
+//! guards against; on SQLite and (when configured) PostgreSQL.
+
+mod support;
+
+use serde_json::json;
+use support::*;
+use trusca_server::config::Config;
+
+/// The form body of a sign-in attempt with the cookie it needs.
+async fn login_form(app: &axum::Router, username: &str) -> (Vec<u8>, String) {
+    let a = send(app, "GET", "/login", None, None, &[]).await;
+    let cookie = a
+        .headers
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("trusca_login="))
+        .and_then(|c| c.split(';').next())
+        .expect("login cookie")
+        .to_owned();
+    let token = cookie.trim_start_matches("trusca_login=").to_owned();
+    let body = format!("csrf={token}&username={username}&password=whatever+it+is&next=%2F");
+    (body.into_bytes(), cookie)
+}
+
+#[tokio::test]
+async fn nul_characters_are_refused_before_any_query() {
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let app = &env.app;
+        let upload = trusca_result(
+            "web",
+            &[("a", "1.0.0")],
+            &[("GHSA-1", &[], "a", "1.0.0", "high")],
+        );
+        assert_eq!(upload_doc(app, &p.dev_a, "web", &upload).await, 201);
+
+        for (path, what) in [
+            ("/v1/teams/al%00pha/sla", "a path"),
+            ("/v1/projects?team=al%00pha", "a query"),
+            ("/v1/components?purl=pkg:npm/a%00", "a query"),
+        ] {
+            let a = send(app, "GET", path, Some(&p.dev_a), None, &[]).await;
+            assert_eq!(a.status, 400, "{} {what}: {:?}", env.name, a.json);
+            assert_eq!(a.json["type"], "urn:trusca:problem:bad-request");
+            assert!(a.headers.contains_key("content-security-policy"));
+        }
+
+        let body = json!({"purl": "pkg:npm/a@1.0.0\u{0}", "state": "affected"});
+        let a = send(
+            app,
+            "PUT",
+            "/v1/projects/web/findings/GHSA-1/triage",
+            Some(&p.dev_a),
+            json_body(&body),
+            &[],
+        )
+        .await;
+        assert_eq!(a.status, 422, "{}: {:?}", env.name, a.json);
+        assert!(a.json["detail"].as_str().unwrap_or("").contains("NUL"));
+
+        // A page, and the sign-in form that needs no session.
+        let a = send(app, "GET", "/t/al%00pha/admin", None, None, &[]).await;
+        assert_eq!(a.status, 400, "{}", env.name);
+        assert!(content_type(&a).starts_with("text/html"));
+        let (form, cookie) = login_form(app, "dev%00a").await;
+        let a = send(
+            app,
+            "POST",
+            "/login",
+            None,
+            Some(("application/x-www-form-urlencoded", form)),
+            &[
+                ("host", "trusca.example"),
+                ("origin", "http://trusca.example"),
+                ("cookie", &cookie),
+            ],
+        )
+        .await;
+        assert_eq!(a.status, 400, "{}", env.name);
+        assert!(content_type(&a).starts_with("text/html"));
+        env.finish().await;
+    }
+}
+
+fn content_type(a: &Answer) -> String {
+    a.headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned()
+}
+
+async fn upload_doc(
+    app: &axum::Router,
+    token: &str,
+    project: &str,
+    doc: &serde_json::Value,
+) -> u16 {
+    upload(app, token, project, doc).await.status.as_u16()
+}
