@@ -146,9 +146,13 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let start = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let api = web::is_api_path(req.uri().path());
-    let span = tracing::info_span!("request", request_id = %request_id, %method);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = metrics::method_label(&method)
+    );
     let timeout = state.config.request_timeout;
     let mut res = match tokio::time::timeout(timeout, next.run(req).instrument(span.clone())).await
     {

@@ -100,3 +100,29 @@ async fn upload_doc(
 ) -> u16 {
     upload(app, token, project, doc).await.status.as_u16()
 }
+
+#[tokio::test]
+async fn metrics_labels_stay_bounded_whatever_the_requests() {
+    for env in backends(Config::default()).await {
+        let app = &env.app;
+        let a = send(app, "GET", "/metrics", None, None, &[]).await;
+        let before = a.bytes.len();
+        for i in 0..300 {
+            let method = format!("PROBE{i}");
+            send(app, &method, "/v1/projects", None, None, &[]).await;
+            send(app, "GET", &format!("/no/such/page/{i}"), None, None, &[]).await;
+        }
+        let a = send(app, "GET", "/metrics", None, None, &[]).await;
+        let text = String::from_utf8_lossy(&a.bytes);
+        assert!(!text.contains("PROBE"), "{text}");
+        assert!(!text.contains("/no/such"), "{text}");
+        assert!(text.contains("method=\"other\""), "{text}");
+        assert!(
+            a.bytes.len() < before + 8 * 1024,
+            "{}: /metrics grew from {before} to {} bytes",
+            env.name,
+            a.bytes.len()
+        );
+        env.finish().await;
+    }
+}
