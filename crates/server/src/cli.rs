@@ -38,6 +38,11 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 60)]
     pub request_timeout: u64,
 
+    /// Seconds a client may take to send a request head before it is disconnected
+    #[arg(long, default_value_t = 10, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout: u64,
+
     /// The server's vulnerability database (built by `trusca server db update|import`)
     #[arg(long, env = "TRUSCA_SERVER_VULN_DB", default_value = crate::vulndb::DEFAULT_PATH,
           global = true)]
@@ -197,6 +202,7 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     listen: args.listen,
                     max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
                     request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+                    header_read_timeout: Duration::from_secs(args.header_read_timeout),
                     vuln_db: args.vuln_db,
                     db_refresh_hours: args.db_refresh_hours,
                     db_mirror: args.db_mirror,

@@ -23,6 +23,8 @@ pub struct Config {
     pub max_components: usize,
     /// A request that takes longer is answered with a `timeout` problem and rolled back.
     pub request_timeout: Duration,
+    /// A client that takes longer to send a request head is disconnected.
+    pub header_read_timeout: Duration,
     /// Failed authentications allowed per client address per minute before 429.
     pub auth_failures_per_minute: u32,
     /// Connections in the database pool.
@@ -70,6 +72,7 @@ impl Default for Config {
             max_json_depth: 128,
             max_components: 200_000,
             request_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
             auth_failures_per_minute: 20,
             pool_size: 10,
             vuln_db: PathBuf::from(crate::vulndb::DEFAULT_PATH),

@@ -193,7 +193,21 @@ impl From<IngestError> for ApiError {
 /// A problem response for a status that no handler described (an unknown route, a wrong method,
 /// a panic): the generic type for the status.
 pub fn generic(status: StatusCode) -> Response {
-    let (slug, title) = match status.as_u16() {
+    let (slug, title) = generic_kind(status);
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    render(status, slug, title, detail)
+}
+
+/// The body of [`generic`], for answers written without a [`Response`] (see [`crate::listen`]).
+pub fn generic_body(status: StatusCode) -> Vec<u8> {
+    let (slug, title) = generic_kind(status);
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    problem_bytes(status, slug, title, detail)
+}
+
+/// The type slug and title of a status no handler described.
+fn generic_kind(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
         400 => ("bad-request", "Bad request"),
         401 => ("unauthenticated", "Authentication required"),
         403 => ("forbidden", "Forbidden"),
@@ -202,22 +216,26 @@ pub fn generic(status: StatusCode) -> Response {
         408 => ("timeout", "Request timed out"),
         413 => ("body-too-large", "Request body too large"),
         415 => ("unsupported-media-type", "Unsupported media type"),
+        414 => ("uri-too-long", "URI too long"),
         422 => ("invalid-document", "Invalid document"),
+        431 => ("headers-too-large", "Request headers too large"),
         s if s >= 500 => ("internal", "Internal server error"),
         _ => ("client-error", "Client error"),
-    };
-    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
-    render(status, slug, title, detail)
+    }
 }
 
-fn render(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Response {
+fn problem_bytes(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Vec<u8> {
     let body = Problem {
         kind: format!("urn:trusca:problem:{slug}"),
         title,
         status: status.as_u16(),
         detail,
     };
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+fn render(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Response {
+    let bytes = problem_bytes(status, slug, title, detail);
     let mut res = (status, bytes).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));

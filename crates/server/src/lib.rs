@@ -15,6 +15,7 @@ pub mod guard;
 pub mod housekeeping;
 pub mod ingest;
 pub mod json;
+pub mod listen;
 pub mod metrics;
 pub mod rematch;
 pub mod routes;
@@ -99,16 +100,12 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
             mirror,
         ));
     }
-    let app = app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let header_read_timeout = state.config.header_read_timeout;
+    listen::serve(listener, app(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
-    .map_err(ServeError::Io)
+    .await;
+    Ok(())
 }
 
 /// Why the server could not start or stopped.
@@ -123,7 +120,7 @@ pub enum ServeError {
     /// A backup or restore failed.
     #[error(transparent)]
     Backup(#[from] backup::BackupError),
-    /// Serving failed.
+    /// The runtime could not start.
     #[error("server error: {0}")]
     Io(std::io::Error),
 }

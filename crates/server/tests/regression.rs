@@ -126,3 +126,76 @@ async fn metrics_labels_stay_bounded_whatever_the_requests() {
         env.finish().await;
     }
 }
+
+/// Serves `app` on a free port of 127.0.0.1 the way `trusca server` does.
+async fn listening(
+    app: axum::Router,
+    header_read_timeout: std::time::Duration,
+) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("listen");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(trusca_server::listen::serve(
+        listener,
+        app,
+        header_read_timeout,
+        std::future::pending(),
+    ));
+    addr
+}
+
+#[tokio::test]
+async fn a_client_sending_its_head_slowly_is_disconnected() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = backends(Config::default()).await.remove(0);
+    let addr = listening(env.app.clone(), std::time::Duration::from_secs(1)).await;
+    let mut slow = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    slow.write_all(b"GET /health HTTP/1.1\r\nHost: trusca.example\r\n")
+        .await
+        .expect("partial head");
+    let start = std::time::Instant::now();
+    let mut buf = [0u8; 256];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(5), slow.read(&mut buf)).await;
+    assert!(
+        matches!(read, Ok(Ok(0)) | Ok(Err(_))),
+        "the connection was still open after {:?}",
+        start.elapsed()
+    );
+    // A client that sends its head in time is served.
+    let mut quick = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    quick
+        .write_all(b"GET /health HTTP/1.1\r\nHost: trusca.example\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("head");
+    let mut answer = String::new();
+    quick.read_to_string(&mut answer).await.expect("answer");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    env.finish().await;
+}
+
+#[tokio::test]
+async fn an_overlong_url_is_answered_with_the_security_headers() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let env = backends(Config::default()).await.remove(0);
+    let addr = listening(env.app.clone(), std::time::Duration::from_secs(10)).await;
+    let mut client = tokio::net::TcpStream::connect(addr).await.expect("connect");
+    let path = format!("/v1/projects?x={}", "a".repeat(100_000));
+    let head = format!("GET {path} HTTP/1.1\r\nHost: trusca.example\r\n\r\n");
+    let _ = client.write_all(head.as_bytes()).await;
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        client.read_to_end(&mut answer),
+    )
+    .await;
+    let text = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 414"), "{text}");
+    assert!(
+        text.contains("content-security-policy: default-src 'self'"),
+        "{text}"
+    );
+    assert!(text.contains("x-content-type-options: nosniff"), "{text}");
+    assert!(text.contains("urn:trusca:problem:uri-too-long"), "{text}");
+    env.finish().await;
+}
