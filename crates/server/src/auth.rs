@@ -102,8 +102,22 @@ impl Caller {
     }
 
     /// The team to act in: `?team=` when given, else the key's team, else the user's only team.
-    /// Another team is 403.
+    /// Another team is 403, worded alike whether or not a team of that name exists, so that
+    /// the answer does not tell which teams there are.
     pub async fn team(&self, state: &AppState, named: Option<&str>) -> Result<TeamCtx, ApiError> {
+        if let (Some(key_team), Some(name)) = (self.key_team, named) {
+            // A bound key acts in its own team only: another name is refused before it is
+            // looked up.
+            let own = match self.membership(key_team) {
+                Some(m) => m.team.clone(),
+                None => team_name(state, key_team).await?,
+            };
+            if own != name {
+                return Err(ApiError::Forbidden(
+                    "this key is bound to another team".into(),
+                ));
+            }
+        }
         let id = match named {
             Some(name) => match identity::team_id(&state.db, name).await? {
                 Some(id) => id,

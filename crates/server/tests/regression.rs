@@ -199,3 +199,51 @@ async fn an_overlong_url_is_answered_with_the_security_headers() {
     assert!(text.contains("urn:trusca:problem:uri-too-long"), "{text}");
     env.finish().await;
 }
+
+#[tokio::test]
+async fn a_team_bound_key_cannot_tell_which_teams_exist() {
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let bound =
+            trusca_server::db::identity::create_key(&env.state.db, "dev-a", Some("alpha"), "test")
+                .await
+                .expect("bound key")
+                .token;
+        for token in [&bound, &p.dev_a] {
+            let existing = send(
+                &env.app,
+                "GET",
+                "/v1/projects?team=beta",
+                Some(token),
+                None,
+                &[],
+            )
+            .await;
+            let missing = send(
+                &env.app,
+                "GET",
+                "/v1/projects?team=gamma",
+                Some(token),
+                None,
+                &[],
+            )
+            .await;
+            assert_eq!(existing.status, missing.status, "{}", env.name);
+            assert_eq!(existing.status, 403);
+            let detail = |a: &Answer, name: &str| {
+                a.json["detail"]
+                    .as_str()
+                    .unwrap_or("")
+                    .replace(name, "NAME")
+            };
+            assert_eq!(
+                detail(&existing, "beta"),
+                detail(&missing, "gamma"),
+                "{}",
+                env.name
+            );
+            assert_eq!(existing.json["type"], missing.json["type"]);
+        }
+        env.finish().await;
+    }
+}
