@@ -68,6 +68,9 @@ pub enum ApiError {
     /// A uniqueness rule was broken.
     #[error("{0}")]
     Conflict(String),
+    /// The server cannot serve now (its database is not ready).
+    #[error("{0}")]
+    Unavailable(String),
     /// The request took longer than the server allows.
     #[error("the request took too long and was abandoned; nothing was stored")]
     Timeout,
@@ -146,6 +149,11 @@ impl ApiError {
                 "Idempotency key reused",
             ),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
             Timeout => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "timeout",

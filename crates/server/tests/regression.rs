@@ -247,3 +247,18 @@ async fn a_team_bound_key_cannot_tell_which_teams_exist() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn health_is_unhealthy_until_the_schema_is_migrated() {
+    for version in [0, 3] {
+        for env in backends_at_version(version).await {
+            let a = send(&env.app, "GET", "/health", None, None, &[]).await;
+            assert_eq!(a.status, 503, "{} at {version}: {:?}", env.name, a.json);
+            assert_eq!(a.json["type"], "urn:trusca:problem:unavailable");
+            env.state.db.migrate().await.expect("migrate");
+            let a = send(&env.app, "GET", "/health", None, None, &[]).await;
+            assert_eq!(a.status, 200, "{}: {:?}", env.name, a.json);
+            env.finish().await;
+        }
+    }
+}

@@ -135,6 +135,21 @@ impl Db {
         migrator.run(&self.pool).await.map_err(DbError::Migrate)
     }
 
+    /// The highest migration applied, or `None` when the database was never migrated.
+    pub async fn schema_version(&self) -> Result<Option<i64>, DbError> {
+        let applied: Option<i64> =
+            match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+            {
+                Ok(v) => v,
+                // No migrations table: never migrated.
+                Err(sqlx::Error::Database(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+        Ok(applied)
+    }
+
     /// Waits for the right to write (SQLite only).
     pub async fn write_gate(&self) -> WriteGuard<'_> {
         match self.backend {
