@@ -262,3 +262,40 @@ async fn health_is_unhealthy_until_the_schema_is_migrated() {
         }
     }
 }
+
+#[tokio::test]
+async fn set_password_ends_the_users_sessions() {
+    use trusca_server::db::{identity, sessions};
+    for env in backends(Config::default()).await {
+        let db = &env.state.db;
+        people(db).await;
+        identity::set_password(db, "dev-a", "first password", "test")
+            .await
+            .expect("password");
+        let user = identity::check_password(db, "dev-a", "first password")
+            .await
+            .expect("check")
+            .expect("signed in");
+        let other = identity::check_password(db, "dev-b", "x")
+            .await
+            .expect("check");
+        assert!(other.is_none());
+        let session = sessions::create(db, &user, None).await.expect("session");
+        assert!(sessions::lookup(db, &session.token)
+            .await
+            .expect("lookup")
+            .is_some());
+        identity::set_password(db, "dev-a", "second password", "test")
+            .await
+            .expect("new password");
+        assert!(
+            sessions::lookup(db, &session.token)
+                .await
+                .expect("lookup")
+                .is_none(),
+            "{}: the old session still works",
+            env.name
+        );
+        env.finish().await;
+    }
+}

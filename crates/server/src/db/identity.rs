@@ -396,7 +396,8 @@ fn unique_as(e: sqlx::Error, message: String) -> DbError {
 /// The shortest and longest password accepted for web sign-in, in bytes.
 pub const PASSWORD_BYTES: (usize, usize) = (8, 1024);
 
-/// Sets (or replaces) a user's web sign-in password, stored as an argon2 hash.
+/// Sets (or replaces) a user's web sign-in password, stored as an argon2 hash, and ends the
+/// user's web sessions.
 pub async fn set_password(
     db: &Db,
     username: &str,
@@ -421,6 +422,12 @@ pub async fn set_password(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    // Whoever signed in with the old password is signed out.
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     audit(
         &mut tx,
         &Audit {
@@ -429,7 +436,7 @@ pub async fn set_password(
             target: &format!("user:{username}"),
             team_id: None,
             request_id: None,
-            detail: None,
+            detail: Some(serde_json::json!({ "sessions_ended": ended }).to_string()),
         },
     )
     .await?;
