@@ -40,7 +40,7 @@ pub enum IngestError {
 /// keys that tell the kinds apart (without building the document); a trusca result is then
 /// read straight into its types, a CycloneDX SBOM through a JSON tree (it is read tolerantly).
 pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> {
-    let probe: Probe = serde_json::from_slice(body).map_err(|e| {
+    let probe: Probe = from_json(body).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             IngestError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
@@ -50,7 +50,7 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
         }
     })?;
     if probe.bom_format.as_ref().and_then(Value::as_str) == Some("CycloneDX") {
-        let value: Value = serde_json::from_slice(body)
+        let value: Value = from_json(body)
             .map_err(|e| IngestError::Invalid(format!("the body cannot be read: {e}")))?;
         return cyclonedx(&value, max_components).and_then(refuse_nul);
     }
@@ -61,7 +61,7 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
                 limit: max_components,
             });
         }
-        let scan: Scan = serde_json::from_slice(body)
+        let scan: Scan = from_json(body)
             .map_err(|e| IngestError::Invalid(format!("not a valid trusca result: {e}")))?;
         return refuse_nul(from_scan(scan));
     }
@@ -70,6 +70,22 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
          (`bomFormat`: `CycloneDX`)"
             .into(),
     ))
+}
+
+/// Nesting up to which documents are parsed without serde_json's own recursion limit.
+const DEPTH_CAP: usize = 256;
+
+/// A JSON document parsed. serde_json stops at 127 levels of nesting by itself, below the
+/// server's documented limit of 128 (`max_json_depth`, checked before parsing); a document
+/// within [`DEPTH_CAP`] levels is parsed without that limit, so the documented one holds.
+fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if !too_deep(body, DEPTH_CAP) {
+        de.disable_recursion_limit();
+    }
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// Refuses an upload with a NUL character (U+0000) in any text it would store: PostgreSQL

@@ -299,3 +299,30 @@ async fn set_password_ends_the_users_sessions() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn json_nested_as_deep_as_documented_is_read() {
+    let config = Config::default();
+    let limit = config.max_json_depth;
+    for env in backends(config).await {
+        let p = people(&env.state.db).await;
+        // A trusca result and a CycloneDX SBOM (read as a JSON tree), each `depth` levels deep
+        // in all: the document is one level, `x` holds the rest.
+        let nested = |mut doc: serde_json::Value, depth: usize| {
+            let mut value = json!(1);
+            for _ in 0..depth - 1 {
+                value = json!([value]);
+            }
+            doc["x"] = value;
+            doc
+        };
+        for doc in [trusca_result("web", &[("a", "1.0.0")], &[]), cyclonedx(2)] {
+            let a = upload(&env.app, &p.dev_a, "web", &nested(doc.clone(), limit)).await;
+            assert_eq!(a.status, 201, "{} at {limit}: {:?}", env.name, a.json);
+            let a = upload(&env.app, &p.dev_a, "web", &nested(doc, limit + 1)).await;
+            assert_eq!(a.status, 400, "{}: {:?}", env.name, a.json);
+            assert_eq!(a.json["type"], "urn:trusca:problem:json-too-deep");
+        }
+        env.finish().await;
+    }
+}
