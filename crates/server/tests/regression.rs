@@ -326,3 +326,45 @@ async fn json_nested_as_deep_as_documented_is_read() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn webhooks_to_internal_addresses_in_ipv6_clothing_are_refused() {
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let create = |host: &str| {
+            let body = json!({"url": format!("http://[{host}]/hook"), "events": ["finding.new"]});
+            let token = p.admin_a.clone();
+            let app = env.app.clone();
+            async move {
+                send(
+                    &app,
+                    "POST",
+                    "/v1/teams/alpha/webhooks",
+                    Some(&token),
+                    json_body(&body),
+                    &[],
+                )
+                .await
+            }
+        };
+        for (host, what) in [
+            ("2002:7f00:1::1", "6to4 of 127.0.0.1"),
+            ("2002:a00:1::", "6to4 of 10.0.0.1"),
+            ("2001:0:a00:1::1", "Teredo with server 10.0.0.1"),
+            (
+                "2001:0:4136:e378:8000:63bf:80ff:fffe",
+                "Teredo with client 127.0.0.1",
+            ),
+            ("64:ff9b::a9fe:a9fe", "NAT64 of 169.254.169.254"),
+            ("64:ff9b:1::c0a8:101", "local-use NAT64 of 192.168.1.1"),
+        ] {
+            let a = create(host).await;
+            assert_eq!(a.status, 422, "{} {what}: {:?}", env.name, a.json);
+        }
+        for host in ["2002:808:808::1", "64:ff9b:1::808:808"] {
+            let a = create(host).await;
+            assert_eq!(a.status, 201, "{} {host}: {:?}", env.name, a.json);
+        }
+        env.finish().await;
+    }
+}
