@@ -368,3 +368,85 @@ async fn webhooks_to_internal_addresses_in_ipv6_clothing_are_refused() {
         env.finish().await;
     }
 }
+
+/// A session cookie for `user` (who must exist), opened without the sign-in form.
+async fn session_of(db: &trusca_server::db::Db, user: &str, super_admin: bool) -> String {
+    let row: (i64,) = sqlx::query_as("SELECT id FROM users WHERE username = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await
+        .expect("user");
+    let signed_in = trusca_server::db::identity::SignedIn {
+        user_id: row.0,
+        username: user.to_owned(),
+        super_admin,
+    };
+    let session = trusca_server::db::sessions::create(db, &signed_in, None)
+        .await
+        .expect("session");
+    format!("trusca_session={}", session.token)
+}
+
+#[tokio::test]
+async fn triage_history_is_kept_per_finding_whatever_the_names() {
+    for env in backends(Config::default()).await {
+        let p = people(&env.state.db).await;
+        let app = &env.app;
+        // Project `hx` with advisory `y/finding:GHSA-1`, and project `hx/finding:y` with
+        // `GHSA-1`: joined into one text, their audit targets read the same.
+        let first = trusca_result(
+            "hx",
+            &[("a", "1.0.0")],
+            &[("y/finding:GHSA-1", &[], "a", "1.0.0", "high")],
+        );
+        let second = trusca_result(
+            "x",
+            &[("a", "1.0.0")],
+            &[("GHSA-1", &[], "a", "1.0.0", "high")],
+        );
+        assert_eq!(upload(app, &p.dev_a, "hx", &first).await.status, 201);
+        assert_eq!(
+            upload(app, &p.dev_a, "hx%2Ffinding%3Ay", &second)
+                .await
+                .status,
+            201
+        );
+        for (project, advisory, comment) in [
+            ("hx", "y%2Ffinding%3AGHSA-1", "decided for the first"),
+            ("hx%2Ffinding%3Ay", "GHSA-1", "decided for the second"),
+        ] {
+            let body = json!({"purl": "pkg:npm/a@1.0.0", "state": "affected", "comment": comment});
+            let path = format!("/v1/projects/{project}/findings/{advisory}/triage");
+            let a = send(app, "PUT", &path, Some(&p.dev_a), json_body(&body), &[]).await;
+            assert_eq!(a.status, 200, "{}: {:?}", env.name, a.json);
+        }
+        let cookie = session_of(&env.state.db, "dev-a", false).await;
+        for (project, advisory, own, other) in [
+            (
+                "hx%2Ffinding%3Ay",
+                "GHSA-1",
+                "decided for the second",
+                "decided for the first",
+            ),
+            (
+                "hx",
+                "y%2Ffinding%3AGHSA-1",
+                "decided for the first",
+                "decided for the second",
+            ),
+        ] {
+            let path =
+                format!("/t/alpha/p/{project}/findings/{advisory}?purl=pkg%3Anpm%2Fa%401.0.0");
+            let a = send(app, "GET", &path, None, None, &[("cookie", &cookie)]).await;
+            assert_eq!(a.status, 200, "{}", env.name);
+            let page = String::from_utf8_lossy(&a.bytes);
+            assert!(page.contains(own), "{}: {page}", env.name);
+            assert!(
+                !page.contains(other),
+                "{}: the history mixes in another finding's",
+                env.name
+            );
+        }
+        env.finish().await;
+    }
+}

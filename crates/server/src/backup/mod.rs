@@ -306,6 +306,7 @@ async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError
         },
     )
     .await
+    .map(|_| ())
     .map_err(DbError::Query)
 }
 

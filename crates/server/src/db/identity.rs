@@ -28,11 +28,12 @@ pub struct Audit<'a> {
     pub detail: Option<String>,
 }
 
-/// Appends an audit row; call it inside the transaction of the write it records.
-pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
+/// Appends an audit row and returns its id; call it inside the transaction of the write it
+/// records.
+pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
         "INSERT INTO audit_log (at, actor, action, target, team_id, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(now())
     .bind(a.actor)
@@ -41,9 +42,8 @@ pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<(), sqlx::
     .bind(a.team_id)
     .bind(a.request_id)
     .bind(a.detail.as_deref())
-    .execute(conn)
-    .await?;
-    Ok(())
+    .fetch_one(conn)
+    .await
 }
 
 /// Creates a user with an organisation role (`super_admin` or `user`).

@@ -235,6 +235,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "uploads",
         include_str!("../../migrations/sqlite/0004_uploads.sql"),
     ),
+    (
+        5,
+        "triage events",
+        include_str!("../../migrations/sqlite/0005_triage_events.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -256,6 +261,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         4,
         "uploads",
         include_str!("../../migrations/postgres/0004_uploads.sql"),
+    ),
+    (
+        5,
+        "triage events",
+        include_str!("../../migrations/postgres/0005_triage_events.sql"),
     ),
 ];
 
