@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use sha2::{Digest, Sha256};
 
 use crate::db::identity::{self, Membership};
@@ -196,11 +197,13 @@ async fn team_name(state: &AppState, id: i64) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::NotFound("no such team".into()))
 }
 
-/// The client address, for the limit on failed authentications (API keys and web sign-ins).
-pub fn client_ip(extensions: &axum::http::Extensions) -> IpAddr {
-    extensions
+/// The client address, for the limit on failed authentications (API keys and web sign-ins):
+/// the peer, or behind a trusted proxy the address it forwards for (see [`crate::proxy`]).
+pub fn client_ip(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> IpAddr {
+    let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    crate::proxy::client_addr(peer, headers, &state.config.trusted_proxies)
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -208,7 +211,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = presented_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let ip = client_ip(&parts.extensions);
+        let ip = client_ip(state, &parts.headers, &parts.extensions);
         let limit = state.config.auth_failures_per_minute;
         state.auth.check_rate(ip, limit)?;
         match verify(state, &token).await? {

@@ -75,6 +75,17 @@ pub struct ServerArgs {
           value_parser = clap::value_parser!(u64).range(1..))]
     pub idempotency_hours: u64,
 
+    /// A reverse proxy (address or range, `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client, for the limit on failed sign-ins; repeatable (or comma-separated in the
+    /// environment)
+    #[arg(
+        long,
+        env = "TRUSCA_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<crate::proxy::Cidr>,
+
     /// Let webhooks target loopback, private and link-local addresses (refused by default, so a
     /// webhook cannot probe the server's own network)
     #[arg(long, env = "TRUSCA_WEBHOOKS_ALLOW_PRIVATE")]
@@ -203,6 +214,7 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
                     request_timeout: Duration::from_secs(args.request_timeout.max(1)),
                     header_read_timeout: Duration::from_secs(args.header_read_timeout),
+                    trusted_proxies: args.trusted_proxy,
                     vuln_db: args.vuln_db,
                     db_refresh_hours: args.db_refresh_hours,
                     db_mirror: args.db_mirror,

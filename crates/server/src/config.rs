@@ -27,6 +27,8 @@ pub struct Config {
     pub header_read_timeout: Duration,
     /// Failed authentications allowed per client address per minute before 429.
     pub auth_failures_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see [`crate::proxy`]).
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
     /// Connections in the database pool.
     pub pool_size: u32,
     /// The server's own vulnerability database (matching is off while it is missing).
@@ -74,6 +76,7 @@ impl Default for Config {
             request_timeout: Duration::from_secs(60),
             header_read_timeout: Duration::from_secs(10),
             auth_failures_per_minute: 20,
+            trusted_proxies: Vec::new(),
             pool_size: 10,
             vuln_db: PathBuf::from(crate::vulndb::DEFAULT_PATH),
             db_refresh_hours: 24,

@@ -17,6 +17,7 @@ pub mod ingest;
 pub mod json;
 pub mod listen;
 pub mod metrics;
+pub mod proxy;
 pub mod rematch;
 pub mod routes;
 pub mod rows;

@@ -450,3 +450,36 @@ async fn triage_history_is_kept_per_finding_whatever_the_names() {
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_has_its_own_failure_budget() {
+    let config = Config {
+        auth_failures_per_minute: 2,
+        trusted_proxies: vec!["127.0.0.0/8".parse().expect("range")],
+        ..Config::default()
+    };
+    let env = backends(config).await.remove(0);
+    let addr = listening(env.app.clone(), std::time::Duration::from_secs(10)).await;
+    let client = reqwest::Client::new();
+    let attempt = |forwarded: &'static str| {
+        let client = client.clone();
+        async move {
+            client
+                .get(format!("http://{addr}/v1/projects"))
+                .header("authorization", "Bearer trs_000000000000_bad")
+                .header("x-forwarded-for", forwarded)
+                .send()
+                .await
+                .expect("answer")
+                .status()
+                .as_u16()
+        }
+    };
+    // The client at 203.0.113.1 spends its budget, also when it claims to be another.
+    assert_eq!(attempt("203.0.113.1").await, 401);
+    assert_eq!(attempt("198.51.100.7, 203.0.113.1").await, 401);
+    assert_eq!(attempt("203.0.113.1").await, 429);
+    // Another client behind the same proxy is not blocked.
+    assert_eq!(attempt("203.0.113.2").await, 401);
+    env.finish().await;
+}

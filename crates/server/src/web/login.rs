@@ -116,7 +116,7 @@ pub async fn submit(
         return Err(WebError::Csrf);
     }
     let next = safe_next(f.next.as_deref());
-    let ip = crate::auth::client_ip(&extensions);
+    let ip = crate::auth::client_ip(&state, &headers, &extensions);
     state
         .auth
         .check_rate(ip, state.config.auth_failures_per_minute)?;
