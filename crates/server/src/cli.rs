@@ -34,6 +34,12 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 32)]
     pub max_body_mib: usize,
 
+    /// The memory uploads may take together, in MiB: a large upload that would exceed it is
+    /// answered 503 with `Retry-After` (uploads take about 24 times their size)
+    #[arg(long, env = "TRUSCA_MAX_UPLOAD_MEMORY_MIB", default_value_t = 1024, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_upload_memory_mib: u64,
+
     /// Seconds after which a request is abandoned (and rolled back)
     #[arg(long, default_value_t = 60)]
     pub request_timeout: u64,
@@ -212,6 +218,9 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     database_url: args.database_url,
                     listen: args.listen,
                     max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
+                    max_upload_memory: usize::try_from(args.max_upload_memory_mib)
+                        .unwrap_or(usize::MAX)
+                        .saturating_mul(1 << 20),
                     request_timeout: Duration::from_secs(args.request_timeout.max(1)),
                     header_read_timeout: Duration::from_secs(args.header_read_timeout),
                     trusted_proxies: args.trusted_proxy,

@@ -21,6 +21,8 @@ pub struct Config {
     pub max_json_depth: usize,
     /// Uploads with more components than this are refused (413).
     pub max_components: usize,
+    /// The memory uploads may take together, in bytes (see [`crate::budget`]).
+    pub max_upload_memory: usize,
     /// A request that takes longer is answered with a `timeout` problem and rolled back.
     pub request_timeout: Duration,
     /// A client that takes longer to send a request head is disconnected.
@@ -73,6 +75,7 @@ impl Default for Config {
             max_body_bytes: 32 << 20,
             max_json_depth: 128,
             max_components: 200_000,
+            max_upload_memory: 1 << 30,
             request_timeout: Duration::from_secs(60),
             header_read_timeout: Duration::from_secs(10),
             auth_failures_per_minute: 20,

@@ -68,6 +68,12 @@ pub enum ApiError {
     /// A uniqueness rule was broken.
     #[error("{0}")]
     Conflict(String),
+    /// Other uploads hold the memory this one needs; retry later.
+    #[error("the server is busy with other large uploads; retry in {retry_after} seconds")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
     /// The server cannot serve now (its database is not ready).
     #[error("{0}")]
     Unavailable(String),
@@ -149,6 +155,11 @@ impl ApiError {
                 "Idempotency key reused",
             ),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server-busy",
+                "Server busy",
+            ),
             Unavailable(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "unavailable",
@@ -263,7 +274,7 @@ impl IntoResponse for ApiError {
         };
         let mut res = render(status, slug, title, detail);
         match &self {
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }

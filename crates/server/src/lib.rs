@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod backup;
+pub mod budget;
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::AuthState;
+use crate::budget::UploadBudget;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
@@ -21,6 +22,8 @@ pub struct AppState {
     pub auth: Arc<AuthState>,
     /// The server's vulnerability database, swapped by a refresh.
     pub vulns: Arc<VulnDb>,
+    /// The memory uploads and re-matches may take together.
+    pub uploads: Arc<UploadBudget>,
 }
 
 impl AppState {
@@ -29,6 +32,7 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         AppState {
             vulns: Arc::new(VulnDb::open(&config.vuln_db)),
+            uploads: Arc::new(UploadBudget::new(config.max_upload_memory)),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

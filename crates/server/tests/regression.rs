@@ -483,3 +483,31 @@ async fn behind_a_trusted_proxy_each_client_has_its_own_failure_budget() {
     assert_eq!(attempt("203.0.113.2").await, 401);
     env.finish().await;
 }
+
+#[tokio::test]
+async fn large_uploads_beyond_the_memory_budget_are_told_to_retry() {
+    let config = Config {
+        max_upload_memory: 64 << 20,
+        ..Config::default()
+    };
+    for env in backends(config).await {
+        let p = people(&env.state.db).await;
+        let doc = cyclonedx(12_000); // about 1.2 MB: 29 MiB of the 64 reserved
+        let size = doc.to_string().len();
+        assert!(size > 1 << 20, "{size}");
+        // Another upload of that size is running.
+        let running = env.state.uploads.try_reserve(size).expect("first share");
+        let other = env.state.uploads.try_reserve(size).expect("second share");
+        let a = upload(&env.app, &p.dev_a, "web", &doc).await;
+        assert_eq!(a.status, 503, "{}: {:?}", env.name, a.json);
+        assert_eq!(a.json["type"], "urn:trusca:problem:server-busy");
+        assert!(a.headers.contains_key("retry-after"));
+        // Small uploads still go through.
+        let small = trusca_result("web", &[("a", "1.0.0")], &[]);
+        assert_eq!(upload(&env.app, &p.dev_a, "web", &small).await.status, 201);
+        drop((running, other));
+        let a = upload(&env.app, &p.dev_a, "web", &doc).await;
+        assert_eq!(a.status, 201, "{}: {:?}", env.name, a.json);
+        env.finish().await;
+    }
+}

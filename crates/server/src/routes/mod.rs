@@ -112,6 +112,14 @@ pub async fn read_json_body(
     Ok(bytes)
 }
 
+/// The length a request declares (`Content-Length`), if any.
+pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
 /// The body, refused (413) beyond `max_body_bytes`.
 async fn read_limited(
     state: &AppState,
@@ -119,10 +127,7 @@ async fn read_limited(
     body: Body,
 ) -> Result<Bytes, ApiError> {
     let max = state.config.max_body_bytes;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(headers);
     if declared.is_some_and(|n| n > max as u64) {
         return Err(ApiError::TooLarge(max));
     }

@@ -94,7 +94,17 @@ async fn upload(
                 })
         })
         .transpose()?;
+    // The memory the upload will take is reserved before its body is read, when its size is
+    // declared (a body larger than declared is refused while reading).
+    let declared = super::declared_length(&headers)
+        .filter(|n| *n <= state.config.max_body_bytes as u64)
+        .and_then(|n| usize::try_from(n).ok());
+    let early = declared.map(|n| state.uploads.try_reserve(n)).transpose()?;
     let bytes = read_json_body(&state, &headers, body).await?;
+    let _reserved = match early {
+        Some(r) => r,
+        None => state.uploads.try_reserve(bytes.len())?,
+    };
     let hash = {
         let mut h = Sha256::new();
         h.update(project.as_bytes());
