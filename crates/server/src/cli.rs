@@ -12,7 +12,7 @@ use trusca_core::vulns::update;
 
 use crate::backup;
 use crate::config::{BackupSchedule, Config, DEFAULT_DATABASE_URL};
-use crate::db::{identity, rematch, Db, DbError};
+use crate::db::{audit, identity, rematch, Db, DbError};
 use crate::{vulndb, ServeError};
 
 /// `trusca server`: serve, migrate, or administer.
@@ -125,11 +125,25 @@ pub enum ServerCommand {
         /// Really replace the data
         #[arg(long)]
         confirm: bool,
+        /// Restore a backup whose audit log was changed out of band (its hash chain is broken)
+        /// instead of refusing it; the restore says so loudly and records it
+        #[arg(long)]
+        accept_broken_audit_chain: bool,
     },
     /// Build or inspect the server's vulnerability database; after a build every project is
     /// matched again
     #[command(subcommand)]
     Db(VulnDbCommand),
+    /// Check the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain and name the first row edited, inserted or deleted out
+    /// of band (exit 2 when there is one)
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -268,14 +282,31 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                 }
                 Ok(Some(text))
             }
-            Some(ServerCommand::Restore { dir, confirm }) => {
-                let text = backup::restore(&args.database_url, &dir, confirm).await?;
+            Some(ServerCommand::Restore {
+                dir,
+                confirm,
+                accept_broken_audit_chain,
+            }) => {
+                let how = backup::Restore {
+                    confirm,
+                    accept_broken_chain: accept_broken_audit_chain,
+                };
+                let text = backup::restore_with(&args.database_url, &dir, how).await?;
                 Ok(Some(text))
             }
             Some(ServerCommand::Admin(cmd)) => {
                 let db = Db::connect(&args.database_url, 1).await?;
                 db.migrate().await?;
                 admin(&db, cmd).await.map_err(ServeError::Db)
+            }
+            Some(ServerCommand::Audit(AuditCommand::Verify)) => {
+                let db = Db::connect(&args.database_url, 1).await?;
+                db.migrate().await?;
+                let report = audit::verify(&db).await?;
+                match &report.broken {
+                    None => Ok(Some(audit_summary(&db, &report).await?)),
+                    Some(b) => Err(ServeError::AuditBroken(b.to_string())),
+                }
             }
             Some(ServerCommand::Db(cmd)) => {
                 let db = Db::connect(&args.database_url, 4).await?;
@@ -378,6 +409,22 @@ async fn vuln_db_status(db: &Db, path: &std::path::Path) -> Result<String, Serve
         ));
     }
     Ok(out.trim_end().to_owned())
+}
+
+/// What `audit verify` says of an intact log.
+async fn audit_summary(db: &Db, report: &crate::chain::Report) -> Result<String, ServeError> {
+    let mut conn = db.pool.acquire().await.map_err(DbError::from)?;
+    let checkpoint = audit::checkpoint_of(&mut conn, "audit_chain")
+        .await
+        .map_err(DbError::from)?;
+    let mut text = format!("audit log intact: {} rows", report.rows);
+    if let Some((id, hash)) = &report.head {
+        let _ = write!(text, "\nnewest    row {id}, hash {hash}");
+    }
+    if let Some((id, _)) = checkpoint {
+        let _ = write!(text, "\ncheckpoint row {id}");
+    }
+    Ok(text)
 }
 
 /// The first line of `input`, without its line ending: a password piped in by a script.

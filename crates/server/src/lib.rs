@@ -7,6 +7,7 @@
 pub mod auth;
 pub mod backup;
 pub mod budget;
+pub mod chain;
 pub mod cli;
 pub mod config;
 pub mod db;
@@ -122,6 +123,9 @@ pub enum ServeError {
     /// A backup or restore failed.
     #[error(transparent)]
     Backup(#[from] backup::BackupError),
+    /// The audit log's hash chain is broken.
+    #[error("the audit log was changed out of band: {0}")]
+    AuditBroken(String),
     /// The runtime could not start.
     #[error("server error: {0}")]
     Io(std::io::Error),

@@ -4,47 +4,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sqlx::{AnyConnection, Row};
 
+use super::audit::{audit, Audit};
 use super::{now, Db, DbError};
 
 /// The organisation-wide role of a user.
 pub const USER_ROLES: &[&str] = &["super_admin", "user"];
 /// The roles within a team.
 pub const TEAM_ROLES: &[&str] = &["team_admin", "developer"];
-
-/// One row to append to the audit log.
-#[derive(Debug, Clone)]
-pub struct Audit<'a> {
-    /// Who did it (a username, or `cli` for server-side administration).
-    pub actor: &'a str,
-    /// What was done (`scan.upload`, `triage.set`, `key.create`, …).
-    pub action: &'a str,
-    /// What it was done to.
-    pub target: &'a str,
-    /// The team concerned, when there is one.
-    pub team_id: Option<i64>,
-    /// The request id, for API calls.
-    pub request_id: Option<&'a str>,
-    /// Extra context as JSON text (never secrets).
-    pub detail: Option<String>,
-}
-
-/// Appends an audit row and returns its id; call it inside the transaction of the write it
-/// records.
-pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar(
-        "INSERT INTO audit_log (at, actor, action, target, team_id, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-    )
-    .bind(now())
-    .bind(a.actor)
-    .bind(a.action)
-    .bind(a.target)
-    .bind(a.team_id)
-    .bind(a.request_id)
-    .bind(a.detail.as_deref())
-    .fetch_one(conn)
-    .await
-}
 
 /// Creates a user with an organisation role (`super_admin` or `user`).
 pub async fn create_user(db: &Db, username: &str, role: &str, actor: &str) -> Result<i64, DbError> {

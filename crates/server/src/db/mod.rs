@@ -2,6 +2,7 @@
 //! checked at run time (no database at build time) and use `$N` placeholders, which both
 //! backends accept. All SQL lives under this module.
 
+pub mod audit;
 pub mod backup;
 pub mod events;
 pub mod identity;
@@ -125,14 +126,24 @@ impl Db {
         })
     }
 
-    /// Applies every migration not applied yet (forward only).
+    /// Applies every migration not applied yet (forward only), then hashes the audit rows
+    /// written before the audit chain existed (once; see [`audit::seal`]).
     pub async fn migrate(&self) -> Result<(), DbError> {
         let source = match self.backend {
             Backend::Sqlite => Embedded(SQLITE_MIGRATIONS),
             Backend::Postgres => Embedded(POSTGRES_MIGRATIONS),
         };
         let migrator = Migrator::new(source).await.map_err(DbError::Migrate)?;
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+        migrator.run(&self.pool).await.map_err(DbError::Migrate)?;
+        // Rows written before the audit chain existed get their hashes once.
+        let sealed = audit::seal(self).await?;
+        if sealed > 0 {
+            tracing::info!(
+                rows = sealed,
+                "audit rows written before the chain were hashed"
+            );
+        }
+        Ok(())
     }
 
     /// The highest migration applied, or `None` when the database was never migrated.
@@ -240,6 +251,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "triage events",
         include_str!("../../migrations/sqlite/0005_triage_events.sql"),
     ),
+    (
+        6,
+        "audit chain",
+        include_str!("../../migrations/sqlite/0006_audit_chain.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -266,6 +282,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         5,
         "triage events",
         include_str!("../../migrations/postgres/0005_triage_events.sql"),
+    ),
+    (
+        6,
+        "audit chain",
+        include_str!("../../migrations/postgres/0006_audit_chain.sql"),
     ),
 ];
 

@@ -8,7 +8,7 @@ use sqlx::{FromRow, Row};
 use trusca_core::model::Scope;
 use trusca_core::vulns::SeverityLevel;
 
-use super::identity::{audit, Audit};
+use super::audit::{audit, Audit};
 use super::scans::{StoredScan, SCAN_COLUMNS};
 use super::types::{self, TextEnum};
 use super::{now, Db, DbError};

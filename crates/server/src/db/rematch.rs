@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::identity::{audit, Audit};
+use super::audit::{audit, Audit};
 use super::lifecycle::{self, Changes, ProjectCtx};
 use super::types::TextEnum;
 use super::{now, scans, Backend, Db, DbError};

@@ -7,8 +7,8 @@ use sqlx::{AnyConnection, FromRow, Row};
 use trusca_core::model::Scope;
 use trusca_core::model::Tier;
 
+use super::audit::{audit, Audit};
 use super::events;
-use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
 use super::types::{self, TextEnum as _};
