@@ -23,6 +23,7 @@ pub mod proxy;
 pub mod rematch;
 pub mod routes;
 pub mod rows;
+pub mod scheduler;
 pub mod sla_check;
 pub mod state;
 pub mod vulndb;
@@ -64,8 +65,8 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Opens the database, applies migrations, starts the scheduled vulnerability-database refresh
-/// (unless `db_refresh_hours` is 0) and serves until Ctrl-C.
+/// Opens the database, applies migrations, starts this server's part of the scheduled work
+/// ([`scheduler`]) and serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = Db::connect(&config.database_url, config.pool_size).await?;
     db.migrate().await?;
@@ -76,33 +77,8 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
-    if let Some(schedule) = config.backup.clone() {
-        tracing::info!(dir = %schedule.dir.display(), hours = schedule.every.as_secs() / 3600,
-                       "automatic backups on");
-        tokio::spawn(backup::schedule::run(config.database_url.clone(), schedule));
-    }
     let state = AppState::new(db, config);
-    tokio::spawn(webhooks::run(
-        state.db.clone(),
-        state.metrics.clone(),
-        state.config.webhook_targets,
-    ));
-    tokio::spawn(sla_check::run(state.db.clone()));
-    tokio::spawn(housekeeping::run(
-        state.db.clone(),
-        state.config.idempotency_retention,
-    ));
-    if state.config.db_refresh_hours > 0 {
-        let every =
-            std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));
-        let mirror = state.config.mirror();
-        tokio::spawn(vulndb::schedule(
-            state.db.clone(),
-            state.vulns.clone(),
-            every,
-            mirror,
-        ));
-    }
+    let _scheduled = scheduler::start(&state, scheduler::Schedules::of(&state.config));
     let header_read_timeout = state.config.header_read_timeout;
     listen::serve(listener, app(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -6,7 +6,9 @@ pub mod audit;
 pub mod backup;
 pub mod events;
 pub mod identity;
+pub mod jobs;
 pub mod lifecycle;
+pub mod limits;
 mod pg_array;
 pub mod portfolio;
 pub mod rematch;
@@ -256,6 +258,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "audit chain",
         include_str!("../../migrations/sqlite/0006_audit_chain.sql"),
     ),
+    (
+        7,
+        "jobs and limits",
+        include_str!("../../migrations/sqlite/0007_jobs_and_limits.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -287,6 +294,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         6,
         "audit chain",
         include_str!("../../migrations/postgres/0006_audit_chain.sql"),
+    ),
+    (
+        7,
+        "jobs and limits",
+        include_str!("../../migrations/postgres/0007_jobs_and_limits.sql"),
     ),
 ];
 

@@ -241,6 +241,16 @@ pub async fn recent_refreshes(db: &Db, limit: i64) -> Result<Vec<Refresh>, DbErr
     .await?)
 }
 
+/// When the newest refresh that finished without error started (RFC 3339), if there is one.
+pub async fn last_success(db: &Db) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT started_at FROM vuln_db_refreshes \
+         WHERE finished_at IS NOT NULL AND error IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
 /// Whether the scan's stored findings are exactly `findings` (same ids, aliases, components,
 /// severities, scores, fixes and summaries), so a re-match need not rewrite them.
 async fn same_findings(
