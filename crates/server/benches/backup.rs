@@ -117,6 +117,7 @@ async fn main() {
                         ingest: &parsed,
                         document: gz,
                         idempotency: None,
+                        verdict: None,
                     },
                 )
                 .await

@@ -170,6 +170,7 @@ async fn main() {
                         ingest: &parsed,
                         document: gz.finish().expect("gzip"),
                         idempotency: None,
+                        verdict: None,
                     },
                 )
                 .await

@@ -45,6 +45,9 @@ pub enum ApiError {
     /// The body is not well-formed JSON.
     #[error("{0}")]
     MalformedJson(String),
+    /// A policy text (`trusca.toml`) has problems, each with its line.
+    #[error("`trusca.toml` has {}: {}", count(.0.len()), summary(.0))]
+    InvalidPolicy(Vec<PolicyProblem>),
     /// The JSON nests deeper than allowed.
     #[error("the JSON document nests deeper than {0} levels")]
     TooDeep(usize),
@@ -97,6 +100,37 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong with this request.
     pub detail: String,
+    /// Every problem of a policy text, for `invalid-policy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<PolicyProblem>>,
+}
+
+/// One problem of a policy text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyProblem {
+    /// The 1-based line it is on.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_owned()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+fn summary(problems: &[PolicyProblem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect();
+    lines.join("; ")
 }
 
 impl ApiError {
@@ -129,6 +163,11 @@ impl ApiError {
                 "Invalid document",
             ),
             MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON"),
+            InvalidPolicy(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-policy",
+                "Invalid policy",
+            ),
             TooDeep(_) => (
                 StatusCode::BAD_REQUEST,
                 "json-too-deep",
@@ -221,7 +260,7 @@ pub fn generic(status: StatusCode) -> Response {
 pub fn generic_body(status: StatusCode) -> Vec<u8> {
     let (slug, title) = generic_kind(status);
     let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
-    problem_bytes(status, slug, title, detail)
+    problem_bytes(status, slug, title, detail, None)
 }
 
 /// The type slug and title of a status no handler described.
@@ -243,18 +282,35 @@ fn generic_kind(status: StatusCode) -> (&'static str, &'static str) {
     }
 }
 
-fn problem_bytes(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Vec<u8> {
+fn problem_bytes(
+    status: StatusCode,
+    slug: &str,
+    title: &'static str,
+    detail: String,
+    problems: Option<Vec<PolicyProblem>>,
+) -> Vec<u8> {
     let body = Problem {
         kind: format!("urn:trusca:problem:{slug}"),
         title,
         status: status.as_u16(),
         detail,
+        problems,
     };
     serde_json::to_vec(&body).unwrap_or_default()
 }
 
 fn render(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Response {
-    let bytes = problem_bytes(status, slug, title, detail);
+    render_with(status, slug, title, detail, None)
+}
+
+fn render_with(
+    status: StatusCode,
+    slug: &str,
+    title: &'static str,
+    detail: String,
+    problems: Option<Vec<PolicyProblem>>,
+) -> Response {
+    let bytes = problem_bytes(status, slug, title, detail, problems);
     let mut res = (status, bytes).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -272,7 +328,11 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let mut res = render(status, slug, title, detail);
+        let problems = match &self {
+            ApiError::InvalidPolicy(p) => Some(p.clone()),
+            _ => None,
+        };
+        let mut res = render_with(status, slug, title, detail, problems);
         match &self {
             ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
                 res.headers_mut()

@@ -11,7 +11,7 @@ use serde_json::Value;
 use trusca_core::model::purl::Purl;
 use trusca_core::model::{Ecosystem, Location, Package, Scope};
 use trusca_core::scan::Scan;
-use trusca_core::vulns::{Advisories, Finding, SeverityLevel};
+use trusca_core::vulns::{Advisories, Category, Finding, SeverityLevel};
 
 use crate::db::types::TextEnum;
 use crate::rows::{Component, FindingRow, Ingest, SourceKind};
@@ -215,6 +215,7 @@ pub fn from_scan(scan: Scan) -> Ingest {
             score: f.score,
             fixed_in: f.fixed_in.clone(),
             summary: f.summary.clone(),
+            category: f.category,
         })
         .collect();
     Ingest {
@@ -224,6 +225,8 @@ pub fn from_scan(scan: Scan) -> Ingest {
         name: Some(scan.target.name.clone()),
         components,
         findings,
+        files: scan.files,
+        diagnostics: scan.diagnostics,
     }
 }
 
@@ -311,6 +314,9 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
                 if f.summary.is_none() {
                     f.summary.clone_from(&m.summary);
                 }
+                if m.category == Category::Malicious {
+                    f.category = Category::Malicious;
+                }
             }
             continue;
         }
@@ -325,6 +331,7 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
             score: m.score,
             fixed_in: m.fixed_in,
             summary: m.summary,
+            category: m.category,
         });
     }
     findings
@@ -426,6 +433,8 @@ fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, IngestError> 
             .map(str::to_owned),
         components,
         findings,
+        files: Vec::new(),
+        diagnostics: Vec::new(),
     })
 }
 
@@ -531,6 +540,12 @@ fn cdx_vulnerabilities(
                     .get("description")
                     .and_then(Value::as_str)
                     .map(|s| s.chars().take(300).collect()),
+                // The SBOM says no more than the id: an OSV `MAL-` record is malicious.
+                category: if id.starts_with("MAL-") {
+                    Category::Malicious
+                } else {
+                    Category::Vulnerability
+                },
             });
         }
     }

@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod egress;
 pub mod error;
+pub mod gate;
 pub mod guard;
 pub mod housekeeping;
 pub mod ingest;

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod lifecycle;
 pub mod limits;
 mod pg_array;
+pub mod policy;
 pub mod portfolio;
 pub mod rematch;
 pub mod retention;
@@ -263,6 +264,11 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "jobs and limits",
         include_str!("../../migrations/sqlite/0007_jobs_and_limits.sql"),
     ),
+    (
+        8,
+        "team policies",
+        include_str!("../../migrations/sqlite/0008_team_policies.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -299,6 +305,11 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         7,
         "jobs and limits",
         include_str!("../../migrations/postgres/0007_jobs_and_limits.sql"),
+    ),
+    (
+        8,
+        "team policies",
+        include_str!("../../migrations/postgres/0008_team_policies.sql"),
     ),
 ];
 

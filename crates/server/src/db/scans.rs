@@ -11,8 +11,10 @@ use super::audit::{audit, Audit};
 use super::events;
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
+use super::policy;
 use super::types::{self, TextEnum as _};
 use super::{is_unique_violation, now, placeholders, Backend, Db, DbError, BATCH};
+use crate::gate::Verdict;
 use crate::rows::{Component, FindingRow, Ingest, SourceKind, Summary};
 
 /// An upload ready to store.
@@ -36,6 +38,9 @@ pub struct NewScan<'a> {
     pub document: Vec<u8>,
     /// `Idempotency-Key` and the hash of the request it came with.
     pub idempotency: Option<(&'a str, &'a str)>,
+    /// The decision under the team's policy, for the answer; its expired exceptions are
+    /// recorded (and audited once each).
+    pub verdict: Option<&'a Verdict>,
 }
 
 /// What became of an upload.
@@ -78,8 +83,8 @@ pub async fn idempotent_replay(
 
 /// Stores an upload in one transaction: project (created if new), scan, components, findings,
 /// the project's latest-scan pointer, the finding lifecycle ([`lifecycle::apply`], with its
-/// `finding.new` events), the `scan.completed` event, the audit row and the idempotency
-/// record. Nothing is stored when any part fails.
+/// `finding.new` events), the `scan.completed` event, the audit row, the policy's newly expired
+/// exceptions and the idempotency record. Nothing is stored when any part fails.
 pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, DbError> {
     match store_once(db, &s).await {
         Err(DbError::Query(e)) if is_unique_violation(&e) => {
@@ -102,6 +107,8 @@ struct Receipt<'a> {
     team: &'a str,
     project: &'a str,
     scan: StoredScan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a Verdict>,
 }
 
 async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
@@ -201,7 +208,15 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
             tool: s.ingest.tool.clone(),
             summary,
         },
+        policy: s.verdict,
     })?;
+    if let Some(verdict) = s.verdict {
+        let expired = verdict.expired();
+        if !expired.is_empty() {
+            policy::record_expired(&mut tx, s.team_id, &expired, s.actor, Some(s.request_id))
+                .await?;
+        }
+    }
     audit(
         &mut tx,
         &Audit {

@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 mod meta;
+pub(crate) mod policy;
 mod portfolio;
 pub(crate) mod projects;
 mod sla;
@@ -47,6 +48,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/teams/{team}/sla"),
     ("PUT", "/v1/teams/{team}/sla"),
     ("GET", "/v1/teams/{team}/findings/overdue"),
+    ("GET", "/v1/teams/{team}/policy"),
+    ("PUT", "/v1/teams/{team}/policy"),
+    ("GET", "/v1/policy"),
     ("DELETE", "/v1/keys/{prefix}"),
     ("GET", "/v1/admin/vuln-db"),
     ("POST", "/v1/admin/vuln-db/refresh"),
@@ -63,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(webhooks::router())
         .merge(sla::router())
+        .merge(policy::router())
         .merge(vulndb::router())
 }
 
@@ -188,7 +193,7 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJsonBody<T
 
 /// A JSON body deserialised, with problem responses for malformed JSON (400) and for JSON of
 /// the wrong shape or holding a NUL character (422).
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let value = serde_json::from_slice(bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))

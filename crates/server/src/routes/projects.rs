@@ -10,6 +10,7 @@ use axum::routing::{get, put};
 use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use trusca_core::policy::Date;
 
 use super::{json, json_text, read_json_body, JsonBody, Page, TeamQuery};
 use crate::auth::{Caller, TeamCtx};
@@ -19,6 +20,7 @@ use crate::db::portfolio::{
 use crate::db::scans::{self, NewScan, ScanComponent, Stored, StoredScan};
 use crate::db::types::TextEnum as _;
 use crate::error::ApiError;
+use crate::gate;
 use crate::ingest;
 use crate::rows::TriageState;
 use crate::state::AppState;
@@ -121,15 +123,24 @@ async fn upload(
     }
     let max_components = state.config.max_components;
     let vulns = state.vulns.get();
-    let (ingest, document) = tokio::task::spawn_blocking(move || {
+    let policy = match crate::db::policy::get(&state.db, team.id).await? {
+        None => Ok(gate::TeamPolicy::builtin()),
+        Some(stored) => gate::TeamPolicy::stored(&stored.config),
+    };
+    let (ingest, document, verdict) = tokio::task::spawn_blocking(move || {
         let mut ingest = ingest::parse(&bytes, max_components)?;
+        let matched = vulns.is_some();
         if let Some(vulns) = vulns {
             ingest::apply_server_db(&mut ingest, vulns.as_ref()).map_err(ApiError::internal)?;
         }
+        let verdict = match &policy {
+            Ok(policy) => gate::judge(&ingest, policy, matched, Date::today()),
+            Err(why) => gate::unreadable(why.clone()),
+        };
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&bytes).map_err(ApiError::internal)?;
         let document = gz.finish().map_err(ApiError::internal)?;
-        Ok::<_, ApiError>((ingest, document))
+        Ok::<_, ApiError>((ingest, document, verdict))
     })
     .await
     .map_err(ApiError::internal)??;
@@ -145,6 +156,7 @@ async fn upload(
             ingest: &ingest,
             document,
             idempotency: key.as_deref().map(|k| (k, hash.as_str())),
+            verdict: Some(&verdict),
         },
     )
     .await?;
