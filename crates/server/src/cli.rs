@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand};
+use trusca_core::config::MAX_CONFIG_BYTES;
 use trusca_core::vulns::update;
 
 use crate::backup;
 use crate::config::{BackupSchedule, Config, DEFAULT_DATABASE_URL};
-use crate::db::{audit, identity, rematch, Db, DbError};
+use crate::db::{audit, identity, policy, rematch, Db, DbError};
 use crate::{vulndb, ServeError};
 
 /// `trusca server`: serve, migrate, or administer.
@@ -210,11 +211,22 @@ pub enum AdminCommand {
         /// The prefix
         prefix: String,
     },
-    /// Set a user's web sign-in password, read from the first line of standard input
+    /// Set a user's web sign-in password, read from the first line of standard input (the
+    /// user's web sessions end)
     SetPassword {
         /// The user
         #[arg(long)]
         user: String,
+    },
+    /// Set a team's policy from a `trusca.toml` file: uploads to the team are judged under it,
+    /// and `trusca policy pull` writes it for local runs
+    SetPolicy {
+        /// The team
+        #[arg(long)]
+        team: String,
+        /// The policy (`-` for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -342,6 +354,33 @@ async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
             identity::set_password(db, &user, &password, ACTOR).await?;
             format!("password of `{user}` set")
         }
+        AdminCommand::SetPolicy { team, file } => {
+            let text = read_policy(&file)?;
+            let config = crate::gate::validate(&text).map_err(|problems| {
+                let mut message = format!(
+                    "`{}` has {} problem{}:",
+                    file.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
+                for p in &problems {
+                    let _ = write!(message, "\n  line {}: {}", p.line, p.message);
+                    if let Some(help) = &p.help {
+                        let _ = write!(message, " (hint: {help})");
+                    }
+                }
+                DbError::Invalid(message)
+            })?;
+            let team_id = identity::team_id(db, &team)
+                .await?
+                .ok_or_else(|| DbError::Invalid(format!("no team named `{team}`")))?;
+            let change = policy::Change::of(&text, config.exceptions.len());
+            policy::set(db, team_id, &text, &change, ACTOR, None).await?;
+            format!(
+                "policy of `{team}` set ({} exceptions)",
+                config.exceptions.len()
+            )
+        }
         AdminCommand::RevokeKey { prefix } => {
             if identity::revoke_key(db, &prefix, ACTOR, None).await? {
                 format!("revoked key `{prefix}`")
@@ -425,6 +464,35 @@ async fn audit_summary(db: &Db, report: &crate::chain::Report) -> Result<String,
         let _ = write!(text, "\ncheckpoint row {id}");
     }
     Ok(text)
+}
+
+/// A policy file's text (`-`: standard input), at most [`MAX_CONFIG_BYTES`].
+fn read_policy(file: &std::path::Path) -> Result<String, DbError> {
+    use std::io::Read as _;
+    let cannot =
+        |e: std::io::Error| DbError::Invalid(format!("cannot read `{}`: {e}", file.display()));
+    let mut bytes = Vec::new();
+    let limit = MAX_CONFIG_BYTES + 1;
+    if file == std::path::Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(DbError::Invalid(format!(
+            "`{}` is larger than {} KiB",
+            file.display(),
+            MAX_CONFIG_BYTES >> 10
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| DbError::Invalid(format!("`{}` is not UTF-8 text", file.display())))
 }
 
 /// The first line of `input`, without its line ending: a password piped in by a script.

@@ -218,3 +218,122 @@ async fn an_expired_exception_is_audited_once() {
         env.finish().await;
     }
 }
+
+/// A session cookie and its CSRF token for `user`, opened without the sign-in form.
+async fn session_of(db: &Db, user: &str) -> (String, String) {
+    let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(user)
+        .fetch_one(&db.pool)
+        .await
+        .expect("user");
+    let signed_in = trusca_server::db::identity::SignedIn {
+        user_id: id,
+        username: user.to_owned(),
+        super_admin: false,
+    };
+    let s = trusca_server::db::sessions::create(db, &signed_in, None)
+        .await
+        .expect("session");
+    (format!("trusca_session={}", s.token), s.csrf)
+}
+
+fn form(fields: &[(&str, &str)]) -> Option<(&'static str, Vec<u8>)> {
+    let body: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| {
+            let v: String = url::form_urlencoded::byte_serialize(v.as_bytes()).collect();
+            format!("{k}={v}")
+        })
+        .collect();
+    Some((
+        "application/x-www-form-urlencoded",
+        body.join("&").into_bytes(),
+    ))
+}
+
+#[tokio::test]
+async fn team_admins_edit_the_policy_on_its_page() {
+    for env in backends(Config::default()).await {
+        let db = &env.state.db;
+        people(db).await;
+        let app = &env.app;
+        let page = "/t/alpha/admin/policy";
+        let (dev, _) = session_of(db, "dev-a").await;
+        let a = send(app, "GET", page, None, None, &[("cookie", &dev)]).await;
+        assert_eq!(a.status, 403, "{}", env.name);
+        let (cookie, csrf) = session_of(db, "admin-a").await;
+        let a = send(app, "GET", page, None, None, &[("cookie", &cookie)]).await;
+        assert_eq!(a.status, 200);
+        assert!(String::from_utf8_lossy(&a.bytes).contains("keeps no policy yet"));
+        let origin = [
+            ("cookie", cookie.as_str()),
+            ("host", "trusca.example"),
+            ("origin", "http://trusca.example"),
+        ];
+        // Without the session's token: refused.
+        let a = send(
+            app,
+            "POST",
+            page,
+            None,
+            form(&[("config", "fail_on = \"low\"\n")]),
+            &origin,
+        )
+        .await;
+        assert_eq!(a.status, 403);
+        // Problems are listed with their lines, and the text is kept in the form.
+        let bad = "fail_on = \"low\"\r\nshade = \"green\"\r\n";
+        let a = send(
+            app,
+            "POST",
+            page,
+            None,
+            form(&[("csrf", &csrf), ("config", bad)]),
+            &origin,
+        )
+        .await;
+        assert_eq!(a.status, 422, "{}", env.name);
+        let html = String::from_utf8_lossy(&a.bytes);
+        assert!(html.contains("line 2") && html.contains("shade"), "{html}");
+        assert_eq!(audited(db, "policy.set").await, 0);
+        let good = "fail_on = \"low\"\r\n\r\n[[exceptions]]\r\nid = \"MIT\"\r\npackage = \"x\"\r\nreason = \"ok <fine>\"\r\n";
+        let a = send(
+            app,
+            "POST",
+            page,
+            None,
+            form(&[("csrf", &csrf), ("config", good)]),
+            &origin,
+        )
+        .await;
+        assert_eq!(
+            a.status,
+            303,
+            "{}: {}",
+            env.name,
+            String::from_utf8_lossy(&a.bytes)
+        );
+        assert_eq!(audited(db, "policy.set").await, 1);
+        let a = send(
+            app,
+            "GET",
+            "/t/alpha/admin/policy?saved=1",
+            None,
+            None,
+            &[("cookie", &cookie)],
+        )
+        .await;
+        let html = String::from_utf8_lossy(&a.bytes);
+        assert!(
+            html.contains("The policy was saved") && html.contains("Set by admin-a"),
+            "{html}"
+        );
+        assert!(
+            html.contains("reason = &#34;ok &#60;fine&#62;&#34;"),
+            "escaped: {html}"
+        );
+        let a = send(app, "GET", "/v1/policy?team=alpha", None, None, &[]).await;
+        assert_eq!(a.status, 401);
+        env.finish().await;
+    }
+}
