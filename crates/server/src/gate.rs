@@ -7,8 +7,9 @@
 //! components (with license expressions) and findings, from which the core's values are built
 //! here. License tiers are worked out again under the team's `[licenses]` settings, and the
 //! findings include the server's own matches. Fail closed: when no one checked the components
-//! for vulnerabilities (an SBOM, or a result made without a database, and no server database
-//! either) while the policy asks for that check, the decision is `error`.
+//! for vulnerabilities (a result made without a database, an SBOM without a `vulnerabilities`
+//! section, and no server database either) while the policy asks for that check, the decision
+//! is `error`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::str::FromStr;
@@ -16,7 +17,7 @@ use std::str::FromStr;
 use serde::Serialize;
 use trusca_core::config::{Config, ConfigError, Problem};
 use trusca_core::coverage::ScannerKind;
-use trusca_core::diag::{Code, Diagnostic};
+use trusca_core::diag::{Code, Diagnostic, Severity};
 use trusca_core::model::purl::Purl;
 use trusca_core::model::{Ecosystem, LicenseInfo, Location, Package, Tier};
 use trusca_core::policy::{Date, PolicyResult, Subject};
@@ -178,20 +179,24 @@ pub fn judge(ingest: &Ingest, policy: &TeamPolicy, server_matched: bool, today: 
 
 /// The problems the upload reports, as far as they still hold: when the server matched the
 /// components itself, the document's lack of a vulnerability database no longer counts; when no
-/// one did and the policy wants vulnerabilities checked, that is an error.
+/// one checked them and the policy wants vulnerabilities checked, that is an error.
 fn diagnostics(ingest: &Ingest, server_matched: bool, vulns_required: bool) -> Vec<Diagnostic> {
-    let db_missing = |d: &Diagnostic| matches!(d.code, Code::VulnDbUnavailable);
+    let about_db =
+        |d: &Diagnostic| matches!(d.code, Code::VulnDbUnavailable | Code::VulnDbOutdated);
     let mut out: Vec<Diagnostic> = ingest
         .diagnostics
         .iter()
-        .filter(|d| !(server_matched && (db_missing(d) || d.code == Code::VulnDbOutdated)))
+        .filter(|d| !(server_matched && about_db(d)))
         .cloned()
         .collect();
-    if ingest.kind == SourceKind::Cyclonedx && !server_matched && vulns_required {
+    let said = out
+        .iter()
+        .any(|d| d.code == Code::VulnDbUnavailable && d.severity == Severity::Error);
+    if !server_matched && !ingest.vulns_checked && vulns_required && !said {
         out.push(Diagnostic::error(
             Code::VulnDbUnavailable,
-            "the server has no vulnerability database, so the SBOM's components were not \
-             checked for vulnerabilities",
+            "the components were not checked for vulnerabilities: the document was made \
+             without a vulnerability database and the server has none",
         ));
     }
     out

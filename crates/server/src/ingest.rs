@@ -225,6 +225,7 @@ pub fn from_scan(scan: Scan) -> Ingest {
         name: Some(scan.target.name.clone()),
         components,
         findings,
+        vulns_checked: scan.vuln_check.is_some(),
         files: scan.files,
         diagnostics: scan.diagnostics,
     }
@@ -435,6 +436,7 @@ fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, IngestError> 
         findings,
         files: Vec::new(),
         diagnostics: Vec::new(),
+        vulns_checked: doc.get("vulnerabilities").is_some_and(Value::is_array),
     })
 }
 

@@ -100,6 +100,9 @@ pub struct Ingest {
     pub files: Vec<ScannedFile>,
     /// The problems a trusca result reports (empty for an SBOM), for policy.
     pub diagnostics: Vec<Diagnostic>,
+    /// Whether the document's maker checked the components for vulnerabilities: a trusca result
+    /// made with a vulnerability database, an SBOM with a `vulnerabilities` section.
+    pub vulns_checked: bool,
 }
 
 /// Counts shown as a scan's summary.

@@ -29,13 +29,16 @@ async fn audited(db: &Db, action: &str) -> i64 {
         .expect("count")
 }
 
-/// A trusca result with one MIT package and one high finding on it.
+/// A trusca result with one MIT package and one high finding on it, made with a vulnerability
+/// database.
 fn result() -> Value {
-    trusca_result(
+    let mut doc = trusca_result(
         "web",
         &[("lodash", "4.17.20")],
         &[("GHSA-aaaa", &["CVE-2021-0001"], "lodash", "4.17.20", "high")],
-    )
+    );
+    doc["vuln_check"] = json!({"checked": 1, "not_checked": 0, "findings": 1});
+    doc
 }
 
 #[tokio::test]
@@ -173,7 +176,20 @@ async fn an_upload_is_answered_with_the_decision_under_the_teams_policy() {
         .await;
         assert_eq!(first.json["policy"], again.json["policy"]);
 
-        // A CycloneDX SBOM and no server database: nothing checked it for vulnerabilities.
+        // A result made without a vulnerability database, and a CycloneDX SBOM without a
+        // `vulnerabilities` section, and no server database: nothing checked them.
+        let mut unchecked = result();
+        unchecked.as_object_mut().map(|o| o.remove("vuln_check"));
+        let a = upload(app, &p.dev_a, "web", &unchecked).await;
+        assert_eq!(
+            a.json["policy"]["decision"], "error",
+            "{:?}",
+            a.json["policy"]
+        );
+        assert!(a.json["policy"]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("not checked"));
         let a = upload(app, &p.dev_a, "sbom", &cyclonedx(2)).await;
         assert_eq!(a.status, 201);
         assert_eq!(a.json["policy"]["decision"], "error");

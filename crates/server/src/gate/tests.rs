@@ -46,6 +46,7 @@ fn upload(kind: SourceKind, components: Vec<Component>, findings: Vec<FindingRow
         findings,
         files: Vec::new(),
         diagnostics: Vec::new(),
+        vulns_checked: kind == SourceKind::Trusca,
     }
 }
 
@@ -168,6 +169,35 @@ fn unchecked_components_are_an_error_unless_the_policy_skips_the_check() {
     let licenses_only = policy("[scan]\nscanners = [\"license\"]\n");
     assert_eq!(
         judge(&sbom, &licenses_only, false, today).result.decision,
+        Decision::Pass
+    );
+}
+
+#[test]
+fn a_result_made_without_a_vulnerability_database_needs_the_servers() {
+    let mut result = upload(
+        SourceKind::Trusca,
+        vec![component("a", None, None)],
+        Vec::new(),
+    );
+    let today = day("2026-06-01");
+    assert_eq!(
+        judge(&result, &TeamPolicy::builtin(), false, today)
+            .result
+            .decision,
+        Decision::Pass
+    );
+    result.vulns_checked = false;
+    assert_eq!(
+        judge(&result, &TeamPolicy::builtin(), false, today)
+            .result
+            .decision,
+        Decision::Error
+    );
+    assert_eq!(
+        judge(&result, &TeamPolicy::builtin(), true, today)
+            .result
+            .decision,
         Decision::Pass
     );
 }
