@@ -18,4 +18,6 @@ mod server_admin;
 #[cfg(feature = "server")]
 mod server_db;
 #[cfg(feature = "server")]
+mod server_gate;
+#[cfg(feature = "server")]
 mod upload;

@@ -117,7 +117,6 @@ async fn main() {
                         ingest: &parsed,
                         document: gz,
                         idempotency: None,
-                        verdict: None,
                     },
                 )
                 .await

@@ -170,7 +170,6 @@ async fn main() {
                         ingest: &parsed,
                         document: gz.finish().expect("gzip"),
                         idempotency: None,
-                        verdict: None,
                     },
                 )
                 .await

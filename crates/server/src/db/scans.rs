@@ -38,9 +38,6 @@ pub struct NewScan<'a> {
     pub document: Vec<u8>,
     /// `Idempotency-Key` and the hash of the request it came with.
     pub idempotency: Option<(&'a str, &'a str)>,
-    /// The decision under the team's policy, for the answer; its expired exceptions are
-    /// recorded (and audited once each).
-    pub verdict: Option<&'a Verdict>,
 }
 
 /// What became of an upload.
@@ -86,7 +83,17 @@ pub async fn idempotent_replay(
 /// `finding.new` events), the `scan.completed` event, the audit row, the policy's newly expired
 /// exceptions and the idempotency record. Nothing is stored when any part fails.
 pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, DbError> {
-    match store_once(db, &s).await {
+    store_judged(db, s, None).await
+}
+
+/// [`store`], with the decision under the team's policy: the answer carries it, and its newly
+/// expired exceptions are recorded (and audited once each) in the same transaction.
+pub async fn store_judged(
+    db: &Db,
+    s: NewScan<'_>,
+    verdict: Option<&Verdict>,
+) -> Result<Stored, DbError> {
+    match store_once(db, &s, verdict).await {
         Err(DbError::Query(e)) if is_unique_violation(&e) => {
             // A concurrent request with the same idempotency key won the race.
             if let Some((key, hash)) = s.idempotency {
@@ -111,7 +118,11 @@ struct Receipt<'a> {
     policy: Option<&'a Verdict>,
 }
 
-async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
+async fn store_once(
+    db: &Db,
+    s: &NewScan<'_>,
+    verdict: Option<&Verdict>,
+) -> Result<String, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let created_at = now();
@@ -208,9 +219,9 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
             tool: s.ingest.tool.clone(),
             summary,
         },
-        policy: s.verdict,
+        policy: verdict,
     })?;
-    if let Some(verdict) = s.verdict {
+    if let Some(verdict) = verdict {
         let expired = verdict.expired();
         if !expired.is_empty() {
             policy::record_expired(&mut tx, s.team_id, &expired, s.actor, Some(s.request_id))

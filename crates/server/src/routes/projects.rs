@@ -144,7 +144,7 @@ async fn upload(
     })
     .await
     .map_err(ApiError::internal)??;
-    let stored = scans::store(
+    let stored = scans::store_judged(
         &state.db,
         NewScan {
             team_id: team.id,
@@ -156,8 +156,8 @@ async fn upload(
             ingest: &ingest,
             document,
             idempotency: key.as_deref().map(|k| (k, hash.as_str())),
-            verdict: Some(&verdict),
         },
+        Some(&verdict),
     )
     .await?;
     match stored {
