@@ -445,10 +445,12 @@ pub async fn follow(db: &Db, vulns: &VulnDb, mirror: &str) -> Result<bool, Strin
     let Some(refreshed) = last_refresh(db).await.map_err(|e| e.to_string())? else {
         return Ok(false);
     };
+    // The build time is kept in whole seconds: a file built within the second the refresh
+    // started counts as built by it.
     let built = vulns
         .get()
-        .map(|d| SystemTime::UNIX_EPOCH + Duration::from_secs(d.info().built_unix));
-    if built.is_some_and(|b| b >= refreshed) {
+        .map(|d| SystemTime::UNIX_EPOCH + Duration::from_secs(d.info().built_unix + 1));
+    if built.is_some_and(|b| b > refreshed) {
         return Ok(false);
     }
     let Ok(_one_at_a_time) = vulns.refreshing.try_lock() else {
