@@ -172,6 +172,18 @@ async fn seed(env: &Env) {
              '2024-01-01T00:00:01.000Z')",
         ),
         (
+            "team_policies",
+            "INSERT INTO team_policies (team_id, config, updated_by, updated_at) \
+             SELECT id, 'fail_on = \"critical\"', 'admin-a', '2024-01-01T00:00:00.000Z' \
+             FROM teams",
+        ),
+        (
+            "policy_expiries",
+            "INSERT INTO policy_expiries (team_id, exception_id, package, expires, recorded_at) \
+             SELECT id, 'GHSA-aaaa', 'lodash', '2023-12-31', '2024-01-01T00:00:00.000Z' \
+             FROM teams",
+        ),
+        (
             "auth_failures",
             "INSERT INTO auth_failures (client, window_start, failures) \
              VALUES ('192.0.2.7', '2024-01-01T00:00:00.000Z', 3)",
