@@ -25,6 +25,9 @@ _trusca() {
             trusca,help)
                 cmd="trusca__subcmd__help"
                 ;;
+            trusca,policy)
+                cmd="trusca__subcmd__policy"
+                ;;
             trusca,sbom)
                 cmd="trusca__subcmd__sbom"
                 ;;
@@ -70,6 +73,9 @@ _trusca() {
             trusca__subcmd__help,help)
                 cmd="trusca__subcmd__help__subcmd__help"
                 ;;
+            trusca__subcmd__help,policy)
+                cmd="trusca__subcmd__help__subcmd__policy"
+                ;;
             trusca__subcmd__help,sbom)
                 cmd="trusca__subcmd__help__subcmd__sbom"
                 ;;
@@ -91,8 +97,14 @@ _trusca() {
             trusca__subcmd__help__subcmd__db,update)
                 cmd="trusca__subcmd__help__subcmd__db__subcmd__update"
                 ;;
+            trusca__subcmd__help__subcmd__policy,pull)
+                cmd="trusca__subcmd__help__subcmd__policy__subcmd__pull"
+                ;;
             trusca__subcmd__help__subcmd__server,admin)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin"
+                ;;
+            trusca__subcmd__help__subcmd__server,audit)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__audit"
                 ;;
             trusca__subcmd__help__subcmd__server,backup)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__backup"
@@ -124,6 +136,12 @@ _trusca() {
             trusca__subcmd__help__subcmd__server__subcmd__admin,set-password)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
                 ;;
+            trusca__subcmd__help__subcmd__server__subcmd__admin,set-policy)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__policy"
+                ;;
+            trusca__subcmd__help__subcmd__server__subcmd__audit,verify)
+                cmd="trusca__subcmd__help__subcmd__server__subcmd__audit__subcmd__verify"
+                ;;
             trusca__subcmd__help__subcmd__server__subcmd__db,import)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__import"
                 ;;
@@ -133,8 +151,23 @@ _trusca() {
             trusca__subcmd__help__subcmd__server__subcmd__db,update)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__update"
                 ;;
+            trusca__subcmd__policy,help)
+                cmd="trusca__subcmd__policy__subcmd__help"
+                ;;
+            trusca__subcmd__policy,pull)
+                cmd="trusca__subcmd__policy__subcmd__pull"
+                ;;
+            trusca__subcmd__policy__subcmd__help,help)
+                cmd="trusca__subcmd__policy__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__policy__subcmd__help,pull)
+                cmd="trusca__subcmd__policy__subcmd__help__subcmd__pull"
+                ;;
             trusca__subcmd__server,admin)
                 cmd="trusca__subcmd__server__subcmd__admin"
+                ;;
+            trusca__subcmd__server,audit)
+                cmd="trusca__subcmd__server__subcmd__audit"
                 ;;
             trusca__subcmd__server,backup)
                 cmd="trusca__subcmd__server__subcmd__backup"
@@ -172,6 +205,9 @@ _trusca() {
             trusca__subcmd__server__subcmd__admin,set-password)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__password"
                 ;;
+            trusca__subcmd__server__subcmd__admin,set-policy)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__policy"
+                ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,add-member)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__add__subcmd__member"
                 ;;
@@ -192,6 +228,21 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__admin__subcmd__help,set-password)
                 cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__password"
+                ;;
+            trusca__subcmd__server__subcmd__admin__subcmd__help,set-policy)
+                cmd="trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__policy"
+                ;;
+            trusca__subcmd__server__subcmd__audit,help)
+                cmd="trusca__subcmd__server__subcmd__audit__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__audit,verify)
+                cmd="trusca__subcmd__server__subcmd__audit__subcmd__verify"
+                ;;
+            trusca__subcmd__server__subcmd__audit__subcmd__help,help)
+                cmd="trusca__subcmd__server__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__server__subcmd__audit__subcmd__help,verify)
+                cmd="trusca__subcmd__server__subcmd__audit__subcmd__help__subcmd__verify"
                 ;;
             trusca__subcmd__server__subcmd__db,help)
                 cmd="trusca__subcmd__server__subcmd__db__subcmd__help"
@@ -219,6 +270,9 @@ _trusca() {
                 ;;
             trusca__subcmd__server__subcmd__help,admin)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin"
+                ;;
+            trusca__subcmd__server__subcmd__help,audit)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__audit"
                 ;;
             trusca__subcmd__server__subcmd__help,backup)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__backup"
@@ -253,6 +307,12 @@ _trusca() {
             trusca__subcmd__server__subcmd__help__subcmd__admin,set-password)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password"
                 ;;
+            trusca__subcmd__server__subcmd__help__subcmd__admin,set-policy)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__policy"
+                ;;
+            trusca__subcmd__server__subcmd__help__subcmd__audit,verify)
+                cmd="trusca__subcmd__server__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
             trusca__subcmd__server__subcmd__help__subcmd__db,import)
                 cmd="trusca__subcmd__server__subcmd__help__subcmd__db__subcmd__import"
                 ;;
@@ -269,7 +329,7 @@ _trusca() {
 
     case "${cmd}" in
         trusca)
-            opts="-h -V --help --version scan sbom db upload server completions help"
+            opts="-h -V --help --version scan sbom db upload policy server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -471,7 +531,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help)
-            opts="scan sbom db upload server completions help"
+            opts="scan sbom db upload policy server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -568,6 +628,34 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__help__subcmd__policy)
+            opts="pull"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__policy__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__help__subcmd__sbom)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -597,7 +685,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server)
-            opts="migrate admin backup restore db"
+            opts="migrate admin backup restore db audit"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,7 +699,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key set-password"
+            opts="create-user create-team add-member create-key revoke-key set-password set-policy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -695,6 +783,48 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__admin__subcmd__set__subcmd__policy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__audit)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__server__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -820,6 +950,92 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__policy)
+            opts="-h --help pull help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__policy__subcmd__help)
+            opts="pull help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__policy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__policy__subcmd__help__subcmd__pull)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__policy__subcmd__pull)
+            opts="-o -h --server --team --output --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --server)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__sbom)
             opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -875,7 +1091,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --server --project --team --retries --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --gate --server --project --team --retries --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -945,6 +1161,10 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --gate)
+                    COMPREPLY=($(compgen -W "local server" -- "${cur}"))
+                    return 0
+                    ;;
                 --server)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -969,7 +1189,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server)
-            opts="-h --database-url --listen --max-body-mib --request-timeout --vuln-db --db-refresh-hours --db-mirror --backup-dir --backup-hours --backup-retention-days --idempotency-hours --webhooks-allow-private --help migrate admin backup restore db help"
+            opts="-h --database-url --listen --max-body-mib --max-upload-memory-mib --request-timeout --header-read-timeout --vuln-db --db-refresh-hours --db-mirror --backup-dir --backup-hours --backup-retention-days --idempotency-hours --trusted-proxy --webhooks-allow-private --help migrate admin backup restore db audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -987,7 +1207,15 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --max-upload-memory-mib)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-read-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1019,6 +1247,10 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --trusted-proxy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -1027,7 +1259,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin)
-            opts="-h --database-url --vuln-db --help create-user create-team add-member create-key revoke-key set-password help"
+            opts="-h --database-url --vuln-db --help create-user create-team add-member create-key revoke-key set-password set-policy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1169,7 +1401,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__admin__subcmd__help)
-            opts="create-user create-team add-member create-key revoke-key set-password help"
+            opts="create-user create-team add-member create-key revoke-key set-password set-policy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1280,6 +1512,20 @@ _trusca() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__help__subcmd__set__subcmd__policy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         trusca__subcmd__server__subcmd__admin__subcmd__revoke__subcmd__key)
             opts="-h --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
@@ -1313,6 +1559,122 @@ _trusca() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__admin__subcmd__set__subcmd__policy)
+            opts="-h --team --file --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --team)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__audit)
+            opts="-h --database-url --vuln-db --help verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --database-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vuln-db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__audit__subcmd__help)
+            opts="verify help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__audit__subcmd__verify)
+            opts="-h --database-url --vuln-db --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --database-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1525,7 +1887,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help)
-            opts="migrate admin backup restore db help"
+            opts="migrate admin backup restore db audit help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1539,7 +1901,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin)
-            opts="create-user create-team add-member create-key revoke-key set-password"
+            opts="create-user create-team add-member create-key revoke-key set-password set-policy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1623,6 +1985,48 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__password)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__admin__subcmd__set__subcmd__policy)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__audit)
+            opts="verify"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__server__subcmd__help__subcmd__audit__subcmd__verify)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 5 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1771,7 +2175,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__server__subcmd__restore)
-            opts="-h --confirm --database-url --vuln-db --help"
+            opts="-h --confirm --accept-broken-audit-chain --database-url --vuln-db --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

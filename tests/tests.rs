@@ -19,4 +19,6 @@ mod server_admin;
 #[cfg(feature = "server")]
 mod server_db;
 #[cfg(feature = "server")]
+mod server_gate;
+#[cfg(feature = "server")]
 mod upload;

@@ -23,6 +23,8 @@ pub enum Command {
     Db(DbArgs),
     /// Upload a scan result or CycloneDX SBOM to a trusca server
     Upload(UploadArgs),
+    /// The team policy a trusca server keeps
+    Policy(PolicyCommandArgs),
     /// Run the trusca team server, migrate its database, or administer it
     #[cfg(feature = "server")]
     Server(trusca_server::cli::ServerArgs),
@@ -378,8 +380,53 @@ pub struct ScanUpload {
     #[arg(long)]
     pub upload: bool,
 
+    /// Whose decision sets the exit code: the local policy's (`local`, the default), or the
+    /// server's under the team's policy, as its answer to the upload carries it (`server`)
+    #[arg(long, value_enum, value_name = "WHERE", requires = "upload")]
+    pub gate: Option<Gate>,
+
     #[command(flatten)]
     pub connection: Connection,
+}
+
+/// Where the decision of `scan --upload` is made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Gate {
+    /// The local policy (`trusca.toml`)
+    Local,
+    /// The team's policy on the server
+    Server,
+}
+
+/// `trusca policy`.
+#[derive(Debug, Args)]
+pub struct PolicyCommandArgs {
+    #[command(subcommand)]
+    pub command: PolicyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Write the team's policy kept on the server as `trusca.toml`, so that local runs judge by
+    /// the same policy and exceptions as the server
+    Pull(PolicyPullArgs),
+}
+
+/// `trusca policy pull`.
+#[derive(Debug, Args)]
+pub struct PolicyPullArgs {
+    /// The trusca server (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml; the key is read
+    /// from `TRUSCA_TOKEN`)
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+
+    /// The team, when the key is not bound to one and its user is in several
+    #[arg(long, value_name = "TEAM")]
+    pub team: Option<String>,
+
+    /// Write to FILE (such as `trusca.toml`) instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Formats of the `db` reports.

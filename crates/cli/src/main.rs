@@ -52,6 +52,9 @@ fn main() -> ExitCode {
         Command::Sbom(args) => commands::scan::sbom(&args),
         Command::Db(args) => commands::db::run(&args),
         Command::Upload(args) => commands::upload::run(&args),
+        Command::Policy(args) => match args.command {
+            args::PolicyCommand::Pull(pull) => commands::pull::run(&pull),
+        },
         #[cfg(feature = "server")]
         Command::Server(args) => commands::server::run(args),
         Command::Completions { shell } => commands::completions::run(shell),

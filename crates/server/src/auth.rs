@@ -1,16 +1,18 @@
 //! Authentication (an extractor over `Authorization: Bearer` or `X-API-Key`), team resolution,
-//! and the per-address limit on failed attempts.
+//! and the per-address limit on failed attempts, shared by every server on the database.
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap};
 use sha2::{Digest, Sha256};
 
 use crate::db::identity::{self, Membership};
+use crate::db::limits;
 use crate::db::portfolio::TeamScope;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -18,12 +20,13 @@ use crate::state::AppState;
 /// How often a key's last-used time is written at most.
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 /// The window of the failed-authentication limit.
-const WINDOW: Duration = Duration::from_secs(60);
+const WINDOW: Duration = limits::WINDOW;
 /// Verified-token cache entries kept before the cache is emptied.
 const CACHE_MAX: usize = 10_000;
 
-/// Shared authentication state: verified tokens (argon2 is deliberately slow, so a token is
-/// verified once and then recognised by its SHA-256), key use times, and failure counts.
+/// Per-server authentication state: verified tokens (argon2 is deliberately slow, so a token is
+/// verified once and then recognised by its SHA-256), key use times, and this server's own
+/// failure counts (the shared ones are in the database, [`limits`]).
 #[derive(Debug, Default)]
 pub struct AuthState {
     verified: Mutex<HashMap<[u8; 32], i64>>,
@@ -102,8 +105,22 @@ impl Caller {
     }
 
     /// The team to act in: `?team=` when given, else the key's team, else the user's only team.
-    /// Another team is 403.
+    /// Another team is 403, worded alike whether or not a team of that name exists, so that
+    /// the answer does not tell which teams there are.
     pub async fn team(&self, state: &AppState, named: Option<&str>) -> Result<TeamCtx, ApiError> {
+        if let (Some(key_team), Some(name)) = (self.key_team, named) {
+            // A bound key acts in its own team only: another name is refused before it is
+            // looked up.
+            let own = match self.membership(key_team) {
+                Some(m) => m.team.clone(),
+                None => team_name(state, key_team).await?,
+            };
+            if own != name {
+                return Err(ApiError::Forbidden(
+                    "this key is bound to another team".into(),
+                ));
+            }
+        }
         let id = match named {
             Some(name) => match identity::team_id(&state.db, name).await? {
                 Some(id) => id,
@@ -182,11 +199,13 @@ async fn team_name(state: &AppState, id: i64) -> Result<String, ApiError> {
         .ok_or_else(|| ApiError::NotFound("no such team".into()))
 }
 
-/// The client address, for the limit on failed authentications (API keys and web sign-ins).
-pub fn client_ip(extensions: &axum::http::Extensions) -> IpAddr {
-    extensions
+/// The client address, for the limit on failed authentications (API keys and web sign-ins):
+/// the peer, or behind a trusted proxy the address it forwards for (see [`crate::proxy`]).
+pub fn client_ip(state: &AppState, headers: &HeaderMap, extensions: &Extensions) -> IpAddr {
+    let peer = extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    crate::proxy::client_addr(peer, headers, &state.config.trusted_proxies)
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -194,16 +213,34 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = presented_token(parts).ok_or(ApiError::Unauthenticated)?;
-        let ip = client_ip(&parts.extensions);
-        let limit = state.config.auth_failures_per_minute;
-        state.auth.check_rate(ip, limit)?;
+        let ip = client_ip(state, &parts.headers, &parts.extensions);
+        check_limit(state, ip).await?;
         match verify(state, &token).await? {
             Some(caller) => Ok(caller),
             None => {
-                state.auth.record_failure(ip);
+                count_failure(state, ip).await;
                 Err(ApiError::BadCredentials)
             }
         }
+    }
+}
+
+/// Refuses (429) a client address that failed too often within the window: at this server
+/// (without asking the database), or at any server on the database.
+pub async fn check_limit(state: &AppState, ip: IpAddr) -> Result<(), ApiError> {
+    let limit = state.config.auth_failures_per_minute;
+    state.auth.check_rate(ip, limit)?;
+    match limits::blocked(&state.db, &ip.to_string(), limit, SystemTime::now()).await? {
+        Some(retry_after) => Err(ApiError::RateLimited { retry_after }),
+        None => Ok(()),
+    }
+}
+
+/// Counts a failed authentication of a client address, here and for every server.
+pub async fn count_failure(state: &AppState, ip: IpAddr) {
+    state.auth.record_failure(ip);
+    if let Err(e) = limits::record_failure(&state.db, &ip.to_string(), SystemTime::now()).await {
+        tracing::warn!(error = %e, "cannot record a failed authentication");
     }
 }
 

@@ -8,11 +8,12 @@ use std::path::PathBuf;
 use std::time::{Duration, SystemTime};
 
 use clap::{Args, Subcommand};
+use trusca_core::config::MAX_CONFIG_BYTES;
 use trusca_core::vulns::update;
 
 use crate::backup;
 use crate::config::{BackupSchedule, Config, DEFAULT_DATABASE_URL};
-use crate::db::{identity, rematch, Db, DbError};
+use crate::db::{audit, identity, policy, rematch, Db, DbError};
 use crate::{vulndb, ServeError};
 
 /// `trusca server`: serve, migrate, or administer.
@@ -34,9 +35,20 @@ pub struct ServerArgs {
     #[arg(long, default_value_t = 32)]
     pub max_body_mib: usize,
 
+    /// The memory uploads may take together, in MiB: a large upload that would exceed it is
+    /// answered 503 with `Retry-After` (uploads take about 24 times their size)
+    #[arg(long, env = "TRUSCA_MAX_UPLOAD_MEMORY_MIB", default_value_t = 1024, value_name = "MIB",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_upload_memory_mib: u64,
+
     /// Seconds after which a request is abandoned (and rolled back)
     #[arg(long, default_value_t = 60)]
     pub request_timeout: u64,
+
+    /// Seconds a client may take to send a request head before it is disconnected
+    #[arg(long, default_value_t = 10, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout: u64,
 
     /// The server's vulnerability database (built by `trusca server db update|import`)
     #[arg(long, env = "TRUSCA_SERVER_VULN_DB", default_value = crate::vulndb::DEFAULT_PATH,
@@ -69,6 +81,17 @@ pub struct ServerArgs {
     #[arg(long, env = "TRUSCA_IDEMPOTENCY_HOURS", default_value_t = 24, value_name = "H",
           value_parser = clap::value_parser!(u64).range(1..))]
     pub idempotency_hours: u64,
+
+    /// A reverse proxy (address or range, `10.0.0.0/8`) whose `X-Forwarded-For` names the
+    /// client, for the limit on failed sign-ins; repeatable (or comma-separated in the
+    /// environment)
+    #[arg(
+        long,
+        env = "TRUSCA_TRUSTED_PROXIES",
+        value_name = "CIDR",
+        value_delimiter = ','
+    )]
+    pub trusted_proxy: Vec<crate::proxy::Cidr>,
 
     /// Let webhooks target loopback, private and link-local addresses (refused by default, so a
     /// webhook cannot probe the server's own network)
@@ -103,11 +126,25 @@ pub enum ServerCommand {
         /// Really replace the data
         #[arg(long)]
         confirm: bool,
+        /// Restore a backup whose audit log was changed out of band (its hash chain is broken)
+        /// instead of refusing it; the restore says so loudly and records it
+        #[arg(long)]
+        accept_broken_audit_chain: bool,
     },
     /// Build or inspect the server's vulnerability database; after a build every project is
     /// matched again
     #[command(subcommand)]
     Db(VulnDbCommand),
+    /// Check the audit log
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Walk the audit log's hash chain and name the first row edited, inserted or deleted out
+    /// of band (exit 2 when there is one)
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,11 +211,22 @@ pub enum AdminCommand {
         /// The prefix
         prefix: String,
     },
-    /// Set a user's web sign-in password, read from the first line of standard input
+    /// Set a user's web sign-in password, read from the first line of standard input (the
+    /// user's web sessions end)
     SetPassword {
         /// The user
         #[arg(long)]
         user: String,
+    },
+    /// Set a team's policy from a `trusca.toml` file: uploads to the team are judged under it,
+    /// and `trusca policy pull` writes it for local runs
+    SetPolicy {
+        /// The team
+        #[arg(long)]
+        team: String,
+        /// The policy (`-` for standard input)
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
     },
 }
 
@@ -196,7 +244,12 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                     database_url: args.database_url,
                     listen: args.listen,
                     max_body_bytes: args.max_body_mib.saturating_mul(1 << 20),
+                    max_upload_memory: usize::try_from(args.max_upload_memory_mib)
+                        .unwrap_or(usize::MAX)
+                        .saturating_mul(1 << 20),
                     request_timeout: Duration::from_secs(args.request_timeout.max(1)),
+                    header_read_timeout: Duration::from_secs(args.header_read_timeout),
+                    trusted_proxies: args.trusted_proxy,
                     vuln_db: args.vuln_db,
                     db_refresh_hours: args.db_refresh_hours,
                     db_mirror: args.db_mirror,
@@ -241,14 +294,31 @@ pub fn run(args: ServerArgs) -> Result<Option<String>, ServeError> {
                 }
                 Ok(Some(text))
             }
-            Some(ServerCommand::Restore { dir, confirm }) => {
-                let text = backup::restore(&args.database_url, &dir, confirm).await?;
+            Some(ServerCommand::Restore {
+                dir,
+                confirm,
+                accept_broken_audit_chain,
+            }) => {
+                let how = backup::Restore {
+                    confirm,
+                    accept_broken_chain: accept_broken_audit_chain,
+                };
+                let text = backup::restore_with(&args.database_url, &dir, how).await?;
                 Ok(Some(text))
             }
             Some(ServerCommand::Admin(cmd)) => {
                 let db = Db::connect(&args.database_url, 1).await?;
                 db.migrate().await?;
                 admin(&db, cmd).await.map_err(ServeError::Db)
+            }
+            Some(ServerCommand::Audit(AuditCommand::Verify)) => {
+                let db = Db::connect(&args.database_url, 1).await?;
+                db.migrate().await?;
+                let report = audit::verify(&db).await?;
+                match &report.broken {
+                    None => Ok(Some(audit_summary(&db, &report).await?)),
+                    Some(b) => Err(ServeError::AuditBroken(b.to_string())),
+                }
             }
             Some(ServerCommand::Db(cmd)) => {
                 let db = Db::connect(&args.database_url, 4).await?;
@@ -283,6 +353,33 @@ async fn admin(db: &Db, cmd: AdminCommand) -> Result<Option<String>, DbError> {
             let password = read_password_line(std::io::stdin().lock())?;
             identity::set_password(db, &user, &password, ACTOR).await?;
             format!("password of `{user}` set")
+        }
+        AdminCommand::SetPolicy { team, file } => {
+            let text = read_policy(&file)?;
+            let config = crate::gate::validate(&text).map_err(|problems| {
+                let mut message = format!(
+                    "`{}` has {} problem{}:",
+                    file.display(),
+                    problems.len(),
+                    if problems.len() == 1 { "" } else { "s" }
+                );
+                for p in &problems {
+                    let _ = write!(message, "\n  line {}: {}", p.line, p.message);
+                    if let Some(help) = &p.help {
+                        let _ = write!(message, " (hint: {help})");
+                    }
+                }
+                DbError::Invalid(message)
+            })?;
+            let team_id = identity::team_id(db, &team)
+                .await?
+                .ok_or_else(|| DbError::Invalid(format!("no team named `{team}`")))?;
+            let change = policy::Change::of(&text, config.exceptions.len());
+            policy::set(db, team_id, &text, &change, ACTOR, None).await?;
+            format!(
+                "policy of `{team}` set ({} exceptions)",
+                config.exceptions.len()
+            )
         }
         AdminCommand::RevokeKey { prefix } => {
             if identity::revoke_key(db, &prefix, ACTOR, None).await? {
@@ -351,6 +448,51 @@ async fn vuln_db_status(db: &Db, path: &std::path::Path) -> Result<String, Serve
         ));
     }
     Ok(out.trim_end().to_owned())
+}
+
+/// What `audit verify` says of an intact log.
+async fn audit_summary(db: &Db, report: &crate::chain::Report) -> Result<String, ServeError> {
+    let mut conn = db.pool.acquire().await.map_err(DbError::from)?;
+    let checkpoint = audit::checkpoint_of(&mut conn, "audit_chain")
+        .await
+        .map_err(DbError::from)?;
+    let mut text = format!("audit log intact: {} rows", report.rows);
+    if let Some((id, hash)) = &report.head {
+        let _ = write!(text, "\nnewest    row {id}, hash {hash}");
+    }
+    if let Some((id, _)) = checkpoint {
+        let _ = write!(text, "\ncheckpoint row {id}");
+    }
+    Ok(text)
+}
+
+/// A policy file's text (`-`: standard input), at most [`MAX_CONFIG_BYTES`].
+fn read_policy(file: &std::path::Path) -> Result<String, DbError> {
+    use std::io::Read as _;
+    let cannot =
+        |e: std::io::Error| DbError::Invalid(format!("cannot read `{}`: {e}", file.display()));
+    let mut bytes = Vec::new();
+    let limit = MAX_CONFIG_BYTES + 1;
+    if file == std::path::Path::new("-") {
+        std::io::stdin()
+            .lock()
+            .take(limit)
+            .read_to_end(&mut bytes)
+            .map_err(cannot)?;
+    } else {
+        std::fs::File::open(file)
+            .and_then(|f| f.take(limit).read_to_end(&mut bytes))
+            .map_err(cannot)?;
+    }
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(DbError::Invalid(format!(
+            "`{}` is larger than {} KiB",
+            file.display(),
+            MAX_CONFIG_BYTES >> 10
+        )));
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| DbError::Invalid(format!("`{}` is not UTF-8 text", file.display())))
 }
 
 /// The first line of `input`, without its line ending: a password piped in by a script.

@@ -21,10 +21,16 @@ pub struct Config {
     pub max_json_depth: usize,
     /// Uploads with more components than this are refused (413).
     pub max_components: usize,
+    /// The memory uploads may take together, in bytes (see [`crate::budget`]).
+    pub max_upload_memory: usize,
     /// A request that takes longer is answered with a `timeout` problem and rolled back.
     pub request_timeout: Duration,
+    /// A client that takes longer to send a request head is disconnected.
+    pub header_read_timeout: Duration,
     /// Failed authentications allowed per client address per minute before 429.
     pub auth_failures_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (see [`crate::proxy`]).
+    pub trusted_proxies: Vec<crate::proxy::Cidr>,
     /// Connections in the database pool.
     pub pool_size: u32,
     /// The server's own vulnerability database (matching is off while it is missing).
@@ -69,8 +75,11 @@ impl Default for Config {
             max_body_bytes: 32 << 20,
             max_json_depth: 128,
             max_components: 200_000,
+            max_upload_memory: 1 << 30,
             request_timeout: Duration::from_secs(60),
+            header_read_timeout: Duration::from_secs(10),
             auth_failures_per_minute: 20,
+            trusted_proxies: Vec::new(),
             pool_size: 10,
             vuln_db: PathBuf::from(crate::vulndb::DEFAULT_PATH),
             db_refresh_hours: 24,

@@ -48,13 +48,12 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
     if let Some(v4) = ip.to_ipv4_mapped() {
         return is_public_v4(v4);
     }
-    let s = ip.segments();
-    // NAT64 (64:ff9b::/96) reaches the IPv4 address it embeds.
-    if s[0] == 0x64 && s[1] == 0xff9b && s[2..6] == [0, 0, 0, 0] {
-        let [a, b] = s[6].to_be_bytes();
-        let [c, d] = s[7].to_be_bytes();
-        return is_public_v4(Ipv4Addr::new(a, b, c, d));
+    // Forms that carry traffic to the IPv4 addresses they embed are judged by those addresses.
+    let embedded = embedded_v4(ip);
+    if !embedded.is_empty() {
+        return embedded.into_iter().all(is_public_v4);
     }
+    let s = ip.segments();
     !(ip.is_unspecified()
         || ip.is_loopback()
         || ip.is_multicast()
@@ -62,6 +61,24 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (s[0] & 0xffc0) == 0xfe80 // link-local
         || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
         || s[..6] == [0, 0, 0, 0, 0, 0]) // IPv4-compatible and other reserved forms
+}
+
+/// The IPv4 addresses an IPv6 address reaches through a translation or tunnel: NAT64
+/// (`64:ff9b::/96`, and the local-use `64:ff9b:1::/48`) and the last 32 bits; 6to4
+/// (`2002::/16`) and the 32 bits after the prefix; Teredo (`2001::/32`) and both its server
+/// (bits 32–63) and its client (the last 32 bits, inverted). Empty for any other address.
+fn embedded_v4(ip: Ipv6Addr) -> Vec<Ipv4Addr> {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    match s {
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => vec![v4(hi, lo)],
+        [0x64, 0xff9b, 1, .., hi, lo] => vec![v4(hi, lo)],
+        [0x2002, hi, lo, ..] => vec![v4(hi, lo)],
+        [0x2001, 0, server_hi, server_lo, _, _, client_hi, client_lo] => {
+            vec![v4(server_hi, server_lo), v4(!client_hi, !client_lo)]
+        }
+        _ => Vec::new(),
+    }
 }
 
 /// The internal address a URL names literally (`http://10.0.0.5/`, `http://[::1]/`), or a
@@ -133,6 +150,10 @@ mod tests {
             "::ffff:127.0.0.1",
             "::ffff:10.0.0.1",
             "64:ff9b::a00:1",
+            "64:ff9b:1::a00:1",
+            "2002:a9fe:a9fe::1",
+            "2001:0:4136:e378:8000:63bf:80ff:fffe",
+            "2001:0:c0a8:101::",
             "::127.0.0.1",
         ] {
             assert!(!is_public(ip(s)), "{s} taken as public");
@@ -150,6 +171,8 @@ mod tests {
             "2606:4700::1111",
             "::ffff:1.1.1.1",
             "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2001:0:808:808:8000:63bf:f7f7:f7f7",
         ] {
             assert!(is_public(ip(s)), "{s} taken as internal");
         }

@@ -45,6 +45,9 @@ pub enum ApiError {
     /// The body is not well-formed JSON.
     #[error("{0}")]
     MalformedJson(String),
+    /// A policy text (`trusca.toml`) has problems, each with its line.
+    #[error("`trusca.toml` has {}: {}", count(.0.len()), summary(.0))]
+    InvalidPolicy(Vec<PolicyProblem>),
     /// The JSON nests deeper than allowed.
     #[error("the JSON document nests deeper than {0} levels")]
     TooDeep(usize),
@@ -68,6 +71,15 @@ pub enum ApiError {
     /// A uniqueness rule was broken.
     #[error("{0}")]
     Conflict(String),
+    /// Other uploads hold the memory this one needs; retry later.
+    #[error("the server is busy with other large uploads; retry in {retry_after} seconds")]
+    Busy {
+        /// Seconds to wait.
+        retry_after: u64,
+    },
+    /// The server cannot serve now (its database is not ready).
+    #[error("{0}")]
+    Unavailable(String),
     /// The request took longer than the server allows.
     #[error("the request took too long and was abandoned; nothing was stored")]
     Timeout,
@@ -88,6 +100,37 @@ pub struct Problem {
     pub status: u16,
     /// What went wrong with this request.
     pub detail: String,
+    /// Every problem of a policy text, for `invalid-policy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<PolicyProblem>>,
+}
+
+/// One problem of a policy text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyProblem {
+    /// The 1-based line it is on.
+    pub line: u32,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+}
+
+fn count(n: usize) -> String {
+    if n == 1 {
+        "1 problem".to_owned()
+    } else {
+        format!("{n} problems")
+    }
+}
+
+fn summary(problems: &[PolicyProblem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("line {}: {}", p.line, p.message))
+        .collect();
+    lines.join("; ")
 }
 
 impl ApiError {
@@ -120,6 +163,11 @@ impl ApiError {
                 "Invalid document",
             ),
             MalformedJson(_) => (StatusCode::BAD_REQUEST, "malformed-json", "Malformed JSON"),
+            InvalidPolicy(_) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-policy",
+                "Invalid policy",
+            ),
             TooDeep(_) => (
                 StatusCode::BAD_REQUEST,
                 "json-too-deep",
@@ -146,6 +194,16 @@ impl ApiError {
                 "Idempotency key reused",
             ),
             Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
+            Busy { .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server-busy",
+                "Server busy",
+            ),
+            Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Service unavailable",
+            ),
             Timeout => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "timeout",
@@ -193,7 +251,21 @@ impl From<IngestError> for ApiError {
 /// A problem response for a status that no handler described (an unknown route, a wrong method,
 /// a panic): the generic type for the status.
 pub fn generic(status: StatusCode) -> Response {
-    let (slug, title) = match status.as_u16() {
+    let (slug, title) = generic_kind(status);
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    render(status, slug, title, detail)
+}
+
+/// The body of [`generic`], for answers written without a [`Response`] (see [`crate::listen`]).
+pub fn generic_body(status: StatusCode) -> Vec<u8> {
+    let (slug, title) = generic_kind(status);
+    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
+    problem_bytes(status, slug, title, detail, None)
+}
+
+/// The type slug and title of a status no handler described.
+fn generic_kind(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
         400 => ("bad-request", "Bad request"),
         401 => ("unauthenticated", "Authentication required"),
         403 => ("forbidden", "Forbidden"),
@@ -202,22 +274,43 @@ pub fn generic(status: StatusCode) -> Response {
         408 => ("timeout", "Request timed out"),
         413 => ("body-too-large", "Request body too large"),
         415 => ("unsupported-media-type", "Unsupported media type"),
+        414 => ("uri-too-long", "URI too long"),
         422 => ("invalid-document", "Invalid document"),
+        431 => ("headers-too-large", "Request headers too large"),
         s if s >= 500 => ("internal", "Internal server error"),
         _ => ("client-error", "Client error"),
-    };
-    let detail = status.canonical_reason().unwrap_or("error").to_lowercase();
-    render(status, slug, title, detail)
+    }
 }
 
-fn render(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Response {
+fn problem_bytes(
+    status: StatusCode,
+    slug: &str,
+    title: &'static str,
+    detail: String,
+    problems: Option<Vec<PolicyProblem>>,
+) -> Vec<u8> {
     let body = Problem {
         kind: format!("urn:trusca:problem:{slug}"),
         title,
         status: status.as_u16(),
         detail,
+        problems,
     };
-    let bytes = serde_json::to_vec(&body).unwrap_or_default();
+    serde_json::to_vec(&body).unwrap_or_default()
+}
+
+fn render(status: StatusCode, slug: &str, title: &'static str, detail: String) -> Response {
+    render_with(status, slug, title, detail, None)
+}
+
+fn render_with(
+    status: StatusCode,
+    slug: &str,
+    title: &'static str,
+    detail: String,
+    problems: Option<Vec<PolicyProblem>>,
+) -> Response {
+    let bytes = problem_bytes(status, slug, title, detail, problems);
     let mut res = (status, bytes).into_response();
     res.headers_mut()
         .insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
@@ -235,9 +328,13 @@ impl IntoResponse for ApiError {
             }
             other => other.to_string(),
         };
-        let mut res = render(status, slug, title, detail);
+        let problems = match &self {
+            ApiError::InvalidPolicy(p) => Some(p.clone()),
+            _ => None,
+        };
+        let mut res = render_with(status, slug, title, detail, problems);
         match &self {
-            ApiError::RateLimited { retry_after } => {
+            ApiError::RateLimited { retry_after } | ApiError::Busy { retry_after } => {
                 res.headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
             }

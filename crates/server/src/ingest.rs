@@ -11,7 +11,7 @@ use serde_json::Value;
 use trusca_core::model::purl::Purl;
 use trusca_core::model::{Ecosystem, Location, Package, Scope};
 use trusca_core::scan::Scan;
-use trusca_core::vulns::{Advisories, Finding, SeverityLevel};
+use trusca_core::vulns::{Advisories, Category, Finding, SeverityLevel};
 
 use crate::db::types::TextEnum;
 use crate::rows::{Component, FindingRow, Ingest, SourceKind};
@@ -40,7 +40,7 @@ pub enum IngestError {
 /// keys that tell the kinds apart (without building the document); a trusca result is then
 /// read straight into its types, a CycloneDX SBOM through a JSON tree (it is read tolerantly).
 pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> {
-    let probe: Probe = serde_json::from_slice(body).map_err(|e| {
+    let probe: Probe = from_json(body).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             IngestError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
@@ -50,7 +50,7 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
         }
     })?;
     if probe.bom_format.as_ref().and_then(Value::as_str) == Some("CycloneDX") {
-        let value: Value = serde_json::from_slice(body)
+        let value: Value = from_json(body)
             .map_err(|e| IngestError::Invalid(format!("the body cannot be read: {e}")))?;
         return cyclonedx(&value, max_components).and_then(refuse_nul);
     }
@@ -61,7 +61,7 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
                 limit: max_components,
             });
         }
-        let scan: Scan = serde_json::from_slice(body)
+        let scan: Scan = from_json(body)
             .map_err(|e| IngestError::Invalid(format!("not a valid trusca result: {e}")))?;
         return refuse_nul(from_scan(scan));
     }
@@ -70,6 +70,22 @@ pub fn parse(body: &[u8], max_components: usize) -> Result<Ingest, IngestError> 
          (`bomFormat`: `CycloneDX`)"
             .into(),
     ))
+}
+
+/// Nesting up to which documents are parsed without serde_json's own recursion limit.
+const DEPTH_CAP: usize = 256;
+
+/// A JSON document parsed. serde_json stops at 127 levels of nesting by itself, below the
+/// server's documented limit of 128 (`max_json_depth`, checked before parsing); a document
+/// within [`DEPTH_CAP`] levels is parsed without that limit, so the documented one holds.
+fn from_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> serde_json::Result<T> {
+    let mut de = serde_json::Deserializer::from_slice(body);
+    if !too_deep(body, DEPTH_CAP) {
+        de.disable_recursion_limit();
+    }
+    let value = T::deserialize(&mut de)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// Refuses an upload with a NUL character (U+0000) in any text it would store: PostgreSQL
@@ -199,6 +215,7 @@ pub fn from_scan(scan: Scan) -> Ingest {
             score: f.score,
             fixed_in: f.fixed_in.clone(),
             summary: f.summary.clone(),
+            category: f.category,
         })
         .collect();
     Ingest {
@@ -208,6 +225,9 @@ pub fn from_scan(scan: Scan) -> Ingest {
         name: Some(scan.target.name.clone()),
         components,
         findings,
+        vulns_checked: scan.vuln_check.is_some(),
+        files: scan.files,
+        diagnostics: scan.diagnostics,
     }
 }
 
@@ -295,6 +315,9 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
                 if f.summary.is_none() {
                     f.summary.clone_from(&m.summary);
                 }
+                if m.category == Category::Malicious {
+                    f.category = Category::Malicious;
+                }
             }
             continue;
         }
@@ -309,6 +332,7 @@ fn merge(mut findings: Vec<FindingRow>, matches: Vec<Finding>) -> Vec<FindingRow
             score: m.score,
             fixed_in: m.fixed_in,
             summary: m.summary,
+            category: m.category,
         });
     }
     findings
@@ -410,6 +434,9 @@ fn cyclonedx(doc: &Value, max_components: usize) -> Result<Ingest, IngestError> 
             .map(str::to_owned),
         components,
         findings,
+        files: Vec::new(),
+        diagnostics: Vec::new(),
+        vulns_checked: doc.get("vulnerabilities").is_some_and(Value::is_array),
     })
 }
 
@@ -515,6 +542,12 @@ fn cdx_vulnerabilities(
                     .get("description")
                     .and_then(Value::as_str)
                     .map(|s| s.chars().take(300).collect()),
+                // The SBOM says no more than the id: an OSV `MAL-` record is malicious.
+                category: if id.starts_with("MAL-") {
+                    Category::Malicious
+                } else {
+                    Category::Vulnerability
+                },
             });
         }
     }

@@ -6,18 +6,25 @@
 
 pub mod auth;
 pub mod backup;
+pub mod budget;
+pub mod chain;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod egress;
 pub mod error;
+pub mod gate;
+pub mod guard;
 pub mod housekeeping;
 pub mod ingest;
 pub mod json;
+pub mod listen;
 pub mod metrics;
+pub mod proxy;
 pub mod rematch;
 pub mod routes;
 pub mod rows;
+pub mod scheduler;
 pub mod sla_check;
 pub mod state;
 pub mod vulndb;
@@ -50,13 +57,17 @@ pub fn app(state: AppState) -> Router {
     routes::router()
         .merge(web::router())
         .route_layer(middleware::from_fn(tag_route))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            guard::refuse_nul,
+        ))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(middleware::from_fn_with_state(state.clone(), observe))
         .with_state(state)
 }
 
-/// Opens the database, applies migrations, starts the scheduled vulnerability-database refresh
-/// (unless `db_refresh_hours` is 0) and serves until Ctrl-C.
+/// Opens the database, applies migrations, starts this server's part of the scheduled work
+/// ([`scheduler`]) and serves until Ctrl-C.
 pub async fn serve(config: Config) -> Result<(), ServeError> {
     let db = Db::connect(&config.database_url, config.pool_size).await?;
     db.migrate().await?;
@@ -67,43 +78,14 @@ pub async fn serve(config: Config) -> Result<(), ServeError> {
         .local_addr()
         .map_err(|e| ServeError::Bind(config.listen, e))?;
     tracing::info!(%addr, backend = ?db.backend, "listening");
-    if let Some(schedule) = config.backup.clone() {
-        tracing::info!(dir = %schedule.dir.display(), hours = schedule.every.as_secs() / 3600,
-                       "automatic backups on");
-        tokio::spawn(backup::schedule::run(config.database_url.clone(), schedule));
-    }
     let state = AppState::new(db, config);
-    tokio::spawn(webhooks::run(
-        state.db.clone(),
-        state.metrics.clone(),
-        state.config.webhook_targets,
-    ));
-    tokio::spawn(sla_check::run(state.db.clone()));
-    tokio::spawn(housekeeping::run(
-        state.db.clone(),
-        state.config.idempotency_retention,
-    ));
-    if state.config.db_refresh_hours > 0 {
-        let every =
-            std::time::Duration::from_secs(state.config.db_refresh_hours.saturating_mul(3600));
-        let mirror = state.config.mirror();
-        tokio::spawn(vulndb::schedule(
-            state.db.clone(),
-            state.vulns.clone(),
-            every,
-            mirror,
-        ));
-    }
-    let app = app(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async {
+    let _scheduled = scheduler::start(&state, scheduler::Schedules::of(&state.config));
+    let header_read_timeout = state.config.header_read_timeout;
+    listen::serve(listener, app(state), header_read_timeout, async {
         let _ = tokio::signal::ctrl_c().await;
     })
-    .await
-    .map_err(ServeError::Io)
+    .await;
+    Ok(())
 }
 
 /// Why the server could not start or stopped.
@@ -118,7 +100,10 @@ pub enum ServeError {
     /// A backup or restore failed.
     #[error(transparent)]
     Backup(#[from] backup::BackupError),
-    /// Serving failed.
+    /// The audit log's hash chain is broken.
+    #[error("the audit log was changed out of band: {0}")]
+    AuditBroken(String),
+    /// The runtime could not start.
     #[error("server error: {0}")]
     Io(std::io::Error),
 }
@@ -141,9 +126,13 @@ async fn observe(State(state): State<AppState>, mut req: Request, next: Next) ->
     let start = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     req.extensions_mut().insert(RequestId(request_id.clone()));
-    let method = req.method().to_string();
+    let method = req.method().clone();
     let api = web::is_api_path(req.uri().path());
-    let span = tracing::info_span!("request", request_id = %request_id, %method);
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        method = metrics::method_label(&method)
+    );
     let timeout = state.config.request_timeout;
     let mut res = match tokio::time::timeout(timeout, next.run(req).instrument(span.clone())).await
     {

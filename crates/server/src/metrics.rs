@@ -1,6 +1,7 @@
 //! Prometheus metrics: requests by route and status, latency, uploads, webhook deliveries, and
 //! the database pool.
 
+use axum::http::Method;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -10,7 +11,7 @@ use prometheus_client::registry::Registry;
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
@@ -104,11 +105,13 @@ impl Metrics {
         }
     }
 
-    /// Counts one answered request.
-    pub fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    /// Counts one answered request. `route` is a route template or `unmatched` (never a raw
+    /// path), and the method is one of the standard ones or `other`, so that what clients send
+    /// cannot grow the label sets.
+    pub fn observe(&self, method: &Method, route: &str, status: u16, seconds: f64) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
+                method: method_label(method),
                 route: route.to_owned(),
                 status,
             })
@@ -143,5 +146,36 @@ impl Metrics {
             out.clear();
         }
         out
+    }
+}
+
+/// The label of a request method: the standard methods by name, anything else `other`.
+pub fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [(Method, &str); 9] = [
+        (Method::GET, "GET"),
+        (Method::HEAD, "HEAD"),
+        (Method::POST, "POST"),
+        (Method::PUT, "PUT"),
+        (Method::DELETE, "DELETE"),
+        (Method::PATCH, "PATCH"),
+        (Method::OPTIONS, "OPTIONS"),
+        (Method::CONNECT, "CONNECT"),
+        (Method::TRACE, "TRACE"),
+    ];
+    KNOWN
+        .iter()
+        .find(|(m, _)| m == method)
+        .map_or("other", |(_, name)| name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_methods_share_one_label() {
+        assert_eq!(method_label(&Method::PUT), "PUT");
+        let made_up = Method::from_bytes(b"PROBE1").unwrap_or(Method::GET);
+        assert_eq!(method_label(&made_up), "other");
     }
 }

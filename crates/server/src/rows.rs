@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use trusca_core::diag::Diagnostic;
+use trusca_core::inventory::ScannedFile;
 use trusca_core::model::Scope;
 use trusca_core::model::Tier;
-use trusca_core::vulns::SeverityLevel;
+use trusca_core::vulns::{Category, SeverityLevel};
 
 /// What kind of document was uploaded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -74,6 +76,9 @@ pub struct FindingRow {
     pub fixed_in: Option<String>,
     /// One-line summary.
     pub summary: Option<String>,
+    /// What kind of advisory it is (policy treats malicious and informational ones apart); not
+    /// stored, a re-match reads it from the document again.
+    pub category: Category,
 }
 
 /// An upload, parsed.
@@ -91,6 +96,13 @@ pub struct Ingest {
     pub components: Vec<Component>,
     /// Findings.
     pub findings: Vec<FindingRow>,
+    /// The dependency files a trusca result read (empty for an SBOM), for policy.
+    pub files: Vec<ScannedFile>,
+    /// The problems a trusca result reports (empty for an SBOM), for policy.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Whether the document's maker checked the components for vulnerabilities: a trusca result
+    /// made with a vulnerability database, an SBOM with a `vulnerabilities` section.
+    pub vulns_checked: bool,
 }
 
 /// Counts shown as a scan's summary.
@@ -213,6 +225,7 @@ mod tests {
             score: None,
             fixed_in: None,
             summary: None,
+            category: Category::Vulnerability,
         }
     }
 

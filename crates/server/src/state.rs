@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::auth::AuthState;
+use crate::budget::UploadBudget;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
@@ -21,6 +22,10 @@ pub struct AppState {
     pub auth: Arc<AuthState>,
     /// The server's vulnerability database, swapped by a refresh.
     pub vulns: Arc<VulnDb>,
+    /// The memory uploads may take together.
+    pub uploads: Arc<UploadBudget>,
+    /// This server's name among the servers sharing the database (it holds job leases).
+    pub instance: String,
 }
 
 impl AppState {
@@ -29,6 +34,8 @@ impl AppState {
     pub fn new(db: Db, config: Config) -> Self {
         AppState {
             vulns: Arc::new(VulnDb::open(&config.vuln_db)),
+            uploads: Arc::new(UploadBudget::new(config.max_upload_memory)),
+            instance: format!("{}-{}", std::process::id(), uuid::Uuid::new_v4().simple()),
             db,
             config: Arc::new(config),
             metrics: Arc::new(Metrics::new()),

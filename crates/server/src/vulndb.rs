@@ -332,15 +332,21 @@ fn rebuild(path: &Path, source: Source) -> Result<u64, RefreshError> {
     Ok(info.records)
 }
 
-/// A refresh is already running.
+/// A refresh is already running (here or at another server on the database).
 #[derive(Debug, thiserror::Error)]
 #[error("a refresh of the vulnerability database is running")]
 pub struct Busy;
 
+/// The name of the refresh job in the `jobs` table.
+pub const JOB: &str = "vuln-db-refresh";
+
 /// Starts a refresh from the configured mirror (`--db-mirror`, else the public OSV bucket) in
 /// the background, for a super admin's request (API or web page); returns its source as
-/// recorded. Its outcome lands in `vuln_db_refreshes`, the audit log and the server log.
-pub fn start_refresh(
+/// recorded. It takes the refresh job's lease (see [`crate::scheduler`]), so it is refused while
+/// a refresh runs at any server on the database, and the next scheduled one is due a whole
+/// interval after it. Its outcome lands in `vuln_db_refreshes`, the audit log and the server
+/// log.
+pub async fn start_refresh(
     state: &crate::state::AppState,
     actor: &str,
     ecosystems: Vec<String>,
@@ -348,18 +354,51 @@ pub fn start_refresh(
     if state.vulns.refreshing() {
         return Err(Busy);
     }
+    let jobs = crate::scheduler::Schedules::of(&state.config);
+    let now = SystemTime::now();
+    let taken = crate::db::jobs::take(
+        &state.db,
+        JOB,
+        &state.instance,
+        now,
+        now + jobs.lease,
+        now,
+        crate::db::jobs::When::Now,
+    )
+    .await;
+    match taken {
+        Ok(true) => {}
+        Ok(false) => return Err(Busy),
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot take the refresh job; refreshing anyway");
+        }
+    }
     let source = Source::Update {
         mirror: state.config.mirror(),
         ecosystems,
     };
     let described = source.describe();
     let (db, vulns, actor) = (state.db.clone(), state.vulns.clone(), actor.to_owned());
+    let instance = state.instance.clone();
+    let every = jobs.refresh.unwrap_or(Duration::from_secs(24 * 3600));
     tokio::spawn(async move {
-        match refresh(&db, &vulns, source, &actor).await {
+        let work = refresh(&db, &vulns, source, &actor);
+        let outcome = crate::scheduler::with_lease(&db, JOB, &instance, jobs.lease, work).await;
+        let error = match &outcome {
             Ok(summary) => {
                 tracing::info!(summary = %summary.line(), actor, "vulnerability database refreshed");
+                None
             }
-            Err(e) => tracing::error!(error = %e, actor, "vulnerability database refresh failed"),
+            Err(e) => {
+                tracing::error!(error = %e, actor, "vulnerability database refresh failed");
+                Some(e.to_string())
+            }
+        };
+        let now = SystemTime::now();
+        if let Err(e) =
+            crate::db::jobs::finish(&db, JOB, &instance, now, now + every, error.as_deref()).await
+        {
+            tracing::warn!(error = %e, "cannot let go of the refresh job");
         }
     });
     Ok(described)
@@ -374,24 +413,64 @@ pub fn first_delay(vulns: &VulnDb, every: Duration) -> Duration {
     }
 }
 
-/// Refreshes from `mirror` every `every`, forever (started by [`crate::serve`]). Failures are
-/// logged and recorded, never fatal.
-pub async fn schedule(db: Db, vulns: Arc<VulnDb>, every: Duration, mirror: String) {
-    let mut delay = first_delay(&vulns, every);
-    loop {
-        tokio::time::sleep(delay).await;
-        delay = every;
-        let source = Source::Update {
-            mirror: mirror.clone(),
-            ecosystems: Vec::new(),
-        };
-        match refresh(&db, &vulns, source, "scheduler").await {
-            Ok(summary) => {
-                tracing::info!(summary = %summary.line(), "vulnerability database refreshed");
-            }
-            Err(e) => tracing::error!(error = %e, "vulnerability database refresh failed"),
+/// One scheduled refresh from `mirror` (run by [`crate::scheduler`] when the job is due).
+pub async fn scheduled(db: &Db, vulns: &VulnDb, mirror: &str) -> Result<(), String> {
+    let source = Source::Update {
+        mirror: mirror.to_owned(),
+        ecosystems: Vec::new(),
+    };
+    match refresh(db, vulns, source, "scheduler").await {
+        Ok(summary) => {
+            tracing::info!(summary = %summary.line(), "vulnerability database refreshed");
+            Ok(())
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "vulnerability database refresh failed");
+            Err(e.to_string())
         }
     }
+}
+
+/// When the newest successful refresh recorded in the database started, if there is one.
+async fn last_refresh(db: &Db) -> Result<Option<SystemTime>, DbError> {
+    let started = rematch::last_success(db).await?;
+    Ok(started.and_then(|s| humantime::parse_rfc3339_weak(&s).ok()))
+}
+
+/// Brings this server's own database file up to the newest refresh another server made (the
+/// refresh job runs at one server per schedule; servers with a file of their own rebuild it
+/// from the mirror, without a re-match, which that refresh did). A file shared by the servers is
+/// already new and is left alone. Returns whether the file was rebuilt.
+pub async fn follow(db: &Db, vulns: &VulnDb, mirror: &str) -> Result<bool, String> {
+    let Some(refreshed) = last_refresh(db).await.map_err(|e| e.to_string())? else {
+        return Ok(false);
+    };
+    // The build time is kept in whole seconds: a file built within the second the refresh
+    // started counts as built by it.
+    let built = vulns
+        .get()
+        .map(|d| SystemTime::UNIX_EPOCH + Duration::from_secs(d.info().built_unix + 1));
+    if built.is_some_and(|b| b > refreshed) {
+        return Ok(false);
+    }
+    let Ok(_one_at_a_time) = vulns.refreshing.try_lock() else {
+        return Ok(false);
+    };
+    let path = vulns.path().to_owned();
+    let source = Source::Update {
+        mirror: mirror.to_owned(),
+        ecosystems: Vec::new(),
+    };
+    let records = tokio::task::spawn_blocking(move || rebuild(&path, source))
+        .await
+        .map_err(|e| format!("the update task failed: {e}"))?
+        .map_err(|e| e.to_string())?;
+    vulns.reload().map_err(|e| e.to_string())?;
+    tracing::info!(
+        records,
+        "vulnerability database brought up to another server's refresh"
+    );
+    Ok(true)
 }
 
 #[cfg(test)]

@@ -237,6 +237,27 @@ async fn every_route_by_every_identity() {
             ),
             (
                 "GET",
+                "/v1/teams/{team}/policy",
+                "/v1/teams/alpha/policy".into(),
+                None,
+                READ,
+            ),
+            (
+                "PUT",
+                "/v1/teams/{team}/policy",
+                "/v1/teams/alpha/policy".into(),
+                Some(json!({"config": "fail_on = \"critical\"\n"})),
+                TEAM_ADMIN,
+            ),
+            (
+                "GET",
+                "/v1/policy",
+                "/v1/policy?team=alpha".into(),
+                None,
+                READ,
+            ),
+            (
+                "GET",
                 "/v1/teams/{team}/findings/overdue",
                 "/v1/teams/alpha/findings/overdue".into(),
                 None,

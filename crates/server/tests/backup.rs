@@ -165,6 +165,29 @@ async fn seed(env: &Env) {
              new_findings, resolved_findings) VALUES ('2024-01-01T00:00:00.000Z', \
              '2024-01-01T00:01:00.000Z', 'mirror.example', 1234, 1, 1, 0)",
         ),
+        (
+            "jobs",
+            "INSERT INTO jobs (name, due_at, last_started_at, last_finished_at) VALUES \
+             ('sweep', '2024-01-01T01:00:00.000Z', '2024-01-01T00:00:00.000Z', \
+             '2024-01-01T00:00:01.000Z')",
+        ),
+        (
+            "team_policies",
+            "INSERT INTO team_policies (team_id, config, updated_by, updated_at) \
+             SELECT id, 'fail_on = \"critical\"', 'admin-a', '2024-01-01T00:00:00.000Z' \
+             FROM teams",
+        ),
+        (
+            "policy_expiries",
+            "INSERT INTO policy_expiries (team_id, exception_id, package, expires, recorded_at) \
+             SELECT id, 'GHSA-aaaa', 'lodash', '2023-12-31', '2024-01-01T00:00:00.000Z' \
+             FROM teams",
+        ),
+        (
+            "auth_failures",
+            "INSERT INTO auth_failures (client, window_start, failures) \
+             VALUES ('192.0.2.7', '2024-01-01T00:00:00.000Z', 3)",
+        ),
     ];
     for (table, sql) in direct {
         if count(db, table).await == 0 {

@@ -497,6 +497,58 @@ async fn sign_in_triage_and_see_the_new_state_in_chromium() {
     );
     shot(&client, "team-admin").await;
 
+    // The team's policy: a text with a problem is refused with its line, then saved.
+    click_to(
+        &client,
+        Locator::LinkText("Policy"),
+        path_is("/t/alpha/admin/policy"),
+    )
+    .await;
+    let config = client
+        .find(Locator::Css("#config"))
+        .await
+        .expect("policy text");
+    config.clear().await.expect("clear");
+    config
+        .send_keys("fail_on = \"critical\"\ncolour = \"blue\"\n")
+        .await
+        .expect("type");
+    click_to(
+        &client,
+        Locator::Css("form.stack button[type=submit]"),
+        path_is("/t/alpha/admin/policy"),
+    )
+    .await;
+    let alert = text_of(&client, ".alert").await;
+    assert!(
+        alert.contains("line 2") && alert.contains("colour"),
+        "{alert}"
+    );
+    let config = client
+        .find(Locator::Css("#config"))
+        .await
+        .expect("policy text");
+    config.clear().await.expect("clear");
+    config
+        .send_keys("fail_on = \"critical\"\n")
+        .await
+        .expect("type");
+    click_to(
+        &client,
+        Locator::Css("form.stack button[type=submit]"),
+        |u| u.query() == Some("saved=1"),
+    )
+    .await;
+    assert!(text_of(&client, ".notice")
+        .await
+        .contains("The policy was saved"));
+    click_to(
+        &client,
+        Locator::LinkText("Back to the team"),
+        path_is("/t/alpha/admin"),
+    )
+    .await;
+
     // Sign out, then the super admin's audit log shows the triage.
     click_to(
         &client,

@@ -108,3 +108,75 @@ async fn migration_4_keeps_components_and_counts_license_tiers_of_latest_scans()
         env.finish().await;
     }
 }
+
+#[tokio::test]
+async fn migration_5_finds_recorded_triage_decisions_by_ids() {
+    for env in backends_at_version(4).await {
+        let db = &env.state.db;
+        exec(
+            db,
+            "INSERT INTO teams (id, name, created_at) \
+                  VALUES (1, 'alpha', '2023-01-01T00:00:00.000Z'), \
+                         (2, 'beta', '2023-01-01T00:00:00.000Z')",
+        )
+        .await;
+        exec(
+            db,
+            "INSERT INTO projects (id, team_id, name, created_at) \
+                  VALUES (1, 1, 'hx', '2023-01-01T00:00:00.000Z'), \
+                         (2, 1, 'hx/finding:y', '2023-01-01T00:00:00.000Z'), \
+                         (3, 2, 'hx', '2023-01-01T00:00:00.000Z')",
+        )
+        .await;
+        let decided = |project: &str, advisory: &str| {
+            serde_json::json!({"project": project, "advisory_id": advisory,
+                "purl": "pkg:npm/a@1", "state": "affected", "justification": null,
+                "comment": null, "by": "ana", "at": "2023-01-02T00:00:00.000Z"})
+            .to_string()
+        };
+        for (id, team, detail, action) in [
+            (1, 1, decided("hx", "y/finding:A"), "triage.set"),
+            (2, 1, decided("hx/finding:y", "A"), "triage.set"),
+            (3, 2, decided("hx", "B"), "triage.set"),
+            (
+                4,
+                1,
+                "{\"role\":\"developer\"}".to_owned(),
+                "membership.set",
+            ),
+        ] {
+            sqlx::query(
+                "INSERT INTO audit_log (id, at, actor, action, target, team_id, detail) \
+                 VALUES ($1, '2023-01-02T00:00:00.000Z', 'ana', $2, 't', $3, $4)",
+            )
+            .bind(id as i64)
+            .bind(action)
+            .bind(team as i64)
+            .bind(detail)
+            .execute(&db.pool)
+            .await
+            .expect("audit row");
+        }
+        db.migrate()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", env.name));
+        let rows: Vec<(i64, i64, String, String)> = sqlx::query_as(
+            "SELECT audit_id, project_id, purl, advisory_id FROM triage_events ORDER BY audit_id",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .expect("triage events");
+        let purl = "pkg:npm/a@1".to_owned();
+        assert_eq!(
+            rows,
+            [
+                (1, 1, purl.clone(), "y/finding:A".to_owned()),
+                (2, 2, purl.clone(), "A".to_owned()),
+                (3, 3, purl, "B".to_owned()),
+            ],
+            "{}",
+            env.name
+        );
+        env.finish().await;
+    }
+}

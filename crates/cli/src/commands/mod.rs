@@ -3,6 +3,7 @@
 pub mod completions;
 pub mod db;
 pub mod policy;
+pub mod pull;
 pub mod scan;
 #[cfg(feature = "server")]
 pub mod server;

@@ -11,7 +11,7 @@ use trusca_core::report::{self, RenderOptions};
 use trusca_core::scan::Scan;
 use trusca_core::settings::{Env, Flags, Mode};
 
-use crate::args::{CdxVersion, Format, SbomArgs, ScanArgs, TargetArgs};
+use crate::args::{CdxVersion, Format, Gate, SbomArgs, ScanArgs, TargetArgs};
 use crate::commands::{policy, upload};
 use crate::diagnostics;
 use crate::progress::Bar;
@@ -36,7 +36,7 @@ pub fn scan(args: &ScanArgs) -> Outcome {
         spec: args.spec_version,
         list_all_pkgs: args.list_all_pkgs,
     };
-    let upload = args.upload.upload.then_some(&args.upload.connection);
+    let upload = args.upload.upload.then_some(&args.upload);
     run(flags, &args.target, output, upload)
 }
 
@@ -95,7 +95,7 @@ fn run(
     flags: Flags,
     args: &TargetArgs,
     output: Output,
-    upload: Option<&crate::args::Connection>,
+    upload: Option<&crate::args::ScanUpload>,
 ) -> Outcome {
     let hide_progress = args.no_progress || args.quiet;
     let bar = Bar::new(hide_progress, "looking for dependency files");
@@ -149,9 +149,12 @@ fn run(
             run.settings.target
         );
     }
-    if let Some(connection) = upload {
-        let uploaded = upload::upload_scan(connection, run.settings.server.as_deref(), scan);
-        if uploaded != Outcome::Pass {
+    if let Some(u) = upload {
+        let gate = u.gate.unwrap_or(Gate::Local);
+        let server = run.settings.server.as_deref();
+        let uploaded = upload::upload_scan(&u.connection, server, scan, gate);
+        // With `--gate server` the server's decision is the outcome.
+        if uploaded != Outcome::Pass || gate == Gate::Server {
             return uploaded;
         }
     }

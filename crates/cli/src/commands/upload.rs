@@ -10,9 +10,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use trusca_core::config::Config;
+use trusca_core::report::text::printable;
 use trusca_core::settings::Env;
 
-use crate::args::{Connection, UploadArgs};
+use crate::args::{Connection, Gate, UploadArgs};
 use crate::diagnostics;
 use crate::Outcome;
 
@@ -75,11 +76,13 @@ pub fn run(args: &UploadArgs) -> Outcome {
 }
 
 /// `trusca scan --upload` to `server` (resolved from the flag, the environment and the file):
-/// sends the JSON result; messages go to standard error.
+/// sends the JSON result; messages go to standard error. With [`Gate::Server`] the outcome is
+/// the decision the server's answer carries ([`server_decision`]).
 pub fn upload_scan(
     connection: &Connection,
     server: Option<&str>,
     scan: &trusca_core::scan::Scan,
+    gate: Gate,
 ) -> Outcome {
     let mut body = Vec::new();
     if let Err(e) = trusca_core::report::json::write(scan, &mut body) {
@@ -93,12 +96,97 @@ pub fn upload_scan(
         body,
         "application/json",
     ) {
-        Ok(_) => Outcome::Pass,
+        Ok(answer) => match gate {
+            Gate::Local => Outcome::Pass,
+            Gate::Server => server_decision(&answer),
+        },
         Err(e) => {
             diagnostics::fatal(&e.message, e.hint.as_deref());
             Outcome::Error
         }
     }
+}
+
+/// How many violations of the server's decision are listed before the rest are only counted.
+const MAX_LISTED: usize = 10;
+
+/// The exit of `--gate server`: the decision under the team's policy that the server's answer
+/// carries (`policy`): pass 0, fail 1 (the violations listed), error 2, or 0 with a loud warning
+/// when that policy says `fail_open`.
+pub fn server_decision(answer: &str) -> Outcome {
+    let v: Value = serde_json::from_str(answer).unwrap_or(Value::Null);
+    let Some(policy) = v.get("policy").filter(|p| p.is_object()) else {
+        diagnostics::fatal(
+            "the server's answer carries no policy decision",
+            Some("the server is older than this trusca: upgrade it, or use `--gate local`"),
+        );
+        return Outcome::Error;
+    };
+    let text = |k: &str| policy.get(k).and_then(Value::as_str).unwrap_or_default();
+    let whose = match text("source") {
+        "team" => format!("team `{}`'s policy on the server", text_of(&v, "team")),
+        _ => "the server's built-in policy (the team keeps none)".to_owned(),
+    };
+    match text("decision") {
+        "pass" => {
+            eprintln!("the server's decision under {whose}: pass");
+            Outcome::Pass
+        }
+        "fail" => {
+            let violations = policy
+                .get("violations")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            let mut out = format!(
+                "error: {whose} failed with {} violations\n",
+                violations.len()
+            );
+            for x in violations.iter().take(MAX_LISTED) {
+                let field = |k: &str| printable(x.get(k).and_then(Value::as_str).unwrap_or("?"));
+                out.push_str(&format!(
+                    "  {} {} in {}: {}\n",
+                    field("kind"),
+                    field("id"),
+                    field("purl"),
+                    field("reason")
+                ));
+            }
+            if violations.len() > MAX_LISTED {
+                out.push_str(&format!(
+                    "  … and {} more (all are in the server's answer)\n",
+                    violations.len() - MAX_LISTED
+                ));
+            }
+            out.push_str(
+                "  hint: fix them, or have a team admin record an exception in the team's policy\n",
+            );
+            eprint!("{out}");
+            Outcome::PolicyFailure
+        }
+        decision => {
+            let why = match (decision, text("error")) {
+                ("error", "") => "the scan failed".to_owned(),
+                ("error", why) => printable(why).into_owned(),
+                (other, _) => format!("unknown decision `{}`", printable(other)),
+            };
+            if policy.get("fail_open").and_then(Value::as_bool) == Some(true) {
+                eprintln!(
+                    "warning: THE SCAN FAILED AND IS PASSING ONLY BECAUSE `fail_open = true` in \
+                     {whose}: {why}"
+                );
+                eprintln!("warning: the result is incomplete; do not rely on it");
+                Outcome::Pass
+            } else {
+                diagnostics::fatal(&format!("the server's decision under {whose}: {why}"), None);
+                Outcome::Error
+            }
+        }
+    }
+}
+
+fn text_of<'v>(v: &'v Value, key: &str) -> &'v str {
+    v.get(key).and_then(Value::as_str).unwrap_or("?")
 }
 
 /// Why an upload failed.

@@ -538,7 +538,9 @@ fn notifications(scan: &Scan, root: &Root) -> Vec<Notification> {
         let why = scan
             .diagnostics
             .iter()
-            .find(|d| d.file.as_deref() == Some(file.as_str()) && crate::coverage::is_partial_read(d))
+            .find(|d| {
+                d.file.as_deref() == Some(file.as_str()) && crate::coverage::is_partial_read(d)
+            })
             .map_or_else(String::new, |d| format!(": {}", d.message));
         out.push(Notification {
             level: "warning",

@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use manifest::Manifest;
 
-use crate::db::{identity, latest_schema_version, now, Backend, Db, DbError};
+use crate::db::{audit, latest_schema_version, now, Backend, Db, DbError};
 
 /// Backup directories are named `trusca-backup-<UTC time>`.
 pub const DIR_PREFIX: &str = "trusca-backup-";
@@ -70,6 +70,12 @@ pub enum BackupError {
         /// The newest this binary knows.
         known: i64,
     },
+    /// The backup's audit log was changed out of band (its hash chain is broken).
+    #[error(
+        "the backup's audit log was changed out of band: {0}; nothing was restored (restore it \
+         anyway with --accept-broken-audit-chain)"
+    )]
+    AuditChain(String),
     /// Anything else (wrong backend, no database, …).
     #[error("{0}")]
     Invalid(String),
@@ -219,10 +225,41 @@ async fn current(database_url: &str, backend: Backend) -> Result<Current, Backup
 }
 
 /// Restores the backup in `dir` into the database at `database_url`. Without `confirm` it only
-/// checks the backup and describes what it would do. Returns the text to print.
+/// checks the backup and describes what it would do. Returns the text to print. A backup whose
+/// audit log's hash chain is broken is refused (see [`restore_with`]).
 ///
 /// The server must not be running against that database meanwhile.
 pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<String, BackupError> {
+    restore_with(
+        database_url,
+        dir,
+        Restore {
+            confirm,
+            accept_broken_chain: false,
+        },
+    )
+    .await
+}
+
+/// How to restore.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Restore {
+    /// Really replace the data (else only check and describe).
+    pub confirm: bool,
+    /// Restore a backup whose audit log's hash chain is broken, saying so loudly, instead of
+    /// refusing it.
+    pub accept_broken_chain: bool,
+}
+
+/// [`restore`], with the choice to accept a broken audit chain. The chain of the restored data
+/// is verified before it replaces anything (a backup older than the chain has none; its rows are
+/// hashed by the migration that follows).
+pub async fn restore_with(
+    database_url: &str,
+    dir: &Path,
+    how: Restore,
+) -> Result<String, BackupError> {
+    let confirm = how.confirm;
     let m = Manifest::read(dir)?;
     let backend = Backend::of_url(database_url)?;
     if m.backend != backend.name() {
@@ -251,23 +288,38 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
         text.push_str("\nNothing was changed. Stop the server, then run again with --confirm.");
         return Ok(text);
     }
-    match backend {
+    let chain = match backend {
         Backend::Sqlite => {
             let path = sqlite::db_path(database_url)?;
             let (m2, dir2) = (m.clone(), dir.to_path_buf());
-            blocking("restore", move || sqlite::restore(&path, &dir2, &m2)).await?;
+            let accept = how.accept_broken_chain;
+            blocking("restore", move || {
+                sqlite::restore(&path, &dir2, &m2, accept)
+            })
+            .await?
         }
-        Backend::Postgres => postgres::restore(database_url, dir, &m).await?,
-    }
+        Backend::Postgres => {
+            postgres::restore(database_url, dir, &m, how.accept_broken_chain).await?
+        }
+    };
+    let broken = chain.and_then(|r| r.broken).map(|b| b.to_string());
     let db = Db::connect(database_url, 1).await?;
     let migrated = db.migrate().await;
     let recorded = match migrated {
-        Ok(()) => record_restore(&db, dir, &m).await,
+        Ok(()) => record_restore(&db, dir, &m, broken.as_deref()).await,
         Err(e) => Err(e),
     };
     db.pool.close().await;
     recorded?;
     let _ = writeln!(text, "\nRestored.");
+    if let Some(b) = &broken {
+        let _ = writeln!(
+            text,
+            "WARNING: THE RESTORED AUDIT LOG WAS CHANGED OUT OF BAND: {b}. It was restored as \
+             it is because of --accept-broken-audit-chain; `trusca server audit verify` will \
+             keep reporting it."
+        );
+    }
     if m.schema_version < known {
         let _ = writeln!(
             text,
@@ -281,8 +333,14 @@ pub async fn restore(database_url: &str, dir: &Path, confirm: bool) -> Result<St
 }
 
 /// Appends `backup.restore` to the restored audit log: the restore replaced the log with the
-/// backup's, and this row says when that happened and from which backup.
-async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError> {
+/// backup's, and this row says when that happened, from which backup, and whether that log's
+/// chain was broken.
+async fn record_restore(
+    db: &Db,
+    dir: &Path,
+    m: &Manifest,
+    broken_chain: Option<&str>,
+) -> Result<(), DbError> {
     let mut conn = db.pool.acquire().await.map_err(DbError::Query)?;
     let name = dir.file_name().map_or_else(
         || dir.display().to_string(),
@@ -294,9 +352,13 @@ async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError
         "trusca_version": m.trusca_version,
         "automatic": m.automatic,
     });
-    identity::audit(
+    let mut detail = detail;
+    if let Some(b) = broken_chain {
+        detail["audit_chain_broken"] = serde_json::Value::from(b);
+    }
+    audit::audit(
         &mut conn,
-        &identity::Audit {
+        &audit::Audit {
             actor: "cli",
             action: "backup.restore",
             target: &format!("backup:{name}"),
@@ -306,6 +368,7 @@ async fn record_restore(db: &Db, dir: &Path, m: &Manifest) -> Result<(), DbError
         },
     )
     .await
+    .map(|_| ())
     .map_err(DbError::Query)
 }
 

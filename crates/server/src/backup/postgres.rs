@@ -11,9 +11,11 @@ use std::process::Stdio;
 use sqlx::Connection;
 
 use super::{BackupError, Dumped, LiveState, Manifest};
+use crate::chain::Report;
+use crate::db::audit;
 use crate::db::backup::{
     change_schemas, current_schema, export_snapshot, quote_ident, row_counts, schema_exists,
-    schema_version, SchemaChange,
+    schema_version, SchemaChange, AUDIT_CHAIN_VERSION,
 };
 use crate::db::{Backend, Db};
 
@@ -207,7 +209,12 @@ pub async fn current(url: &str) -> Result<(String, Option<LiveState>), BackupErr
 /// checked against the manifest; then in one transaction `src` takes the target's name, the
 /// parked schema gets its name back and the old data is dropped. If anything fails before that
 /// last step, the renames are undone and the old data is as it was.
-pub async fn restore(url: &str, backup_dir: &Path, manifest: &Manifest) -> Result<(), BackupError> {
+pub async fn restore(
+    url: &str,
+    backup_dir: &Path,
+    manifest: &Manifest,
+    accept_broken_chain: bool,
+) -> Result<Option<Report>, BackupError> {
     let target = Target::parse(url)?;
     let src = manifest
         .pg_schema
@@ -251,6 +258,16 @@ pub async fn restore(url: &str, backup_dir: &Path, manifest: &Manifest) -> Resul
                 "the restored row counts differ from the manifest".into(),
             ));
         }
+        let mut chain = None;
+        if manifest.schema_version >= AUDIT_CHAIN_VERSION {
+            let table = |t: &str| format!("{}.{}", quote_ident(&src), quote_ident(t));
+            let report =
+                audit::verify_on(&mut conn, &table("audit_log"), &table("audit_chain")).await?;
+            if let (Some(b), false) = (&report.broken, accept_broken_chain) {
+                return Err(BackupError::AuditChain(b.to_string()));
+            }
+            chain = Some(report);
+        }
         let mut swap = Vec::new();
         if src != tgt {
             swap.push(SchemaChange::Rename(src.clone(), tgt.clone()));
@@ -260,27 +277,45 @@ pub async fn restore(url: &str, backup_dir: &Path, manifest: &Manifest) -> Resul
         }
         swap.push(SchemaChange::Drop(prev.clone()));
         change_schemas(&mut conn, &swap).await?;
-        Ok(())
+        Ok(chain)
     }
     .await;
 
-    if let Err(e) = restored {
-        let mut back = vec![SchemaChange::Drop(src.clone())];
-        if parked {
-            back.push(SchemaChange::Rename(park.clone(), src.clone()));
+    let chain = match restored {
+        Ok(chain) => chain,
+        Err(e) => {
+            let e = undo(&mut conn, &src, &tgt, &prev, &park, parked, e).await;
+            let _ = conn.close().await;
+            return Err(e);
         }
-        back.push(SchemaChange::Rename(prev.clone(), tgt.clone()));
-        if let Err(undo) = change_schemas(&mut conn, &back).await {
-            return Err(BackupError::Invalid(format!(
-                "{e}; undoing the restore failed too ({undo}): the previous data is in schema \
-                 `{prev}`"
-            )));
-        }
-        let _ = conn.close().await;
-        return Err(e);
-    }
+    };
     let _ = conn.close().await;
-    Ok(())
+    Ok(chain)
+}
+
+/// Puts the schemas back as they were after a restore failed with `e`: the half-restored one
+/// dropped, the parked one and the target renamed back. Returns the error to report.
+async fn undo(
+    conn: &mut sqlx::AnyConnection,
+    src: &str,
+    tgt: &str,
+    prev: &str,
+    park: &str,
+    parked: bool,
+    e: BackupError,
+) -> BackupError {
+    let mut back = vec![SchemaChange::Drop(src.to_owned())];
+    if parked {
+        back.push(SchemaChange::Rename(park.to_owned(), src.to_owned()));
+    }
+    back.push(SchemaChange::Rename(prev.to_owned(), tgt.to_owned()));
+    match change_schemas(conn, &back).await {
+        Ok(()) => e,
+        Err(undo) => BackupError::Invalid(format!(
+            "{e}; undoing the restore failed too ({undo}): the previous data is in schema \
+             `{prev}`"
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -19,8 +19,10 @@ use rusqlite::{Connection, OpenFlags};
 use sqlx::sqlite::SqliteConnectOptions;
 
 use super::{BackupError, Dumped, LiveState};
+use crate::chain::Report;
 use crate::db::backup::{
-    file_integrity, file_journal_delete, file_row_counts, file_schema_version,
+    file_audit_report, file_integrity, file_journal_delete, file_row_counts, file_schema_version,
+    AUDIT_CHAIN_VERSION,
 };
 
 /// The compressed database file inside a backup.
@@ -171,12 +173,15 @@ impl Drop for TempFile {
 /// Replaces the database at `target` with the backup's copy. The copy is decompressed beside
 /// the target and checked (`PRAGMA integrity_check`, schema version and row counts as the
 /// manifest says) before it is renamed over the target in one step; stale `-wal`/`-shm` files
-/// of the old database are removed. Nothing is touched when a check fails.
+/// of the old database are removed. Nothing is touched when a check fails, nor when the copy's
+/// audit chain is broken (unless `accept_broken_chain`). Returns what the chain walk found
+/// (`None` for a backup older than the chain).
 pub fn restore(
     target: &Path,
     backup_dir: &Path,
     manifest: &super::Manifest,
-) -> Result<(), BackupError> {
+    accept_broken_chain: bool,
+) -> Result<Option<Report>, BackupError> {
     let parent = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -188,6 +193,7 @@ pub fn restore(
         .unwrap_or_else(|| "trusca.db".into());
     let tmp_path = parent.join(format!(".{name}.restore-{}", uuid::Uuid::new_v4().simple()));
     let mut tmp = TempFile(Some(tmp_path.clone()));
+    let mut chain = None;
     gunzip(
         &backup_dir.join(manifest.file(DUMP_FILE)?.name.as_str()),
         &tmp_path,
@@ -214,6 +220,13 @@ pub fn restore(
                 "the backed-up database's row counts differ from the manifest".into(),
             ));
         }
+        if manifest.schema_version >= AUDIT_CHAIN_VERSION {
+            let report = file_audit_report(&conn)?;
+            if let (Some(b), false) = (&report.broken, accept_broken_chain) {
+                return Err(BackupError::AuditChain(b.to_string()));
+            }
+            chain = Some(report);
+        }
     }
     std::fs::rename(&tmp_path, target).map_err(|e| BackupError::io(target, e))?;
     tmp.0 = None;
@@ -227,7 +240,7 @@ pub fn restore(
             Err(e) => return Err(BackupError::io(&p, e)),
         }
     }
-    Ok(())
+    Ok(chain)
 }
 
 fn gunzip(from: &Path, to: &Path) -> Result<(), BackupError> {

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use sqlx::{AnyConnection, Row};
 
 use super::Backend;
+use crate::chain::{Report, StoredRow, Verifier};
 
 /// The migrations table sqlx keeps; its highest successful version is the schema version.
 const MIGRATIONS_TABLE: &str = "_sqlx_migrations";
@@ -215,4 +216,47 @@ pub fn file_journal_delete(conn: &rusqlite::Connection) -> Result<(), rusqlite::
         r.get::<_, String>(0)
     })
     .map(|_| ())
+}
+
+/// The schema version that added the audit log's hash chain; older databases have none.
+pub const AUDIT_CHAIN_VERSION: i64 = 6;
+
+/// Walks the audit log's hash chain in a SQLite file (see [`crate::chain`]).
+pub fn file_audit_report(conn: &rusqlite::Connection) -> Result<Report, rusqlite::Error> {
+    let checkpoint: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT checkpoint_id, checkpoint_hash FROM audit_chain WHERE id = 1",
+            [],
+            |r| Ok((r.get::<_, Option<i64>>(0)?, r.get::<_, Option<String>>(1)?)),
+        )
+        .map(|(id, hash)| id.zip(hash))
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    let mut stmt = conn.prepare(
+        "SELECT id, at, actor, action, target, team_id, request_id, detail, prev_hash, hash \
+         FROM audit_log ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StoredRow {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            actor: r.get(2)?,
+            action: r.get(3)?,
+            target: r.get(4)?,
+            team_id: r.get(5)?,
+            request_id: r.get(6)?,
+            detail: r.get(7)?,
+            prev_hash: r.get(8)?,
+            hash: r.get(9)?,
+        })
+    })?;
+    let mut v = Verifier::new(checkpoint);
+    for row in rows {
+        if let Err(b) = v.push(&row?) {
+            return Ok(v.broken(b));
+        }
+    }
+    Ok(v.finish())
 }

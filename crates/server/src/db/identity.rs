@@ -4,47 +4,13 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::Argon2;
 use sqlx::{AnyConnection, Row};
 
+use super::audit::{audit, Audit};
 use super::{now, Db, DbError};
 
 /// The organisation-wide role of a user.
 pub const USER_ROLES: &[&str] = &["super_admin", "user"];
 /// The roles within a team.
 pub const TEAM_ROLES: &[&str] = &["team_admin", "developer"];
-
-/// One row to append to the audit log.
-#[derive(Debug, Clone)]
-pub struct Audit<'a> {
-    /// Who did it (a username, or `cli` for server-side administration).
-    pub actor: &'a str,
-    /// What was done (`scan.upload`, `triage.set`, `key.create`, …).
-    pub action: &'a str,
-    /// What it was done to.
-    pub target: &'a str,
-    /// The team concerned, when there is one.
-    pub team_id: Option<i64>,
-    /// The request id, for API calls.
-    pub request_id: Option<&'a str>,
-    /// Extra context as JSON text (never secrets).
-    pub detail: Option<String>,
-}
-
-/// Appends an audit row; call it inside the transaction of the write it records.
-pub async fn audit(conn: &mut AnyConnection, a: &Audit<'_>) -> Result<(), sqlx::Error> {
-    sqlx::query(
-        "INSERT INTO audit_log (at, actor, action, target, team_id, request_id, detail) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(now())
-    .bind(a.actor)
-    .bind(a.action)
-    .bind(a.target)
-    .bind(a.team_id)
-    .bind(a.request_id)
-    .bind(a.detail.as_deref())
-    .execute(conn)
-    .await?;
-    Ok(())
-}
 
 /// Creates a user with an organisation role (`super_admin` or `user`).
 pub async fn create_user(db: &Db, username: &str, role: &str, actor: &str) -> Result<i64, DbError> {
@@ -396,7 +362,8 @@ fn unique_as(e: sqlx::Error, message: String) -> DbError {
 /// The shortest and longest password accepted for web sign-in, in bytes.
 pub const PASSWORD_BYTES: (usize, usize) = (8, 1024);
 
-/// Sets (or replaces) a user's web sign-in password, stored as an argon2 hash.
+/// Sets (or replaces) a user's web sign-in password, stored as an argon2 hash, and ends the
+/// user's web sessions.
 pub async fn set_password(
     db: &Db,
     username: &str,
@@ -421,6 +388,12 @@ pub async fn set_password(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    // Whoever signed in with the old password is signed out.
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
     audit(
         &mut tx,
         &Audit {
@@ -429,7 +402,7 @@ pub async fn set_password(
             target: &format!("user:{username}"),
             team_id: None,
             request_id: None,
-            detail: None,
+            detail: Some(serde_json::json!({ "sessions_ended": ended }).to_string()),
         },
     )
     .await?;

@@ -2,11 +2,15 @@
 //! checked at run time (no database at build time) and use `$N` placeholders, which both
 //! backends accept. All SQL lives under this module.
 
+pub mod audit;
 pub mod backup;
 pub mod events;
 pub mod identity;
+pub mod jobs;
 pub mod lifecycle;
+pub mod limits;
 mod pg_array;
+pub mod policy;
 pub mod portfolio;
 pub mod rematch;
 pub mod retention;
@@ -125,14 +129,39 @@ impl Db {
         })
     }
 
-    /// Applies every migration not applied yet (forward only).
+    /// Applies every migration not applied yet (forward only), then hashes the audit rows
+    /// written before the audit chain existed (once; see [`audit::seal`]).
     pub async fn migrate(&self) -> Result<(), DbError> {
         let source = match self.backend {
             Backend::Sqlite => Embedded(SQLITE_MIGRATIONS),
             Backend::Postgres => Embedded(POSTGRES_MIGRATIONS),
         };
         let migrator = Migrator::new(source).await.map_err(DbError::Migrate)?;
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+        migrator.run(&self.pool).await.map_err(DbError::Migrate)?;
+        // Rows written before the audit chain existed get their hashes once.
+        let sealed = audit::seal(self).await?;
+        if sealed > 0 {
+            tracing::info!(
+                rows = sealed,
+                "audit rows written before the chain were hashed"
+            );
+        }
+        Ok(())
+    }
+
+    /// The highest migration applied, or `None` when the database was never migrated.
+    pub async fn schema_version(&self) -> Result<Option<i64>, DbError> {
+        let applied: Option<i64> =
+            match sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                .fetch_one(&self.pool)
+                .await
+            {
+                Ok(v) => v,
+                // No migrations table: never migrated.
+                Err(sqlx::Error::Database(_)) => None,
+                Err(e) => return Err(e.into()),
+            };
+        Ok(applied)
     }
 
     /// Waits for the right to write (SQLite only).
@@ -220,6 +249,26 @@ const SQLITE_MIGRATIONS: Embedded0 = &[
         "uploads",
         include_str!("../../migrations/sqlite/0004_uploads.sql"),
     ),
+    (
+        5,
+        "triage events",
+        include_str!("../../migrations/sqlite/0005_triage_events.sql"),
+    ),
+    (
+        6,
+        "audit chain",
+        include_str!("../../migrations/sqlite/0006_audit_chain.sql"),
+    ),
+    (
+        7,
+        "jobs and limits",
+        include_str!("../../migrations/sqlite/0007_jobs_and_limits.sql"),
+    ),
+    (
+        8,
+        "team policies",
+        include_str!("../../migrations/sqlite/0008_team_policies.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded0 = &[
     (
@@ -241,6 +290,26 @@ const POSTGRES_MIGRATIONS: Embedded0 = &[
         4,
         "uploads",
         include_str!("../../migrations/postgres/0004_uploads.sql"),
+    ),
+    (
+        5,
+        "triage events",
+        include_str!("../../migrations/postgres/0005_triage_events.sql"),
+    ),
+    (
+        6,
+        "audit chain",
+        include_str!("../../migrations/postgres/0006_audit_chain.sql"),
+    ),
+    (
+        7,
+        "jobs and limits",
+        include_str!("../../migrations/postgres/0007_jobs_and_limits.sql"),
+    ),
+    (
+        8,
+        "team policies",
+        include_str!("../../migrations/postgres/0008_team_policies.sql"),
     ),
 ];
 

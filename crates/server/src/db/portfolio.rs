@@ -8,7 +8,7 @@ use sqlx::{FromRow, Row};
 use trusca_core::model::Scope;
 use trusca_core::vulns::SeverityLevel;
 
-use super::identity::{audit, Audit};
+use super::audit::{audit, Audit};
 use super::scans::{StoredScan, SCAN_COLUMNS};
 use super::types::{self, TextEnum};
 use super::{now, Db, DbError};
@@ -581,7 +581,7 @@ pub async fn set_triage(db: &Db, t: TriageSet<'_>) -> Result<Option<TriageRecord
         by: t.actor.to_owned(),
         at,
     };
-    audit(
+    let audit_id = audit(
         &mut tx,
         &Audit {
             actor: t.actor,
@@ -592,6 +592,16 @@ pub async fn set_triage(db: &Db, t: TriageSet<'_>) -> Result<Option<TriageRecord
             detail: Some(crate::json::text(&record)?),
         },
     )
+    .await?;
+    sqlx::query(
+        "INSERT INTO triage_events (audit_id, project_id, purl, advisory_id) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(audit_id)
+    .bind(t.project.id)
+    .bind(t.purl)
+    .bind(&record.advisory_id)
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(Some(record))

@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::{AnyConnection, Row};
 
-use super::identity::{audit, Audit};
+use super::audit::{audit, Audit};
 use super::lifecycle::{self, Changes, ProjectCtx};
 use super::types::TextEnum;
 use super::{now, scans, Backend, Db, DbError};
@@ -238,6 +238,16 @@ pub async fn recent_refreshes(db: &Db, limit: i64) -> Result<Vec<Refresh>, DbErr
     )
     .bind(limit)
     .fetch_all(&db.pool)
+    .await?)
+}
+
+/// When the newest refresh that finished without error started (RFC 3339), if there is one.
+pub async fn last_success(db: &Db) -> Result<Option<String>, DbError> {
+    Ok(sqlx::query_scalar(
+        "SELECT started_at FROM vuln_db_refreshes \
+         WHERE finished_at IS NOT NULL AND error IS NULL ORDER BY id DESC LIMIT 1",
+    )
+    .fetch_optional(&db.pool)
     .await?)
 }
 

@@ -7,12 +7,14 @@ use sqlx::{AnyConnection, FromRow, Row};
 use trusca_core::model::Scope;
 use trusca_core::model::Tier;
 
+use super::audit::{audit, Audit};
 use super::events;
-use super::identity::{audit, Audit};
 use super::lifecycle::{self, ProjectCtx};
 use super::pg_array::ArrayLiteral;
+use super::policy;
 use super::types::{self, TextEnum as _};
 use super::{is_unique_violation, now, placeholders, Backend, Db, DbError, BATCH};
+use crate::gate::Verdict;
 use crate::rows::{Component, FindingRow, Ingest, SourceKind, Summary};
 
 /// An upload ready to store.
@@ -78,10 +80,20 @@ pub async fn idempotent_replay(
 
 /// Stores an upload in one transaction: project (created if new), scan, components, findings,
 /// the project's latest-scan pointer, the finding lifecycle ([`lifecycle::apply`], with its
-/// `finding.new` events), the `scan.completed` event, the audit row and the idempotency
-/// record. Nothing is stored when any part fails.
+/// `finding.new` events), the `scan.completed` event, the audit row, the policy's newly expired
+/// exceptions and the idempotency record. Nothing is stored when any part fails.
 pub async fn store(db: &Db, s: NewScan<'_>) -> Result<Stored, DbError> {
-    match store_once(db, &s).await {
+    store_judged(db, s, None).await
+}
+
+/// [`store`], with the decision under the team's policy: the answer carries it, and its newly
+/// expired exceptions are recorded (and audited once each) in the same transaction.
+pub async fn store_judged(
+    db: &Db,
+    s: NewScan<'_>,
+    verdict: Option<&Verdict>,
+) -> Result<Stored, DbError> {
+    match store_once(db, &s, verdict).await {
         Err(DbError::Query(e)) if is_unique_violation(&e) => {
             // A concurrent request with the same idempotency key won the race.
             if let Some((key, hash)) = s.idempotency {
@@ -102,9 +114,15 @@ struct Receipt<'a> {
     team: &'a str,
     project: &'a str,
     scan: StoredScan,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a Verdict>,
 }
 
-async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
+async fn store_once(
+    db: &Db,
+    s: &NewScan<'_>,
+    verdict: Option<&Verdict>,
+) -> Result<String, DbError> {
     let _gate = db.write_gate().await;
     let mut tx = db.pool.begin().await?;
     let created_at = now();
@@ -201,7 +219,15 @@ async fn store_once(db: &Db, s: &NewScan<'_>) -> Result<String, DbError> {
             tool: s.ingest.tool.clone(),
             summary,
         },
+        policy: verdict,
     })?;
+    if let Some(verdict) = verdict {
+        let expired = verdict.expired();
+        if !expired.is_empty() {
+            policy::record_expired(&mut tx, s.team_id, &expired, s.actor, Some(s.request_id))
+                .await?;
+        }
+    }
     audit(
         &mut tx,
         &Audit {

@@ -7,7 +7,8 @@ use std::time::{Duration, SystemTime};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use super::identity::{audit, random_token, Audit, SignedIn};
+use super::audit::{audit, Audit};
+use super::identity::{random_token, SignedIn};
 use super::{now, rfc3339, Db, DbError};
 
 /// A session unused for this long has expired.

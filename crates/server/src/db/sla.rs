@@ -7,8 +7,8 @@ use std::time::{Duration, SystemTime};
 use sqlx::Row;
 use trusca_core::vulns::SeverityLevel;
 
+use super::audit::{audit, Audit};
 use super::events::{self, SlaBreached, SLA_BREACHED};
-use super::identity::{audit, Audit};
 use super::types::{self, sql_list, TextEnum};
 use super::{Db, DbError};
 use crate::rows::TriageState;

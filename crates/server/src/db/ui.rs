@@ -142,21 +142,24 @@ pub struct TriageEvent {
     pub record: TriageRecord,
 }
 
-/// The triage decisions of one finding of a project, newest first, from the audit log (the
-/// record `set_triage` writes; a row whose detail is not such a record is left out). `target`
-/// is the audit target `project:<name>/finding:<id>`.
+/// The triage decisions of one finding (project, component purl, primary advisory id), newest
+/// first, from the audit rows that recorded them (a row whose detail is not such a record is
+/// left out).
 pub async fn triage_history(
     db: &Db,
-    team_id: i64,
-    target: &str,
+    project_id: i64,
+    purl: &str,
+    advisory_id: &str,
 ) -> Result<Vec<TriageEvent>, DbError> {
     let rows = sqlx::query(
-        "SELECT at, actor, detail FROM audit_log \
-         WHERE action = 'triage.set' AND team_id = $1 AND target = $2 \
-         ORDER BY id DESC LIMIT 200",
+        "SELECT a.at, a.actor, a.detail FROM triage_events e \
+         JOIN audit_log a ON a.id = e.audit_id \
+         WHERE e.project_id = $1 AND e.purl = $2 AND e.advisory_id = $3 \
+         ORDER BY e.audit_id DESC LIMIT 200",
     )
-    .bind(team_id)
-    .bind(target)
+    .bind(project_id)
+    .bind(purl)
+    .bind(advisory_id)
     .fetch_all(&db.pool)
     .await?;
     let mut events = Vec::with_capacity(rows.len());

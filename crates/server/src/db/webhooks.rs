@@ -11,7 +11,7 @@ use serde_json::json;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
-use super::identity::{audit, Audit};
+use super::audit::{audit, Audit};
 use super::{now, Db, DbError};
 
 /// The event of a test delivery (`POST …/webhooks/{id}/test`); it cannot be subscribed to.

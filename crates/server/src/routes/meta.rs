@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::Router;
 use serde::Serialize;
 
+use crate::error::ApiError;
 use crate::state::AppState;
 use crate::vulndb;
 
@@ -28,15 +29,21 @@ struct Health {
 }
 
 async fn health(State(state): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1").execute(&state.db.pool).await {
-        Ok(_) => super::json(
+    let latest = crate::db::latest_schema_version();
+    match state.db.schema_version().await {
+        Ok(Some(v)) if v >= latest => super::json(
             StatusCode::OK,
             &Health {
                 status: "ok",
                 vuln_db: state.vulns.state(),
             },
         ),
-        Err(e) => crate::error::ApiError::internal(format!("health check: {e}")).into_response(),
+        Ok(applied) => ApiError::Unavailable(format!(
+            "the database schema is at version {} of {latest}: run `trusca server migrate`",
+            applied.unwrap_or(0)
+        ))
+        .into_response(),
+        Err(e) => ApiError::internal(format!("health check: {e}")).into_response(),
     }
 }
 

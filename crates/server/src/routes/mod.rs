@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 mod meta;
+pub(crate) mod policy;
 mod portfolio;
 pub(crate) mod projects;
 mod sla;
@@ -47,6 +48,9 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("GET", "/v1/teams/{team}/sla"),
     ("PUT", "/v1/teams/{team}/sla"),
     ("GET", "/v1/teams/{team}/findings/overdue"),
+    ("GET", "/v1/teams/{team}/policy"),
+    ("PUT", "/v1/teams/{team}/policy"),
+    ("GET", "/v1/policy"),
     ("DELETE", "/v1/keys/{prefix}"),
     ("GET", "/v1/admin/vuln-db"),
     ("POST", "/v1/admin/vuln-db/refresh"),
@@ -63,6 +67,7 @@ pub fn router() -> Router<AppState> {
         .merge(admin::router())
         .merge(webhooks::router())
         .merge(sla::router())
+        .merge(policy::router())
         .merge(vulndb::router())
 }
 
@@ -112,6 +117,14 @@ pub async fn read_json_body(
     Ok(bytes)
 }
 
+/// The length a request declares (`Content-Length`), if any.
+pub fn declared_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok())
+}
+
 /// The body, refused (413) beyond `max_body_bytes`.
 async fn read_limited(
     state: &AppState,
@@ -119,10 +132,7 @@ async fn read_limited(
     body: Body,
 ) -> Result<Bytes, ApiError> {
     let max = state.config.max_body_bytes;
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
+    let declared = declared_length(headers);
     if declared.is_some_and(|n| n > max as u64) {
         return Err(ApiError::TooLarge(max));
     }
@@ -182,15 +192,22 @@ impl<T: DeserializeOwned + Default> FromRequest<AppState> for OptionalJsonBody<T
 }
 
 /// A JSON body deserialised, with problem responses for malformed JSON (400) and for JSON of
-/// the wrong shape (422).
-fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    serde_json::from_slice(bytes).map_err(|e| {
+/// the wrong shape or holding a NUL character (422).
+pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let value = serde_json::from_slice(bytes).map_err(|e| {
         if e.is_syntax() || e.is_eof() {
             ApiError::MalformedJson(format!("the body is not valid JSON: {e}"))
         } else {
             ApiError::Invalid(format!("invalid request: {e}"))
         }
-    })
+    })?;
+    // PostgreSQL text cannot hold a NUL: refused before any query binds it.
+    if crate::guard::json_nul(bytes) {
+        return Err(ApiError::Invalid(
+            "the body contains a NUL character (U+0000), which cannot be stored".into(),
+        ));
+    }
+    Ok(value)
 }
 
 /// A JSON response from already-serialised text.

@@ -10,6 +10,7 @@ use axum::routing::{get, put};
 use axum::{Extension, Router};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use trusca_core::policy::Date;
 
 use super::{json, json_text, read_json_body, JsonBody, Page, TeamQuery};
 use crate::auth::{Caller, TeamCtx};
@@ -19,6 +20,7 @@ use crate::db::portfolio::{
 use crate::db::scans::{self, NewScan, ScanComponent, Stored, StoredScan};
 use crate::db::types::TextEnum as _;
 use crate::error::ApiError;
+use crate::gate;
 use crate::ingest;
 use crate::rows::TriageState;
 use crate::state::AppState;
@@ -94,7 +96,17 @@ async fn upload(
                 })
         })
         .transpose()?;
+    // The memory the upload will take is reserved before its body is read, when its size is
+    // declared (a body larger than declared is refused while reading).
+    let declared = super::declared_length(&headers)
+        .filter(|n| *n <= state.config.max_body_bytes as u64)
+        .and_then(|n| usize::try_from(n).ok());
+    let early = declared.map(|n| state.uploads.try_reserve(n)).transpose()?;
     let bytes = read_json_body(&state, &headers, body).await?;
+    let _reserved = match early {
+        Some(r) => r,
+        None => state.uploads.try_reserve(bytes.len())?,
+    };
     let hash = {
         let mut h = Sha256::new();
         h.update(project.as_bytes());
@@ -111,19 +123,28 @@ async fn upload(
     }
     let max_components = state.config.max_components;
     let vulns = state.vulns.get();
-    let (ingest, document) = tokio::task::spawn_blocking(move || {
+    let policy = match crate::db::policy::get(&state.db, team.id).await? {
+        None => Ok(gate::TeamPolicy::builtin()),
+        Some(stored) => gate::TeamPolicy::stored(&stored.config),
+    };
+    let (ingest, document, verdict) = tokio::task::spawn_blocking(move || {
         let mut ingest = ingest::parse(&bytes, max_components)?;
+        let matched = vulns.is_some();
         if let Some(vulns) = vulns {
             ingest::apply_server_db(&mut ingest, vulns.as_ref()).map_err(ApiError::internal)?;
         }
+        let verdict = match &policy {
+            Ok(policy) => gate::judge(&ingest, policy, matched, Date::today()),
+            Err(why) => gate::unreadable(why.clone()),
+        };
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(&bytes).map_err(ApiError::internal)?;
         let document = gz.finish().map_err(ApiError::internal)?;
-        Ok::<_, ApiError>((ingest, document))
+        Ok::<_, ApiError>((ingest, document, verdict))
     })
     .await
     .map_err(ApiError::internal)??;
-    let stored = scans::store(
+    let stored = scans::store_judged(
         &state.db,
         NewScan {
             team_id: team.id,
@@ -136,6 +157,7 @@ async fn upload(
             document,
             idempotency: key.as_deref().map(|k| (k, hash.as_str())),
         },
+        Some(&verdict),
     )
     .await?;
     match stored {

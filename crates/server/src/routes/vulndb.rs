@@ -68,6 +68,7 @@ async fn refresh(
 ) -> Result<Response, ApiError> {
     super_admin(&caller)?;
     let described = vulndb::start_refresh(&state, &caller.username, body.ecosystems)
+        .await
         .map_err(|e| ApiError::Conflict(format!("{e}; see GET /v1/admin/vuln-db")))?;
     let mut res = json(
         StatusCode::ACCEPTED,

@@ -122,10 +122,16 @@ pub struct TeamAdminPage {
     pub sla: Vec<SlaLine>,
     /// The session's CSRF token.
     pub csrf: String,
+    /// The team's policy page.
+    pub policy_href: String,
 }
 
 /// The team, when the user administers it; 403 otherwise (404 for an unknown team, as the API).
-async fn administered(state: &AppState, user: &WebUser, team: &str) -> Result<TeamCtx, WebError> {
+pub(crate) async fn administered(
+    state: &AppState,
+    user: &WebUser,
+    team: &str,
+) -> Result<TeamCtx, WebError> {
     let ctx = user.caller.team(state, Some(team)).await?;
     if !ctx.is_admin(&user.caller) {
         return Err(WebError::Forbidden(format!(
@@ -251,6 +257,7 @@ pub async fn team(
         deliveries,
         sla,
         csrf: user.session.csrf.clone(),
+        policy_href: format!("{admin_href}/policy"),
     })
 }
 

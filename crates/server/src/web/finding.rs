@@ -195,11 +195,9 @@ async fn build(
         .as_deref()
         .and_then(|s| policy.due_time(s, f.severity));
     let open = !current.is_some_and(TriageState::is_closed);
-    let target = format!("project:{}/finding:{}", project.name, f.advisory_id);
-    let history = ui::triage_history(&state.db, team.id, &target)
+    let history = ui::triage_history(&state.db, project.id, &f.purl, &f.advisory_id)
         .await?
         .into_iter()
-        .filter(|h| h.record.purl == f.purl)
         .map(|h| HistoryLine {
             at: view::minute(&h.at),
             actor: h.actor,

@@ -116,12 +116,10 @@ pub async fn submit(
         return Err(WebError::Csrf);
     }
     let next = safe_next(f.next.as_deref());
-    let ip = crate::auth::client_ip(&extensions);
-    state
-        .auth
-        .check_rate(ip, state.config.auth_failures_per_minute)?;
+    let ip = crate::auth::client_ip(&state, &headers, &extensions);
+    crate::auth::check_limit(&state, ip).await?;
     let Some(user) = identity::check_password(&state.db, &f.username, &f.password).await? else {
-        state.auth.record_failure(ip);
+        crate::auth::count_failure(&state, ip).await;
         return login_page(
             StatusCode::UNAUTHORIZED,
             Some("Wrong username or password.".into()),

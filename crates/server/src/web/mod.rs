@@ -14,6 +14,7 @@ pub mod advisory;
 pub mod error;
 pub mod finding;
 pub mod login;
+pub mod policy;
 pub mod projects;
 pub mod session;
 pub mod view;
@@ -43,6 +44,8 @@ pub const PAGES: &[(&str, &str)] = &[
     ("POST", "/t/{team}/p/{project}/findings/{advisory}/triage"),
     ("GET", "/t/{team}/admin"),
     ("POST", "/t/{team}/admin/keys/{prefix}/revoke"),
+    ("GET", "/t/{team}/admin/policy"),
+    ("POST", "/t/{team}/admin/policy"),
     ("GET", "/admin/audit"),
     ("GET", "/admin/vuln-db"),
     ("POST", "/admin/vuln-db/refresh"),
@@ -69,6 +72,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/t/{team}/admin/keys/{prefix}/revoke",
             post(admin::revoke_key),
+        )
+        .route(
+            "/t/{team}/admin/policy",
+            get(policy::page).post(policy::save),
         )
         .route("/admin/audit", get(admin::audit))
         .route("/admin/vuln-db", get(vulndb::page))

@@ -136,7 +136,7 @@ pub async fn refresh(
 ) -> Result<Response, WebError> {
     user.check_csrf(&f.csrf)?;
     user.require_super_admin()?;
-    let to = match vulndb::start_refresh(&state, &user.caller.username, Vec::new()) {
+    let to = match vulndb::start_refresh(&state, &user.caller.username, Vec::new()).await {
         Ok(_) => "/admin/vuln-db?started=1",
         Err(vulndb::Busy) => "/admin/vuln-db?busy=1",
     };
