@@ -29,7 +29,7 @@ pub struct VulnDb {
     path: PathBuf,
     current: RwLock<Option<Opened>>,
     /// Held by the refresh that is rebuilding the file: one at a time.
-    refreshing: tokio::sync::Mutex<()>,
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 #[derive(Debug, Clone)]
@@ -73,7 +73,7 @@ impl VulnDb {
         VulnDb {
             path: path.to_owned(),
             current: RwLock::new(current),
-            refreshing: tokio::sync::Mutex::new(()),
+            refreshing: Arc::new(tokio::sync::Mutex::new(())),
         }
     }
 
@@ -268,6 +268,16 @@ pub async fn refresh(
     actor: &str,
 ) -> Result<RefreshSummary, RefreshError> {
     let _one_at_a_time = vulns.refreshing.lock().await;
+    refresh_holding_lock(db, vulns, source, actor).await
+}
+
+/// [`refresh`] for a caller that already holds `vulns.refreshing`.
+async fn refresh_holding_lock(
+    db: &Db,
+    vulns: &VulnDb,
+    source: Source,
+    actor: &str,
+) -> Result<RefreshSummary, RefreshError> {
     let start = Instant::now();
     let id = rematch::refresh_started(db, &source.describe()).await?;
     let result = rebuild_and_rematch(db, vulns, source, actor).await;
@@ -351,9 +361,10 @@ pub async fn start_refresh(
     actor: &str,
     ecosystems: Vec<String>,
 ) -> Result<String, Busy> {
-    if state.vulns.refreshing() {
+    // Taken before the answer, so a status read right after it shows the refresh running.
+    let Ok(one_at_a_time) = state.vulns.refreshing.clone().try_lock_owned() else {
         return Err(Busy);
-    }
+    };
     let jobs = crate::scheduler::Schedules::of(&state.config);
     let now = SystemTime::now();
     let taken = crate::db::jobs::take(
@@ -382,7 +393,10 @@ pub async fn start_refresh(
     let instance = state.instance.clone();
     let every = jobs.refresh.unwrap_or(Duration::from_secs(24 * 3600));
     tokio::spawn(async move {
-        let work = refresh(&db, &vulns, source, &actor);
+        let work = async {
+            let _one_at_a_time = one_at_a_time;
+            refresh_holding_lock(&db, &vulns, source, &actor).await
+        };
         let outcome = crate::scheduler::with_lease(&db, JOB, &instance, jobs.lease, work).await;
         let error = match &outcome {
             Ok(summary) => {

@@ -10,23 +10,27 @@ use git2::{
     build::CheckoutBuilder, Cred, CredentialType, FetchOptions, Oid, RemoteCallbacks, Repository,
 };
 
+use super::checkout::Checkout;
 use super::SourceError;
 
 /// The environment variable holding a token for private https remotes.
 pub const TOKEN_ENV: &str = "TRUSCA_GIT_TOKEN";
 
-/// The commit checked out at `path` (or the checkout that contains it), if any.
+/// The commit checked out at `path` (or the checkout that contains it), if any: read from the
+/// checkout's files, and asked of libgit2 only when they are of a kind not read here.
 pub fn head_commit(path: &Path) -> Option<String> {
-    let repo = Repository::discover(path).ok()?;
-    let head = repo.head().ok()?;
-    head.peel_to_commit().ok().map(|c| c.id().to_string())
+    let checkout = Checkout::discover(path)?;
+    checkout.head().or_else(|| {
+        let repo = Repository::discover(path).ok()?;
+        let head = repo.head().ok()?;
+        head.peel_to_commit().ok().map(|c| c.id().to_string())
+    })
 }
 
 /// Where `path` lies inside the git checkout that holds it: the directory relative to the
 /// checkout's top level (`/`-separated, empty at the top), or `None` outside any checkout.
 pub fn path_in_checkout(path: &Path) -> Option<String> {
-    let repo = Repository::discover(path).ok()?;
-    let top = std::fs::canonicalize(repo.workdir()?).ok()?;
+    let top = Checkout::discover(path)?.top;
     let here = std::fs::canonicalize(path).ok()?;
     let rel = here.strip_prefix(&top).ok()?;
     Some(

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+mod checkout;
 pub mod git;
 
 /// What was scanned.
