@@ -5,6 +5,7 @@
 use std::io::{self, Write};
 
 pub mod cyclonedx;
+mod grid;
 pub mod json;
 pub mod markdown;
 pub mod sarif;

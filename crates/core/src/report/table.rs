@@ -245,7 +245,8 @@ fn write_license_problems(scan: &Scan, style: TableStyle, out: &mut dyn Write) -
     writeln!(out)
 }
 
-/// One table per ecosystem with every package occurrence.
+/// One table per ecosystem with every package occurrence, written a row at a time
+/// ([`super::grid`]): this list is as long as the input.
 fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let mut by_ecosystem: BTreeMap<Ecosystem, Vec<&Package>> = BTreeMap::new();
     for p in &scan.packages {
@@ -259,35 +260,37 @@ fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             header.push("License");
         }
         header.push("Location");
-        let mut table = new_table(&header);
-        for p in packages {
-            let mut row = vec![
-                cell(&p.name),
-                cell(&p.version.as_deref().map(str::to_owned).unwrap_or_else(
-                    || match &p.requirement {
-                        Some(r) => format!("{r} (unpinned)"),
-                        None => "(unpinned)".to_owned(),
-                    },
-                )),
-                p.scope.as_str().to_owned(),
-                match p.direct {
-                    Some(true) => "direct",
-                    Some(false) => "transitive",
-                    None => "",
-                }
-                .to_owned(),
-            ];
-            if licensed {
-                row.push(license_label(p));
-            }
-            row.push(cell(&p.location.to_string()));
-            table.add_row(row);
-        }
         writeln!(out, "{ecosystem} ({} packages)", packages.len())?;
-        writeln!(out, "{table}")?;
+        let rows = || packages.iter().map(|p| package_row(p, licensed));
+        super::grid::write(out, &header, rows)?;
         writeln!(out)?;
     }
     Ok(())
+}
+
+/// The cells of one package's row in [`write_packages`].
+fn package_row(p: &Package, licensed: bool) -> Vec<String> {
+    let version = match (&p.version, &p.requirement) {
+        (Some(v), _) => cell(v),
+        (None, Some(r)) => cell(&format!("{r} (unpinned)")),
+        (None, None) => "(unpinned)".to_owned(),
+    };
+    let direct = match p.direct {
+        Some(true) => "direct",
+        Some(false) => "transitive",
+        None => "",
+    };
+    let mut row = vec![
+        cell(&p.name),
+        version,
+        p.scope.as_str().to_owned(),
+        direct.to_owned(),
+    ];
+    if licensed {
+        row.push(license_label(p));
+    }
+    row.push(cell(&p.location.to_string()));
+    row
 }
 
 /// What was checked and what was not, in words.
