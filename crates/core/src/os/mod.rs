@@ -284,6 +284,9 @@ impl<'a> Builder<'a> {
     }
 }
 
+/// The (name, version) pairs one copy of a package database lists.
+type Listed = Vec<(String, String)>;
+
 /// Which layer wrote what, for an image.
 struct Layers<'a> {
     os: &'a OsRoot,
@@ -322,7 +325,7 @@ impl<'a> Layers<'a> {
             return;
         }
         let mut first_seen: HashMap<(String, String, String), usize> = HashMap::new();
-        let mut by_file: BTreeMap<&str, Vec<(usize, Vec<(String, String)>)>> = BTreeMap::new();
+        let mut by_file: BTreeMap<&str, Vec<(usize, Listed)>> = BTreeMap::new();
         for (path, layer, bytes) in &self.os.history {
             let text = String::from_utf8_lossy(bytes);
             let listed = if path.starts_with("lib/apk") {

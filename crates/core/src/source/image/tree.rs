@@ -60,6 +60,9 @@ pub(crate) enum ResolveError {
 /// The most links followed while resolving one path, as Linux allows.
 const MAX_LINKS: usize = 40;
 
+/// A kept file's bytes and the layer that wrote it.
+pub(crate) type Kept<'a> = (&'a Arc<[u8]>, usize);
+
 /// The flattened image.
 #[derive(Debug, Default)]
 pub(crate) struct Tree {
@@ -151,7 +154,7 @@ impl Tree {
     /// The kept file a path names once its links are followed inside the image root (`..` at
     /// the root stays at the root, as in a chroot), with the layer that wrote it. `Ok(None)`
     /// when it names nothing kept.
-    pub(crate) fn lookup(&self, path: &str) -> Result<Option<(&Arc<[u8]>, usize)>, ResolveError> {
+    pub(crate) fn lookup(&self, path: &str) -> Result<Option<Kept<'_>>, ResolveError> {
         let resolved = self.resolve(path)?;
         Ok(match self.nodes.get(&resolved) {
             Some(Entry {
