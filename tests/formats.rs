@@ -35,7 +35,7 @@ fn cyclonedx_registry() -> &'static jsonschema::Registry<'static> {
     })
 }
 
-fn validator(schema: &str) -> jsonschema::Validator {
+pub(crate) fn validator(schema: &str) -> jsonschema::Validator {
     let options = jsonschema::options()
         .should_validate_formats(true)
         .offline();

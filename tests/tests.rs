@@ -12,6 +12,7 @@ mod encoding;
 mod formats;
 mod gate;
 mod git;
+mod images;
 mod licenses;
 mod policy;
 #[cfg(feature = "server")]

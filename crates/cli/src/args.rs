@@ -38,7 +38,8 @@ pub enum Command {
 /// What to scan and how.
 #[derive(Debug, Args)]
 pub struct TargetArgs {
-    /// A directory, or a git URL (https, ssh, `file://`) to clone
+    /// A directory, a git URL (https, ssh, `file://`) to clone, a container image (`docker save`
+    /// tar, OCI layout directory or archive) or `rootfs:DIR`
     #[arg(value_name = "TARGET")]
     pub target: Option<String>,
 

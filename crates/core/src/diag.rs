@@ -77,11 +77,13 @@ pub enum Code {
     VulnDbUnavailable,
     /// The vulnerability database is older than the scan allows.
     VulnDbOutdated,
+    /// A layer or entry of a container image could not be used; its files are left out.
+    ImageLayer,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 17] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -98,6 +100,7 @@ impl Code {
         Code::LimitReached,
         Code::VulnDbUnavailable,
         Code::VulnDbOutdated,
+        Code::ImageLayer,
     ];
 
     /// The kebab-case name.
@@ -119,6 +122,7 @@ impl Code {
             Code::LimitReached => "limit-reached",
             Code::VulnDbUnavailable => "vuln-db-unavailable",
             Code::VulnDbOutdated => "vuln-db-outdated",
+            Code::ImageLayer => "image-layer",
         }
     }
 }

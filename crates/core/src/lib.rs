@@ -21,6 +21,7 @@ pub mod http;
 pub mod inventory;
 pub mod licenses;
 pub mod model;
+pub mod os;
 pub mod pipeline;
 pub mod policy;
 pub mod progress;

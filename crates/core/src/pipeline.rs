@@ -4,6 +4,7 @@
 //!
 //! Adding a stage is adding its module and one call here.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::config::{self, Config, ConfigError};
@@ -12,11 +13,13 @@ use crate::diag::Diagnostic;
 use crate::inventory::{self, Sources};
 use crate::licenses;
 use crate::licenses::stores::NotADirectory;
+use crate::model::{LayerRef, Package, Shared};
+use crate::os;
 use crate::policy;
 use crate::progress::Progress;
 use crate::scan::{now_rfc3339, Scan};
 use crate::settings::{Env, Flags, Settings};
-use crate::source::{self, SourceError};
+use crate::source::{self, ImageInfo, OsRoot, SourceError};
 use crate::vulns::{self, VulnCheck};
 use crate::walk::GlobError;
 
@@ -106,7 +109,22 @@ pub fn scan(
     scan.files = found.files;
     scan.packages = found.packages;
     scan.diagnostics = notes;
+    scan.diagnostics
+        .extend(prepared.diagnostics.iter().cloned());
     scan.diagnostics.extend(found.diagnostics);
+    if let Some(os_root) = &prepared.os {
+        progress.stage("reading operating-system packages");
+        let image = prepared.target.image.as_ref();
+        attribute_layers(&mut scan.packages, os_root, image);
+        let found = os::catalog(&prepared.root, os_root, image);
+        scan.target.distro = found.distro;
+        if let Some(info) = scan.target.image.as_mut() {
+            info.removed = found.removed;
+        }
+        scan.files.extend(found.files);
+        scan.packages.extend(found.packages);
+        scan.diagnostics.extend(found.diagnostics);
+    }
 
     let licenses_on = settings.scanners.contains(&ScannerKind::License);
     let mut license_coverage = None;
@@ -123,7 +141,13 @@ pub fn scan(
             &stores,
         );
         for (package, license) in scan.packages.iter_mut().zip(identified.packages) {
-            package.license = Some(license);
+            package.license = Some(match package.license.take() {
+                // What an OS package database declares stands unless the tree says more.
+                Some(own) if license.declared.is_none() && license.detected.is_empty() => {
+                    licenses::with_tiers(own, &settings.license_overrides)
+                }
+                _ => license,
+            });
         }
         scan.project_licenses = identified.project;
         scan.diagnostics.extend(identified.diagnostics);
@@ -185,4 +209,28 @@ pub fn scan(
 
     scan.sort();
     Ok(scan)
+}
+
+/// Gives each package of a dependency file in an image the layer that wrote the file.
+fn attribute_layers(packages: &mut [Package], os_root: &OsRoot, image: Option<&ImageInfo>) {
+    let Some(image) = image else {
+        return;
+    };
+    let mut refs: HashMap<usize, Shared<LayerRef>> = HashMap::new();
+    for p in packages {
+        let Some(&index) = os_root.layer_of.get(p.location.file.as_str()) else {
+            continue;
+        };
+        let Some(layer) = image.layers.get(index) else {
+            continue;
+        };
+        let shared = refs.entry(index).or_insert_with(|| {
+            Shared::new(LayerRef {
+                index,
+                digest: layer.digest.clone(),
+                created_by: layer.created_by.clone(),
+            })
+        });
+        p.layer = Some(shared.clone());
+    }
 }

@@ -90,6 +90,8 @@ pub fn scan(packages: Vec<Package>, findings: Vec<Finding>) -> Scan {
             reference: None,
             commit: None,
             subdirectory: None,
+            image: None,
+            distro: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );
@@ -148,6 +150,8 @@ pub fn scan_with_findings() -> Scan {
             reference: None,
             commit: None,
             subdirectory: None,
+            image: None,
+            distro: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );

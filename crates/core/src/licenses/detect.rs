@@ -74,9 +74,12 @@ pub fn walk(root: &Path) -> Tree {
         .standard_filters(false)
         .follow_links(false)
         .max_depth(Some(MAX_DEPTH))
-        .filter_entry(|e| {
-            !(e.file_type().is_some_and(|t| t.is_dir())
-                && SKIPPED.contains(&e.file_name().to_string_lossy().as_ref()))
+        .filter_entry(move |e| {
+            let dir = e.file_type().is_some_and(|t| t.is_dir());
+            // A root file system's `usr/share/doc` holds its OS packages' copyright files, which
+            // the OS cataloger reads per package: they are not the scanned project's licenses.
+            let os_docs = dir && e.depth() == 3 && e.path().ends_with("usr/share/doc");
+            !(os_docs || dir && SKIPPED.contains(&e.file_name().to_string_lossy().as_ref()))
         })
         .build();
     let mut visited = 0usize;

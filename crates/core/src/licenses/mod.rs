@@ -352,6 +352,23 @@ fn license_info(
     finish(declared, detected, overrides)
 }
 
+/// A license an operating-system package database declares, with its tier under `overrides`.
+pub fn with_tiers(
+    info: Shared<LicenseInfo>,
+    overrides: &BTreeMap<String, Tier>,
+) -> Shared<LicenseInfo> {
+    let Some(concluded) = info.concluded.as_deref() else {
+        return info;
+    };
+    let tier = expr::tier(concluded, overrides);
+    if tier == info.tier {
+        return info;
+    }
+    let mut owned = (*info).clone();
+    owned.tier = tier;
+    Shared::new(owned)
+}
+
 /// The license info of a declared license (with the file and kind of metadata it came from) and
 /// the detected ones: the concluded license and its tier.
 fn finish(

@@ -71,11 +71,21 @@ pub enum Ecosystem {
     /// OCaml packages.
     #[serde(rename = "opam")]
     Opam,
+    /// Debian packages (dpkg) of Debian, Ubuntu and their derivatives. OSV names their
+    /// advisories per distribution and release ([`crate::model::Distro::osv_ecosystem`]).
+    #[serde(rename = "deb")]
+    Deb,
+    /// Alpine packages (apk).
+    #[serde(rename = "apk")]
+    Apk,
+    /// RPM packages of Red Hat, AlmaLinux, Rocky Linux and their relatives.
+    #[serde(rename = "rpm")]
+    Rpm,
 }
 
 impl Ecosystem {
     /// Every ecosystem, in a stable order.
-    pub const ALL: [Ecosystem; 17] = [
+    pub const ALL: [Ecosystem; 20] = [
         Ecosystem::Cargo,
         Ecosystem::Npm,
         Ecosystem::PyPI,
@@ -93,6 +103,9 @@ impl Ecosystem {
         Ecosystem::SwiftUrl,
         Ecosystem::CocoaPods,
         Ecosystem::Opam,
+        Ecosystem::Deb,
+        Ecosystem::Apk,
+        Ecosystem::Rpm,
     ];
 
     /// The OSV name of the ecosystem.
@@ -115,7 +128,15 @@ impl Ecosystem {
             Ecosystem::SwiftUrl => "SwiftURL",
             Ecosystem::CocoaPods => "CocoaPods",
             Ecosystem::Opam => "opam",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
+            Ecosystem::Rpm => "rpm",
         }
+    }
+
+    /// Whether its packages are an operating system's (installed by dpkg, apk or rpm).
+    pub fn is_os(self) -> bool {
+        matches!(self, Ecosystem::Deb | Ecosystem::Apk | Ecosystem::Rpm)
     }
 
     /// The package-url type of the ecosystem (`pkg:<type>/…`).
@@ -138,6 +159,9 @@ impl Ecosystem {
             Ecosystem::SwiftUrl => "swift",
             Ecosystem::CocoaPods => "cocoapods",
             Ecosystem::Opam => "opam",
+            Ecosystem::Deb => "deb",
+            Ecosystem::Apk => "apk",
+            Ecosystem::Rpm => "rpm",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! where they were found, and what is known of their licenses. Nothing here imports another
 //! module of the crate.
 
+mod distro;
 mod ecosystem;
 mod license;
 mod name;
@@ -9,6 +10,7 @@ mod package;
 pub mod purl;
 mod shared;
 
+pub use distro::{Distro, LayerRef, OsPackage};
 pub use ecosystem::{osv_base, Ecosystem, UnknownEcosystem};
 pub use license::{DeclaredSource, Detection, LicenseInfo, Tier};
 pub use name::{normalize_name, pep503, PackageId};

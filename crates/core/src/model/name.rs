@@ -92,7 +92,10 @@ pub fn normalize_name(ecosystem: Ecosystem, name: &str) -> Cow<'_, str> {
         | Ecosystem::Hackage
         | Ecosystem::Julia
         | Ecosystem::CocoaPods
-        | Ecosystem::Opam => Cow::Borrowed(name),
+        | Ecosystem::Opam
+        | Ecosystem::Deb
+        | Ecosystem::Apk
+        | Ecosystem::Rpm => Cow::Borrowed(name),
     }
 }
 

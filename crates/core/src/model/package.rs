@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use thin_vec::ThinVec;
 
-use super::{Ecosystem, Interner, LicenseInfo, Shared, SharedStr};
+use super::{Ecosystem, Interner, LayerRef, LicenseInfo, OsPackage, Shared, SharedStr};
 
 /// How a package is used by the project, as far as the format tells.
 #[derive(
@@ -234,6 +234,12 @@ pub struct Package {
     /// What is known of its license.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<Shared<LicenseInfo>>,
+    /// For an operating-system package: its distribution, architecture and source package.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub os: Option<Shared<OsPackage>>,
+    /// In a container image: the layer that added it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<Shared<LayerRef>>,
 }
 
 impl Package {
@@ -303,6 +309,8 @@ impl Package {
             hashes: ThinVec::new(),
             location,
             license: None,
+            os: None,
+            layer: None,
         }
     }
 

@@ -58,6 +58,31 @@ fn build(ty: &str, namespace: Option<&str>, name: &str, version: Option<&str>) -
     Some(purl.to_string())
 }
 
+/// The purl of an operating-system package: `pkg:deb/debian/openssl@3.0.11-1~deb12u2?arch=amd64&distro=debian-12`,
+/// the namespace the distribution's id, the qualifiers given (in the purl spec's sorted order).
+pub fn for_os_package(
+    ty: &str,
+    namespace: &str,
+    name: &str,
+    version: &str,
+    qualifiers: &[(&str, &str)],
+) -> String {
+    let built = || -> Option<String> {
+        let mut purl = PackageUrl::new(ty, name).ok()?;
+        if !namespace.is_empty() {
+            purl.with_namespace(namespace).ok()?;
+        }
+        if !version.is_empty() {
+            purl.with_version(version).ok()?;
+        }
+        for (k, v) in qualifiers.iter().filter(|(_, v)| !v.is_empty()) {
+            purl.add_qualifier(*k, *v).ok()?;
+        }
+        Some(purl.to_string())
+    };
+    built().unwrap_or_else(|| format!("pkg:{ty}/unnamed"))
+}
+
 /// A purl read from text (a document, a policy exception, an upload).
 #[derive(Debug, Clone)]
 pub struct Purl(PackageUrl<'static>);

@@ -316,6 +316,31 @@ impl Bom {
         let mut root = Component::new("application", scan.target.name.clone());
         root.bom_ref = Some(root_ref.clone());
         root.version = scan.target.commit.clone();
+        if let Some(image) = &scan.target.image {
+            root.kind = "container";
+            root.version = image.tag.clone();
+            for (name, value) in [
+                ("trusca:image-digest", &image.digest),
+                ("trusca:image-id", &Some(image.id.clone())),
+            ] {
+                if let Some(value) = value {
+                    root.properties.push(Property {
+                        name,
+                        value: value.clone(),
+                    });
+                }
+            }
+            if let Some(hex) = image
+                .digest
+                .as_deref()
+                .and_then(|d| d.strip_prefix("sha256:"))
+            {
+                root.hashes.push(HashEntry {
+                    alg: "SHA-256",
+                    content: hex.to_owned(),
+                });
+            }
+        }
         if let Some(reference) = &scan.target.reference {
             root.properties.push(Property {
                 name: "trusca:git-ref",
@@ -532,6 +557,28 @@ fn library(c: &Merged<'_>, version: SpecVersion) -> Component {
             props.push(Property {
                 name: "trusca:license-declared-source",
                 value: source.as_str().to_owned(),
+            });
+        }
+    }
+    if let Some(os) = c.os {
+        props.push(Property {
+            name: "trusca:source-package",
+            value: os.source_name.clone(),
+        });
+        props.push(Property {
+            name: "trusca:distro",
+            value: os.distro.display_name(),
+        });
+    }
+    if let Some(layer) = c.layer {
+        props.push(Property {
+            name: "trusca:layer-digest",
+            value: layer.digest.clone(),
+        });
+        if let Some(created_by) = &layer.created_by {
+            props.push(Property {
+                name: "trusca:layer-created-by",
+                value: created_by.clone(),
             });
         }
     }

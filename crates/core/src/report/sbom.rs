@@ -45,6 +45,10 @@ pub(crate) struct Component<'a> {
     pub sources: BTreeSet<&'a PackageSource>,
     /// What is known of the license: the first occurrence's that has any.
     pub license: Option<&'a crate::model::LicenseInfo>,
+    /// For an operating-system package: its distribution, architecture and source package.
+    pub os: Option<&'a crate::model::OsPackage>,
+    /// In an image: the layer that added it (the lowest of its occurrences').
+    pub layer: Option<&'a crate::model::LayerRef>,
 }
 
 /// A hash whose algorithm both SBOM formats name, with a well-formed digest.
@@ -233,6 +237,8 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
         hashes: BTreeSet::new(),
         sources: BTreeSet::new(),
         license: None,
+        os: None,
+        layer: None,
     };
     let mut by_order: Vec<&&Package> = occurrences.iter().collect();
     by_order.sort_by(|a, b| (&a.location, &a.version).cmp(&(&b.location, &b.version)));
@@ -255,6 +261,12 @@ fn merge<'a>(purl: &'a str, occurrences: &[&'a Package]) -> Option<Component<'a>
             .extend(p.dependencies.iter().map(String::as_str));
         c.hashes.extend(p.hashes.iter().filter_map(KnownHash::new));
         c.sources.extend(p.source.as_ref());
+        c.os = c.os.or(p.os.as_deref());
+        if let Some(l) = p.layer.as_deref() {
+            if c.layer.is_none_or(|have| l.index < have.index) {
+                c.layer = Some(l);
+            }
+        }
     }
     Some(c)
 }

@@ -118,7 +118,9 @@ impl Document {
                 TargetKind::Git => {
                     git_download_location(&scan.target.location, scan.target.commit.as_deref())
                 }
-                TargetKind::Directory => NOASSERTION.to_owned(),
+                TargetKind::Directory | TargetKind::Image | TargetKind::Rootfs => {
+                    NOASSERTION.to_owned()
+                }
             },
             files_analyzed: false,
             license_concluded: NOASSERTION.to_owned(),
@@ -129,6 +131,23 @@ impl Document {
             checksums: Vec::new(),
             external_refs: Vec::new(),
         };
+        let mut root = root;
+        if let Some(image) = &scan.target.image {
+            // The image is the described package: its tag as the version, its digest as the
+            // checksum.
+            root.version_info = image.tag.clone();
+            root.primary_package_purpose = "CONTAINER";
+            if let Some(hex) = image
+                .digest
+                .as_deref()
+                .and_then(|d| d.strip_prefix("sha256:"))
+            {
+                root.checksums.push(Checksum {
+                    algorithm: "SHA256",
+                    checksum_value: hex.to_owned(),
+                });
+            }
+        }
         let mut packages = vec![root];
         packages.extend(
             inv.components

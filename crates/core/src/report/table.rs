@@ -245,14 +245,18 @@ fn write_license_problems(scan: &Scan, style: TableStyle, out: &mut dyn Write) -
     writeln!(out)
 }
 
-/// One table per ecosystem with every package occurrence, written a row at a time
+/// One table per ecosystem with every package occurrence: the operating system's packages
+/// first, then each language's; written a row at a time
 /// ([`super::grid`]): this list is as long as the input.
 fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
-    let mut by_ecosystem: BTreeMap<Ecosystem, Vec<&Package>> = BTreeMap::new();
+    let mut by_ecosystem: BTreeMap<(bool, Ecosystem), Vec<&Package>> = BTreeMap::new();
     for p in &scan.packages {
-        by_ecosystem.entry(p.ecosystem).or_default().push(p);
+        by_ecosystem
+            .entry((!p.ecosystem.is_os(), p.ecosystem))
+            .or_default()
+            .push(p);
     }
-    for (ecosystem, packages) in &by_ecosystem {
+    for ((_, ecosystem), packages) in &by_ecosystem {
         // The license column appears once the license stage has run.
         let licensed = packages.iter().any(|p| p.license.is_some());
         let mut header = vec!["Package", "Version", "Scope", "Direct"];
@@ -260,7 +264,15 @@ fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
             header.push("License");
         }
         header.push("Location");
-        writeln!(out, "{ecosystem} ({} packages)", packages.len())?;
+        match packages.iter().find_map(|p| p.os.as_ref()) {
+            Some(os) => writeln!(
+                out,
+                "{}: {ecosystem} ({} packages)",
+                cell(&os.distro.display_name()),
+                packages.len()
+            )?,
+            None => writeln!(out, "{ecosystem} ({} packages)", packages.len())?,
+        }
         let rows = || packages.iter().map(|p| package_row(p, licensed));
         super::grid::write(out, &header, rows)?;
         writeln!(out)?;

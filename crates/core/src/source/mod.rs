@@ -1,11 +1,21 @@
-//! Source: turns a scan target (a directory or a git URL) into a directory on disk to walk.
+//! Source: turns a scan target (a directory, a git URL, a container image or a root file
+//! system) into a directory on disk to walk.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::diag::Diagnostic;
+use crate::model::Distro;
+
 mod checkout;
 pub mod git;
+pub mod image;
+pub mod rootfs;
+
+pub use image::{ImageError, ImageFormat, ImageInfo};
 
 /// What was scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -26,6 +36,12 @@ pub struct Target {
     /// (`services/api`), so that reports can name files as the repository does.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub subdirectory: Option<String>,
+    /// For a container image: what names it and its layers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<ImageInfo>,
+    /// For an image or a root file system: its distribution, from `os-release`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub distro: Option<Distro>,
 }
 
 /// Local directory or remote repository.
@@ -36,6 +52,11 @@ pub enum TargetKind {
     Directory,
     /// A git repository cloned for the scan.
     Git,
+    /// A container image (a `docker save` archive, an OCI layout or archive).
+    Image,
+    /// A root file system directory (`rootfs:DIR`, or a directory holding `etc/os-release` and a
+    /// package database).
+    Rootfs,
 }
 
 /// A target made ready for scanning. A cloned repository lives in a temporary directory that is
@@ -46,8 +67,21 @@ pub struct Prepared {
     pub root: PathBuf,
     /// What was scanned, for the result.
     pub target: Target,
+    /// For an image or a root file system: read its operating-system packages.
+    pub os: Option<OsRoot>,
+    /// Problems met preparing it (an image layer that could not be read).
+    pub diagnostics: Vec<Diagnostic>,
     /// Keeps a clone's temporary directory alive.
     _workspace: Option<tempfile::TempDir>,
+}
+
+/// What the operating-system cataloger needs beyond the root directory.
+#[derive(Debug, Clone, Default)]
+pub struct OsRoot {
+    /// For an image: the layer (index) that wrote each kept file, by its path from the root.
+    pub layer_of: HashMap<String, usize>,
+    /// For an image: every version of the package databases, in layer order.
+    pub history: Vec<(String, usize, Arc<[u8]>)>,
 }
 
 /// Why a target cannot be scanned.
@@ -59,6 +93,15 @@ pub enum SourceError {
     /// A temporary workspace could not be made.
     #[error("cannot create a temporary directory for the clone: {0}")]
     Workspace(#[source] std::io::Error),
+    /// The target is a container image that cannot be read.
+    #[error("cannot scan the image `{path}`: {source}")]
+    Image {
+        /// The image as given.
+        path: String,
+        /// Why.
+        #[source]
+        source: ImageError,
+    },
     /// Cloning or checking out failed.
     #[error("cannot clone `{url}`: {message}")]
     Clone {
@@ -102,13 +145,26 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
                 reference: reference.map(str::to_owned),
                 commit: Some(commit),
                 subdirectory: None,
+                image: None,
+                distro: None,
             },
+            os: None,
+            diagnostics: Vec::new(),
             _workspace: Some(workspace),
         });
     }
+    if let Some(dir) = target.strip_prefix("rootfs:") {
+        return rootfs::prepare(dir, target);
+    }
     let root = Path::new(target);
+    if let Some(format) = image::detect(root) {
+        return prepare_image(target, format);
+    }
     if !root.is_dir() {
         return Err(SourceError::NotADirectory(target.to_owned()));
+    }
+    if rootfs::looks_like_rootfs(root) {
+        return rootfs::prepare(target, target);
     }
     let name = std::fs::canonicalize(root)
         .ok()
@@ -123,8 +179,54 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
             reference: None,
             commit: git::head_commit(root),
             subdirectory: git::path_in_checkout(root).filter(|s| !s.is_empty()),
+            image: None,
+            distro: None,
         },
+        os: None,
+        diagnostics: Vec::new(),
         _workspace: None,
+    })
+}
+
+/// Reads an image's kept files into a temporary directory that lives as long as the result.
+fn prepare_image(target: &str, format: ImageFormat) -> Result<Prepared, SourceError> {
+    let workspace = tempfile::Builder::new()
+        .prefix("trusca-image-")
+        .tempdir()
+        .map_err(SourceError::Workspace)?;
+    let failed = |source| SourceError::Image {
+        path: target.to_owned(),
+        source,
+    };
+    let loaded = image::load(
+        Path::new(target),
+        format,
+        image::Limits::default(),
+        workspace.path(),
+    )
+    .map_err(failed)?;
+    let file_name = Path::new(target)
+        .file_name()
+        .map_or_else(|| target.to_owned(), |n| n.to_string_lossy().into_owned());
+    let name = loaded.info.name.clone().unwrap_or(file_name);
+    Ok(Prepared {
+        root: workspace.path().to_path_buf(),
+        target: Target {
+            name,
+            location: target.to_owned(),
+            kind: TargetKind::Image,
+            reference: None,
+            commit: None,
+            subdirectory: None,
+            image: Some(loaded.info),
+            distro: None,
+        },
+        os: Some(OsRoot {
+            layer_of: loaded.layer_of,
+            history: loaded.history,
+        }),
+        diagnostics: loaded.diagnostics,
+        _workspace: Some(workspace),
     })
 }
 

@@ -111,7 +111,9 @@ impl Scheme {
             Ecosystem::Cran => Scheme::Cran,
             Ecosystem::Hackage => Scheme::Hackage,
             // opam orders versions with the Debian algorithm.
-            Ecosystem::Opam => Scheme::Debian,
+            Ecosystem::Opam | Ecosystem::Deb => Scheme::Debian,
+            Ecosystem::Apk => Scheme::Alpine,
+            Ecosystem::Rpm => Scheme::Rpm,
         }
     }
 

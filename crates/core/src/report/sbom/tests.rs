@@ -75,6 +75,8 @@ fn scan_with(packages: Vec<Package>, files: Vec<ScannedFile>) -> Scan {
             reference: Some("main".into()),
             commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
             subdirectory: None,
+            image: None,
+            distro: None,
         },
         "2024-05-01T12:00:00Z".into(),
     );
