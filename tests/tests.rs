@@ -14,6 +14,7 @@ mod gate;
 mod git;
 mod licenses;
 mod policy;
+mod sbom_target;
 #[cfg(feature = "server")]
 mod server_admin;
 #[cfg(feature = "server")]
@@ -22,3 +23,4 @@ mod server_db;
 mod server_gate;
 #[cfg(feature = "server")]
 mod upload;
+mod vex;

@@ -77,11 +77,15 @@ pub enum Code {
     VulnDbUnavailable,
     /// The vulnerability database is older than the scan allows.
     VulnDbOutdated,
+    /// A VEX file, or a statement in it, cannot be read: it suppresses nothing.
+    VexUnreadable,
+    /// A VEX statement matched no finding of the scan.
+    VexUnused,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 16] = [
+    pub const ALL: [Code; 18] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -98,6 +102,8 @@ impl Code {
         Code::LimitReached,
         Code::VulnDbUnavailable,
         Code::VulnDbOutdated,
+        Code::VexUnreadable,
+        Code::VexUnused,
     ];
 
     /// The kebab-case name.
@@ -119,6 +125,8 @@ impl Code {
             Code::LimitReached => "limit-reached",
             Code::VulnDbUnavailable => "vuln-db-unavailable",
             Code::VulnDbOutdated => "vuln-db-outdated",
+            Code::VexUnreadable => "vex-unreadable",
+            Code::VexUnused => "vex-unused",
         }
     }
 }

@@ -118,7 +118,7 @@ impl Document {
                 TargetKind::Git => {
                     git_download_location(&scan.target.location, scan.target.commit.as_deref())
                 }
-                TargetKind::Directory => NOASSERTION.to_owned(),
+                TargetKind::Directory | TargetKind::Sbom => NOASSERTION.to_owned(),
             },
             files_analyzed: false,
             license_concluded: NOASSERTION.to_owned(),

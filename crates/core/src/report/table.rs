@@ -131,7 +131,11 @@ fn write_findings(scan: &Scan, findings: &[&Finding], out: &mut dyn Write) -> io
     for f in findings {
         table.add_row([
             severity_label(f),
-            advisory_label(f),
+            match &f.vex {
+                // A VEX status shows beside the advisory; `not_affected` and `fixed` did not gate.
+                Some(v) => format!("{}\nVEX: {}", advisory_label(f), v.status.as_str()),
+                None => advisory_label(f),
+            },
             cell(&format!("{}@{}", f.package, f.version)),
             cell(f.fixed_in.as_deref().unwrap_or("no fix")),
             cell(&f.location.to_string()),

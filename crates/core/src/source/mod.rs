@@ -1,4 +1,5 @@
-//! Source: turns a scan target (a directory or a git URL) into a directory on disk to walk.
+//! Source: turns a scan target (a directory, a git URL or an SBOM file) into a directory on disk
+//! to walk, or the packages an SBOM lists.
 
 use std::path::{Path, PathBuf};
 
@@ -6,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 mod checkout;
 pub mod git;
+pub mod sbom;
 
 /// What was scanned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -36,6 +38,8 @@ pub enum TargetKind {
     Directory,
     /// A git repository cloned for the scan.
     Git,
+    /// An SBOM document (CycloneDX or SPDX) whose components are scanned.
+    Sbom,
 }
 
 /// A target made ready for scanning. A cloned repository lives in a temporary directory that is
@@ -46,6 +50,8 @@ pub struct Prepared {
     pub root: PathBuf,
     /// What was scanned, for the result.
     pub target: Target,
+    /// For an SBOM target, what it lists (the directory is then not walked).
+    pub sbom: Option<sbom::SbomInventory>,
     /// Keeps a clone's temporary directory alive.
     _workspace: Option<tempfile::TempDir>,
 }
@@ -59,6 +65,9 @@ pub enum SourceError {
     /// A temporary workspace could not be made.
     #[error("cannot create a temporary directory for the clone: {0}")]
     Workspace(#[source] std::io::Error),
+    /// The SBOM named as the target cannot be read.
+    #[error("cannot read the SBOM {0}")]
+    Sbom(#[from] sbom::SbomError),
     /// Cloning or checking out failed.
     #[error("cannot clone `{url}`: {message}")]
     Clone {
@@ -85,8 +94,12 @@ fn is_scp_like(target: &str) -> bool {
     }
 }
 
-/// Prepares a target: a local directory is used as it is, a git URL is cloned.
+/// Prepares a target: a local directory is used as it is, a git URL is cloned, an SBOM file
+/// (`sbom:PATH`, or a file whose content is one) is read.
 pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, SourceError> {
+    if let Some(path) = sbom_target(target) {
+        return prepare_sbom(target, path);
+    }
     if is_git_url(target) {
         let workspace = tempfile::Builder::new()
             .prefix("trusca-clone-")
@@ -103,6 +116,7 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
                 commit: Some(commit),
                 subdirectory: None,
             },
+            sbom: None,
             _workspace: Some(workspace),
         });
     }
@@ -124,6 +138,56 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
             commit: git::head_commit(root),
             subdirectory: git::path_in_checkout(root).filter(|s| !s.is_empty()),
         },
+        sbom: None,
+        _workspace: None,
+    })
+}
+
+/// The SBOM file a target names: `sbom:PATH`, or a file (not a directory) whose first bytes
+/// are a CycloneDX or SPDX document.
+fn sbom_target(target: &str) -> Option<&Path> {
+    if let Some(path) = target.strip_prefix("sbom:") {
+        return Some(Path::new(path));
+    }
+    let path = Path::new(target);
+    if !path.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let file = std::fs::File::open(path).ok()?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut head).ok()?;
+    sbom::Kind::sniff(&head).map(|_| path)
+}
+
+/// Reads an SBOM target; its directory holds the `trusca.toml` obeyed, and is not walked.
+fn prepare_sbom(target: &str, path: &Path) -> Result<Prepared, SourceError> {
+    // Named by its file name: diagnostics and locations are relative to its directory.
+    let display = path.file_name().map_or_else(
+        || path.to_string_lossy().into_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let doc = sbom::read(path, &display)?;
+    let listed = sbom::packages(doc, &display);
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = listed.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map_or_else(|| display.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    Ok(Prepared {
+        root,
+        target: Target {
+            name,
+            location: target.to_owned(),
+            kind: TargetKind::Sbom,
+            reference: None,
+            commit: None,
+            subdirectory: None,
+        },
+        sbom: Some(listed),
         _workspace: None,
     })
 }
