@@ -215,6 +215,8 @@ pub fn scan(
             .extend(policy::vex::apply(&mut scan.findings, &statements));
     }
 
+    scan.remediation = vulns::remediation::remediation(&scan.findings);
+
     if let Some(policy) = &settings.policy {
         let evaluation = policy::evaluate(&scan.subject(), policy);
         scan.policy = Some(evaluation.result);

@@ -25,6 +25,7 @@ pub mod filter;
 pub mod import;
 pub mod matcher;
 pub mod osv;
+pub mod remediation;
 pub mod severity;
 pub mod update;
 pub mod vex;

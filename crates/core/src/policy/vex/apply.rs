@@ -85,8 +85,10 @@ pub(crate) fn product_matches(product: &str, finding: &Purl) -> bool {
             return false;
         }
     }
-    let agree = product
-        .qualifiers()
-        .all(|(k, v)| finding.qualifier(k).is_none_or(|fv| fv == v));
-    agree
+    for (key, value) in product.qualifiers() {
+        if finding.qualifier(key).is_some_and(|v| v != value) {
+            return false;
+        }
+    }
+    true
 }
