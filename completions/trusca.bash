@@ -1091,7 +1091,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__scan)
-            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --upload --gate --server --project --team --retries --help"
+            opts="-o -q -f -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --format --spec-version --scanners --list-all-pkgs --fail-on --config --db --offline --max-db-age --db-mirror --only-fixed --ignore-unfixed --severity --vex --upload --gate --server --project --team --retries --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1126,11 +1126,11 @@ _trusca() {
                     return 0
                     ;;
                 --format)
-                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown openvex" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "table json cyclonedx cyclonedx-xml spdx sarif markdown openvex" -- "${cur}"))
                     return 0
                     ;;
                 --spec-version)
@@ -1158,6 +1158,14 @@ _trusca() {
                     return 0
                     ;;
                 --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --severity)
+                    COMPREPLY=($(compgen -W "critical high medium low unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --vex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

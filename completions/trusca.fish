@@ -46,7 +46,8 @@ cyclonedx\t'CycloneDX JSON'
 cyclonedx-xml\t'CycloneDX XML'
 spdx\t'SPDX 2.3 JSON'
 sarif\t'SARIF 2.1.0, for code-scanning UIs'
-markdown\t'A Markdown summary, for pull-request comments'"
+markdown\t'A Markdown summary, for pull-request comments'
+openvex\t'OpenVEX 0.2.0: each finding with its status (VEX statements applied, exceptions as `not_affected`)'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l spec-version -d 'CycloneDX specification version' -r -f -a "1.5\t'CycloneDX 1.5'
 1.6\t'CycloneDX 1.6'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l scanners -d 'The checks to run, comma-separated (or `TRUSCA_SCANNERS`, or `[scan] scanners`) [default: `vuln,license`]' -r -f -a "vuln\t'Known vulnerabilities, from the local OSV database (which must then be present)'
@@ -60,6 +61,12 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l config -d 'Read p
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l db-mirror -d 'Where the first scan downloads the database from when there is none (or `TRUSCA_DB_MIRROR`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l severity -d 'Keep only findings of these severities, comma-separated (malicious packages are kept)' -r -f -a "critical\t'CVSS 9.0 and above'
+high\t'CVSS 7.0–8.9'
+medium\t'CVSS 4.0–6.9'
+low\t'CVSS 0.1–3.9'
+unknown\t'No known score'"
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l vex -d 'Apply the statements of a VEX document (OpenVEX, CycloneDX VEX or CSAF VEX): findings `not_affected` or `fixed` are kept out of the gate; repeatable, after `[vulns] vex`' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l gate -d 'Whose decision sets the exit code: the local policy\'s (`local`, the default), or the server\'s under the team\'s policy, as its answer to the upload carries it (`server`)' -r -f -a "local\t'The local policy (`trusca.toml`)'
 server\t'The team\'s policy on the server'"
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l server -d 'The trusca server to upload to (or `TRUSCA_SERVER`, or `[server] url` in trusca.toml; the key is read from `TRUSCA_TOKEN`)' -r
@@ -73,6 +80,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand scan" -l strict -d 'Fail (
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l no-package-stores -d 'Read no package store outside the scanned tree (the cargo registry, the Go module cache, `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l list-all-pkgs -d 'List every package in the table on a terminal too (a table written to a file always lists them)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
+complete -c trusca -n "__fish_trusca_using_subcommand scan" -l ignore-unfixed -l only-fixed -d 'Leave out findings that no released version fixes (malicious packages are kept)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -l upload -d 'Upload the result to a trusca server (`--server` or `TRUSCA_SERVER`, key in `TRUSCA_TOKEN`)'
 complete -c trusca -n "__fish_trusca_using_subcommand scan" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand sbom" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r

@@ -15,6 +15,7 @@ mod git;
 mod images;
 mod licenses;
 mod policy;
+mod sbom_target;
 #[cfg(feature = "server")]
 mod server_admin;
 #[cfg(feature = "server")]
@@ -23,3 +24,4 @@ mod server_db;
 mod server_gate;
 #[cfg(feature = "server")]
 mod upload;
+mod vex;

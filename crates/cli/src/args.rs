@@ -186,6 +186,33 @@ impl From<FailOnArg> for trusca_core::policy::FailOn {
     }
 }
 
+/// Severities for `--severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    /// CVSS 9.0 and above
+    Critical,
+    /// CVSS 7.0–8.9
+    High,
+    /// CVSS 4.0–6.9
+    Medium,
+    /// CVSS 0.1–3.9
+    Low,
+    /// No known score
+    Unknown,
+}
+
+impl From<SeverityArg> for trusca_core::vulns::SeverityLevel {
+    fn from(s: SeverityArg) -> Self {
+        match s {
+            SeverityArg::Critical => Self::Critical,
+            SeverityArg::High => Self::High,
+            SeverityArg::Medium => Self::Medium,
+            SeverityArg::Low => Self::Low,
+            SeverityArg::Unknown => Self::Unknown,
+        }
+    }
+}
+
 /// Where vulnerability data comes from during a scan.
 #[derive(Debug, Args)]
 pub struct VulnArgs {
@@ -207,6 +234,19 @@ pub struct VulnArgs {
     /// `TRUSCA_DB_MIRROR`)
     #[arg(long = "db-mirror", value_name = "URL")]
     pub mirror: Option<String>,
+
+    /// Leave out findings that no released version fixes (malicious packages are kept)
+    #[arg(long, visible_alias = "only-fixed")]
+    pub ignore_unfixed: bool,
+
+    /// Keep only findings of these severities, comma-separated (malicious packages are kept)
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "SEVERITY")]
+    pub severity: Vec<SeverityArg>,
+
+    /// Apply the statements of a VEX document (OpenVEX, CycloneDX VEX or CSAF VEX): findings
+    /// `not_affected` or `fixed` are kept out of the gate; repeatable, after `[vulns] vex`
+    #[arg(long, value_name = "FILE")]
+    pub vex: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +280,9 @@ pub enum Format {
     Sarif,
     /// A Markdown summary, for pull-request comments
     Markdown,
+    /// OpenVEX 0.2.0: each finding with its status (VEX statements applied, exceptions as
+    /// `not_affected`)
+    Openvex,
 }
 
 /// The SBOM formats.
@@ -450,6 +493,7 @@ impl From<Format> for trusca_core::report::Format {
             Format::Spdx => F::Spdx,
             Format::Sarif => F::Sarif,
             Format::Markdown => F::Markdown,
+            Format::Openvex => F::Openvex,
         }
     }
 }

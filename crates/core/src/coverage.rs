@@ -134,6 +134,10 @@ pub struct VulnCoverage {
     pub not_checked: usize,
     /// Per ecosystem, sorted.
     pub ecosystems: Vec<EcosystemCoverage>,
+    /// Components of an SBOM target that could not be matched (a CPE only, no purl, a purl type
+    /// trusca does not know); counted in `not_checked`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unidentified: Vec<crate::source::sbom::Unidentified>,
 }
 
 /// What license identification covered.
@@ -264,7 +268,17 @@ pub fn vulnerabilities(
             .map(|e| e.not_checked.values().sum::<usize>())
             .sum(),
         ecosystems,
+        unidentified: Vec::new(),
     }
+}
+
+/// Adds the components of an SBOM target that could not be matched to `coverage`.
+pub fn add_unidentified(
+    coverage: &mut VulnCoverage,
+    unidentified: &[crate::source::sbom::Unidentified],
+) {
+    coverage.not_checked += unidentified.len();
+    coverage.unidentified.extend(unidentified.iter().cloned());
 }
 
 /// Whether a package has an exact version to match.

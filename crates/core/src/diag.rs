@@ -79,11 +79,15 @@ pub enum Code {
     VulnDbOutdated,
     /// A layer or entry of a container image could not be used; its files are left out.
     ImageLayer,
+    /// A VEX file, or a statement in it, cannot be read: it suppresses nothing.
+    VexUnreadable,
+    /// A VEX statement matched no finding of the scan.
+    VexUnused,
 }
 
 impl Code {
     /// Every code, for documentation and the uniqueness test.
-    pub const ALL: [Code; 17] = [
+    pub const ALL: [Code; 19] = [
         Code::ParseError,
         Code::InvalidUtf8,
         Code::FileTooLarge,
@@ -101,6 +105,8 @@ impl Code {
         Code::VulnDbUnavailable,
         Code::VulnDbOutdated,
         Code::ImageLayer,
+        Code::VexUnreadable,
+        Code::VexUnused,
     ];
 
     /// The kebab-case name.
@@ -123,6 +129,8 @@ impl Code {
             Code::VulnDbUnavailable => "vuln-db-unavailable",
             Code::VulnDbOutdated => "vuln-db-outdated",
             Code::ImageLayer => "image-layer",
+            Code::VexUnreadable => "vex-unreadable",
+            Code::VexUnused => "vex-unused",
         }
     }
 }

@@ -89,6 +89,15 @@ impl Scanner {
     }
 }
 
+/// The inventory of an SBOM target: its packages, in the result's order.
+fn sbom_inventory(listed: &source::sbom::SbomInventory) -> inventory::Inventory {
+    inventory::Inventory {
+        files: listed.files.clone(),
+        packages: listed.packages.clone(),
+        diagnostics: listed.diagnostics.clone(),
+    }
+}
+
 /// Runs the stages over a prepared target with resolved settings; `notes` are what came before
 /// the stages (which configuration is obeyed) and go into the result with theirs.
 pub fn scan(
@@ -100,12 +109,17 @@ pub fn scan(
     let generated_at = settings.generated_at.clone().unwrap_or_else(now_rfc3339);
     let mut scan = Scan::new(prepared.target.clone(), generated_at);
 
-    let sources = Sources {
-        walk: settings.walk.then_some(prepared.root.as_path()),
-        walk_options: &settings.walk_options,
-        explicit: &settings.explicit,
+    let found = match &prepared.sbom {
+        Some(listed) => sbom_inventory(listed),
+        None => {
+            let sources = Sources {
+                walk: settings.walk.then_some(prepared.root.as_path()),
+                walk_options: &settings.walk_options,
+                explicit: &settings.explicit,
+            };
+            inventory::collect(&sources, progress)?
+        }
     };
-    let found = inventory::collect(&sources, progress)?;
     scan.files = found.files;
     scan.packages = found.packages;
     scan.diagnostics = notes;
@@ -128,7 +142,15 @@ pub fn scan(
 
     let licenses_on = settings.scanners.contains(&ScannerKind::License);
     let mut license_coverage = None;
-    if licenses_on {
+    if let (true, Some(listed)) = (licenses_on, &prepared.sbom) {
+        // An SBOM says what its components' licenses are; there is no tree to read.
+        for (package, declared) in scan.packages.iter_mut().zip(&listed.licenses) {
+            let file = package.location.file.to_string();
+            let info = licenses::from_sbom(declared, &file, &settings.license_overrides);
+            package.license = Some(info.into());
+        }
+        license_coverage = Some(coverage::licenses(&scan.packages, 0, None));
+    } else if licenses_on {
         progress.stage("identifying licenses");
         let stores = match &settings.package_stores {
             Some(search) => search.discover()?,
@@ -194,12 +216,30 @@ pub fn scan(
         }
         None => coverage::vulnerabilities(&scan.packages, None, NotCheckedReason::ScannerOff, None),
     };
+    let mut vulnerabilities = vulnerabilities;
+    if let Some(listed) = &prepared.sbom {
+        coverage::add_unidentified(&mut vulnerabilities, &listed.unidentified);
+    }
     scan.coverage = Some(Coverage {
         scanners: settings.scanners.clone(),
         files: coverage::files(&scan.files, &scan.diagnostics),
         vulnerabilities,
         licenses: license_coverage,
     });
+
+    scan.filters = vulns::filter::apply(&mut scan.findings, &settings.filter);
+    if let Some(check) = scan.vuln_check.as_mut() {
+        check.findings = scan.findings.len();
+    }
+
+    if !settings.vex.is_empty() {
+        let (statements, problems) = policy::vex::load(&settings.vex);
+        scan.diagnostics.extend(problems);
+        scan.diagnostics
+            .extend(policy::vex::apply(&mut scan.findings, &statements));
+    }
+
+    scan.remediation = vulns::remediation::remediation(&scan.findings);
 
     if let Some(policy) = &settings.policy {
         let evaluation = policy::evaluate(&scan.subject(), policy);

@@ -36,6 +36,12 @@ pub struct Scan {
     /// Known vulnerabilities of the packages, most severe first.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// What to bump: per direct dependency with findings, the upgrade that removes the most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub remediation: Vec<vulns::remediation::Remediation>,
+    /// The filters (`--ignore-unfixed`, `--severity`) that left findings out, when any did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filters: Option<vulns::filter::AppliedFilters>,
     /// What vulnerability matching covered; `None` when it did not run (no database).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vuln_check: Option<VulnCheck>,
@@ -82,6 +88,8 @@ impl Scan {
             files: Vec::new(),
             packages: Vec::new(),
             findings: Vec::new(),
+            remediation: Vec::new(),
+            filters: None,
             vuln_check: None,
             coverage: None,
             project_licenses: Vec::new(),

@@ -64,6 +64,10 @@ pub struct Flags {
     pub package_stores: Vec<(StoreKind, PathBuf)>,
     /// `--no-package-stores`: read no package store outside the scanned tree.
     pub no_package_stores: bool,
+    /// `--vex FILE`: VEX documents to apply.
+    pub vex: Vec<PathBuf>,
+    /// `--ignore-unfixed` and `--severity`: findings to leave out.
+    pub filter: crate::vulns::filter::FindingFilter,
 }
 
 /// The environment variables trusca reads, read once.
@@ -153,6 +157,10 @@ pub struct Settings {
     pub config_file: String,
     /// The trusca server to upload to.
     pub server: Option<String>,
+    /// VEX documents to apply to the findings: `[vulns] vex`, then `--vex` (a later statement wins).
+    pub vex: Vec<PathBuf>,
+    /// Findings to leave out of the result and the gate.
+    pub filter: crate::vulns::filter::FindingFilter,
 }
 
 impl Settings {
@@ -216,6 +224,8 @@ impl Settings {
                 .clone()
                 .or_else(|| env.server.clone())
                 .or_else(|| file.server.url.clone()),
+            vex: [file.vulns.vex_paths.as_slice(), flags.vex.as_slice()].concat(),
+            filter: flags.filter.clone(),
         }
     }
 }

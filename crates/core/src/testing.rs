@@ -64,6 +64,7 @@ pub fn finding(
         }],
         ecosystem: p.ecosystem,
         direct: p.direct,
+        vex: None,
     }
 }
 

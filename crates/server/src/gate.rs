@@ -306,6 +306,7 @@ fn finding(f: &FindingRow, component: Option<&Package>) -> Finding {
         references: Vec::new(),
         ecosystem,
         direct: component.and_then(|p| p.direct),
+        vex: None,
     }
 }
 

@@ -28,6 +28,11 @@ pub fn scan(args: &ScanArgs) -> Outcome {
     flags.offline = args.vulns.offline.then_some(true);
     flags.max_db_age = args.vulns.max_db_age;
     flags.mirror.clone_from(&args.vulns.mirror);
+    flags.vex.clone_from(&args.vulns.vex);
+    flags.filter = trusca_core::vulns::filter::FindingFilter {
+        ignore_unfixed: args.vulns.ignore_unfixed,
+        severities: args.vulns.severity.iter().map(|s| (*s).into()).collect(),
+    };
     flags.server.clone_from(&args.upload.connection.server);
     flags.scanners =
         (!args.scanners.is_empty()).then(|| args.scanners.iter().map(|s| (*s).into()).collect());

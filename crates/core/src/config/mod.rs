@@ -141,6 +141,10 @@ pub struct VulnConfig {
     pub unknown_severity: UnknownSeverity,
     /// `fail_on_informational`: informational advisory kinds that fail the scan.
     pub fail_on_informational: Vec<Category>,
+    /// `vex`: VEX documents to apply, as written (relative to the file's directory).
+    pub vex: Vec<String>,
+    /// The VEX documents as paths: `vex` joined to the file's directory.
+    pub vex_paths: Vec<std::path::PathBuf>,
 }
 
 /// `[server]`.
@@ -224,20 +228,27 @@ pub enum ConfigError {
 }
 
 impl Config {
+    /// Resolves `[vulns] vex` against the directory of the file at `path`.
+    fn with_vex_paths(mut self, path: &Path) -> Config {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        self.vulns.vex_paths = self.vulns.vex.iter().map(|v| dir.join(v)).collect();
+        self
+    }
+
     /// The configuration of a run: `explicit` (`--config FILE`), else the `trusca.toml` at the
     /// scan root, else the defaults (named `trusca.toml` in messages).
     pub fn find(explicit: Option<&Path>, root: &Path) -> Result<Config, ConfigError> {
         match explicit {
             Some(path) => Config::load(path, &path.to_string_lossy()).map(|c| Config {
                 source: ConfigSource::Explicit,
-                ..c
+                ..c.with_vex_paths(path)
             }),
             None => {
                 let path = root.join(FILE_NAME);
                 if path.is_file() {
                     Config::load(&path, FILE_NAME).map(|c| Config {
                         source: ConfigSource::Root,
-                        ..c
+                        ..c.with_vex_paths(&path)
                     })
                 } else {
                     Ok(Config {
@@ -340,6 +351,8 @@ pub struct RawConfig {
     pub unknown_severity: Option<At<String>>,
     /// `[vulns] fail_on_informational`.
     pub fail_on_informational: Vec<At<String>>,
+    /// `[vulns] vex`.
+    pub vex: Vec<At<String>>,
     /// `[licenses.tiers]`.
     pub tiers: Vec<(At<String>, At<String>)>,
     /// `[licenses] allow`.
@@ -533,7 +546,7 @@ const LICENSE_KEYS: &[&str] = &[
     "include_dev",
     "package_stores",
 ];
-const VULN_KEYS: &[&str] = &["unknown_severity", "fail_on_informational"];
+const VULN_KEYS: &[&str] = &["unknown_severity", "fail_on_informational", "vex"];
 const EXCEPTION_KEYS: &[&str] = &["id", "package", "reason", "expires"];
 const SCAN_KEYS: &[&str] = &["exclude", "include", "scanners"];
 const SERVER_KEYS: &[&str] = &["url"];
@@ -575,6 +588,7 @@ impl RawConfig {
                                     raw.fail_on_informational =
                                         w.strings("fail_on_informational", v)
                                 }
+                                "vex" => raw.vex = w.strings("vex", v),
                                 _ => w.unknown(k, "vulns", VULN_KEYS),
                             }
                         }
@@ -715,6 +729,7 @@ impl RawConfig {
                 )),
             }
         }
+        config.vulns.vex = self.vex.iter().map(|v| v.get_ref().clone()).collect();
         for c in &self.fail_on_informational {
             match c.get_ref().parse::<Category>() {
                 Ok(cat) if cat.is_informational() => config.vulns.fail_on_informational.push(cat),

@@ -89,6 +89,22 @@ pub fn identify(
     identified
 }
 
+/// The license of a package an SBOM lists: what it declares, concluded under `overrides`.
+/// Several entries are joined with `AND`: the formats do not say whether they are alternatives,
+/// and policy must not read the list as better than it is.
+pub fn from_sbom(listed: &[String], file: &str, overrides: &BTreeMap<String, Tier>) -> LicenseInfo {
+    let joined = match listed {
+        [one] => one.clone(),
+        many => many
+            .iter()
+            .map(|l| format!("({l})"))
+            .collect::<Vec<_>>()
+            .join(" AND "),
+    };
+    let declared = normalize(&joined).map(|n| (n, file.to_owned(), DeclaredSource::Sbom));
+    finish(declared, Vec::new(), overrides)
+}
+
 /// The tree's package metadata records with the licenses detected beside them, by package, and
 /// the project's own licenses.
 fn read_tree(

@@ -96,6 +96,8 @@ pub enum DeclaredSource {
     /// The metadata in a package store on the machine (the cargo registry, the Go module cache,
     /// the local Maven repository, …).
     PackageStore,
+    /// The SBOM that was scanned.
+    Sbom,
 }
 
 impl DeclaredSource {
@@ -106,6 +108,7 @@ impl DeclaredSource {
             DeclaredSource::Installed => "installed",
             DeclaredSource::Manifest => "manifest",
             DeclaredSource::PackageStore => "package-store",
+            DeclaredSource::Sbom => "sbom",
         }
     }
 }

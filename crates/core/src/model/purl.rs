@@ -125,6 +125,14 @@ impl Purl {
             .map(|(_, v)| v.as_ref())
     }
 
+    /// Every qualifier, as key and value.
+    pub fn qualifiers(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0
+            .qualifiers()
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+    }
+
     /// The ecosystem of the purl type, when trusca knows it.
     pub fn ecosystem(&self) -> Option<Ecosystem> {
         self.0.ty().parse().ok()

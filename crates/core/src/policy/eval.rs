@@ -97,7 +97,12 @@ pub fn evaluate(subject: &Subject<'_>, policy: &Policy) -> Evaluation {
             });
         }
     }
-    for f in subject.findings {
+    // A finding a VEX statement declares not affected or fixed never reaches the gate.
+    for f in subject
+        .findings
+        .iter()
+        .filter(|f| !f.vex.as_ref().is_some_and(|v| v.suppresses()))
+    {
         if let Some(violation) = finding_violation(f, policy) {
             candidates.push(Candidate {
                 violation,

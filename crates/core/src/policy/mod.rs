@@ -10,6 +10,7 @@ use crate::model::Location;
 
 pub mod eval;
 pub mod rules;
+pub mod vex;
 
 pub use eval::{evaluate, failure, Evaluation, Policy, Subject};
 pub use rules::{Date, Exception, FailOn, PackageSpec, UnknownLicense, UnknownSeverity};

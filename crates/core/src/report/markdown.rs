@@ -53,6 +53,16 @@ pub fn write_with(scan: &Scan, options: MarkdownOptions, out: &mut dyn Write) ->
         coverage(c, &mut doc);
     }
     counts(scan, &mut doc);
+    if !scan.remediation.is_empty() {
+        doc.push_str("### What to bump\n\n");
+        for r in scan.remediation.iter().take(options.max_rows) {
+            doc.push_str(&format!(
+                "- {}\n",
+                escape(&super::table::remediation_line(r))
+            ));
+        }
+        doc.push('\n');
+    }
     if let Some(p) = &scan.policy {
         if !p.violations.is_empty() {
             doc.push_str("### Violations\n\n| Kind | Id | Package | Location | Why |\n| --- | --- | --- | --- | --- |\n");

@@ -1,6 +1,6 @@
 //! Report: every output format is a renderer of one [`crate::scan::Scan`]: a table for people,
 //! the trusca JSON result, SARIF for code-scanning UIs, Markdown for pull requests, and the SBOM
-//! formats (CycloneDX JSON and XML, SPDX JSON).
+//! formats (CycloneDX JSON and XML, SPDX JSON), and OpenVEX.
 
 use std::io::{self, Write};
 
@@ -8,6 +8,7 @@ pub mod cyclonedx;
 mod grid;
 pub mod json;
 pub mod markdown;
+pub mod openvex;
 pub mod sarif;
 mod sbom;
 pub mod spdx;
@@ -33,6 +34,8 @@ pub enum Format {
     Sarif,
     /// A Markdown summary.
     Markdown,
+    /// OpenVEX 0.2.0: the findings with their status.
+    Openvex,
 }
 
 /// How to render, beyond the format.
@@ -69,5 +72,6 @@ pub fn write(
         Format::Spdx => spdx::write_json(scan, &mut out),
         Format::Sarif => sarif::write(scan, out),
         Format::Markdown => markdown::write(scan, out),
+        Format::Openvex => openvex::write(scan, out),
     }
 }

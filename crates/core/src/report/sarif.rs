@@ -227,7 +227,8 @@ struct ResultProperties {
     severity: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     fixed_in: Option<String>,
-    /// `violation`, `waived`, or `reported` (below the threshold, or policy not evaluated).
+    /// `violation`, `waived`, `vex` (suppressed by a VEX statement), or `reported` (below the
+    /// threshold, or policy not evaluated).
     policy: &'static str,
 }
 
@@ -253,7 +254,22 @@ fn finding_level(f: &Finding) -> &'static str {
 enum Status {
     Violation,
     Waived(String),
+    /// Suppressed by a VEX statement: the statement's file, status and justification.
+    Vex(String),
     Reported,
+}
+
+/// A VEX suppression's justification as SARIF shows it: the file and statement, the status and
+/// why.
+fn vex_justification(v: &crate::vulns::vex::VexAnnotation) -> String {
+    let mut text = format!("VEX {} ({} {})", v.status.as_str(), v.file, v.statement);
+    if let Some(j) = &v.justification {
+        text.push_str(&format!(": {j}"));
+    }
+    if let Some(d) = &v.detail {
+        text.push_str(&format!(": {d}"));
+    }
+    text
 }
 
 struct PolicyIndex<'s> {
@@ -374,7 +390,10 @@ fn log(scan: &Scan) -> Log {
             Category::Malicious => ViolationKind::Malicious,
             _ => ViolationKind::Vulnerability,
         };
-        let status = index.status(kind, &f.id, &f.purl, &f.location);
+        let status = match &f.vex {
+            Some(v) if v.suppresses() => Status::Vex(vex_justification(v)),
+            _ => index.status(kind, &f.id, &f.purl, &f.location),
+        };
         let mut text = match f.category {
             Category::Malicious => format!(
                 "{}@{} is a MALICIOUS PACKAGE ({}",
@@ -593,6 +612,13 @@ fn result(
             vec![Suppression {
                 kind: "external",
                 justification: reason,
+            }],
+        ),
+        Status::Vex(justification) => (
+            "vex",
+            vec![Suppression {
+                kind: "external",
+                justification,
             }],
         ),
         Status::Reported => ("reported", Vec::new()),

@@ -118,9 +118,10 @@ impl Document {
                 TargetKind::Git => {
                     git_download_location(&scan.target.location, scan.target.commit.as_deref())
                 }
-                TargetKind::Directory | TargetKind::Image | TargetKind::Rootfs => {
-                    NOASSERTION.to_owned()
-                }
+                TargetKind::Directory
+                | TargetKind::Image
+                | TargetKind::Rootfs
+                | TargetKind::Sbom => NOASSERTION.to_owned(),
             },
             files_analyzed: false,
             license_concluded: NOASSERTION.to_owned(),

@@ -36,6 +36,7 @@ pub struct TableStyle {
 
 /// Writes the sections in order of what needs action, then the coverage and the counts.
 pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<()> {
+    write_remediation(scan, out)?;
     write_violations(scan, out)?;
     let (informational, findings): (Vec<&Finding>, Vec<&Finding>) = scan
         .findings
@@ -65,6 +66,36 @@ pub fn write(scan: &Scan, style: TableStyle, out: &mut dyn Write) -> io::Result<
         write_coverage(coverage, out)?;
     }
     write_counts(scan, out)
+}
+
+/// What to bump, one line per direct dependency with findings: the answer a reader wants first.
+fn write_remediation(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
+    if scan.remediation.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "What to bump")?;
+    for r in &scan.remediation {
+        writeln!(out, "  {}", cell(&remediation_line(r)))?;
+    }
+    writeln!(out)
+}
+
+/// `sqlx 0.5.9 → 0.8.1 fixes 9 of 28 findings`, or why no upgrade of it is known.
+pub fn remediation_line(r: &crate::vulns::remediation::Remediation) -> String {
+    let mut line = match &r.upgrade_to {
+        Some(v) => format!(
+            "{} {} → {v} fixes {} of {} findings",
+            r.package, r.version, r.fixes, r.findings
+        ),
+        None => format!(
+            "{} {}: no known upgrade of it fixes its {} findings",
+            r.package, r.version, r.findings
+        ),
+    };
+    if r.without_fix > 0 {
+        line.push_str(&format!("; {} have no fix", r.without_fix));
+    }
+    line
 }
 
 fn new_table(header: &[&str]) -> Table {
@@ -131,7 +162,11 @@ fn write_findings(scan: &Scan, findings: &[&Finding], out: &mut dyn Write) -> io
     for f in findings {
         table.add_row([
             severity_label(f),
-            advisory_label(f),
+            match &f.vex {
+                // A VEX status shows beside the advisory; `not_affected` and `fixed` did not gate.
+                Some(v) => format!("{}\nVEX: {}", advisory_label(f), v.status.as_str()),
+                None => advisory_label(f),
+            },
             cell(&format!("{}@{}", f.package, f.version)),
             cell(f.fixed_in.as_deref().unwrap_or("no fix")),
             cell(&f.location.to_string()),
@@ -504,6 +539,29 @@ mod tests {
         };
         write(scan, style, &mut out).expect("writes to memory");
         String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn what_to_bump_comes_first_and_vex_statuses_show() {
+        let mut scan = crate::testing::scan_with_findings();
+        scan.findings[1].vex = Some(crate::vulns::vex::VexAnnotation {
+            status: crate::vulns::vex::VexStatus::NotAffected,
+            justification: Some("vulnerable_code_not_present".into()),
+            detail: None,
+            file: "vex.json".into(),
+            statement: "statements[0]".into(),
+        });
+        // A suppressed finding asks for no upgrade.
+        scan.remediation = crate::vulns::remediation::remediation(&scan.findings);
+        assert_eq!(scan.remediation.len(), 2);
+        let text = render(&scan, false);
+        insta::assert_snapshot!(text);
+        assert!(text.starts_with("What to bump\n"));
+        assert!(text.contains("VEX: not_affected"));
+        let mut md = Vec::new();
+        crate::report::markdown::write(&scan, &mut md).expect("writes");
+        let md = String::from_utf8(md).expect("utf-8");
+        assert!(md.contains("### What to bump\n\n- "), "{md}");
     }
 
     #[test]

@@ -1,5 +1,5 @@
-//! Source: turns a scan target (a directory, a git URL, a container image or a root file
-//! system) into a directory on disk to walk.
+//! Source: turns a scan target (a directory, a git URL, a container image, a root file system or
+//! an SBOM file) into a directory on disk to walk, or the packages an SBOM lists.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -14,6 +14,7 @@ mod checkout;
 pub mod git;
 pub mod image;
 pub mod rootfs;
+pub mod sbom;
 
 pub use image::{ImageError, ImageFormat, ImageInfo};
 
@@ -57,6 +58,8 @@ pub enum TargetKind {
     /// A root file system directory (`rootfs:DIR`, or a directory holding `etc/os-release` and a
     /// package database).
     Rootfs,
+    /// An SBOM document (CycloneDX or SPDX) whose components are scanned.
+    Sbom,
 }
 
 /// A target made ready for scanning. A cloned repository lives in a temporary directory that is
@@ -71,6 +74,8 @@ pub struct Prepared {
     pub os: Option<OsRoot>,
     /// Problems met preparing it (an image layer that could not be read).
     pub diagnostics: Vec<Diagnostic>,
+    /// For an SBOM target, what it lists (the directory is then not walked).
+    pub sbom: Option<sbom::SbomInventory>,
     /// Keeps a clone's temporary directory alive.
     _workspace: Option<tempfile::TempDir>,
 }
@@ -102,6 +107,9 @@ pub enum SourceError {
         #[source]
         source: ImageError,
     },
+    /// The SBOM named as the target cannot be read.
+    #[error("cannot read the SBOM {0}")]
+    Sbom(#[from] sbom::SbomError),
     /// Cloning or checking out failed.
     #[error("cannot clone `{url}`: {message}")]
     Clone {
@@ -130,6 +138,9 @@ fn is_scp_like(target: &str) -> bool {
 
 /// Prepares a target: a local directory is used as it is, a git URL is cloned.
 pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, SourceError> {
+    if let Some(path) = sbom_target(target) {
+        return prepare_sbom(target, path);
+    }
     if is_git_url(target) {
         let workspace = tempfile::Builder::new()
             .prefix("trusca-clone-")
@@ -150,6 +161,7 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
             },
             os: None,
             diagnostics: Vec::new(),
+            sbom: None,
             _workspace: Some(workspace),
         });
     }
@@ -184,6 +196,60 @@ pub fn prepare(target: &str, reference: Option<&str>) -> Result<Prepared, Source
         },
         os: None,
         diagnostics: Vec::new(),
+        sbom: None,
+        _workspace: None,
+    })
+}
+
+/// The SBOM file a target names: `sbom:PATH`, or a file (not a directory) whose first bytes
+/// are a CycloneDX or SPDX document.
+fn sbom_target(target: &str) -> Option<&Path> {
+    if let Some(path) = target.strip_prefix("sbom:") {
+        return Some(Path::new(path));
+    }
+    let path = Path::new(target);
+    if !path.is_file() {
+        return None;
+    }
+    let mut head = Vec::with_capacity(4096);
+    let file = std::fs::File::open(path).ok()?;
+    std::io::Read::read_to_end(&mut std::io::Read::take(file, 64 * 1024), &mut head).ok()?;
+    sbom::Kind::sniff(&head).map(|_| path)
+}
+
+/// Reads an SBOM target; its directory holds the `trusca.toml` obeyed, and is not walked.
+fn prepare_sbom(target: &str, path: &Path) -> Result<Prepared, SourceError> {
+    // Named by its file name: diagnostics and locations are relative to its directory.
+    let display = path.file_name().map_or_else(
+        || path.to_string_lossy().into_owned(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let doc = sbom::read(path, &display)?;
+    let listed = sbom::packages(doc, &display);
+    let root = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .to_path_buf();
+    let name = listed.name.clone().unwrap_or_else(|| {
+        path.file_stem()
+            .map_or_else(|| display.clone(), |n| n.to_string_lossy().into_owned())
+    });
+    Ok(Prepared {
+        root,
+        target: Target {
+            name,
+            location: target.to_owned(),
+            kind: TargetKind::Sbom,
+            reference: None,
+            commit: None,
+            subdirectory: None,
+            image: None,
+            distro: None,
+        },
+        os: None,
+        diagnostics: Vec::new(),
+        sbom: Some(listed),
         _workspace: None,
     })
 }
@@ -226,6 +292,7 @@ fn prepare_image(target: &str, format: ImageFormat) -> Result<Prepared, SourceEr
             history: loaded.history,
         }),
         diagnostics: loaded.diagnostics,
+        sbom: None,
         _workspace: Some(workspace),
     })
 }

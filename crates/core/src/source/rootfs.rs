@@ -46,6 +46,7 @@ pub(super) fn prepare(dir: &str, target: &str) -> Result<Prepared, SourceError> 
         },
         os: Some(OsRoot::default()),
         diagnostics: Vec::new(),
+        sbom: None,
         _workspace: None,
     })
 }

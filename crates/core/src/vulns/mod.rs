@@ -21,11 +21,14 @@ use crate::version::{Scheme, Version};
 pub mod category;
 mod check;
 pub mod db;
+pub mod filter;
 pub mod import;
 pub mod matcher;
 pub mod osv;
+pub mod remediation;
 pub mod severity;
 pub mod update;
+pub mod vex;
 
 pub use category::Category;
 pub use check::{check, Checked, DbSettings};
@@ -144,6 +147,9 @@ pub struct Finding {
     /// Whether the project depends on the package directly; `None` when the format does not tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub direct: Option<bool>,
+    /// What a VEX statement says of it; `not_affected` and `fixed` keep it out of the gate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vex: Option<vex::VexAnnotation>,
 }
 
 /// A link about a finding.
@@ -483,6 +489,7 @@ fn finding(p: &Package, group: matcher::Group<'_>) -> Finding {
         references,
         ecosystem: p.ecosystem,
         direct: p.direct,
+        vex: None,
     }
 }
 
