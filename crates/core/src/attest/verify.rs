@@ -1,10 +1,12 @@
 //! Verifying an attestation with a public key the caller trusts, and checking what it says.
 //!
 //! The rule for signatures: only the given key is trusted (a key or hint inside the document is
-//! never used). Every signature whose `keyid` is the given key's id must check; when none carries
-//! that id, a signature without a `keyid` that checks is accepted. Signatures of other keys are
-//! neither trusted nor checked, so one bad signature of another key does not fail an envelope,
-//! but a bad one that claims the given key does, even next to a good one.
+//! never used, and a `keyid` is only a name). Every signature whose `keyid` is the given key's id
+//! must check, so a bad one that claims the given key fails the envelope even next to a good one.
+//! When no signature carries that id (other tools derive key ids their own way, or leave them
+//! out), the envelope is accepted when any of its signatures checks with the given key. A
+//! signature that does not check with the given key and does not claim it is someone else's: it is
+//! neither trusted nor held against the envelope.
 
 use std::fmt;
 use std::io::Read;
@@ -142,7 +144,7 @@ pub enum VerifyError {
     #[error("the envelope has no signatures")]
     NoSignatures,
     /// No signature is by the given key.
-    #[error("no signature by key `{key_id}`: the envelope is signed by {signed_by}")]
+    #[error("no signature by key `{key_id}`: the envelope's signatures are by {signed_by}")]
     NoSignatureByKey {
         /// The given key's id.
         key_id: String,
@@ -255,12 +257,9 @@ pub fn check_signatures(envelope: &Envelope, key: &PublicKey) -> Result<(), Veri
         }
         (None, None) => {}
     }
-    // No signature names the key: one that names no key at all may still be its.
-    let anonymous_checks = envelope
-        .signatures
-        .iter()
-        .any(|s| s.keyid.is_empty() && key.verify(&pae, &s.sig));
-    if anonymous_checks {
+    // No signature names the key by trusca's id: one named otherwise, or not at all, may still
+    // be its.
+    if envelope.signatures.iter().any(|s| key.verify(&pae, &s.sig)) {
         return Ok(());
     }
     let signed_by = envelope
@@ -486,10 +485,12 @@ mod tests {
     }
 
     #[test]
-    fn an_anonymous_signature_is_tried() {
+    fn signatures_named_otherwise_are_tried() {
         let key = SigningKey::generate(Algorithm::EcdsaP256);
         let mut envelope = signed(&key);
         envelope.signatures[0].keyid.clear();
+        assert_eq!(check_signatures(&envelope, &key.public()), Ok(()));
+        envelope.signatures[0].keyid = "another-tools-id".into();
         assert_eq!(check_signatures(&envelope, &key.public()), Ok(()));
         envelope.signatures = vec![Signature {
             keyid: String::new(),
