@@ -261,7 +261,7 @@ impl PublicKey {
         } else if oid == EC_PUBLIC_KEY_OID {
             p256::ecdsa::VerifyingKey::from_public_key_der(der)
                 .map(PublicKey::EcdsaP256)
-                .map_err(|e| unsupported_curve_spki(e))
+                .map_err(unsupported_curve_spki)
         } else {
             Err(KeyError::Unsupported(oid.to_string()))
         }
