@@ -16,6 +16,9 @@ _trusca() {
             ",$1")
                 cmd="trusca"
                 ;;
+            trusca,attest)
+                cmd="trusca__subcmd__attest"
+                ;;
             trusca,completions)
                 cmd="trusca__subcmd__completions"
                 ;;
@@ -24,6 +27,9 @@ _trusca() {
                 ;;
             trusca,help)
                 cmd="trusca__subcmd__help"
+                ;;
+            trusca,key)
+                cmd="trusca__subcmd__key"
                 ;;
             trusca,policy)
                 cmd="trusca__subcmd__policy"
@@ -39,6 +45,9 @@ _trusca() {
                 ;;
             trusca,upload)
                 cmd="trusca__subcmd__upload"
+                ;;
+            trusca,verify)
+                cmd="trusca__subcmd__verify"
                 ;;
             trusca__subcmd__db,help)
                 cmd="trusca__subcmd__db__subcmd__help"
@@ -64,6 +73,9 @@ _trusca() {
             trusca__subcmd__db__subcmd__help,update)
                 cmd="trusca__subcmd__db__subcmd__help__subcmd__update"
                 ;;
+            trusca__subcmd__help,attest)
+                cmd="trusca__subcmd__help__subcmd__attest"
+                ;;
             trusca__subcmd__help,completions)
                 cmd="trusca__subcmd__help__subcmd__completions"
                 ;;
@@ -72,6 +84,9 @@ _trusca() {
                 ;;
             trusca__subcmd__help,help)
                 cmd="trusca__subcmd__help__subcmd__help"
+                ;;
+            trusca__subcmd__help,key)
+                cmd="trusca__subcmd__help__subcmd__key"
                 ;;
             trusca__subcmd__help,policy)
                 cmd="trusca__subcmd__help__subcmd__policy"
@@ -88,6 +103,9 @@ _trusca() {
             trusca__subcmd__help,upload)
                 cmd="trusca__subcmd__help__subcmd__upload"
                 ;;
+            trusca__subcmd__help,verify)
+                cmd="trusca__subcmd__help__subcmd__verify"
+                ;;
             trusca__subcmd__help__subcmd__db,import)
                 cmd="trusca__subcmd__help__subcmd__db__subcmd__import"
                 ;;
@@ -96,6 +114,9 @@ _trusca() {
                 ;;
             trusca__subcmd__help__subcmd__db,update)
                 cmd="trusca__subcmd__help__subcmd__db__subcmd__update"
+                ;;
+            trusca__subcmd__help__subcmd__key,generate)
+                cmd="trusca__subcmd__help__subcmd__key__subcmd__generate"
                 ;;
             trusca__subcmd__help__subcmd__policy,pull)
                 cmd="trusca__subcmd__help__subcmd__policy__subcmd__pull"
@@ -150,6 +171,18 @@ _trusca() {
                 ;;
             trusca__subcmd__help__subcmd__server__subcmd__db,update)
                 cmd="trusca__subcmd__help__subcmd__server__subcmd__db__subcmd__update"
+                ;;
+            trusca__subcmd__key,generate)
+                cmd="trusca__subcmd__key__subcmd__generate"
+                ;;
+            trusca__subcmd__key,help)
+                cmd="trusca__subcmd__key__subcmd__help"
+                ;;
+            trusca__subcmd__key__subcmd__help,generate)
+                cmd="trusca__subcmd__key__subcmd__help__subcmd__generate"
+                ;;
+            trusca__subcmd__key__subcmd__help,help)
+                cmd="trusca__subcmd__key__subcmd__help__subcmd__help"
                 ;;
             trusca__subcmd__policy,help)
                 cmd="trusca__subcmd__policy__subcmd__help"
@@ -329,12 +362,86 @@ _trusca() {
 
     case "${cmd}" in
         trusca)
-            opts="-h -V --help --version scan sbom db upload policy server completions help"
+            opts="-h -V --help --version scan sbom db upload policy key attest verify server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__attest)
+            opts="-o -q -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --key --predicate --bundle --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --ref)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lockfile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --include)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --exclude)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --package-store)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --predicate)
+                    COMPREPLY=($(compgen -W "cyclonedx spdx scan" -- "${cur}"))
+                    return 0
+                    ;;
+                --spec-version)
+                    COMPREPLY=($(compgen -W "1.5 1.6" -- "${cur}"))
+                    return 0
+                    ;;
+                --fail-on)
+                    COMPREPLY=($(compgen -W "critical high medium low none" -- "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-db-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -531,8 +638,22 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__help)
-            opts="scan sbom db upload policy server completions help"
+            opts="scan sbom db upload policy key attest verify server completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__attest)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -617,6 +738,34 @@ _trusca() {
         trusca__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__key)
+            opts="generate"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__key__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -939,6 +1088,98 @@ _trusca() {
         trusca__subcmd__help__subcmd__upload)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__key)
+            opts="-h --help generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__key__subcmd__generate)
+            opts="-h --out --algorithm --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --algorithm)
+                    COMPREPLY=($(compgen -W "ed25519 ecdsa-p256" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__key__subcmd__help)
+            opts="generate help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__key__subcmd__help__subcmd__generate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__key__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2224,6 +2465,36 @@ _trusca() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        trusca__subcmd__verify)
+            opts="-h --key --subject --predicate-type --predicate-out --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --subject)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --predicate-type)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --predicate-out)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -31,6 +31,9 @@ complete -c trusca -n "__fish_trusca_needs_command" -f -a "sbom" -d 'Write an SB
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "upload" -d 'Upload a scan result or CycloneDX SBOM to a trusca server'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "policy" -d 'The team policy a trusca server keeps'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "key" -d 'Signing keys for attestations'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "attest" -d 'Scan, then write a signed in-toto attestation of the SBOM or result (a DSSE envelope)'
+complete -c trusca -n "__fish_trusca_needs_command" -f -a "verify" -d 'Check an attestation\'s signature with a trusted public key, and what it says'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "server" -d 'Run the trusca team server, migrate its database, or administer it'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "completions" -d 'Print shell completions'
 complete -c trusca -n "__fish_trusca_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -140,6 +143,49 @@ complete -c trusca -n "__fish_trusca_using_subcommand policy; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand policy; and __fish_seen_subcommand_from pull" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "pull" -d 'Write the team\'s policy kept on the server as `trusca.toml`, so that local runs judge by the same policy and exceptions as the server'
 complete -c trusca -n "__fish_trusca_using_subcommand policy; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and not __fish_seen_subcommand_from generate help" -s h -l help -d 'Print help'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and not __fish_seen_subcommand_from generate help" -f -a "generate" -d 'Write a new key pair: `trusca.key` (PKCS#8 PEM, mode 0600; encrypted with the passphrase in `TRUSCA_KEY_PASSWORD` when it is set) and `trusca.pub` (SPKI PEM)'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and not __fish_seen_subcommand_from generate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and __fish_seen_subcommand_from generate" -l out -d 'The directory to write the key pair to (made when missing; existing keys are never overwritten)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand key; and __fish_seen_subcommand_from generate" -l algorithm -d 'The signature algorithm' -r -f -a "ed25519\t'Ed25519'
+ecdsa-p256\t'ECDSA over NIST P-256 with SHA-256'"
+complete -c trusca -n "__fish_trusca_using_subcommand key; and __fish_seen_subcommand_from generate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "generate" -d 'Write a new key pair: `trusca.key` (PKCS#8 PEM, mode 0600; encrypted with the passphrase in `TRUSCA_KEY_PASSWORD` when it is set) and `trusca.pub` (SPKI PEM)'
+complete -c trusca -n "__fish_trusca_using_subcommand key; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l ref -d 'The branch, tag or commit to check out when TARGET is a git URL' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l lockfile -d 'Read a file with a given format, whatever its name (`package-lock.json:deps/lock.json`); repeatable. Without TARGET, only these files are read' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l include -d 'Also read files matching this glob (relative to TARGET), even where `.gitignore` or the default skips (`node_modules`, `vendor`, `target`, …) would leave them out; repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l exclude -d 'Leave out files and directories matching this glob (relative to TARGET); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -s o -l output -d 'Write to FILE instead of standard output (`-` is standard output)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l package-store -d 'Read dependencies\' licenses from the package store at DIR, in place of the one found for KIND (cargo, go, python, maven, gradle, nuget, gem, pub, hex-deps, swift-checkouts, pods); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l key -d 'The private key to sign with (PKCS#8 PEM; the passphrase of an encrypted key is read from `TRUSCA_KEY_PASSWORD`)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l predicate -d 'What the attestation carries: an SBOM, or the trusca scan result (with vulnerabilities and the policy verdict)' -r -f -a "cyclonedx\t'A CycloneDX JSON SBOM (`https://cyclonedx.org/bom`)'
+spdx\t'An SPDX 2.3 JSON SBOM (`https://spdx.dev/Document`)'
+scan\t'The trusca JSON result of `trusca scan`, with findings and the policy verdict'"
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l spec-version -d 'CycloneDX specification version of a `cyclonedx` predicate' -r -f -a "1.5\t'CycloneDX 1.5'
+1.6\t'CycloneDX 1.6'"
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l fail-on -d 'Fail (exit 1) on vulnerabilities at or above SEVERITY [default: `fail_on` in `trusca.toml`, else `high`]' -r -f -a "critical\t'CVSS 9.0 and above'
+high\t'CVSS 7.0 and above'
+medium\t'CVSS 4.0 and above'
+low\t'Any known severity (and an unknown one, unless `[vulns] unknown_severity` says otherwise)'
+none\t'Vulnerabilities never fail the scan (malicious packages still do)'"
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l config -d 'Read policy from FILE instead of the `trusca.toml` at the scan root' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l db-mirror -d 'Where the first scan downloads the database from when there is none (or `TRUSCA_DB_MIRROR`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l no-progress -d 'No progress bar'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -s q -l quiet -d 'Print only the result and errors, no warnings'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l strict -d 'Fail (exit 2) when any dependency file cannot be read, instead of warning [default: `strict` in `trusca.toml`]'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l no-package-stores -d 'Read no package store outside the scanned tree (the cargo registry, the Go module cache, `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l bundle -d 'Write a Sigstore bundle v0.3 (the envelope and a public-key hint) instead of a bare DSSE envelope'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c trusca -n "__fish_trusca_using_subcommand verify" -l key -d 'The trusted public key (SPKI PEM); a key or hint inside FILE is never trusted' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand verify" -l subject -d 'A subject the statement must have, with this digest (`Cargo.lock=sha256:HEX`, `app=gitCommit:HEX`); repeatable' -r
+complete -c trusca -n "__fish_trusca_using_subcommand verify" -l predicate-type -d 'The predicate type the statement must have (`https://cyclonedx.org/bom`, `https://spdx.dev/Document`, …)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand verify" -l predicate-out -d 'Write the verified statement\'s predicate (the SBOM or result) to FILE (`-` is standard output)' -r -F
+complete -c trusca -n "__fish_trusca_using_subcommand verify" -s h -l help -d 'Print help'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db audit help" -l database-url -d 'The database: `sqlite://PATH` (created on first start) or `postgres://…`' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db audit help" -l listen -d 'The address to listen on' -r
 complete -c trusca -n "__fish_trusca_using_subcommand server; and not __fish_seen_subcommand_from migrate admin backup restore db audit help" -l max-body-mib -d 'The largest request body accepted, in MiB' -r
@@ -208,18 +254,22 @@ complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_su
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "audit" -d 'Check the audit log'
 complete -c trusca -n "__fish_trusca_using_subcommand server; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "upload" -d 'Upload a scan result or CycloneDX SBOM to a trusca server'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "policy" -d 'The team policy a trusca server keeps'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "server" -d 'Run the trusca team server, migrate its database, or administer it'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "completions" -d 'Print shell completions'
-complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy server completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "scan" -d 'Scan a directory or git repository for third-party components'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "sbom" -d 'Write an SBOM of a directory or git repository (`scan` with an SBOM format)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "db" -d 'Manage the local vulnerability database (OSV data)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "upload" -d 'Upload a scan result or CycloneDX SBOM to a trusca server'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "policy" -d 'The team policy a trusca server keeps'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "key" -d 'Signing keys for attestations'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "attest" -d 'Scan, then write a signed in-toto attestation of the SBOM or result (a DSSE envelope)'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "verify" -d 'Check an attestation\'s signature with a trusted public key, and what it says'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "server" -d 'Run the trusca team server, migrate its database, or administer it'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "completions" -d 'Print shell completions'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and not __fish_seen_subcommand_from scan sbom db upload policy key attest verify server completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "update" -d 'Download OSV data (`<mirror>/<Ecosystem>/all.zip`) and rebuild the database; unchanged ecosystems are not downloaded again'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "import" -d 'Build the database from OSV data on disk: a directory in the osv.dev layout, zips, or `*.json` records; replaces the whole database'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from db" -f -a "status" -d 'Show the database path, build time, age, source, and per ecosystem the record count and update time'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from policy" -f -a "pull" -d 'Write the team\'s policy kept on the server as `trusca.toml`, so that local runs judge by the same policy and exceptions as the server'
+complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from key" -f -a "generate" -d 'Write a new key pair: `trusca.key` (PKCS#8 PEM, mode 0600; encrypted with the passphrase in `TRUSCA_KEY_PASSWORD` when it is set) and `trusca.pub` (SPKI PEM)'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "migrate" -d 'Apply database migrations and exit'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "admin" -d 'Manage users, teams and API keys directly in the database'
 complete -c trusca -n "__fish_trusca_using_subcommand help; and __fish_seen_subcommand_from server" -f -a "backup" -d 'Back up the database (while the server runs) into DIR/trusca-backup-<UTC time>/'

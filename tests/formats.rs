@@ -74,7 +74,7 @@ fn run(args: &[&str]) -> String {
         .replace(&*tmp.path().to_string_lossy(), "[TMP]")
 }
 
-fn assert_valid(schema: &str, text: &str) {
+pub(crate) fn assert_valid(schema: &str, text: &str) {
     let doc: Value = serde_json::from_str(text).expect("JSON output");
     let v = validator(schema);
     let errors: Vec<String> = v

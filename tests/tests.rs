@@ -3,6 +3,8 @@
 mod support;
 mod vulns;
 
+mod attest;
+mod attest_interop;
 mod cli;
 // The committed completions are those of the full binary, with `trusca server`.
 #[cfg(feature = "server")]

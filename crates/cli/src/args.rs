@@ -25,6 +25,12 @@ pub enum Command {
     Upload(UploadArgs),
     /// The team policy a trusca server keeps
     Policy(PolicyCommandArgs),
+    /// Signing keys for attestations
+    Key(KeyArgs),
+    /// Scan, then write a signed in-toto attestation of the SBOM or result (a DSSE envelope)
+    Attest(AttestArgs),
+    /// Check an attestation's signature with a trusted public key, and what it says
+    Verify(VerifyArgs),
     /// Run the trusca team server, migrate its database, or administer it
     #[cfg(feature = "server")]
     Server(trusca_server::cli::ServerArgs),
@@ -471,6 +477,131 @@ pub struct PolicyPullArgs {
     /// Write to FILE (such as `trusca.toml`) instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+}
+
+/// `trusca key`.
+#[derive(Debug, Args)]
+pub struct KeyArgs {
+    #[command(subcommand)]
+    pub command: KeyCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Write a new key pair: `trusca.key` (PKCS#8 PEM, mode 0600; encrypted with the passphrase
+    /// in `TRUSCA_KEY_PASSWORD` when it is set) and `trusca.pub` (SPKI PEM)
+    Generate(KeyGenerateArgs),
+}
+
+/// `trusca key generate`.
+#[derive(Debug, Args)]
+pub struct KeyGenerateArgs {
+    /// The directory to write the key pair to (made when missing; existing keys are never
+    /// overwritten)
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The signature algorithm
+    #[arg(long, value_enum, default_value_t = KeyAlgorithm::Ed25519)]
+    pub algorithm: KeyAlgorithm,
+}
+
+/// The algorithms of `trusca key generate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KeyAlgorithm {
+    /// Ed25519
+    Ed25519,
+    /// ECDSA over NIST P-256 with SHA-256
+    EcdsaP256,
+}
+
+impl From<KeyAlgorithm> for trusca_core::attest::Algorithm {
+    fn from(a: KeyAlgorithm) -> Self {
+        match a {
+            KeyAlgorithm::Ed25519 => Self::Ed25519,
+            KeyAlgorithm::EcdsaP256 => Self::EcdsaP256,
+        }
+    }
+}
+
+/// `trusca attest`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    #[command(flatten)]
+    pub target: TargetArgs,
+
+    /// The private key to sign with (PKCS#8 PEM; the passphrase of an encrypted key is read
+    /// from `TRUSCA_KEY_PASSWORD`)
+    #[arg(long, value_name = "KEY")]
+    pub key: PathBuf,
+
+    /// What the attestation carries: an SBOM, or the trusca scan result (with vulnerabilities
+    /// and the policy verdict)
+    #[arg(long, value_enum, default_value_t = PredicateArg::Cyclonedx)]
+    pub predicate: PredicateArg,
+
+    /// Write a Sigstore bundle v0.3 (the envelope and a public-key hint) instead of a bare
+    /// DSSE envelope
+    #[arg(long)]
+    pub bundle: bool,
+
+    /// CycloneDX specification version of a `cyclonedx` predicate
+    #[arg(long, value_enum, default_value_t = CdxVersion::V1_6)]
+    pub spec_version: CdxVersion,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    #[command(flatten)]
+    pub vulns: VulnArgs,
+}
+
+/// The predicates of `trusca attest`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PredicateArg {
+    /// A CycloneDX JSON SBOM (`https://cyclonedx.org/bom`)
+    Cyclonedx,
+    /// An SPDX 2.3 JSON SBOM (`https://spdx.dev/Document`)
+    Spdx,
+    /// The trusca JSON result of `trusca scan`, with findings and the policy verdict
+    Scan,
+}
+
+impl From<PredicateArg> for trusca_core::attest::PredicateKind {
+    fn from(p: PredicateArg) -> Self {
+        match p {
+            PredicateArg::Cyclonedx => Self::Cyclonedx,
+            PredicateArg::Spdx => Self::Spdx,
+            PredicateArg::Scan => Self::Scan,
+        }
+    }
+}
+
+/// `trusca verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A DSSE envelope or a Sigstore bundle (`trusca attest` writes either)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// The trusted public key (SPKI PEM); a key or hint inside FILE is never trusted
+    #[arg(long, value_name = "PUB")]
+    pub key: PathBuf,
+
+    /// A subject the statement must have, with this digest (`Cargo.lock=sha256:HEX`,
+    /// `app=gitCommit:HEX`); repeatable
+    #[arg(long, value_name = "NAME=ALG:HEX")]
+    pub subject: Vec<trusca_core::attest::verify::SubjectMatch>,
+
+    /// The predicate type the statement must have (`https://cyclonedx.org/bom`,
+    /// `https://spdx.dev/Document`, …)
+    #[arg(long, value_name = "URI")]
+    pub predicate_type: Option<String>,
+
+    /// Write the verified statement's predicate (the SBOM or result) to FILE (`-` is standard
+    /// output)
+    #[arg(long, value_name = "FILE")]
+    pub predicate_out: Option<PathBuf>,
 }
 
 /// Formats of the `db` reports.

@@ -55,6 +55,11 @@ fn main() -> ExitCode {
         Command::Policy(args) => match args.command {
             args::PolicyCommand::Pull(pull) => commands::pull::run(&pull),
         },
+        Command::Key(args) => match args.command {
+            args::KeyCommand::Generate(generate) => commands::key::generate(&generate),
+        },
+        Command::Attest(args) => commands::attest::run(&args),
+        Command::Verify(args) => commands::verify::run(&args),
         #[cfg(feature = "server")]
         Command::Server(args) => commands::server::run(args),
         Command::Completions { shell } => commands::completions::run(shell),

@@ -8,12 +8,13 @@
 //! - stages: [`source`], [`inventory`], [`version`], [`licenses`], [`vulns`], then [`policy`];
 //! - what a scan covered: [`coverage`];
 //! - the file and the run: [`config`], [`scan`], [`settings`];
-//! - top: [`pipeline`] and [`report`].
+//! - top: [`pipeline`] and [`report`], then [`attest`] (signed statements of a scan).
 //!
 //! Nothing here prints or exits: callers pass writers and decide what to show.
 
 #![warn(missing_docs)]
 
+pub mod attest;
 pub mod config;
 pub mod coverage;
 pub mod diag;

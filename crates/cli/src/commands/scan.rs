@@ -70,7 +70,7 @@ struct Output {
 }
 
 /// The flags every scan shares; `None` (after saying why) when they cannot be used.
-fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
+pub(crate) fn target_flags(args: &TargetArgs, mode: Mode) -> Option<Flags> {
     let lockfiles = match parse_lockfile_args(&args.lockfile) {
         Ok(e) => e,
         Err(msg) => {
