@@ -1,7 +1,8 @@
 //! `Gemfile.lock` (and `gems.locked`): the gems Bundler resolved, with their dependency graph.
 //!
 //! Every spec of a source section (`GEM`, `GIT`, `PATH`, `PLUGIN SOURCE`) is a package; a
-//! platform suffix (`1.13.3-x86_64-linux`) is dropped from the version. A `GIT` section's
+//! platform suffix (`1.13.3-x86_64-linux`) is not part of the version but the purl's `platform`
+//! qualifier, so each platform build of a gem is a component of its own. A `GIT` section's
 //! `revision` becomes the package's git source, a `PATH` section's `remote` its path source. The
 //! names a spec lists below it are its dependencies, and the `DEPENDENCIES` section names the
 //! direct ones. Other sections (`PLATFORMS`, `RUBY VERSION`, `BUNDLED WITH`) are ignored.
@@ -13,7 +14,7 @@ use std::path::Path;
 
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Location, Package, PackageSource};
+use crate::model::{purl, Ecosystem, Location, Package, PackageSource};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -33,16 +34,29 @@ struct Section {
     name: String,
     remote: Option<String>,
     revision: Option<String>,
-    /// Spec lines: (name, version, line, dependency names).
-    specs: Vec<(String, String, u32, Vec<String>)>,
+    /// Spec lines: (name, version, platform, line, dependency names).
+    specs: Vec<Spec>,
 }
 
-/// Splits `name (version-platform)` into name and version; `None` when there is no version.
-fn spec_of(line: &str) -> Option<(&str, &str)> {
+/// One spec line of a source section and the dependency names listed below it.
+struct Spec {
+    name: String,
+    version: String,
+    platform: Option<String>,
+    line: u32,
+    deps: Vec<String>,
+}
+
+/// Splits `name (version-platform)` into name, version and platform; `None` when there is no
+/// version. Gem versions hold no `-`, so the first one starts the platform.
+fn spec_of(line: &str) -> Option<(&str, &str, Option<&str>)> {
     let (name, rest) = line.split_once(" (")?;
     let inner = rest.strip_suffix(')')?;
-    let version = inner.split('-').next().unwrap_or(inner).trim();
-    (!name.is_empty() && !version.is_empty()).then_some((name.trim(), version))
+    let (version, platform) = match inner.split_once('-') {
+        Some((v, p)) => (v.trim(), Some(p.trim()).filter(|p| !p.is_empty())),
+        None => (inner.trim(), None),
+    };
+    (!name.is_empty() && !version.is_empty()).then_some((name.trim(), version, platform))
 }
 
 /// The gem name of a dependency or `DEPENDENCIES` line: `name`, `name!`, `name (>= 1)`.
@@ -109,11 +123,13 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 }
             }
             4 => match spec_of(text) {
-                Some((name, version)) => {
-                    section
-                        .specs
-                        .push((name.to_owned(), version.to_owned(), line_no, Vec::new()));
-                }
+                Some((name, version, platform)) => section.specs.push(Spec {
+                    name: name.to_owned(),
+                    version: version.to_owned(),
+                    platform: platform.map(str::to_owned),
+                    line: line_no,
+                    deps: Vec::new(),
+                }),
                 None => diagnostics.push(
                     Diagnostic::warning(
                         Code::ParseError,
@@ -124,7 +140,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             },
             6 => {
                 if let Some(spec) = section.specs.last_mut() {
-                    spec.3.push(dep_name(text).to_owned());
+                    spec.deps.push(dep_name(text).to_owned());
                 }
             }
             _ => {}
@@ -144,33 +160,48 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }),
             _ => None,
         };
-        for (name, version, line, deps) in &section.specs {
+        for spec in &section.specs {
             let mut pkg = Package::new(
                 Ecosystem::RubyGems,
-                name,
-                Some(version),
+                &spec.name,
+                Some(&spec.version),
                 Location {
                     file: input.display.into(),
-                    line: Some(*line),
+                    line: Some(spec.line),
                 },
             );
+            if let Some(platform) = &spec.platform {
+                pkg.purl = purl::for_package_qualified(
+                    Ecosystem::RubyGems,
+                    &spec.name,
+                    Some(&spec.version),
+                    &[("platform", platform)],
+                )
+                .into();
+            }
             pkg.source = source.clone();
             if let Some(direct) = &direct {
-                pkg.direct = Some(direct.contains(name));
+                pkg.direct = Some(direct.contains(&spec.name));
             }
             packages.push(pkg);
-            deps_of.push(deps);
+            deps_of.push(&spec.deps);
         }
     }
-    let mut by_name: HashMap<&str, &str> = HashMap::new();
+    // A dependency on a gem locked for several platforms is an edge to each platform's build.
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
     for p in &packages {
-        by_name.entry(p.name.as_str()).or_insert(p.purl.as_str());
+        let purls = by_name.entry(p.name.as_str()).or_default();
+        if !purls.contains(&p.purl.as_str()) {
+            purls.push(p.purl.as_str());
+        }
     }
     let resolved: Vec<Vec<String>> = deps_of
         .iter()
         .map(|deps| {
             deps.iter()
-                .filter_map(|d| by_name.get(d.as_str()).map(|p| (*p).to_owned()))
+                .filter_map(|d| by_name.get(d.as_str()))
+                .flatten()
+                .map(|p| (*p).to_owned())
                 .collect()
         })
         .collect();
@@ -255,6 +286,43 @@ BUNDLED WITH
             })
         );
         assert_eq!(get("rack").source, None);
+    }
+
+    /// Issue 18: a `Gemfile.lock` that locks a gem only as platform builds (the shape of a
+    /// Rails app's lock with eight `PLATFORMS`) gives one purl per build, with the platform as a
+    /// qualifier.
+    #[test]
+    fn platform_builds_are_distinct_components() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/rails-app/Gemfile.lock"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let purls = |n: &str| -> Vec<&str> {
+            out.packages
+                .iter()
+                .filter(|p| p.name == n)
+                .map(|p| p.purl.as_str())
+                .collect()
+        };
+        assert_eq!(
+            purls("ffi"),
+            [
+                "pkg:gem/ffi@1.17.2?platform=aarch64-linux-gnu",
+                "pkg:gem/ffi@1.17.2?platform=arm64-darwin",
+                "pkg:gem/ffi@1.17.2?platform=x86_64-linux-gnu",
+            ]
+        );
+        assert_eq!(purls("tailwindcss-ruby")[0], "pkg:gem/tailwindcss-ruby@4.1.8");
+        let mut all: Vec<&str> = out.packages.iter().map(|p| p.purl.as_str()).collect();
+        let n = all.len();
+        all.sort_unstable();
+        all.dedup();
+        assert_eq!(all.len(), n, "every spec its own purl");
+        let sassc = out.packages.iter().find(|p| p.name == "sassc").expect("sassc");
+        assert_eq!(sassc.dependencies, purls("ffi"), "an edge to each platform build");
+        let ffi = out.packages.iter().find(|p| p.name == "ffi").expect("ffi");
+        assert_eq!(ffi.version.as_deref(), Some("1.17.2"));
     }
 
     #[test]
