@@ -267,9 +267,9 @@ pub fn vulnerabilities(
     }
 }
 
-/// Whether a package has an exact version to match.
+/// Whether a package has an exact release version to match (not only a git commit).
 pub fn is_pinned(p: &Package) -> bool {
-    p.version.as_deref().is_some_and(|v| !v.trim().is_empty())
+    p.release_version().is_some()
 }
 
 /// License coverage: a package's license is known when one was concluded.

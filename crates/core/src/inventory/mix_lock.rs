@@ -5,8 +5,8 @@
 //! a Hex package, `{:git, "url", "commit", opts}` for a git checkout. A Hex package is reported
 //! under its package name with its version, the outer (tarball) checksum as a SHA-256 hash (the
 //! inner one when there is no outer), and the locked packages of its dependency list as its
-//! dependencies; a git checkout under its app name, without version, with the commit as its git
-//! source. The lockfile does not say which packages the project requires itself, so `direct` is
+//! dependencies; a git checkout under its app name, with the locked commit as its version, its
+//! git source and the purl's `vcs_url` qualifier (`git+URL@commit`). The lockfile does not say which packages the project requires itself, so `direct` is
 //! unknown. An entry whose tuple is too short or of an unknown kind is skipped with a warning.
 //!
 //! Elixir terms are parsed by a small hand-written reader (maps, tuples, lists, keyword lists,
@@ -19,7 +19,7 @@ use std::path::Path;
 use super::lines::LineFinder;
 use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Hash, Location, Package, PackageSource};
+use crate::model::{purl, Ecosystem, Hash, Location, Package, PackageSource};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -384,14 +384,27 @@ fn package_of(
         }
         "git" => {
             let url = items.get(1)?.as_str()?;
-            let commit = items.get(2).and_then(Term::as_str).map(str::to_owned);
+            let commit = items
+                .get(2)
+                .and_then(Term::as_str)
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
             dep_keys.push(Vec::new());
-            Some(
-                Package::new(Ecosystem::Hex, key, None, location).with_source(PackageSource::Git {
-                    url: url.to_owned().into(),
-                    commit: commit.map(Into::into),
-                }),
-            )
+            let mut pkg = Package::new(Ecosystem::Hex, key, commit, location);
+            if let Some(commit) = commit {
+                let vcs_url = format!("git+{}@{commit}", url.trim_start_matches("git+"));
+                pkg.purl = purl::for_package_qualified(
+                    Ecosystem::Hex,
+                    key,
+                    Some(commit),
+                    &[("vcs_url", &vcs_url)],
+                )
+                .into();
+            }
+            Some(pkg.with_source(PackageSource::Git {
+                url: url.to_owned().into(),
+                commit: commit.map(Into::into),
+            }))
         }
         _ => None,
     }
@@ -413,7 +426,15 @@ mod tests {
     #[test]
     fn matches_upstream_fixtures() {
         testing::check_fixture_dir("Hex/mix-lock-elixir", &EXTRACTOR, &[]);
-        testing::check_fixture_dir("Hex/mix-lock-erlang", &EXTRACTOR, &[]);
+        testing::check_fixture_dir(
+            "Hex/mix-lock-erlang",
+            &EXTRACTOR,
+            &[(
+                "git.lock",
+                "upstream leaves a git dependency's version empty; trusca reports the locked \
+                 commit (`git_dependencies_have_the_commit_as_version`)",
+            )],
+        );
     }
 
     #[test]
@@ -442,12 +463,35 @@ mod tests {
         assert_eq!(plug.hashes, [Hash::new("sha256", "bb")]);
         assert_eq!(get("mime").hashes, [Hash::new("sha256", "cc")]);
         let foo = get("foo");
-        assert_eq!((foo.version.as_deref(), foo.location.line), (None, Some(4)));
+        assert_eq!(
+            (foo.version.as_deref(), foo.location.line),
+            (Some("fc94cce7830fa4dc455024bc2a83720afe244531"), Some(4))
+        );
         assert!(
             matches!(&foo.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("fc94"))
         );
         assert_eq!(get("real_name").location.line, Some(5));
         assert_eq!(plug.direct, None);
+    }
+
+    /// Issue 18: a git dependency of a `mix.lock` (the shape of a Hex server's lock, pinned by
+    /// `ref:` and `depth:`) has its commit as version and a `vcs_url` qualifier, and is not
+    /// matched against advisories, which name releases.
+    #[test]
+    fn git_dependencies_have_the_commit_as_version() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/phoenix-app/mix.lock"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
+        let diff = get("git_diff");
+        assert_eq!(
+            diff.purl,
+            "pkg:hex/git_diff@d47473d661ff0073ce4080ae04db1a439d78a62b?vcs_url=git%2Bhttps:%2F%2Fgit.example%2Fericmj%2Fgit_diff.git%40d47473d661ff0073ce4080ae04db1a439d78a62b"
+        );
+        assert_eq!(diff.release_version(), None);
+        assert_eq!(get("plug").release_version(), Some("1.18.1"));
     }
 
     #[test]
