@@ -7,14 +7,20 @@
 //! names a spec lists below it are its dependencies, and the `DEPENDENCIES` section names the
 //! direct ones. Other sections (`PLATFORMS`, `RUBY VERSION`, `BUNDLED WITH`) are ignored.
 //!
+//! The lockfile records no groups: where the `Gemfile` (`gems.rb` for `gems.locked`) is beside
+//! it, a gem declared only in development or test groups is a development dependency, with its
+//! groups, and scopes and groups flow down the graph (a gem any runtime gem reaches stays
+//! runtime).
+//!
 //! The format is indentation-based plain text, read line by line.
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
-use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
+use super::python::{propagate, scope_of_group, Roots};
+use super::{file_name_is, gemfile, neighbour, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{purl, Ecosystem, Location, Package, PackageSource};
+use crate::model::{purl, Ecosystem, Location, Package, PackageSource, Scope};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -208,10 +214,61 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     for (pkg, deps) in packages.iter_mut().zip(resolved) {
         pkg.dependencies = deps.into();
     }
+    let manifest = if file_name_is(input.path, "gems.locked") {
+        "gems.rb"
+    } else {
+        "Gemfile"
+    };
+    match neighbour::read_beside(input.path, input.display, manifest) {
+        Ok(Some(text)) => apply_groups(&mut packages, &gemfile::groups(&text)),
+        Ok(None) => {}
+        Err(warning) => diagnostics.push(warning),
+    }
     Ok(Extracted {
         packages,
         diagnostics,
     })
+}
+
+/// Gives the gems the scopes and groups of the Gemfile's declarations, spread down the graph.
+fn apply_groups(packages: &mut [Package], declared: &gemfile::Groups) {
+    let mut at: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_purl: HashMap<&str, usize> = HashMap::new();
+    for (i, p) in packages.iter().enumerate() {
+        at.entry(p.name.as_str()).or_default().push(i);
+        by_purl.entry(p.purl.as_str()).or_insert(i);
+    }
+    let edges: Vec<Vec<usize>> = packages
+        .iter()
+        .map(|p| {
+            p.dependencies
+                .iter()
+                .filter_map(|d| by_purl.get(d.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut roots = Roots::default();
+    for (name, groups) in declared {
+        let targets = at.get(name.as_str()).cloned().unwrap_or_default();
+        let dev = !groups.is_empty() && groups.iter().all(|g| scope_of_group(g) == Scope::Dev);
+        for i in targets {
+            if groups.is_empty() {
+                roots.edges.push((i, Scope::Runtime, None));
+            }
+            for g in groups {
+                let scope = if dev { Scope::Dev } else { Scope::Runtime };
+                roots.edges.push((i, scope, Some(g.clone())));
+            }
+        }
+    }
+    for (p, reached) in packages.iter_mut().zip(propagate(&edges, &roots)) {
+        if let Some((scope, groups)) = reached {
+            p.scope = scope;
+            for g in groups {
+                p.add_group(&g);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -313,16 +370,65 @@ BUNDLED WITH
                 "pkg:gem/ffi@1.17.2?platform=x86_64-linux-gnu",
             ]
         );
-        assert_eq!(purls("tailwindcss-ruby")[0], "pkg:gem/tailwindcss-ruby@4.1.8");
+        assert_eq!(
+            purls("tailwindcss-ruby")[0],
+            "pkg:gem/tailwindcss-ruby@4.1.8"
+        );
         let mut all: Vec<&str> = out.packages.iter().map(|p| p.purl.as_str()).collect();
         let n = all.len();
         all.sort_unstable();
         all.dedup();
         assert_eq!(all.len(), n, "every spec its own purl");
-        let sassc = out.packages.iter().find(|p| p.name == "sassc").expect("sassc");
-        assert_eq!(sassc.dependencies, purls("ffi"), "an edge to each platform build");
+        let sassc = out
+            .packages
+            .iter()
+            .find(|p| p.name == "sassc")
+            .expect("sassc");
+        assert_eq!(
+            sassc.dependencies,
+            purls("ffi"),
+            "an edge to each platform build"
+        );
         let ffi = out.packages.iter().find(|p| p.name == "ffi").expect("ffi");
         assert_eq!(ffi.version.as_deref(), Some("1.17.2"));
+    }
+
+    /// Issue 18: the `Gemfile` beside the lock (the shape of a Rails app's, with a
+    /// `group :development, :test do` block and inline `groups:`) gives development scope to the
+    /// gems declared only for development and test, and to what only they bring in.
+    #[test]
+    fn gemfile_groups_give_scopes() {
+        let path = testing::repo_fixtures().join("inventory/rails-app/Gemfile.lock");
+        let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
+        let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
+        assert_eq!(get("debug").scope, Scope::Dev);
+        assert_eq!(get("debug").groups, ["development", "test"]);
+        assert_eq!(get("irb").scope, Scope::Dev, "only debug brings it in");
+        assert_eq!(get("irb").groups, ["development", "test"]);
+        assert_eq!(get("rails").scope, Scope::Runtime);
+        assert!(get("rails").groups.is_empty());
+        assert_eq!(get("racc").scope, Scope::Runtime);
+        assert_eq!(get("sassc").scope, Scope::Runtime);
+        assert_eq!(get("sassc").groups, ["production"]);
+        assert!(out.diagnostics.is_empty());
+    }
+
+    #[test]
+    fn unreadable_gemfile_is_a_warning_naming_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("Gemfile"), b"gem \"a\"\n\xff\xfe").expect("write");
+        let lock = dir.path().join("Gemfile.lock");
+        std::fs::write(&lock, SAMPLE).expect("write");
+        let out = EXTRACTOR
+            .run(&Input {
+                display: "app/Gemfile.lock",
+                path: &lock,
+                text: SAMPLE,
+            })
+            .expect("parses");
+        assert_eq!(out.diagnostics.len(), 1);
+        assert_eq!(out.diagnostics[0].file.as_deref(), Some("app/Gemfile"));
+        assert_eq!(out.packages.len(), 4, "the lock is still read");
     }
 
     #[test]

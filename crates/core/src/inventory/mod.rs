@@ -14,6 +14,7 @@ mod collect;
 mod garbled;
 pub mod graph;
 pub mod lines;
+mod neighbour;
 mod order;
 mod realworld;
 #[cfg(test)]
@@ -45,6 +46,7 @@ mod uv_lock;
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 mod cargo_toml;
 mod composer_lock;
+mod gemfile;
 mod gemfile_lock;
 mod gleam_manifest_toml;
 mod go_mod;

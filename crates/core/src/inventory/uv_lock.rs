@@ -405,7 +405,11 @@ source = { git = "https://git.example/lib.git?rev=v1#abc123" }
             (get("fastapi").scope, get("fastapi").direct),
             (Scope::Runtime, Some(true))
         );
-        for (name, group) in [("prek", "dev"), ("typer", "dev"), ("smokeshow", "github-actions")] {
+        for (name, group) in [
+            ("prek", "dev"),
+            ("typer", "dev"),
+            ("smokeshow", "github-actions"),
+        ] {
             let p = get(name);
             assert_eq!((p.scope, p.direct), (Scope::Dev, Some(true)), "{name}");
             assert_eq!(p.groups, [group], "{name}");

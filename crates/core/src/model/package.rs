@@ -246,7 +246,11 @@ impl Package {
     /// The version advisories can be matched against: the pinned version, unless it is only the
     /// commit of a git checkout (advisories name releases, and a commit is none).
     pub fn release_version(&self) -> Option<&str> {
-        let version = self.version.as_deref().map(str::trim).filter(|v| !v.is_empty())?;
+        let version = self
+            .version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())?;
         match &self.source {
             Some(PackageSource::Git {
                 commit: Some(commit),
