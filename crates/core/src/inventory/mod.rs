@@ -50,6 +50,7 @@ mod gemfile;
 mod gemfile_lock;
 mod gleam_manifest_toml;
 mod go_mod;
+mod mix_exs;
 mod mix_lock;
 mod pubspec_lock;
 mod vendor_modules_txt;
