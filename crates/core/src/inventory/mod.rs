@@ -63,6 +63,7 @@ mod gradle_lockfile;
 mod gradle_verification_metadata;
 mod gradle_version_catalog;
 mod json_order;
+mod msbuild_condition;
 mod packages_config;
 mod packages_lock_json;
 mod paket_dependencies;
