@@ -62,6 +62,7 @@ mod directory_packages_props;
 mod gradle_lockfile;
 mod gradle_verification_metadata;
 mod gradle_version_catalog;
+mod jar;
 mod json_order;
 mod msbuild_condition;
 mod packages_config;
@@ -223,6 +224,13 @@ static LINE_READERS: &[(&str, ReadLinesFn)] = &[(
     requirements_txt::read_lines,
 )];
 
+/// Reads a file of a binary format (an archive) from disk, given its path and the path shown to
+/// users, giving what [`ExtractFn`] gives for a text file.
+pub type ReadPathFn = fn(&Path, &str) -> Result<Extracted, ParseError>;
+
+/// The formats whose files are archives, read from their path rather than as text.
+static PATH_READERS: &[(&str, ReadPathFn)] = &[(jar::EXTRACTOR.format, jar::read_path)];
+
 /// A registered dependency-file format.
 #[derive(Debug, Clone, Copy)]
 pub struct Extractor {
@@ -269,6 +277,35 @@ impl Extractor {
         Ok(out)
     }
 
+    /// Whether this format's files are archives read from disk ([`Extractor::run_path`]).
+    pub fn reads_path(&self) -> bool {
+        self.path_reader().is_some()
+    }
+
+    /// Runs the extractor of an archive format over the file at `path` (shown as `display`),
+    /// then completes what every format shares; any other format is read as UTF-8 text.
+    pub fn run_path(&self, path: &Path, display: &str) -> Result<Extracted, ParseError> {
+        let Some(read) = self.path_reader() else {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ParseError::new(format!("cannot read file: {e}"), None))?;
+            return self.run(&Input {
+                display,
+                path,
+                text: &text,
+            });
+        };
+        let mut out = read(path, display)?;
+        graph::annotate_paths(&mut out.packages);
+        Ok(out)
+    }
+
+    fn path_reader(&self) -> Option<ReadPathFn> {
+        PATH_READERS
+            .iter()
+            .find(|(format, _)| *format == self.format)
+            .map(|(_, read)| *read)
+    }
+
     fn line_reader(&self) -> Option<ReadLinesFn> {
         LINE_READERS
             .iter()
@@ -310,6 +347,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     gradle_lockfile::EXTRACTOR,
     gradle_verification_metadata::EXTRACTOR,
     gradle_version_catalog::EXTRACTOR,
+    jar::EXTRACTOR,
     packages_lock_json::EXTRACTOR,
     packages_config::EXTRACTOR,
     csproj::EXTRACTOR,
