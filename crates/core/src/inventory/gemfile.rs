@@ -143,9 +143,7 @@ fn option_value<'a>(args: &'a str, key: &str) -> Option<&'a str> {
             .map(|(i, m)| (i, m.len()))
     })?;
     let value = args[at + len..].trim_start();
-    let end = if value.starts_with('[') {
-        value.find(']').map_or(value.len(), |i| i + 1)
-    } else if value.starts_with("%i[") || value.starts_with("%w[") {
+    let end = if value.starts_with('[') || value.starts_with("%i[") || value.starts_with("%w[") {
         value.find(']').map_or(value.len(), |i| i + 1)
     } else {
         value.find([',', ')', ' ']).unwrap_or(value.len())
