@@ -281,9 +281,9 @@ pub fn add_unidentified(
     coverage.unidentified.extend(unidentified.iter().cloned());
 }
 
-/// Whether a package has an exact version to match.
+/// Whether a package has an exact release version to match (not only a git commit).
 pub fn is_pinned(p: &Package) -> bool {
-    p.version.as_deref().is_some_and(|v| !v.trim().is_empty())
+    p.release_version().is_some()
 }
 
 /// License coverage: a package's license is known when one was concluded.

@@ -6,7 +6,9 @@
 //! Keys are install paths (`parent/child` for a nested copy), so a dependency resolves to the
 //! nearest key up the parent's path. The workspaces' dependencies are the direct ones, and their
 //! dev/optional sections give scopes that spread over the graph. A git package's version is not
-//! recorded, only its commit.
+//! recorded, only its commit. A `workspace:` entry is one of the project's own packages (a path
+//! source of `.`), never a registry package. A package installed at several paths is one entry
+//! per path in the file and is reported once, merged as for `package-lock.json`.
 
 use std::path::Path;
 
@@ -109,10 +111,8 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 path: path.to_owned().into(),
             });
             version = None;
-        } else if let Some(path) = version.and_then(|v| v.strip_prefix("workspace:")) {
-            source = Some(PackageSource::Path {
-                path: path.to_owned().into(),
-            });
+        } else if version.is_some_and(|v| v.starts_with("workspace:")) {
+            source = Some(PackageSource::Path { path: ".".into() });
             version = None;
             first_party = true;
         }
@@ -184,7 +184,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             p.direct = Some(roots.iter().any(|(r, _)| *r == i));
         }
     }
-    Ok(packages.into())
+    Ok(npm_shared::merge_duplicates(packages).0.into())
 }
 
 #[cfg(test)]
@@ -256,6 +256,39 @@ mod tests {
                 commit: Some("0a2d250".into())
             })
         );
+    }
+
+    /// Issue 18: in a workspace's `bun.lock` (the shape of a FastAPI project template with
+    /// `frontend/` and `packages/react-email/`), `workspace:` entries are the project's own, and a
+    /// package nested under several parents is reported once.
+    #[test]
+    fn workspaces_are_own_and_nested_copies_merge() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/bun-workspace/bun.lock"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let own: Vec<_> = out
+            .packages
+            .iter()
+            .filter(|p| p.is_project())
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(own, ["emails", "frontend"]);
+        let ident: Vec<_> = out
+            .packages
+            .iter()
+            .filter(|p| p.name == "@babel/helper-validator-identifier")
+            .collect();
+        assert_eq!(ident.len(), 2, "7.29.7 once, 7.28.5 once");
+        assert_eq!(ident[1].version.as_deref(), Some("7.28.5"));
+        assert_eq!(ident[1].scope, Scope::Runtime, "runtime through one parent");
+        assert_eq!(ident[1].location.line, Some(34), "the first occurrence");
+        let mut purls: Vec<_> = out.packages.iter().map(|p| p.purl.as_str()).collect();
+        let n = purls.len();
+        purls.sort_unstable();
+        purls.dedup();
+        assert_eq!(purls.len(), n, "one entry per purl");
     }
 
     #[test]

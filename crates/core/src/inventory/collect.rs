@@ -209,6 +209,12 @@ fn extract(c: &Candidate<&'static Extractor>) -> Result<Read, Diagnostic> {
             ),
         ));
     }
+    if c.kind.reads_path() {
+        return Ok(Read {
+            extracted: c.kind.run_path(&c.path, &c.display),
+            warning: None,
+        });
+    }
     if c.kind.reads_lines() {
         let file = std::fs::File::open(&c.path).map_err(unreadable)?;
         let mut lines = LossyLines::new(std::io::BufReader::new(file));

@@ -8,11 +8,17 @@
 //! `Directory.Packages.props` above the project on disk. References that end up with no version
 //! are skipped, as upstream tools do. Every reference is direct; `PrivateAssets="all"` marks a
 //! build-time (dev) dependency.
+//!
+//! A `Condition` on a reference or an enclosing element is evaluated where the project file
+//! decides it ([`msbuild_condition`]): a reference whose condition is false is not reported. One
+//! that depends on what the file does not set (`$(Configuration)`, an imported property) is
+//! reported, with a note saying so.
 
 use std::collections::HashMap;
 use std::path::Path;
 
 use super::directory_packages_props;
+use super::msbuild_condition::{self, Context, Decision};
 use super::ranges;
 use super::xml_tree::{self, Element};
 use super::{Extracted, Extractor, Input, Kind, ParseError};
@@ -44,10 +50,29 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     let root = xml_tree::parse(input.text)?;
     let mut out = Extracted::default();
     let properties = properties(&root);
+    let dir = input.path.parent().unwrap_or(Path::new(""));
+    let literal = literal_properties(&root, dir, input.display);
+    let cx = Context {
+        properties: &literal,
+        dir,
+        depth: input.display.matches('/').count(),
+    };
     let mut central: Option<HashMap<String, String>> = None;
     let mut index: HashMap<String, usize> = HashMap::new();
-    for reference in descendants(&root, "PackageReference") {
+    for (reference, conditions) in conditioned(&root, "PackageReference") {
         let line = reference.line(input.text);
+        let mut undecided = None;
+        let mut disabled = false;
+        for condition in conditions {
+            match msbuild_condition::evaluate(condition, &cx) {
+                Decision::Decided(false) => disabled = true,
+                Decision::Decided(true) => {}
+                Decision::Undecided => undecided = undecided.or(Some(condition)),
+            }
+        }
+        if disabled {
+            continue;
+        }
         let warn = |msg: String| {
             Diagnostic::warning(Code::ParseError, msg).in_file(input.display, Some(line))
         };
@@ -99,10 +124,75 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             .or_else(|| reference.child_ci("PrivateAssets").map(Element::trimmed))
             .is_some_and(|p| p.trim().eq_ignore_ascii_case("all"));
         let scope = if private { Scope::Dev } else { Scope::Runtime };
+        if let Some(condition) = undecided {
+            out.diagnostics.push(
+                Diagnostic::note(
+                    Code::Unsupported,
+                    format!(
+                        "`{id}` is reported although its condition `{}` is not decided by the \
+                         project file",
+                        condition.trim()
+                    ),
+                )
+                .in_file(input.display, Some(line)),
+            );
+        }
         index.insert(id.to_ascii_lowercase(), out.packages.len());
         out.packages.push(package(input, id, &version, line, scope));
     }
     Ok(out)
+}
+
+/// Elements with this name anywhere below `root`, in document order, each with the `Condition`
+/// attributes of its enclosing elements and its own, outermost first.
+fn conditioned<'a>(root: &'a Element, name: &str) -> Vec<(&'a Element, Vec<&'a str>)> {
+    let mut out = Vec::new();
+    let mut stack: Vec<(&Element, Vec<&str>)> = vec![(root, Vec::new())];
+    while let Some((el, mut conditions)) = stack.pop() {
+        if let Some(c) = el.attr_ci("Condition").filter(|c| !c.trim().is_empty()) {
+            conditions.push(c);
+        }
+        if el.name.eq_ignore_ascii_case(name) {
+            out.push((el, conditions.clone()));
+        }
+        stack.extend(el.children.iter().rev().map(|c| (c, conditions.clone())));
+    }
+    out
+}
+
+/// The properties the project file sets for certain, in document order (later ones winning,
+/// `$(…)` expanded from earlier ones), by lowercase name: those under a condition the file
+/// decides as true, and none under a false or undecided one (an undecided one makes its property
+/// unknown from there on).
+fn literal_properties(root: &Element, dir: &Path, display: &str) -> HashMap<String, String> {
+    let mut map: HashMap<String, String> = HashMap::new();
+    let depth = display.matches('/').count();
+    for (group, conditions) in conditioned(root, "PropertyGroup") {
+        for p in &group.children {
+            let mut all = conditions.clone();
+            all.extend(p.attr_ci("Condition").filter(|c| !c.trim().is_empty()));
+            let cx = Context {
+                properties: &map,
+                dir,
+                depth,
+            };
+            let decisions: Vec<Decision> = all
+                .iter()
+                .map(|c| msbuild_condition::evaluate(c, &cx))
+                .collect();
+            let key = p.name.to_ascii_lowercase();
+            if decisions.contains(&Decision::Decided(false)) {
+                continue;
+            }
+            if decisions.contains(&Decision::Undecided) {
+                map.remove(&key);
+                continue;
+            }
+            let value = expand(p.trimmed(), &map);
+            map.insert(key, value);
+        }
+    }
+    map
 }
 
 fn package(input: &Input<'_>, id: &str, version: &str, line: u32, scope: Scope) -> Package {
@@ -322,6 +412,47 @@ mod tests {
         assert_eq!(out.packages[0].version.as_deref(), Some("13.0.1"));
         assert_eq!(out.packages[0].location.line, Some(3));
         assert_eq!(out.diagnostics[0].line, Some(4));
+    }
+
+    /// Issue 18: a package added only when a property the project sets to `false` is `'true'`
+    /// (the shape of an Aspire AppHost project with a disabled community plugin) is not
+    /// reported; one under a condition the file does not decide is, with a note.
+    #[test]
+    fn conditions_the_project_decides() {
+        let dir = testing::repo_fixtures().join("inventory/dotnet-apphost");
+        let path = dir.join("AppHost/AppHost.csproj");
+        let text = std::fs::read_to_string(&path).expect("fixture");
+        let out = EXTRACTOR
+            .run(&Input {
+                display: "AppHost/AppHost.csproj",
+                path: &path,
+                text: &text,
+            })
+            .expect("parses");
+        let names: Vec<_> = out.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Aspire.Hosting.AppHost",
+                "Aspire.Hosting.SqlServer",
+                "Aspire.Hosting.Redis",
+                "Microsoft.Extensions.Logging.Debug",
+                "Aspire.Hosting.Testing",
+            ]
+        );
+        assert_eq!(out.diagnostics.len(), 1, "{:?}", out.diagnostics);
+        let note = &out.diagnostics[0];
+        assert_eq!(note.severity, crate::diag::Severity::Note);
+        assert!(
+            note.message.contains("Microsoft.Extensions.Logging.Debug"),
+            "{}",
+            note.message
+        );
+        assert!(
+            note.message.contains("$(Configuration)"),
+            "{}",
+            note.message
+        );
     }
 
     #[test]

@@ -5,9 +5,12 @@
 //! a Hex package, `{:git, "url", "commit", opts}` for a git checkout. A Hex package is reported
 //! under its package name with its version, the outer (tarball) checksum as a SHA-256 hash (the
 //! inner one when there is no outer), and the locked packages of its dependency list as its
-//! dependencies; a git checkout under its app name, without version, with the commit as its git
-//! source. The lockfile does not say which packages the project requires itself, so `direct` is
-//! unknown. An entry whose tuple is too short or of an unknown kind is skipped with a warning.
+//! dependencies; a git checkout under its app name, with the locked commit as its version, its
+//! git source and the purl's `vcs_url` qualifier (`git+URL@commit`). The lockfile does not say
+//! which packages the project requires itself nor in which environments: where the `mix.exs` is
+//! beside it, its declarations are the direct dependencies and `only: :dev`/`:test` ones (and
+//! what only they bring in) are development dependencies; otherwise `direct` is unknown. An
+//! entry whose tuple is too short or of an unknown kind is skipped with a warning.
 //!
 //! Elixir terms are parsed by a small hand-written reader (maps, tuples, lists, keyword lists,
 //! strings, atoms, numbers), as no maintained crate reads Elixir term syntax. It accepts trailing
@@ -17,9 +20,10 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::lines::LineFinder;
-use super::{file_name_is, Extracted, Extractor, Input, Kind, ParseError};
+use super::python::{propagate, scope_of_group, Roots};
+use super::{file_name_is, mix_exs, neighbour, Extracted, Extractor, Input, Kind, ParseError};
 use crate::diag::{Code, Diagnostic};
-use crate::model::{Ecosystem, Hash, Location, Package, PackageSource};
+use crate::model::{purl, Ecosystem, Hash, Location, Package, PackageSource, Scope};
 
 /// The registration of this format.
 pub const EXTRACTOR: Extractor = Extractor {
@@ -341,6 +345,11 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
     for (pkg, deps) in packages.iter_mut().zip(resolved) {
         pkg.dependencies = deps.into();
     }
+    match neighbour::read_beside(input.path, input.display, "mix.exs") {
+        Ok(Some(text)) => apply_manifest(&mut packages, &keys, &dep_keys, &text),
+        Ok(None) => {}
+        Err(warning) => diagnostics.push(warning),
+    }
     Ok(Extracted {
         packages,
         diagnostics,
@@ -384,16 +393,79 @@ fn package_of(
         }
         "git" => {
             let url = items.get(1)?.as_str()?;
-            let commit = items.get(2).and_then(Term::as_str).map(str::to_owned);
+            let commit = items
+                .get(2)
+                .and_then(Term::as_str)
+                .map(str::trim)
+                .filter(|c| !c.is_empty());
             dep_keys.push(Vec::new());
-            Some(
-                Package::new(Ecosystem::Hex, key, None, location).with_source(PackageSource::Git {
-                    url: url.to_owned().into(),
-                    commit: commit.map(Into::into),
-                }),
-            )
+            let mut pkg = Package::new(Ecosystem::Hex, key, commit, location);
+            if let Some(commit) = commit {
+                let vcs_url = format!("git+{}@{commit}", url.trim_start_matches("git+"));
+                pkg.purl = purl::for_package_qualified(
+                    Ecosystem::Hex,
+                    key,
+                    Some(commit),
+                    &[("vcs_url", &vcs_url)],
+                )
+                .into();
+            }
+            Some(pkg.with_source(PackageSource::Git {
+                url: url.to_owned().into(),
+                commit: commit.map(Into::into),
+            }))
         }
         _ => None,
+    }
+}
+
+/// Applies what the `mix.exs` beside the lock declares: its dependencies are the direct ones
+/// (unless it is an umbrella, whose apps declare theirs), and one limited to `:dev`/`:test`
+/// is a development dependency with the environments as groups, spread down the graph.
+fn apply_manifest(packages: &mut [Package], keys: &[String], dep_keys: &[Vec<String>], text: &str) {
+    let declared = mix_exs::dependencies(text);
+    let at: HashMap<&str, usize> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
+    let edges: Vec<Vec<usize>> = dep_keys
+        .iter()
+        .map(|deps| {
+            deps.iter()
+                .filter_map(|d| at.get(d.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let mut roots = Roots::default();
+    for (name, envs) in &declared {
+        let Some(&i) = at.get(name.as_str()) else {
+            continue;
+        };
+        let dev = !envs.is_empty() && envs.iter().all(|e| scope_of_group(e) == Scope::Dev);
+        if envs.is_empty() {
+            roots.edges.push((i, Scope::Runtime, None));
+        }
+        for e in envs {
+            let scope = if dev { Scope::Dev } else { Scope::Runtime };
+            roots.edges.push((i, scope, Some(e.clone())));
+        }
+    }
+    let umbrella = text.contains("apps_path:");
+    for (i, (p, reached)) in packages
+        .iter_mut()
+        .zip(propagate(&edges, &roots))
+        .enumerate()
+    {
+        if let Some((scope, groups)) = reached {
+            p.scope = scope;
+            for g in groups {
+                p.add_group(&g);
+            }
+        }
+        if !umbrella {
+            p.direct = Some(keys.get(i).is_some_and(|k| declared.contains_key(k)));
+        }
     }
 }
 
@@ -413,7 +485,15 @@ mod tests {
     #[test]
     fn matches_upstream_fixtures() {
         testing::check_fixture_dir("Hex/mix-lock-elixir", &EXTRACTOR, &[]);
-        testing::check_fixture_dir("Hex/mix-lock-erlang", &EXTRACTOR, &[]);
+        testing::check_fixture_dir(
+            "Hex/mix-lock-erlang",
+            &EXTRACTOR,
+            &[(
+                "git.lock",
+                "upstream leaves a git dependency's version empty; trusca reports the locked \
+                 commit (`git_dependencies_have_the_commit_as_version`)",
+            )],
+        );
     }
 
     #[test]
@@ -442,12 +522,66 @@ mod tests {
         assert_eq!(plug.hashes, [Hash::new("sha256", "bb")]);
         assert_eq!(get("mime").hashes, [Hash::new("sha256", "cc")]);
         let foo = get("foo");
-        assert_eq!((foo.version.as_deref(), foo.location.line), (None, Some(4)));
+        assert_eq!(
+            (foo.version.as_deref(), foo.location.line),
+            (Some("fc94cce7830fa4dc455024bc2a83720afe244531"), Some(4))
+        );
         assert!(
             matches!(&foo.source, Some(PackageSource::Git { commit: Some(c), .. }) if c.starts_with("fc94"))
         );
         assert_eq!(get("real_name").location.line, Some(5));
         assert_eq!(plug.direct, None);
+    }
+
+    /// Issue 18: the `mix.exs` beside the lock (the shape of a Phoenix server's, with
+    /// `only: :test` and `only: :dev` dependencies) gives direct dependencies and scopes.
+    #[test]
+    fn mix_exs_gives_direct_dependencies_and_environments() {
+        let path = testing::repo_fixtures().join("inventory/phoenix-app/mix.lock");
+        let out = testing::run_file(&EXTRACTOR, &path).expect("parses");
+        let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
+        assert_eq!(
+            (get("lasso").scope, get("lasso").direct),
+            (Scope::Dev, Some(true))
+        );
+        assert_eq!(get("lasso").groups, ["test"]);
+        assert_eq!(get("ex_machina").groups, ["dev", "test"]);
+        assert_eq!(get("phoenix_live_reload").groups, ["dev"]);
+        assert_eq!(
+            (get("plug_cowboy").scope, get("plug_cowboy").direct),
+            (Scope::Dev, Some(false)),
+            "only lasso brings it in"
+        );
+        assert_eq!(
+            (get("plug").scope, get("plug").direct),
+            (Scope::Runtime, Some(false))
+        );
+        assert_eq!(
+            (get("bandit").scope, get("bandit").direct),
+            (Scope::Runtime, Some(true))
+        );
+        assert_eq!(get("git_diff").direct, Some(true));
+        assert!(out.diagnostics.is_empty());
+    }
+
+    /// Issue 18: a git dependency of a `mix.lock` (the shape of a Hex server's lock, pinned by
+    /// `ref:` and `depth:`) has its commit as version and a `vcs_url` qualifier, and is not
+    /// matched against advisories, which name releases.
+    #[test]
+    fn git_dependencies_have_the_commit_as_version() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/phoenix-app/mix.lock"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
+        let diff = get("git_diff");
+        assert_eq!(
+            diff.purl,
+            "pkg:hex/git_diff@d47473d661ff0073ce4080ae04db1a439d78a62b?vcs_url=git%2Bhttps:%2F%2Fgit.example%2Fericmj%2Fgit_diff.git%40d47473d661ff0073ce4080ae04db1a439d78a62b"
+        );
+        assert_eq!(diff.release_version(), None);
+        assert_eq!(get("plug").release_version(), Some("1.18.1"));
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod collect;
 mod garbled;
 pub mod graph;
 pub mod lines;
+mod neighbour;
 mod order;
 mod realworld;
 #[cfg(test)]
@@ -45,9 +46,11 @@ mod uv_lock;
 // -- Go, Ruby, PHP, Dart, Erlang/Elixir/Gleam
 mod cargo_toml;
 mod composer_lock;
+mod gemfile;
 mod gemfile_lock;
 mod gleam_manifest_toml;
 mod go_mod;
+mod mix_exs;
 mod mix_lock;
 mod pubspec_lock;
 mod vendor_modules_txt;
@@ -59,7 +62,9 @@ mod directory_packages_props;
 mod gradle_lockfile;
 mod gradle_verification_metadata;
 mod gradle_version_catalog;
+mod jar;
 mod json_order;
+mod msbuild_condition;
 mod packages_config;
 mod packages_lock_json;
 mod paket_dependencies;
@@ -219,6 +224,13 @@ static LINE_READERS: &[(&str, ReadLinesFn)] = &[(
     requirements_txt::read_lines,
 )];
 
+/// Reads a file of a binary format (an archive) from disk, given its path and the path shown to
+/// users, giving what [`ExtractFn`] gives for a text file.
+pub type ReadPathFn = fn(&Path, &str) -> Result<Extracted, ParseError>;
+
+/// The formats whose files are archives, read from their path rather than as text.
+static PATH_READERS: &[(&str, ReadPathFn)] = &[(jar::EXTRACTOR.format, jar::read_path)];
+
 /// A registered dependency-file format.
 #[derive(Debug, Clone, Copy)]
 pub struct Extractor {
@@ -265,6 +277,35 @@ impl Extractor {
         Ok(out)
     }
 
+    /// Whether this format's files are archives read from disk ([`Extractor::run_path`]).
+    pub fn reads_path(&self) -> bool {
+        self.path_reader().is_some()
+    }
+
+    /// Runs the extractor of an archive format over the file at `path` (shown as `display`),
+    /// then completes what every format shares; any other format is read as UTF-8 text.
+    pub fn run_path(&self, path: &Path, display: &str) -> Result<Extracted, ParseError> {
+        let Some(read) = self.path_reader() else {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| ParseError::new(format!("cannot read file: {e}"), None))?;
+            return self.run(&Input {
+                display,
+                path,
+                text: &text,
+            });
+        };
+        let mut out = read(path, display)?;
+        graph::annotate_paths(&mut out.packages);
+        Ok(out)
+    }
+
+    fn path_reader(&self) -> Option<ReadPathFn> {
+        PATH_READERS
+            .iter()
+            .find(|(format, _)| *format == self.format)
+            .map(|(_, read)| *read)
+    }
+
     fn line_reader(&self) -> Option<ReadLinesFn> {
         LINE_READERS
             .iter()
@@ -306,6 +347,7 @@ pub static EXTRACTORS: &[Extractor] = &[
     gradle_lockfile::EXTRACTOR,
     gradle_verification_metadata::EXTRACTOR,
     gradle_version_catalog::EXTRACTOR,
+    jar::EXTRACTOR,
     packages_lock_json::EXTRACTOR,
     packages_config::EXTRACTOR,
     csproj::EXTRACTOR,

@@ -2,7 +2,8 @@
 //!
 //! A package resolved for several frameworks is reported once. `type: Direct` (and `Project`,
 //! a project reference) marks a direct dependency, `Transitive`/`CentralTransitive` an indirect
-//! one; each entry's `dependencies` become edges to the package of that name resolved for the
+//! one. A `Project` entry is one of the repository's own projects (a `<ProjectReference>`), not a
+//! NuGet package: it is reported as the project's own (a path source of `.`); each entry's `dependencies` become edges to the package of that name resolved for the
 //! same framework; `contentHash` (base64 SHA-512) becomes a hash.
 
 use std::collections::HashMap;
@@ -74,9 +75,7 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                     pkg.hashes.push(hash);
                 }
                 if kind.eq_ignore_ascii_case("Project") {
-                    pkg.source = Some(PackageSource::Path {
-                        path: name.to_owned().into(),
-                    });
+                    pkg.source = Some(PackageSource::Path { path: ".".into() });
                 }
                 pkg.direct = Some(false);
                 packages.push(pkg);
@@ -192,6 +191,39 @@ mod tests {
             out.packages[2].source,
             Some(PackageSource::Path { .. })
         ));
+    }
+
+    /// Issue 18: `"core": { "type": "Project" }` (a `<ProjectReference>`, as in
+    /// `src/Admin/packages.lock.json` of a multi-project solution) is the repository's own
+    /// project, not a NuGet package named `core`.
+    #[test]
+    fn project_references_are_the_projects_own() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/dotnet-project-refs/packages.lock.json"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let own: Vec<_> = out
+            .packages
+            .iter()
+            .filter(|p| p.is_project())
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(own, ["core", "data", "sharedweb"]);
+        let third_party: Vec<_> = out
+            .packages
+            .iter()
+            .filter(|p| !p.is_project())
+            .map(|p| p.display_name())
+            .collect();
+        assert_eq!(
+            third_party,
+            [
+                "AspNetCore.HealthChecks.SqlServer@8.0.2",
+                "Microsoft.Data.SqlClient@5.2.2",
+                "Dapper@2.1.66"
+            ]
+        );
     }
 
     #[test]

@@ -3,9 +3,13 @@
 //! Workspace members (sources `virtual`, `editable`, `directory`) are the project: their
 //! `dependencies` are the direct runtime dependencies, their `optional-dependencies` (extras)
 //! direct optional ones and their `dev-dependencies` (dependency groups) direct development
-//! ones, with the extra or group name in `groups`. Scope and groups flow down the graph; a
-//! package any runtime path reaches stays runtime. The virtual root itself is not reported
-//! (its name and version are placeholders); other members are, with a path source.
+//! ones, with the extra or group name in `groups`. The root's own dependency groups
+//! (`[manifest.dependency-groups]`, written when the workspace root is not itself a package) are
+//! direct development ones too. Scope and groups flow down the graph; a package any runtime path
+//! reaches stays runtime. The virtual root itself is not reported (its name and version are
+//! placeholders); the other workspace members (named in `[manifest] members`, or the editable
+//! root of a single project) are the project's own, reported with a path source of `.`, never as
+//! registry packages.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -30,7 +34,18 @@ pub const EXTRACTOR: Extractor = Extractor {
 #[derive(Deserialize)]
 struct Lockfile {
     #[serde(default)]
+    manifest: Manifest,
+    #[serde(default)]
     package: Vec<LockedPackage>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+struct Manifest {
+    #[serde(default)]
+    members: Vec<String>,
+    #[serde(default)]
+    dependency_groups: BTreeMap<String, Vec<Dependency>>,
 }
 
 #[derive(Deserialize)]
@@ -151,8 +166,23 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
             }
         }
     }
+    for (group, list) in &lock.manifest.dependency_groups {
+        for d in list {
+            roots.edges.extend(
+                resolve(d)
+                    .into_iter()
+                    .map(|j| (j, Scope::Dev, Some(group.clone()))),
+            );
+        }
+    }
     let reached = propagate(&deps, &roots);
-    let has_members = locked.iter().any(is_member);
+    let has_members = locked.iter().any(is_member) || !lock.manifest.dependency_groups.is_empty();
+    let members: Vec<String> = lock.manifest.members.iter().map(|m| normalize(m)).collect();
+    let is_own = |p: &LockedPackage| {
+        members.contains(&normalize(p.name.get_ref()))
+            || p.source.editable.as_deref() == Some(".")
+            || p.source.virtual_path.as_deref() == Some(".")
+    };
 
     let mut packages: Vec<Package> = locked
         .iter()
@@ -168,7 +198,11 @@ fn extract(input: &Input<'_>) -> Result<Extracted, ParseError> {
                 p.version.as_deref(),
                 location,
             );
-            pkg.source = source_of(&p.source);
+            pkg.source = if is_own(p) {
+                Some(PackageSource::Path { path: ".".into() })
+            } else {
+                source_of(&p.source)
+            };
             for dist in p.sdist.iter().chain(&p.wheels) {
                 if let Some((alg, digest)) = dist.hash.as_deref().and_then(|h| h.split_once(':')) {
                     let hash = Hash::new(alg, digest);
@@ -350,6 +384,42 @@ source = { git = "https://git.example/lib.git?rev=v1#abc123" }
         );
         assert_eq!((lib.scope, lib.direct), (Scope::Dev, Some(true)));
         assert_eq!(lib.groups, ["lint"]);
+    }
+
+    /// Issue 18: the workspace member `app` (`source = { editable = "backend" }`, named in
+    /// `[manifest] members`) is the project's own, and `[manifest.dependency-groups]` makes
+    /// direct development dependencies of the root, as in the `uv.lock` of a FastAPI project
+    /// template whose Python package lives in `backend/`.
+    #[test]
+    fn members_are_own_and_root_groups_are_direct() {
+        let text = std::fs::read_to_string(
+            testing::repo_fixtures().join("inventory/uv-workspace/uv.lock"),
+        )
+        .expect("fixture");
+        let out = run(&text).expect("parses");
+        let get = |n: &str| out.packages.iter().find(|p| p.name == n).expect(n);
+        assert!(get("app").is_project());
+        assert_eq!(get("app").direct, None);
+        assert!(!get("fastapi").is_project());
+        assert_eq!(
+            (get("fastapi").scope, get("fastapi").direct),
+            (Scope::Runtime, Some(true))
+        );
+        for (name, group) in [
+            ("prek", "dev"),
+            ("typer", "dev"),
+            ("smokeshow", "github-actions"),
+        ] {
+            let p = get(name);
+            assert_eq!((p.scope, p.direct), (Scope::Dev, Some(true)), "{name}");
+            assert_eq!(p.groups, [group], "{name}");
+        }
+        assert_eq!(
+            (get("click").scope, get("click").direct),
+            (Scope::Dev, Some(false)),
+            "reached only through a group"
+        );
+        assert_eq!(get("starlette").scope, Scope::Runtime);
     }
 
     #[test]

@@ -249,6 +249,23 @@ impl Package {
         matches!(&self.source, Some(PackageSource::Path { path }) if &**path == ".")
     }
 
+    /// The version advisories can be matched against: the pinned version, unless it is only the
+    /// commit of a git checkout (advisories name releases, and a commit is none).
+    pub fn release_version(&self) -> Option<&str> {
+        let version = self
+            .version
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())?;
+        match &self.source {
+            Some(PackageSource::Git {
+                commit: Some(commit),
+                ..
+            }) if commit.as_str() == version => None,
+            _ => Some(version),
+        }
+    }
+
     /// A runtime package with the purl computed from ecosystem, name and version.
     pub fn new(
         ecosystem: Ecosystem,

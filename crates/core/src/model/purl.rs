@@ -19,6 +19,25 @@ pub fn for_package(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> S
         .unwrap_or_else(|| format!("pkg:{ty}/unnamed"))
 }
 
+/// Like [`for_package`], with qualifiers (`platform`, `vcs_url`) added where they are valid; a
+/// qualifier the crate refuses is left out.
+pub fn for_package_qualified(
+    ecosystem: Ecosystem,
+    name: &str,
+    version: Option<&str>,
+    qualifiers: &[(&str, &str)],
+) -> String {
+    let plain = for_package(ecosystem, name, version);
+    let Ok(mut purl) = PackageUrl::from_str(&plain) else {
+        return plain;
+    };
+    for (key, value) in qualifiers.iter().filter(|(_, v)| !v.is_empty()) {
+        // A refused qualifier leaves the purl as it was.
+        purl.add_qualifier(key.to_string(), value.to_string()).ok();
+    }
+    purl.to_string()
+}
+
 /// Splits an ecosystem-native name into the purl namespace and name.
 fn split_name(ecosystem: Ecosystem, name: &str) -> (Option<&str>, &str) {
     match ecosystem {

@@ -273,8 +273,8 @@ pub struct Matches {
     pub check: VulnCheck,
 }
 
-/// Matches every pinned package against `advisories`. Unpinned packages (no exact version) are
-/// counted as not checked.
+/// Matches every pinned package against `advisories`. Unpinned packages (no exact version, or
+/// only a git commit) are counted as not checked.
 pub fn find<A: Advisories + ?Sized>(
     packages: &[Package],
     advisories: &A,
@@ -282,7 +282,7 @@ pub fn find<A: Advisories + ?Sized>(
     let mut groups: HashMap<PackageId, Vec<&Package>> = HashMap::new();
     let mut check = VulnCheck::default();
     for p in packages {
-        if p.version.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        if p.release_version().is_none() {
             check.not_checked += 1;
             continue;
         }
