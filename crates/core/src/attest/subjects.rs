@@ -1,5 +1,5 @@
-//! The subjects of a scan's attestation: every dependency file read, by its SHA-256, and the
-//! commit scanned, by its git commit id.
+//! The subjects of a scan's attestation: every dependency file read, by its SHA-256, an image
+//! by its manifest digest, and the commit scanned, by its git commit id.
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -36,6 +36,17 @@ pub fn of_scan(
             source,
         })?;
         subjects.push(Subject::new(file.path.clone(), "sha256", digest));
+    }
+    // An image is named by its manifest digest, as registries and `cosign` name it.
+    let image = scan.target.image.as_ref();
+    if let Some(hex) = image
+        .and_then(|i| i.digest.as_deref())
+        .and_then(|d| d.strip_prefix("sha256:"))
+    {
+        let name = image
+            .and_then(|i| i.name.clone())
+            .unwrap_or_else(|| scan.target.name.clone());
+        subjects.push(Subject::new(name, "sha256", hex.to_ascii_lowercase()));
     }
     if let Some(commit) = &scan.target.commit {
         subjects.push(Subject::new(
@@ -77,6 +88,8 @@ mod tests {
             reference: None,
             commit: commit.map(Into::into),
             subdirectory: None,
+            image: None,
+            distro: None,
         };
         let mut scan = Scan::new(target, "1970-01-01T00:00:00Z".into());
         scan.files = files
