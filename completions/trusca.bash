@@ -376,7 +376,7 @@ _trusca() {
             return 0
             ;;
         trusca__subcmd__attest)
-            opts="-o -q -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --key --predicate --bundle --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --help"
+            opts="-o -q -h --ref --lockfile --include --exclude --output --reproducible --no-progress --quiet --strict --package-store --no-package-stores --key --predicate --bundle --spec-version --fail-on --config --db --offline --max-db-age --db-mirror --only-fixed --ignore-unfixed --severity --vex --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -439,6 +439,14 @@ _trusca() {
                     return 0
                     ;;
                 --db-mirror)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --severity)
+                    COMPREPLY=($(compgen -W "critical high medium low unknown" -- "${cur}"))
+                    return 0
+                    ;;
+                --vex)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -173,6 +173,12 @@ complete -c trusca -n "__fish_trusca_using_subcommand attest" -l config -d 'Read
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l db -d 'The vulnerability database file (or `TRUSCA_DB`) [default: `<user cache dir>/trusca/osv.db`]' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l max-db-age -d 'Fail (exit 2) when the database is older than DAYS, instead of only warning after 7 days' -r
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l db-mirror -d 'Where the first scan downloads the database from when there is none (or `TRUSCA_DB_MIRROR`)' -r
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l severity -d 'Keep only findings of these severities, comma-separated (malicious packages are kept)' -r -f -a "critical\t'CVSS 9.0 and above'
+high\t'CVSS 7.0–8.9'
+medium\t'CVSS 4.0–6.9'
+low\t'CVSS 0.1–3.9'
+unknown\t'No known score'"
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l vex -d 'Apply the statements of a VEX document (OpenVEX, CycloneDX VEX or CSAF VEX): findings `not_affected` or `fixed` are kept out of the gate; repeatable, after `[vulns] vex`' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l reproducible -d 'Fixed timestamp (`SOURCE_DATE_EPOCH`, or 1970-01-01) so the same tree gives identical output'
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l no-progress -d 'No progress bar'
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -s q -l quiet -d 'Print only the result and errors, no warnings'
@@ -180,6 +186,7 @@ complete -c trusca -n "__fish_trusca_using_subcommand attest" -l strict -d 'Fail
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l no-package-stores -d 'Read no package store outside the scanned tree (the cargo registry, the Go module cache, `~/.m2`, …) [default: `package_stores` in `trusca.toml`, else read them]'
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l bundle -d 'Write a Sigstore bundle v0.3 (the envelope and a public-key hint) instead of a bare DSSE envelope'
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -l offline -d 'Never touch the network (or `TRUSCA_OFFLINE=1`): without a database, vulnerabilities are not checked'
+complete -c trusca -n "__fish_trusca_using_subcommand attest" -l ignore-unfixed -l only-fixed -d 'Leave out findings that no released version fixes (malicious packages are kept)'
 complete -c trusca -n "__fish_trusca_using_subcommand attest" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c trusca -n "__fish_trusca_using_subcommand verify" -l key -d 'The trusted public key (SPKI PEM); a key or hint inside FILE is never trusted' -r -F
 complete -c trusca -n "__fish_trusca_using_subcommand verify" -l subject -d 'A subject the statement must have, with this digest (`Cargo.lock=sha256:HEX`, `app=gitCommit:HEX`); repeatable' -r
