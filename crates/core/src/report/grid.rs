@@ -1,5 +1,5 @@
-//! A table written a row at a time, for the one table whose length grows with the input: the
-//! package list. comfy-table holds every cell of a table as its own styled value until it is
+//! A table written a row at a time, for the tables whose length grows with the input: the
+//! package list and the packages without a known license. comfy-table holds every cell of a table as its own styled value until it is
 //! printed, about 1.5 KB a row, which for millions of packages needed ten times the memory of
 //! the scan itself. Here the column widths come from a first pass over the rows and the rows are
 //! made again and written one by one in a second, in comfy-table's `UTF8_FULL_CONDENSED` look, so

@@ -244,32 +244,33 @@ fn write_license_problems(scan: &Scan, style: TableStyle, out: &mut dyn Write) -
     } else {
         unknown.len().min(MAX_UNKNOWN_LICENSE_ROWS)
     };
-    let mut table = new_table(&["Problem", "License", "Package", "Scope", "Location"]);
-    for p in &forbidden {
-        table.add_row([
-            "forbidden".to_owned(),
-            license_label(p),
-            cell(&p.display_name()),
-            p.scope.as_str().to_owned(),
-            cell(&p.location.to_string()),
-        ]);
-    }
-    for p in unknown.iter().take(listed_unknown) {
-        table.add_row([
-            "unknown license".to_owned(),
-            license_label(p),
-            cell(&p.display_name()),
-            p.scope.as_str().to_owned(),
-            cell(&p.location.to_string()),
-        ]);
-    }
     writeln!(
         out,
         "License problems ({} forbidden, {} unknown)",
         forbidden.len(),
         unknown.len()
     )?;
-    writeln!(out, "{table}")?;
+    // As long as the input when nothing is known of the licenses: written a row at a time.
+    let rows = || {
+        let forbidden = forbidden.iter().map(|p| ("forbidden", *p));
+        let unknown = unknown.iter().take(listed_unknown);
+        forbidden
+            .chain(unknown.map(|p| ("unknown license", *p)))
+            .map(|(problem, p)| {
+                vec![
+                    problem.to_owned(),
+                    license_label(p),
+                    cell(&p.display_name()),
+                    p.scope.as_str().to_owned(),
+                    cell(&p.location.to_string()),
+                ]
+            })
+    };
+    super::grid::write(
+        out,
+        &["Problem", "License", "Package", "Scope", "Location"],
+        rows,
+    )?;
     if listed_unknown < unknown.len() {
         writeln!(
             out,
@@ -281,8 +282,8 @@ fn write_license_problems(scan: &Scan, style: TableStyle, out: &mut dyn Write) -
 }
 
 /// One table per ecosystem with every package occurrence: the operating system's packages
-/// first, then each language's; written a row at a time
-/// ([`super::grid`]): this list is as long as the input.
+/// first, then each language's; written a row at a time ([`super::grid`]), as this list is as
+/// long as the input.
 fn write_packages(scan: &Scan, out: &mut dyn Write) -> io::Result<()> {
     let mut by_ecosystem: BTreeMap<(bool, Ecosystem), Vec<&Package>> = BTreeMap::new();
     for p in &scan.packages {
