@@ -7,24 +7,11 @@ use std::process::{Command, Stdio};
 
 use serde_json::Value;
 
-use crate::support::{fixture, trusca, trusca_matching};
+use crate::support::{fixture, osv_database, trusca, trusca_matching};
 
 /// A database imported from `fixtures/gate/osv`.
 fn database(dir: &Path) -> PathBuf {
-    let db = dir.join("osv.db");
-    let out = trusca()
-        .args(["db", "--db"])
-        .arg(&db)
-        .arg("import")
-        .arg(fixture("gate/osv"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    db
+    osv_database(dir, "gate/osv")
 }
 
 struct Run {

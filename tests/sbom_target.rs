@@ -7,24 +7,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{fixture, trusca, trusca_matching};
+use crate::support::{fixture, osv_database, trusca, trusca_matching};
 
 /// A database imported from `fixtures/osv-records`.
 fn database(dir: &Path) -> PathBuf {
-    let db = dir.join("osv.db");
-    let out = trusca()
-        .args(["db", "--db"])
-        .arg(&db)
-        .arg("import")
-        .arg(fixture("osv-records"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    db
+    osv_database(dir, "osv-records")
 }
 
 fn scan(db: &Path, target: &str, scanners: &str) -> Value {

@@ -73,6 +73,24 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// A vulnerability database at `dir/osv.db`, imported from the OSV records of `fixtures/{records}`.
+pub fn osv_database(dir: &std::path::Path, records: &str) -> PathBuf {
+    let db = dir.join("osv.db");
+    let out = trusca()
+        .args(["db", "--db"])
+        .arg(&db)
+        .arg("import")
+        .arg(fixture(records))
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    db
+}
+
 /// Output text with machine-specific parts (the fixture root, commit ids) replaced.
 pub fn scrub(text: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));

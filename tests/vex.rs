@@ -6,23 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{fixture, trusca, trusca_matching};
+use crate::support::{fixture, osv_database, trusca_matching};
 
 fn database(dir: &Path) -> PathBuf {
-    let db = dir.join("osv.db");
-    let out = trusca()
-        .args(["db", "--db"])
-        .arg(&db)
-        .arg("import")
-        .arg(fixture("osv-records"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    db
+    osv_database(dir, "osv-records")
 }
 
 /// A project with `composer.lock` (league/flysystem 1.0.8, GHSA-9f46-5r25-5wfm) and the VEX

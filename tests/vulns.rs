@@ -5,24 +5,11 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use crate::support::{fixture, trusca, trusca_matching};
+use crate::support::{fixture, osv_database, trusca_matching};
 
 /// A database imported from `fixtures/osv-records` (real records, see fixtures/README.md).
 fn database(dir: &Path) -> PathBuf {
-    let db = dir.join("osv.db");
-    let out = trusca()
-        .args(["db", "--db"])
-        .arg(&db)
-        .arg("import")
-        .arg(fixture("osv-records"))
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    db
+    osv_database(dir, "osv-records")
 }
 
 /// The format for an e2e fixture whose file name is not the canonical one.
